@@ -1,0 +1,1055 @@
+/* gst-imencode: the imencode element
+ * Copyright (C) 2026 gst-imencode contributors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+/**
+ * SECTION:element-imencode
+ * @title: imencode
+ *
+ * Crops, resizes and encodes raw video frames to JPEG or PNG in memory, one
+ * complete file per output buffer, optionally as base64 text or a data URI.
+ * Every output buffer carries the input frame's timestamps and an
+ * `ImencodeMeta` custom meta with the source rectangle (x, y, width,
+ * height) and the frame size (frame-width, frame-height).
+ *
+ * The output format and encoding follow the properties, or downstream caps
+ * when they are left at auto. With width and height at 0, a downstream
+ * capsfilter that fixes a size makes imencode scale to it.
+ *
+ * ## Example launch lines
+ * |[
+ * gst-launch-1.0 videotestsrc num-buffers=10 ! imencode quality=90 ! \
+ *     multifilesink location=frame-%03d.jpg
+ * gst-launch-1.0 videotestsrc num-buffers=1 ! imencode ! image/png ! \
+ *     filesink location=frame.png
+ * gst-launch-1.0 videotestsrc num-buffers=1 ! \
+ *     imencode crop-x=100 crop-y=50 crop-width=320 crop-height=240 \
+ *     width=160 encoding=data-uri ! fdsink
+ * ]|
+ */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <string.h>
+
+#include "gstimencode.h"
+#include "gstimencodeelements.h"
+#include "gstimencodemeta.h"
+#include "gstimencodeworker.h"
+#include "gstimvideo.h"
+
+GST_DEBUG_CATEGORY_STATIC (gst_imencode_debug);
+#define GST_CAT_DEFAULT gst_imencode_debug
+
+#define DEFAULT_FORMAT GST_IMENCODE_FORMAT_AUTO
+#define DEFAULT_ENCODING GST_IMENCODE_ENCODING_AUTO
+#define DEFAULT_QUALITY 85
+#define DEFAULT_SUBSAMPLING GST_IMENCODE_SUBSAMPLING_AUTO
+#define DEFAULT_COMPRESSION_LEVEL 1
+#define DEFAULT_CROP 0
+#define DEFAULT_SIZE 0
+#define DEFAULT_METHOD GST_IMENCODE_METHOD_BILINEAR
+#define DEFAULT_ASPECT_MODE GST_IMENCODE_ASPECT_MODE_STRETCH
+#define DEFAULT_PAD_COLOR 0xff000000
+#define DEFAULT_THREADS 0
+#define MAX_THREADS 64
+
+/* Outputs larger than this many pixels are refused: their scratch memory
+ * alone would be gigabytes. */
+#define MAX_OUTPUT_PIXELS (G_GUINT64_CONSTANT (1) << 28)
+
+enum
+{
+  PROP_0,
+  PROP_FORMAT,
+  PROP_ENCODING,
+  PROP_QUALITY,
+  PROP_SUBSAMPLING,
+  PROP_COMPRESSION_LEVEL,
+  PROP_CROP_X,
+  PROP_CROP_Y,
+  PROP_CROP_WIDTH,
+  PROP_CROP_HEIGHT,
+  PROP_WIDTH,
+  PROP_HEIGHT,
+  PROP_METHOD,
+  PROP_ASPECT_MODE,
+  PROP_PAD_COLOR,
+  PROP_THREADS,
+};
+
+/* The properties, copied under the object lock once per frame so that a
+ * change while playing never applies to half a frame. */
+typedef struct
+{
+  GstImencodeFormat format;
+  GstImencodeEncoding encoding;
+  gint quality;
+  GstImencodeSubsampling subsampling;
+  gint compression_level;
+  guint crop_x, crop_y, crop_width, crop_height;
+  guint width, height;
+  GstImencodeMethod method;
+  GstImencodeAspectMode aspect_mode;
+  guint pad_color;
+  guint threads;
+} GstImencodeSettings;
+
+/* What the source pad was negotiated for, and the request it answered. */
+typedef struct
+{
+  /* the request */
+  GstImencodeFormat format;
+  GstImencodeEncoding encoding;
+  guint natural_width, natural_height;
+  gboolean size_free;           /* downstream may choose the size */
+  gint fps_n, fps_d;
+  /* the answer */
+  gboolean png;
+  GstImencodeText text;
+  guint width, height;
+} GstImencodeNegotiated;
+
+/* Warnings posted once until the condition clears. */
+typedef enum
+{
+  WARNED_EMPTY_CROP = 1 << 0,
+  WARNED_TOO_LARGE = 1 << 1,
+  WARNED_ENCODE = 1 << 2,
+  WARNED_MAP = 1 << 3,
+} GstImencodeWarned;
+
+struct _GstImencode
+{
+  GstElement parent;
+
+  GstPad *sinkpad;
+  GstPad *srcpad;
+
+  /* under the object lock */
+  GstImencodeSettings settings;
+
+  /* streaming thread only */
+  GstVideoInfo in_info;
+  gboolean have_info;
+  GstImencodeNegotiated neg;
+  gboolean negotiated;
+  GList *pending_events;        /* serialized events held until src caps */
+  GstImencodeWorker *worker;
+  guint warned;
+};
+
+#define gst_imencode_parent_class parent_class
+G_DEFINE_TYPE (GstImencode, gst_imencode, GST_TYPE_ELEMENT);
+GST_ELEMENT_REGISTER_DEFINE (imencode, "imencode", GST_RANK_NONE,
+    GST_TYPE_IMENCODE);
+
+static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
+    GST_PAD_SINK,
+    GST_PAD_ALWAYS,
+    GST_STATIC_CAPS (GST_VIDEO_CAPS_MAKE (GST_IM_VIDEO_SINK_FORMATS)));
+
+#define SRC_CAPS_FIELDS \
+    "width = (int) [ 1, MAX ], height = (int) [ 1, MAX ], " \
+    "framerate = (fraction) [ 0/1, MAX ]"
+
+static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
+    GST_PAD_SRC,
+    GST_PAD_ALWAYS,
+    GST_STATIC_CAPS ("image/jpeg, " SRC_CAPS_FIELDS "; "
+        "image/png, " SRC_CAPS_FIELDS "; "
+        "application/x-base64, "
+        "content-type = (string) { image/jpeg, image/png }, "
+        "data-uri = (boolean) { false, true }, " SRC_CAPS_FIELDS));
+
+/* enum types */
+
+#define GST_TYPE_IMENCODE_FORMAT (gst_imencode_format_get_type ())
+static GType
+gst_imencode_format_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {GST_IMENCODE_FORMAT_AUTO, "What downstream accepts, JPEG preferred",
+        "auto"},
+    {GST_IMENCODE_FORMAT_JPEG, "JPEG (baseline, JFIF)", "jpeg"},
+    {GST_IMENCODE_FORMAT_PNG, "PNG (8-bit)", "png"},
+    {0, NULL, NULL}
+  };
+
+  if (g_once_init_enter (&type))
+    g_once_init_leave (&type, g_enum_register_static ("GstImencodeFormat",
+            values));
+  return type;
+}
+
+#define GST_TYPE_IMENCODE_ENCODING (gst_imencode_encoding_get_type ())
+static GType
+gst_imencode_encoding_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {GST_IMENCODE_ENCODING_AUTO,
+        "Binary unless downstream accepts only application/x-base64", "auto"},
+    {GST_IMENCODE_ENCODING_BINARY, "The image file's bytes", "binary"},
+    {GST_IMENCODE_ENCODING_BASE64, "Base64 text of the file", "base64"},
+    {GST_IMENCODE_ENCODING_DATA_URI,
+        "Base64 text with a data:image/...;base64, prefix", "data-uri"},
+    {0, NULL, NULL}
+  };
+
+  if (g_once_init_enter (&type))
+    g_once_init_leave (&type, g_enum_register_static ("GstImencodeEncoding",
+            values));
+  return type;
+}
+
+#define GST_TYPE_IMENCODE_SUBSAMPLING (gst_imencode_subsampling_get_type ())
+static GType
+gst_imencode_subsampling_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {GST_IMENCODE_SUBSAMPLING_AUTO, "4:2:0, gray for GRAY8 input", "auto"},
+    {GST_IMENCODE_SUBSAMPLING_444, "4:4:4 (full chroma)", "444"},
+    {GST_IMENCODE_SUBSAMPLING_422, "4:2:2 (chroma halved horizontally)",
+        "422"},
+    {GST_IMENCODE_SUBSAMPLING_420, "4:2:0 (chroma halved both ways)", "420"},
+    {GST_IMENCODE_SUBSAMPLING_GRAY, "Grayscale (luma only)", "gray"},
+    {0, NULL, NULL}
+  };
+
+  if (g_once_init_enter (&type))
+    g_once_init_leave (&type,
+        g_enum_register_static ("GstImencodeSubsampling", values));
+  return type;
+}
+
+#define GST_TYPE_IMENCODE_METHOD (gst_imencode_method_get_type ())
+static GType
+gst_imencode_method_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {GST_IMENCODE_METHOD_NEAREST, "Nearest neighbour", "nearest"},
+    {GST_IMENCODE_METHOD_BILINEAR, "Bilinear", "bilinear"},
+    {GST_IMENCODE_METHOD_BICUBIC, "Bicubic", "bicubic"},
+    {GST_IMENCODE_METHOD_LANCZOS, "Lanczos", "lanczos"},
+    {0, NULL, NULL}
+  };
+
+  if (g_once_init_enter (&type))
+    g_once_init_leave (&type, g_enum_register_static ("GstImencodeMethod",
+            values));
+  return type;
+}
+
+#define GST_TYPE_IMENCODE_ASPECT_MODE (gst_imencode_aspect_mode_get_type ())
+static GType
+gst_imencode_aspect_mode_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {GST_IMENCODE_ASPECT_MODE_STRETCH,
+        "Scale to exactly width x height", "stretch"},
+    {GST_IMENCODE_ASPECT_MODE_LETTERBOX,
+        "Fit inside width x height, pad with pad-color", "letterbox"},
+    {GST_IMENCODE_ASPECT_MODE_FILL,
+        "Cut the centre of the crop to fill width x height", "fill"},
+    {0, NULL, NULL}
+  };
+
+  if (g_once_init_enter (&type))
+    g_once_init_leave (&type,
+        g_enum_register_static ("GstImencodeAspectMode", values));
+  return type;
+}
+
+static void gst_imencode_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec);
+static void gst_imencode_get_property (GObject * object, guint prop_id,
+    GValue * value, GParamSpec * pspec);
+static void gst_imencode_finalize (GObject * object);
+static GstStateChangeReturn gst_imencode_change_state (GstElement * element,
+    GstStateChange transition);
+static GstFlowReturn gst_imencode_chain (GstPad * pad, GstObject * parent,
+    GstBuffer * buf);
+static gboolean gst_imencode_sink_event (GstPad * pad, GstObject * parent,
+    GstEvent * event);
+static gboolean gst_imencode_sink_query (GstPad * pad, GstObject * parent,
+    GstQuery * query);
+static gboolean gst_imencode_src_query (GstPad * pad, GstObject * parent,
+    GstQuery * query);
+
+static void
+gst_imencode_class_init (GstImencodeClass * klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+  const GParamFlags rw = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+      GST_PARAM_MUTABLE_PLAYING;
+
+  gobject_class->set_property = gst_imencode_set_property;
+  gobject_class->get_property = gst_imencode_get_property;
+  gobject_class->finalize = gst_imencode_finalize;
+
+  g_object_class_install_property (gobject_class, PROP_FORMAT,
+      g_param_spec_enum ("format", "Format",
+          "Image format to write; auto picks what downstream caps accept, "
+          "JPEG first", GST_TYPE_IMENCODE_FORMAT, DEFAULT_FORMAT, rw));
+  g_object_class_install_property (gobject_class, PROP_ENCODING,
+      g_param_spec_enum ("encoding", "Encoding",
+          "How the image is carried: the file's bytes, base64 text, or a "
+          "base64 data URI; auto is binary unless downstream accepts only "
+          "application/x-base64", GST_TYPE_IMENCODE_ENCODING,
+          DEFAULT_ENCODING, rw));
+  g_object_class_install_property (gobject_class, PROP_QUALITY,
+      g_param_spec_int ("quality", "Quality",
+          "JPEG quality on libjpeg's scale (higher is better and larger)",
+          1, 100, DEFAULT_QUALITY, rw));
+  g_object_class_install_property (gobject_class, PROP_SUBSAMPLING,
+      g_param_spec_enum ("subsampling", "Subsampling",
+          "JPEG chroma subsampling; auto is 4:2:0, or gray for GRAY8 input",
+          GST_TYPE_IMENCODE_SUBSAMPLING, DEFAULT_SUBSAMPLING, rw));
+  g_object_class_install_property (gobject_class, PROP_COMPRESSION_LEVEL,
+      g_param_spec_int ("compression-level", "Compression level",
+          "PNG zlib level: 0 stores, 1 is fastest (as OpenCV's default), "
+          "9 is smallest", 0, 9, DEFAULT_COMPRESSION_LEVEL, rw));
+  g_object_class_install_property (gobject_class, PROP_CROP_X,
+      g_param_spec_uint ("crop-x", "Crop X",
+          "Left edge of the crop rectangle, in input pixels",
+          0, G_MAXUINT, DEFAULT_CROP, rw));
+  g_object_class_install_property (gobject_class, PROP_CROP_Y,
+      g_param_spec_uint ("crop-y", "Crop Y",
+          "Top edge of the crop rectangle, in input pixels",
+          0, G_MAXUINT, DEFAULT_CROP, rw));
+  g_object_class_install_property (gobject_class, PROP_CROP_WIDTH,
+      g_param_spec_uint ("crop-width", "Crop width",
+          "Width of the crop rectangle (0 = up to the frame's right edge); "
+          "a rectangle sticking out of the frame is clipped",
+          0, G_MAXUINT, DEFAULT_CROP, rw));
+  g_object_class_install_property (gobject_class, PROP_CROP_HEIGHT,
+      g_param_spec_uint ("crop-height", "Crop height",
+          "Height of the crop rectangle (0 = down to the frame's bottom "
+          "edge); a rectangle sticking out of the frame is clipped",
+          0, G_MAXUINT, DEFAULT_CROP, rw));
+  g_object_class_install_property (gobject_class, PROP_WIDTH,
+      g_param_spec_uint ("width", "Width",
+          "Output width (0 with height 0 = the crop's size; 0 with a height "
+          "= keep the crop's aspect ratio)", 0, G_MAXUINT, DEFAULT_SIZE, rw));
+  g_object_class_install_property (gobject_class, PROP_HEIGHT,
+      g_param_spec_uint ("height", "Height",
+          "Output height (0 with width 0 = the crop's size; 0 with a width "
+          "= keep the crop's aspect ratio)", 0, G_MAXUINT, DEFAULT_SIZE, rw));
+  g_object_class_install_property (gobject_class, PROP_METHOD,
+      g_param_spec_enum ("method", "Method", "Resampling method for resizing",
+          GST_TYPE_IMENCODE_METHOD, DEFAULT_METHOD, rw));
+  g_object_class_install_property (gobject_class, PROP_ASPECT_MODE,
+      g_param_spec_enum ("aspect-mode", "Aspect mode",
+          "What to do when width x height has another shape than the crop",
+          GST_TYPE_IMENCODE_ASPECT_MODE, DEFAULT_ASPECT_MODE, rw));
+  g_object_class_install_property (gobject_class, PROP_PAD_COLOR,
+      g_param_spec_uint ("pad-color", "Pad color",
+          "Letterbox border colour as 0xAARRGGBB (alpha is used by PNG "
+          "output with an alpha channel)", 0, G_MAXUINT, DEFAULT_PAD_COLOR,
+          rw));
+  g_object_class_install_property (gobject_class, PROP_THREADS,
+      g_param_spec_uint ("threads", "Threads",
+          "Encoder threads (0 = one per CPU core, 1 = encode in the "
+          "streaming thread). This version always encodes in the streaming "
+          "thread, whatever the value", 0, MAX_THREADS, DEFAULT_THREADS, rw));
+
+  gst_element_class_add_static_pad_template (element_class, &sink_template);
+  gst_element_class_add_static_pad_template (element_class, &src_template);
+  gst_element_class_set_static_metadata (element_class,
+      "Image encoder", "Codec/Encoder/Image",
+      "Crops, resizes and encodes raw video frames to JPEG or PNG images, "
+      "or their base64 / data URI text, one image per buffer",
+      "gst-imencode contributors");
+
+  element_class->change_state = GST_DEBUG_FUNCPTR (gst_imencode_change_state);
+
+  gst_type_mark_as_plugin_api (GST_TYPE_IMENCODE_FORMAT, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_IMENCODE_ENCODING, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_IMENCODE_SUBSAMPLING, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_IMENCODE_METHOD, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_IMENCODE_ASPECT_MODE, 0);
+
+  GST_DEBUG_CATEGORY_INIT (gst_imencode_debug, "imencode", 0,
+      "Raw video to JPEG/PNG/base64 encoder");
+}
+
+static void
+gst_imencode_init (GstImencode * self)
+{
+  self->sinkpad = gst_pad_new_from_static_template (&sink_template, "sink");
+  gst_pad_set_chain_function (self->sinkpad,
+      GST_DEBUG_FUNCPTR (gst_imencode_chain));
+  gst_pad_set_event_function (self->sinkpad,
+      GST_DEBUG_FUNCPTR (gst_imencode_sink_event));
+  gst_pad_set_query_function (self->sinkpad,
+      GST_DEBUG_FUNCPTR (gst_imencode_sink_query));
+  gst_element_add_pad (GST_ELEMENT (self), self->sinkpad);
+
+  self->srcpad = gst_pad_new_from_static_template (&src_template, "src");
+  gst_pad_set_query_function (self->srcpad,
+      GST_DEBUG_FUNCPTR (gst_imencode_src_query));
+  gst_pad_use_fixed_caps (self->srcpad);
+  gst_element_add_pad (GST_ELEMENT (self), self->srcpad);
+
+  self->settings.format = DEFAULT_FORMAT;
+  self->settings.encoding = DEFAULT_ENCODING;
+  self->settings.quality = DEFAULT_QUALITY;
+  self->settings.subsampling = DEFAULT_SUBSAMPLING;
+  self->settings.compression_level = DEFAULT_COMPRESSION_LEVEL;
+  self->settings.method = DEFAULT_METHOD;
+  self->settings.aspect_mode = DEFAULT_ASPECT_MODE;
+  self->settings.pad_color = DEFAULT_PAD_COLOR;
+  self->settings.threads = DEFAULT_THREADS;
+}
+
+static void
+gst_imencode_finalize (GObject * object)
+{
+  GstImencode *self = GST_IMENCODE (object);
+
+  gst_imencode_worker_free (self->worker);
+  g_list_free_full (self->pending_events, (GDestroyNotify) gst_event_unref);
+
+  G_OBJECT_CLASS (parent_class)->finalize (object);
+}
+
+static void
+gst_imencode_reset (GstImencode * self)
+{
+  self->have_info = FALSE;
+  self->negotiated = FALSE;
+  self->warned = 0;
+  g_list_free_full (self->pending_events, (GDestroyNotify) gst_event_unref);
+  self->pending_events = NULL;
+  g_clear_pointer (&self->worker, gst_imencode_worker_free);
+}
+
+static GstStateChangeReturn
+gst_imencode_change_state (GstElement * element, GstStateChange transition)
+{
+  GstImencode *self = GST_IMENCODE (element);
+  GstStateChangeReturn ret;
+
+  if (transition == GST_STATE_CHANGE_READY_TO_PAUSED)
+    gst_imencode_reset (self);
+
+  ret = GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
+  if (ret == GST_STATE_CHANGE_FAILURE)
+    return ret;
+
+  if (transition == GST_STATE_CHANGE_PAUSED_TO_READY)
+    gst_imencode_reset (self);
+  return ret;
+}
+
+/* Posts a warning once until gst_imencode_clear_warnings(). */
+#define gst_imencode_warn_once(self, flag, text, ...) G_STMT_START {     \
+  if (!((self)->warned & (flag))) {                                       \
+    (self)->warned |= (flag);                                             \
+    GST_ELEMENT_WARNING_WITH_DETAILS ((self), STREAM, ENCODE, (text),     \
+        (__VA_ARGS__), ("imencode-warning", G_TYPE_UINT, (guint) (flag),  \
+            NULL));                                                       \
+  }                                                                       \
+} G_STMT_END
+
+static void
+gst_imencode_push_pending_events (GstImencode * self)
+{
+  GList *events = g_list_reverse (self->pending_events);
+
+  self->pending_events = NULL;
+  for (GList * l = events; l; l = l->next)
+    gst_pad_push_event (self->srcpad, l->data);
+  g_list_free (events);
+}
+
+/* ---- negotiation ---- */
+
+static GstCaps *
+gst_imencode_candidate_caps (gboolean png, GstImencodeText text,
+    const GstImencodeNegotiated * req)
+{
+  const gchar *media = png ? "image/png" : "image/jpeg";
+  GstStructure *s;
+  GstCaps *caps;
+
+  if (text == GST_IMENCODE_TEXT_NONE) {
+    s = gst_structure_new_empty (media);
+  } else {
+    s = gst_structure_new ("application/x-base64",
+        "content-type", G_TYPE_STRING, media,
+        "data-uri", G_TYPE_BOOLEAN, text == GST_IMENCODE_TEXT_DATA_URI, NULL);
+  }
+  if (req->size_free) {
+    gst_structure_set (s,
+        "width", GST_TYPE_INT_RANGE, 1, png ? G_MAXINT : 65535,
+        "height", GST_TYPE_INT_RANGE, 1, png ? G_MAXINT : 65535, NULL);
+  } else {
+    gst_structure_set (s, "width", G_TYPE_INT, (gint) req->natural_width,
+        "height", G_TYPE_INT, (gint) req->natural_height, NULL);
+  }
+  gst_structure_set (s, "framerate", GST_TYPE_FRACTION, req->fps_n,
+      req->fps_d, NULL);
+  caps = gst_caps_new_empty ();
+  gst_caps_append_structure (caps, s);
+  return caps;
+}
+
+/* Chooses format, encoding and size for @req from what downstream
+ * accepts, sets the source caps and fills self->neg. */
+static gboolean
+gst_imencode_negotiate (GstImencode * self, const GstImencodeNegotiated * req)
+{
+  static const GstImencodeText any_text[] = { GST_IMENCODE_TEXT_NONE,
+    GST_IMENCODE_TEXT_BASE64, GST_IMENCODE_TEXT_DATA_URI
+  };
+  GstImencodeText texts[3];
+  gboolean pngs[2];
+  guint n_texts = 0, n_pngs = 0;
+  GstCaps *peer, *chosen = NULL;
+  gboolean ok;
+
+  switch (req->encoding) {
+    case GST_IMENCODE_ENCODING_AUTO:
+      memcpy (texts, any_text, sizeof (any_text));
+      n_texts = 3;
+      break;
+    case GST_IMENCODE_ENCODING_BINARY:
+      texts[n_texts++] = GST_IMENCODE_TEXT_NONE;
+      break;
+    case GST_IMENCODE_ENCODING_BASE64:
+      texts[n_texts++] = GST_IMENCODE_TEXT_BASE64;
+      break;
+    case GST_IMENCODE_ENCODING_DATA_URI:
+      texts[n_texts++] = GST_IMENCODE_TEXT_DATA_URI;
+      break;
+  }
+  if (req->format != GST_IMENCODE_FORMAT_PNG)
+    pngs[n_pngs++] = FALSE;
+  if (req->format != GST_IMENCODE_FORMAT_JPEG)
+    pngs[n_pngs++] = TRUE;
+
+  peer = gst_pad_peer_query_caps (self->srcpad, NULL);
+  GST_DEBUG_OBJECT (self, "downstream accepts %" GST_PTR_FORMAT, peer);
+
+  /* the encoding is the outer loop: binary of any format beats base64 */
+  for (guint t = 0; t < n_texts && !chosen; t++) {
+    for (guint f = 0; f < n_pngs && !chosen; f++) {
+      GstCaps *cand = gst_imencode_candidate_caps (pngs[f], texts[t], req);
+
+      if (peer == NULL || gst_caps_is_any (peer)) {
+        chosen = cand;
+      } else {
+        GstCaps *common = gst_caps_intersect_full (peer, cand,
+            GST_CAPS_INTERSECT_FIRST);
+
+        gst_caps_unref (cand);
+        if (!gst_caps_is_empty (common))
+          chosen = common;
+        else
+          gst_caps_unref (common);
+      }
+    }
+  }
+  gst_clear_caps (&peer);
+
+  if (!chosen) {
+    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION,
+        ("Downstream accepts none of the outputs the properties allow"),
+        ("format=%d encoding=%d; imencode writes image/jpeg, image/png or "
+            "application/x-base64 (content-type image/jpeg or image/png)",
+            req->format, req->encoding));
+    return FALSE;
+  }
+
+  chosen = gst_caps_truncate (chosen);
+  chosen = gst_caps_make_writable (chosen);
+  {
+    GstStructure *s = gst_caps_get_structure (chosen, 0);
+    const gchar *content;
+    gint w = 0, h = 0;
+
+    gst_structure_fixate_field_nearest_int (s, "width",
+        (gint) MIN (req->natural_width, G_MAXINT));
+    gst_structure_fixate_field_nearest_int (s, "height",
+        (gint) MIN (req->natural_height, G_MAXINT));
+    if (gst_structure_has_field (s, "data-uri"))
+      gst_structure_fixate_field_boolean (s, "data-uri", FALSE);
+    chosen = gst_caps_fixate (chosen);
+    s = gst_caps_get_structure (chosen, 0);
+    gst_structure_get_int (s, "width", &w);
+    gst_structure_get_int (s, "height", &h);
+
+    self->neg = *req;
+    if (gst_structure_has_name (s, "application/x-base64")) {
+      gboolean uri = FALSE;
+
+      content = gst_structure_get_string (s, "content-type");
+      gst_structure_get_boolean (s, "data-uri", &uri);
+      self->neg.text = uri ? GST_IMENCODE_TEXT_DATA_URI :
+          GST_IMENCODE_TEXT_BASE64;
+    } else {
+      content = gst_structure_get_name (s);
+      self->neg.text = GST_IMENCODE_TEXT_NONE;
+    }
+    self->neg.png = g_strcmp0 (content, "image/png") == 0;
+    self->neg.width = w > 0 ? (guint) w : req->natural_width;
+    self->neg.height = h > 0 ? (guint) h : req->natural_height;
+  }
+
+  GST_DEBUG_OBJECT (self, "output caps %" GST_PTR_FORMAT, chosen);
+  ok = gst_pad_set_caps (self->srcpad, chosen);
+  gst_caps_unref (chosen);
+  if (!ok) {
+    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (NULL),
+        ("downstream refused the caps it had offered"));
+    return FALSE;
+  }
+  self->negotiated = TRUE;
+  gst_imencode_push_pending_events (self);
+  return TRUE;
+}
+
+/* The request that the frame plan @plan and the settings @s make. */
+static void
+gst_imencode_make_request (GstImencode * self, const GstImencodeSettings * s,
+    const ImcorePlan * plan, GstImencodeNegotiated * req)
+{
+  memset (req, 0, sizeof (*req));
+  req->format = s->format;
+  req->encoding = s->encoding;
+  req->natural_width = plan->out_width;
+  req->natural_height = plan->out_height;
+  req->size_free = s->width == 0 && s->height == 0;
+  req->fps_n = GST_VIDEO_INFO_FPS_N (&self->in_info);
+  req->fps_d = GST_VIDEO_INFO_FPS_D (&self->in_info);
+}
+
+static gboolean
+gst_imencode_same_request (const GstImencodeNegotiated * a,
+    const GstImencodeNegotiated * b)
+{
+  return a->format == b->format && a->encoding == b->encoding &&
+      a->natural_width == b->natural_width &&
+      a->natural_height == b->natural_height &&
+      a->size_free == b->size_free && a->fps_n == b->fps_n &&
+      a->fps_d == b->fps_d;
+}
+
+static gboolean
+gst_imencode_ensure_negotiated (GstImencode * self,
+    const GstImencodeSettings * s, const ImcorePlan * plan)
+{
+  GstImencodeNegotiated req;
+  gboolean reconfigure = gst_pad_check_reconfigure (self->srcpad);
+
+  gst_imencode_make_request (self, s, plan, &req);
+  if (self->negotiated && !reconfigure &&
+      gst_imencode_same_request (&req, &self->neg))
+    return TRUE;
+  if (!gst_imencode_negotiate (self, &req)) {
+    gst_pad_mark_reconfigure (self->srcpad);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* ---- per-frame planning ---- */
+
+static void
+gst_imencode_snapshot (GstImencode * self, GstImencodeSettings * s)
+{
+  GST_OBJECT_LOCK (self);
+  *s = self->settings;
+  GST_OBJECT_UNLOCK (self);
+}
+
+static ImcoreSubsampling
+gst_imencode_subsampling (const GstImencodeSettings * s,
+    const GstVideoInfo * info)
+{
+  switch (s->subsampling) {
+    case GST_IMENCODE_SUBSAMPLING_444:
+      return IMCORE_SUBSAMPLING_444;
+    case GST_IMENCODE_SUBSAMPLING_422:
+      return IMCORE_SUBSAMPLING_422;
+    case GST_IMENCODE_SUBSAMPLING_420:
+      return IMCORE_SUBSAMPLING_420;
+    case GST_IMENCODE_SUBSAMPLING_GRAY:
+      return IMCORE_SUBSAMPLING_GRAY;
+    default:
+      return GST_VIDEO_INFO_IS_GRAY (info) ? IMCORE_SUBSAMPLING_GRAY :
+          IMCORE_SUBSAMPLING_420;
+  }
+}
+
+static GstVideoResamplerMethod
+gst_imencode_resampler (GstImencodeMethod m)
+{
+  switch (m) {
+    case GST_IMENCODE_METHOD_NEAREST:
+      return GST_VIDEO_RESAMPLER_METHOD_NEAREST;
+    case GST_IMENCODE_METHOD_BICUBIC:
+      return GST_VIDEO_RESAMPLER_METHOD_CUBIC;
+    case GST_IMENCODE_METHOD_LANCZOS:
+      return GST_VIDEO_RESAMPLER_METHOD_LANCZOS;
+    default:
+      return GST_VIDEO_RESAMPLER_METHOD_LINEAR;
+  }
+}
+
+/* Plans the whole-frame image for @s. FALSE (after a warning) when there
+ * is nothing to encode. */
+static gboolean
+gst_imencode_plan (GstImencode * self, const GstImencodeSettings * s,
+    ImcorePlan * plan)
+{
+  ImcoreRect bounds = { 0, 0, GST_VIDEO_INFO_WIDTH (&self->in_info),
+    GST_VIDEO_INFO_HEIGHT (&self->in_info)
+  };
+  ImcoreRect crop;
+
+  if (!imcore_rect_clip_crop (&bounds, s->crop_x, s->crop_y, s->crop_width,
+          s->crop_height, &crop)) {
+    gst_imencode_warn_once (self, WARNED_EMPTY_CROP,
+        "The crop rectangle lies outside the frame; no image is produced",
+        "crop %u,%u %ux%u misses the %ux%u frame (crop-x/crop-y must be "
+        "inside the frame; crop-width/crop-height 0 mean up to its edge)",
+        s->crop_x, s->crop_y, s->crop_width, s->crop_height,
+        bounds.width, bounds.height);
+    return FALSE;
+  }
+  imcore_plan_output (&crop, s->width, s->height,
+      (ImcoreAspectMode) s->aspect_mode, plan);
+  return TRUE;
+}
+
+static gboolean
+gst_imencode_size_acceptable (GstImencode * self, guint w, guint h,
+    gboolean png)
+{
+  guint max = png ? G_MAXINT : 65535;
+
+  if (w <= max && h <= max && (guint64) w * h <= MAX_OUTPUT_PIXELS)
+    return TRUE;
+  gst_imencode_warn_once (self, WARNED_TOO_LARGE,
+      "The requested output size is too large; no image is produced",
+      "%ux%u %s: the limit is %u pixels a side and %" G_GUINT64_FORMAT
+      " pixels in all", w, h, png ? "PNG" : "JPEG", max, MAX_OUTPUT_PIXELS);
+  return FALSE;
+}
+
+static GstFlowReturn
+gst_imencode_chain (GstPad * pad, GstObject * parent, GstBuffer * inbuf)
+{
+  GstImencode *self = GST_IMENCODE (parent);
+  GstImencodeSettings s;
+  GstImencodeJob job;
+  GstVideoFrame frame;
+  GstBuffer *outbuf;
+  GError *error = NULL;
+  ImcorePlan plan;
+
+  if (!self->have_info) {
+    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (NULL),
+        ("received a buffer before caps"));
+    gst_buffer_unref (inbuf);
+    return GST_FLOW_NOT_NEGOTIATED;
+  }
+
+  gst_imencode_snapshot (self, &s);
+  if (!gst_imencode_plan (self, &s, &plan))
+    goto drop;
+  if (!gst_imencode_ensure_negotiated (self, &s, &plan)) {
+    gst_buffer_unref (inbuf);
+    return GST_FLOW_NOT_NEGOTIATED;
+  }
+  if (self->neg.width != plan.out_width ||
+      self->neg.height != plan.out_height) {
+    /* downstream chose the size: plan again for it */
+    ImcoreRect crop = plan.src;
+
+    imcore_plan_output (&crop, self->neg.width, self->neg.height,
+        (ImcoreAspectMode) s.aspect_mode, &plan);
+  }
+  if (!gst_imencode_size_acceptable (self, plan.out_width, plan.out_height,
+          self->neg.png))
+    goto drop;
+
+  job.png = self->neg.png;
+  job.text = self->neg.text;
+  job.quality = s.quality;
+  job.subsampling = gst_imencode_subsampling (&s, &self->in_info);
+  job.compression_level = s.compression_level;
+  job.method = gst_imencode_resampler (s.method);
+  job.pad_argb = s.pad_color;
+  job.plan = plan;
+
+  if (!gst_video_frame_map (&frame, &self->in_info, inbuf, GST_MAP_READ)) {
+    gst_imencode_warn_once (self, WARNED_MAP,
+        "Could not read an input frame; it is dropped",
+        "the buffer of %" G_GSIZE_FORMAT " bytes does not hold a %s %dx%d "
+        "frame", gst_buffer_get_size (inbuf),
+        gst_video_format_to_string (GST_VIDEO_INFO_FORMAT (&self->in_info)),
+        GST_VIDEO_INFO_WIDTH (&self->in_info),
+        GST_VIDEO_INFO_HEIGHT (&self->in_info));
+    goto drop;
+  }
+  if (!self->worker)
+    self->worker = gst_imencode_worker_new ();
+  outbuf = gst_imencode_worker_encode (self->worker, &frame, &job, &error);
+  gst_video_frame_unmap (&frame);
+  if (!outbuf) {
+    gst_imencode_warn_once (self, WARNED_ENCODE,
+        "Could not encode a frame; it is dropped", "%s", error->message);
+    g_clear_error (&error);
+    goto drop;
+  }
+
+  gst_buffer_copy_into (outbuf, inbuf, GST_BUFFER_COPY_TIMESTAMPS, 0, -1);
+  if (GST_BUFFER_FLAG_IS_SET (inbuf, GST_BUFFER_FLAG_DISCONT))
+    GST_BUFFER_FLAG_SET (outbuf, GST_BUFFER_FLAG_DISCONT);
+  gst_imencode_meta_add (outbuf, &plan.src,
+      GST_VIDEO_INFO_WIDTH (&self->in_info),
+      GST_VIDEO_INFO_HEIGHT (&self->in_info));
+  gst_buffer_unref (inbuf);
+  self->warned = 0;
+  return gst_pad_push (self->srcpad, outbuf);
+
+drop:
+  gst_buffer_unref (inbuf);
+  return GST_FLOW_OK;
+}
+
+/* ---- events and queries ---- */
+
+static gboolean
+gst_imencode_set_input_caps (GstImencode * self, GstCaps * caps)
+{
+  GstVideoInfo info;
+  GstImencodeSettings s;
+  ImcorePlan plan;
+
+  if (!gst_video_info_from_caps (&info, caps)) {
+    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (NULL),
+        ("cannot parse input caps %" GST_PTR_FORMAT, caps));
+    return FALSE;
+  }
+  self->in_info = info;
+  self->have_info = TRUE;
+
+  /* Set the source caps now, so that the segment that follows goes out
+   * after them; an empty crop waits for a frame that can be encoded. */
+  gst_imencode_snapshot (self, &s);
+  if (!gst_imencode_plan (self, &s, &plan))
+    return TRUE;
+  return gst_imencode_ensure_negotiated (self, &s, &plan);
+}
+
+static gboolean
+gst_imencode_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
+{
+  GstImencode *self = GST_IMENCODE (parent);
+  GstCaps *caps;
+
+  switch (GST_EVENT_TYPE (event)) {
+    case GST_EVENT_CAPS:{
+      gboolean ok;
+
+      gst_event_parse_caps (event, &caps);
+      ok = gst_imencode_set_input_caps (self, caps);
+      gst_event_unref (event);
+      return ok;
+    }
+    case GST_EVENT_FLUSH_STOP:
+      self->warned = 0;
+      g_list_free_full (self->pending_events,
+          (GDestroyNotify) gst_event_unref);
+      self->pending_events = NULL;
+      break;
+    case GST_EVENT_EOS:
+      /* nothing was ever encoded: let the held events out first */
+      gst_imencode_push_pending_events (self);
+      break;
+    default:
+      /* hold serialized events until the caps they must follow are out */
+      if (GST_EVENT_IS_SERIALIZED (event) &&
+          GST_EVENT_TYPE (event) != GST_EVENT_STREAM_START &&
+          !gst_pad_has_current_caps (self->srcpad)) {
+        self->pending_events = g_list_prepend (self->pending_events, event);
+        return TRUE;
+      }
+      break;
+  }
+  return gst_pad_event_default (pad, parent, event);
+}
+
+static gboolean
+gst_imencode_sink_query (GstPad * pad, GstObject * parent, GstQuery * query)
+{
+  switch (GST_QUERY_TYPE (query)) {
+    case GST_QUERY_CAPS:{
+      GstCaps *filter, *templ, *result;
+
+      gst_query_parse_caps (query, &filter);
+      templ = gst_pad_get_pad_template_caps (pad);
+      result = filter ? gst_caps_intersect_full (filter, templ,
+          GST_CAPS_INTERSECT_FIRST) : gst_caps_ref (templ);
+      gst_query_set_caps_result (query, result);
+      gst_caps_unref (result);
+      gst_caps_unref (templ);
+      return TRUE;
+    }
+    case GST_QUERY_ALLOCATION:
+      /* any strides and plane offsets: read through GstVideoMeta */
+      gst_query_add_allocation_meta (query, GST_VIDEO_META_API_TYPE, NULL);
+      return TRUE;
+    default:
+      return gst_pad_query_default (pad, parent, query);
+  }
+}
+
+static gboolean
+gst_imencode_src_query (GstPad * pad, GstObject * parent, GstQuery * query)
+{
+  switch (GST_QUERY_TYPE (query)) {
+    case GST_QUERY_CAPS:{
+      GstCaps *filter, *caps, *result;
+
+      gst_query_parse_caps (query, &filter);
+      caps = gst_pad_get_current_caps (pad);
+      if (!caps)
+        caps = gst_pad_get_pad_template_caps (pad);
+      result = filter ? gst_caps_intersect_full (filter, caps,
+          GST_CAPS_INTERSECT_FIRST) : gst_caps_ref (caps);
+      gst_query_set_caps_result (query, result);
+      gst_caps_unref (result);
+      gst_caps_unref (caps);
+      return TRUE;
+    }
+    default:
+      return gst_pad_query_default (pad, parent, query);
+  }
+}
+
+/* ---- properties ---- */
+
+static guint *
+gst_imencode_uint_field (GstImencodeSettings * s, guint prop_id)
+{
+  switch (prop_id) {
+    case PROP_CROP_X:
+      return &s->crop_x;
+    case PROP_CROP_Y:
+      return &s->crop_y;
+    case PROP_CROP_WIDTH:
+      return &s->crop_width;
+    case PROP_CROP_HEIGHT:
+      return &s->crop_height;
+    case PROP_WIDTH:
+      return &s->width;
+    case PROP_HEIGHT:
+      return &s->height;
+    case PROP_PAD_COLOR:
+      return &s->pad_color;
+    case PROP_THREADS:
+      return &s->threads;
+    default:
+      return NULL;
+  }
+}
+
+static void
+gst_imencode_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec)
+{
+  GstImencode *self = GST_IMENCODE (object);
+  GstImencodeSettings *s = &self->settings;
+  guint *field;
+
+  GST_OBJECT_LOCK (self);
+  field = gst_imencode_uint_field (s, prop_id);
+  if (field) {
+    *field = g_value_get_uint (value);
+  } else {
+    switch (prop_id) {
+      case PROP_FORMAT:
+        s->format = g_value_get_enum (value);
+        break;
+      case PROP_ENCODING:
+        s->encoding = g_value_get_enum (value);
+        break;
+      case PROP_QUALITY:
+        s->quality = g_value_get_int (value);
+        break;
+      case PROP_SUBSAMPLING:
+        s->subsampling = g_value_get_enum (value);
+        break;
+      case PROP_COMPRESSION_LEVEL:
+        s->compression_level = g_value_get_int (value);
+        break;
+      case PROP_METHOD:
+        s->method = g_value_get_enum (value);
+        break;
+      case PROP_ASPECT_MODE:
+        s->aspect_mode = g_value_get_enum (value);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+        break;
+    }
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+gst_imencode_get_property (GObject * object, guint prop_id, GValue * value,
+    GParamSpec * pspec)
+{
+  GstImencode *self = GST_IMENCODE (object);
+  GstImencodeSettings *s = &self->settings;
+  guint *field;
+
+  GST_OBJECT_LOCK (self);
+  field = gst_imencode_uint_field (s, prop_id);
+  if (field) {
+    g_value_set_uint (value, *field);
+  } else {
+    switch (prop_id) {
+      case PROP_FORMAT:
+        g_value_set_enum (value, s->format);
+        break;
+      case PROP_ENCODING:
+        g_value_set_enum (value, s->encoding);
+        break;
+      case PROP_QUALITY:
+        g_value_set_int (value, s->quality);
+        break;
+      case PROP_SUBSAMPLING:
+        g_value_set_enum (value, s->subsampling);
+        break;
+      case PROP_COMPRESSION_LEVEL:
+        g_value_set_int (value, s->compression_level);
+        break;
+      case PROP_METHOD:
+        g_value_set_enum (value, s->method);
+        break;
+      case PROP_ASPECT_MODE:
+        g_value_set_enum (value, s->aspect_mode);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+        break;
+    }
+  }
+  GST_OBJECT_UNLOCK (self);
+}

@@ -1,0 +1,16 @@
+/* gst-imencode: element registration
+ * Copyright (C) 2026 gst-imencode contributors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifndef __GST_IMENCODE_ELEMENTS_H__
+#define __GST_IMENCODE_ELEMENTS_H__
+
+#include <gst/gst.h>
+
+G_BEGIN_DECLS
+
+GST_ELEMENT_REGISTER_DECLARE (imencode);
+
+G_END_DECLS
+
+#endif /* __GST_IMENCODE_ELEMENTS_H__ */

@@ -1,0 +1,321 @@
+/* gst-imencode: one frame -> one encoded image, with reusable state
+ * Copyright (C) 2026 gst-imencode contributors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "gstimencodeworker.h"
+
+#include <string.h>
+
+#include "gstimvideo.h"
+
+struct _GstImencodeWorker
+{
+  ImcoreJpegEncoder *jpeg;
+
+  /* the converter and what it was made for */
+  GstVideoConverter *convert;
+  GstVideoInfo convert_in;
+  GstVideoInfo convert_out;
+  ImcoreRect convert_src;
+  ImcoreRect convert_dest;
+  GstVideoResamplerMethod convert_method;
+  guint32 convert_pad;
+  GstBuffer *convert_buf;       /* converter output, convert_out sized */
+
+  /* the encoded file before base64 */
+  guint8 *encoded;
+  gsize encoded_size;
+};
+
+GstImencodeWorker *
+gst_imencode_worker_new (void)
+{
+  return g_new0 (GstImencodeWorker, 1);
+}
+
+static void
+gst_imencode_worker_drop_converter (GstImencodeWorker * w)
+{
+  g_clear_pointer (&w->convert, gst_video_converter_free);
+  gst_clear_buffer (&w->convert_buf);
+}
+
+void
+gst_imencode_worker_free (GstImencodeWorker * w)
+{
+  if (!w)
+    return;
+  imcore_jpeg_encoder_free (w->jpeg);
+  gst_imencode_worker_drop_converter (w);
+  g_free (w->encoded);
+  g_free (w);
+}
+
+/* Whether two infos convert the same way (strides aside, which the
+ * converter reads from each frame). */
+static gboolean
+same_conversion_input (const GstVideoInfo * a, const GstVideoInfo * b)
+{
+  return GST_VIDEO_INFO_FORMAT (a) == GST_VIDEO_INFO_FORMAT (b) &&
+      GST_VIDEO_INFO_WIDTH (a) == GST_VIDEO_INFO_WIDTH (b) &&
+      GST_VIDEO_INFO_HEIGHT (a) == GST_VIDEO_INFO_HEIGHT (b) &&
+      GST_VIDEO_INFO_CHROMA_SITE (a) == GST_VIDEO_INFO_CHROMA_SITE (b) &&
+      gst_video_colorimetry_is_equal (&a->colorimetry, &b->colorimetry);
+}
+
+static gboolean
+same_rect (const ImcoreRect * a, const ImcoreRect * b)
+{
+  return a->x == b->x && a->y == b->y && a->width == b->width &&
+      a->height == b->height;
+}
+
+/* The layout the converter writes for @job when the frame cannot be read
+ * directly: the input's own layout when the encoder takes it (packed RGB,
+ * gray), else planar YUV of the JPEG's subsampling, else RGB for PNG. */
+static GstVideoFormat
+intermediate_format (const GstVideoInfo * in, const GstImencodeJob * job)
+{
+  ImcorePixelFormat pf = gst_im_video_pixel_format (GST_VIDEO_INFO_FORMAT
+      (in));
+  gboolean packed = pf != IMCORE_PIXEL_N_FORMATS &&
+      imcore_pixel_n_planes (pf) == 1;
+
+  if (job->png) {
+    if (packed)
+      return GST_VIDEO_INFO_FORMAT (in);
+    return GST_VIDEO_INFO_HAS_ALPHA (in) ? GST_VIDEO_FORMAT_RGBA :
+        GST_VIDEO_FORMAT_RGB;
+  }
+  if (packed && imcore_jpeg_accepts (pf, job->subsampling))
+    return GST_VIDEO_INFO_FORMAT (in);
+  if (GST_VIDEO_INFO_IS_RGB (in))
+    return GST_VIDEO_FORMAT_RGB;
+  switch (job->subsampling) {
+    case IMCORE_SUBSAMPLING_444:
+      return GST_VIDEO_FORMAT_Y444;
+    case IMCORE_SUBSAMPLING_422:
+      return GST_VIDEO_FORMAT_Y42B;
+    default:
+      /* gray reads only the Y plane of I420 */
+      return GST_VIDEO_FORMAT_I420;
+  }
+}
+
+/* Makes sure w->convert turns @in (cropped to the plan) into an
+ * @out_format image of the plan's output size. */
+static gboolean
+ensure_converter (GstImencodeWorker * w, const GstVideoInfo * in,
+    GstVideoFormat out_format, const GstImencodeJob * job, GError ** error)
+{
+  const ImcorePlan *p = &job->plan;
+  GstVideoInfo out;
+  GstStructure *config;
+
+  gst_video_info_set_format (&out, out_format, p->out_width, p->out_height);
+  /* the converter insists that these match */
+  GST_VIDEO_INFO_FPS_N (&out) = GST_VIDEO_INFO_FPS_N (in);
+  GST_VIDEO_INFO_FPS_D (&out) = GST_VIDEO_INFO_FPS_D (in);
+  GST_VIDEO_INFO_INTERLACE_MODE (&out) = GST_VIDEO_INFO_INTERLACE_MODE (in);
+  /* YUV stays in the input's colorimetry: the JPEG encoder expands the
+   * range itself, and the converter's fast paths need equal colorimetry. */
+  if (GST_VIDEO_INFO_IS_YUV (in) && GST_VIDEO_INFO_IS_YUV (&out)) {
+    out.colorimetry = in->colorimetry;
+    out.chroma_site = in->chroma_site;
+  }
+
+  if (w->convert && same_conversion_input (in, &w->convert_in) &&
+      gst_video_info_is_equal (&out, &w->convert_out) &&
+      same_rect (&p->src, &w->convert_src) &&
+      same_rect (&p->dest, &w->convert_dest) &&
+      job->method == w->convert_method && job->pad_argb == w->convert_pad)
+    return TRUE;
+
+  gst_imencode_worker_drop_converter (w);
+
+  config = gst_structure_new ("GstVideoConverter",
+      GST_VIDEO_CONVERTER_OPT_SRC_X, G_TYPE_INT, (gint) p->src.x,
+      GST_VIDEO_CONVERTER_OPT_SRC_Y, G_TYPE_INT, (gint) p->src.y,
+      GST_VIDEO_CONVERTER_OPT_SRC_WIDTH, G_TYPE_INT, (gint) p->src.width,
+      GST_VIDEO_CONVERTER_OPT_SRC_HEIGHT, G_TYPE_INT, (gint) p->src.height,
+      GST_VIDEO_CONVERTER_OPT_DEST_X, G_TYPE_INT, (gint) p->dest.x,
+      GST_VIDEO_CONVERTER_OPT_DEST_Y, G_TYPE_INT, (gint) p->dest.y,
+      GST_VIDEO_CONVERTER_OPT_DEST_WIDTH, G_TYPE_INT, (gint) p->dest.width,
+      GST_VIDEO_CONVERTER_OPT_DEST_HEIGHT, G_TYPE_INT, (gint) p->dest.height,
+      GST_VIDEO_CONVERTER_OPT_FILL_BORDER, G_TYPE_BOOLEAN, TRUE,
+      GST_VIDEO_CONVERTER_OPT_BORDER_ARGB, G_TYPE_UINT, job->pad_argb,
+      GST_VIDEO_CONVERTER_OPT_RESAMPLER_METHOD,
+      GST_TYPE_VIDEO_RESAMPLER_METHOD, job->method,
+      GST_VIDEO_CONVERTER_OPT_DITHER_METHOD, GST_TYPE_VIDEO_DITHER_METHOD,
+      GST_VIDEO_DITHER_NONE, NULL);
+
+  w->convert = gst_video_converter_new ((GstVideoInfo *) in, &out, config);
+  if (!w->convert) {
+    g_set_error (error, GST_STREAM_ERROR, GST_STREAM_ERROR_FORMAT,
+        "cannot convert %s %dx%d to %s %ux%u",
+        gst_video_format_to_string (GST_VIDEO_INFO_FORMAT (in)),
+        GST_VIDEO_INFO_WIDTH (in), GST_VIDEO_INFO_HEIGHT (in),
+        gst_video_format_to_string (out_format), p->out_width,
+        p->out_height);
+    return FALSE;
+  }
+  w->convert_buf = gst_buffer_new_allocate (NULL, out.size, NULL);
+  if (!w->convert_buf) {
+    gst_imencode_worker_drop_converter (w);
+    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NO_SPACE_LEFT,
+        "cannot allocate %" G_GSIZE_FORMAT " bytes for a converted frame",
+        out.size);
+    return FALSE;
+  }
+  w->convert_in = *in;
+  w->convert_out = out;
+  w->convert_src = p->src;
+  w->convert_dest = p->dest;
+  w->convert_method = job->method;
+  w->convert_pad = job->pad_argb;
+  return TRUE;
+}
+
+static gboolean
+ensure_encoded_scratch (GstImencodeWorker * w, gsize size, GError ** error)
+{
+  guint8 *p;
+
+  if (size <= w->encoded_size)
+    return TRUE;
+  p = g_try_realloc (w->encoded, size);
+  if (!p) {
+    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NO_SPACE_LEFT,
+        "cannot allocate %" G_GSIZE_FORMAT " bytes for an encoded image",
+        size);
+    return FALSE;
+  }
+  w->encoded = p;
+  w->encoded_size = size;
+  return TRUE;
+}
+
+/* Encodes @img into w->encoded; sets *@len. */
+static gboolean
+encode_image (GstImencodeWorker * w, const ImcoreImage * img,
+    gboolean limited_range, const GstImencodeJob * job, gsize * len,
+    GError ** error)
+{
+  ImcoreError err;
+  size_t bound, n = 0;
+
+  if (job->png)
+    bound = imcore_png_bound (img->format, img->width, img->height);
+  else
+    bound = imcore_jpeg_bound (img->width, img->height, job->subsampling);
+  if (bound == 0) {
+    g_set_error (error, GST_STREAM_ERROR, GST_STREAM_ERROR_ENCODE,
+        "a %ux%u image is too large to encode as %s", img->width,
+        img->height, job->png ? "PNG" : "JPEG (65535x65535 at most)");
+    return FALSE;
+  }
+  if (!ensure_encoded_scratch (w, bound, error))
+    return FALSE;
+
+  if (job->png) {
+    ImcorePngParams params = { job->compression_level };
+
+    err = imcore_png_encode (img, &params, w->encoded, bound, &n);
+  } else {
+    ImcoreJpegParams params = { job->quality, job->subsampling,
+      limited_range
+    };
+
+    if (!w->jpeg && !(w->jpeg = imcore_jpeg_encoder_new ())) {
+      err = IMCORE_ERROR_OUT_OF_MEMORY;
+    } else {
+      err = imcore_jpeg_encode (w->jpeg, img, &params, w->encoded, bound, &n);
+    }
+  }
+  if (err != IMCORE_OK) {
+    g_set_error (error, GST_STREAM_ERROR, GST_STREAM_ERROR_ENCODE,
+        "%s encoding of a %ux%u image failed: %s%s%s",
+        job->png ? "PNG" : "JPEG", img->width, img->height,
+        imcore_strerror (err), w->jpeg && !job->png ? " " : "",
+        w->jpeg && !job->png ? imcore_jpeg_encoder_last_error (w->jpeg) : "");
+    return FALSE;
+  }
+  *len = n;
+  return TRUE;
+}
+
+/* Wraps w->encoded[0..len) into a new output buffer as @job->text says. */
+static GstBuffer *
+wrap_output (GstImencodeWorker * w, gsize len, const GstImencodeJob * job,
+    GError ** error)
+{
+  const gchar *prefix = "";
+  gsize prefix_len, text_len, total;
+  GstBuffer *buf;
+  GstMapInfo map;
+
+  if (job->text == GST_IMENCODE_TEXT_NONE)
+    return gst_buffer_new_memdup (w->encoded, len);
+
+  if (job->text == GST_IMENCODE_TEXT_DATA_URI)
+    prefix = job->png ? "data:image/png;base64," : "data:image/jpeg;base64,";
+  prefix_len = strlen (prefix);
+  text_len = imcore_base64_encoded_len (len, 0, 0);
+  total = prefix_len + text_len;
+
+  buf = gst_buffer_new_allocate (NULL, total, NULL);
+  if (!buf || !gst_buffer_map (buf, &map, GST_MAP_WRITE)) {
+    gst_clear_buffer (&buf);
+    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NO_SPACE_LEFT,
+        "cannot allocate %" G_GSIZE_FORMAT " bytes of base64 output", total);
+    return NULL;
+  }
+  memcpy (map.data, prefix, prefix_len);
+  imcore_base64_encode (w->encoded, len, (char *) map.data + prefix_len, 0, 0);
+  gst_buffer_unmap (buf, &map);
+  return buf;
+}
+
+GstBuffer *
+gst_imencode_worker_encode (GstImencodeWorker * w,
+    const GstVideoFrame * frame, const GstImencodeJob * job, GError ** error)
+{
+  const GstVideoInfo *in = &frame->info;
+  ImcoreImage whole, img;
+  GstVideoFrame out;
+  GstVideoFormat fmt;
+  gboolean ok;
+  gsize len = 0;
+
+  if (imcore_plan_is_identity (&job->plan) &&
+      gst_im_video_frame_view (frame, &whole) &&
+      (job->png ? imcore_png_color_for (whole.format) != IMCORE_PNG_UNSUPPORTED
+          : imcore_jpeg_accepts (whole.format, job->subsampling)) &&
+      imcore_image_crop (&whole, &job->plan.src, &img) == IMCORE_OK) {
+    /* zero-copy: the encoder reads the frame through a pointer offset */
+    if (!encode_image (w, &img, gst_im_video_is_limited_range (in), job,
+            &len, error))
+      return NULL;
+    return wrap_output (w, len, job, error);
+  }
+
+  fmt = intermediate_format (in, job);
+  if (!ensure_converter (w, in, fmt, job, error))
+    return NULL;
+  if (!gst_video_frame_map (&out, &w->convert_out, w->convert_buf,
+          GST_MAP_READWRITE)) {
+    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_FAILED,
+        "cannot map the conversion buffer");
+    return NULL;
+  }
+  gst_video_converter_frame (w->convert, frame, &out);
+  ok = gst_im_video_frame_view (&out, &img);
+  if (!ok)
+    g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED,
+        "no core layout for %s", gst_video_format_to_string (fmt));
+  else
+    ok = encode_image (w, &img, gst_im_video_is_limited_range (&out.info),
+        job, &len, error);
+  gst_video_frame_unmap (&out);
+  return ok ? wrap_output (w, len, job, error) : NULL;
+}

@@ -1,0 +1,82 @@
+/* gst-imencode: glue between GstVideo frames and the core's image views
+ * Copyright (C) 2026 gst-imencode contributors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "gstimvideo.h"
+
+static const struct
+{
+  GstVideoFormat gst;
+  ImcorePixelFormat core;
+} format_map[] = {
+  {GST_VIDEO_FORMAT_GRAY8, IMCORE_PIXEL_GRAY8},
+  {GST_VIDEO_FORMAT_RGB, IMCORE_PIXEL_RGB},
+  {GST_VIDEO_FORMAT_BGR, IMCORE_PIXEL_BGR},
+  {GST_VIDEO_FORMAT_RGBA, IMCORE_PIXEL_RGBA},
+  {GST_VIDEO_FORMAT_BGRA, IMCORE_PIXEL_BGRA},
+  {GST_VIDEO_FORMAT_ARGB, IMCORE_PIXEL_ARGB},
+  {GST_VIDEO_FORMAT_ABGR, IMCORE_PIXEL_ABGR},
+  {GST_VIDEO_FORMAT_RGBx, IMCORE_PIXEL_RGBX},
+  {GST_VIDEO_FORMAT_BGRx, IMCORE_PIXEL_BGRX},
+  {GST_VIDEO_FORMAT_xRGB, IMCORE_PIXEL_XRGB},
+  {GST_VIDEO_FORMAT_xBGR, IMCORE_PIXEL_XBGR},
+  {GST_VIDEO_FORMAT_I420, IMCORE_PIXEL_I420},
+  {GST_VIDEO_FORMAT_YV12, IMCORE_PIXEL_I420},
+  {GST_VIDEO_FORMAT_Y42B, IMCORE_PIXEL_I422},
+  {GST_VIDEO_FORMAT_Y444, IMCORE_PIXEL_I444},
+};
+
+ImcorePixelFormat
+gst_im_video_pixel_format (GstVideoFormat format)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (format_map); i++) {
+    if (format_map[i].gst == format)
+      return format_map[i].core;
+  }
+  return IMCORE_PIXEL_N_FORMATS;
+}
+
+GstVideoFormat
+gst_im_video_format_from_pixel (ImcorePixelFormat format)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (format_map); i++) {
+    if (format_map[i].core == format)
+      return format_map[i].gst;
+  }
+  return GST_VIDEO_FORMAT_UNKNOWN;
+}
+
+gboolean
+gst_im_video_frame_view (const GstVideoFrame * frame, ImcoreImage * img)
+{
+  ImcorePixelFormat pf = gst_im_video_pixel_format (GST_VIDEO_FRAME_FORMAT
+      (frame));
+
+  if (pf == IMCORE_PIXEL_N_FORMATS)
+    return FALSE;
+
+  memset (img, 0, sizeof (*img));
+  img->format = pf;
+  img->width = GST_VIDEO_FRAME_WIDTH (frame);
+  img->height = GST_VIDEO_FRAME_HEIGHT (frame);
+  if (imcore_pixel_n_planes (pf) == 1) {
+    img->planes[0] = GST_VIDEO_FRAME_PLANE_DATA (frame, 0);
+    img->strides[0] = GST_VIDEO_FRAME_PLANE_STRIDE (frame, 0);
+  } else {
+    static const guint comps[3] = { GST_VIDEO_COMP_Y, GST_VIDEO_COMP_U,
+      GST_VIDEO_COMP_V
+    };
+    for (guint i = 0; i < 3; i++) {
+      img->planes[i] = GST_VIDEO_FRAME_COMP_DATA (frame, comps[i]);
+      img->strides[i] = GST_VIDEO_FRAME_COMP_STRIDE (frame, comps[i]);
+    }
+  }
+  return TRUE;
+}
+
+gboolean
+gst_im_video_is_limited_range (const GstVideoInfo * info)
+{
+  return GST_VIDEO_INFO_IS_YUV (info) &&
+      info->colorimetry.range != GST_VIDEO_COLOR_RANGE_0_255;
+}

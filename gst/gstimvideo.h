@@ -1,0 +1,37 @@
+/* gst-imencode: glue between GstVideo frames and the core's image views
+ * Copyright (C) 2026 gst-imencode contributors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifndef __GST_IM_VIDEO_H__
+#define __GST_IM_VIDEO_H__
+
+#include <gst/video/video.h>
+
+#include "imcore.h"
+
+G_BEGIN_DECLS
+
+/* The raw formats imencode accepts, as a caps format list. */
+#define GST_IM_VIDEO_SINK_FORMATS "{ I420, YV12, NV12, NV21, Y42B, Y444, " \
+    "YUY2, UYVY, GRAY8, RGB, BGR, RGBA, BGRA, ARGB, ABGR, RGBx, BGRx, " \
+    "xRGB, xBGR }"
+
+/* The core layout of @format, or IMCORE_PIXEL_N_FORMATS when the core
+ * cannot read it directly (semi-planar and packed YUV). YV12 maps to I420:
+ * views are built per component, so its swapped planes are handled. */
+ImcorePixelFormat gst_im_video_pixel_format (GstVideoFormat format);
+
+/* The GstVideoFormat of core layout @format (I420 for IMCORE_PIXEL_I420). */
+GstVideoFormat gst_im_video_format_from_pixel (ImcorePixelFormat format);
+
+/* Fills @img as a view of the whole mapped @frame, honouring its strides
+ * and plane offsets. FALSE when the frame's format has no core layout. */
+gboolean gst_im_video_frame_view (const GstVideoFrame * frame,
+    ImcoreImage * img);
+
+/* Whether @info describes YUV samples in limited ("studio") range. */
+gboolean gst_im_video_is_limited_range (const GstVideoInfo * info);
+
+G_END_DECLS
+
+#endif /* __GST_IM_VIDEO_H__ */

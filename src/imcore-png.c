@@ -1,0 +1,191 @@
+/* gst-imencode core: PNG encoding with libpng
+ * Copyright (C) 2026 gst-imencode contributors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "imcore-png.h"
+
+#include <png.h>
+#include <string.h>
+#include <zlib.h>
+
+/* libpng's largest IDAT chunk is its zlib buffer; ours is set to this. */
+#define IMCORE_PNG_ZBUF_SIZE (256 * 1024)
+/* The smallest IDAT size libpng could use, for the chunk-count bound. */
+#define IMCORE_PNG_MIN_IDAT 8192
+
+typedef struct
+{
+  uint8_t *out;
+  size_t size;
+  size_t len;
+  bool overflow;
+} PngSink;
+
+ImcorePngColor
+imcore_png_color_for (ImcorePixelFormat format)
+{
+  if (format == IMCORE_PIXEL_GRAY8)
+    return IMCORE_PNG_GRAY;
+  if (imcore_pixel_n_planes (format) != 1)
+    return IMCORE_PNG_UNSUPPORTED;
+  return imcore_pixel_has_alpha (format) ? IMCORE_PNG_RGBA : IMCORE_PNG_RGB;
+}
+
+static unsigned
+png_channels (ImcorePngColor c)
+{
+  return c == IMCORE_PNG_GRAY ? 1 : c == IMCORE_PNG_RGB ? 3 : 4;
+}
+
+size_t
+imcore_png_bound (ImcorePixelFormat format, uint32_t width, uint32_t height)
+{
+  ImcorePngColor color = imcore_png_color_for (format);
+  uint64_t row, raw, z, chunks;
+  unsigned __int128 total;
+
+  if (color == IMCORE_PNG_UNSUPPORTED || width == 0 || height == 0 ||
+      width > PNG_UINT_31_MAX || height > PNG_UINT_31_MAX)
+    return 0;
+  row = 1 + (uint64_t) width * png_channels (color);    /* filter byte */
+  raw = row * height;
+  /* zlib stored blocks: 5 bytes per 16383-byte block, plus the 2-byte
+   * header and the 4-byte Adler-32; rounded up generously. */
+  z = raw + raw / 16000 * 5 + 5 + 6 + 64;
+  chunks = z / IMCORE_PNG_MIN_IDAT + 1;
+  /* signature 8, IHDR 25, IEND 12, and 12 bytes per IDAT chunk */
+  total = (unsigned __int128) z + chunks * 12 + 8 + 25 + 12;
+  if (total > SIZE_MAX)
+    return 0;
+  return (size_t) total;
+}
+
+static void
+png_sink_write (png_structp png, png_bytep data, size_t length)
+{
+  PngSink *sink = png_get_io_ptr (png);
+
+  if (length > sink->size - sink->len) {
+    sink->overflow = true;
+    png_error (png, "output buffer full");
+  }
+  memcpy (sink->out + sink->len, data, length);
+  sink->len += length;
+}
+
+static void
+png_sink_flush (png_structp png)
+{
+}
+
+static void
+png_on_error (png_structp png, png_const_charp msg)
+{
+  png_longjmp (png, 1);
+}
+
+static void
+png_on_warning (png_structp png, png_const_charp msg)
+{
+}
+
+/* Tells libpng how the caller's rows differ from the PNG's byte order. */
+static void
+png_set_input_layout (png_structp png, ImcorePixelFormat format)
+{
+  switch (format) {
+    case IMCORE_PIXEL_BGR:
+    case IMCORE_PIXEL_BGRA:
+      png_set_bgr (png);
+      break;
+    case IMCORE_PIXEL_ARGB:
+      png_set_swap_alpha (png);
+      break;
+    case IMCORE_PIXEL_ABGR:
+      /* ABGR reversed is RGBA */
+      png_set_swap_alpha (png);
+      png_set_bgr (png);
+      break;
+    case IMCORE_PIXEL_RGBX:
+      png_set_filler (png, 0, PNG_FILLER_AFTER);
+      break;
+    case IMCORE_PIXEL_BGRX:
+      png_set_filler (png, 0, PNG_FILLER_AFTER);
+      png_set_bgr (png);
+      break;
+    case IMCORE_PIXEL_XRGB:
+      png_set_filler (png, 0, PNG_FILLER_BEFORE);
+      break;
+    case IMCORE_PIXEL_XBGR:
+      png_set_filler (png, 0, PNG_FILLER_BEFORE);
+      png_set_bgr (png);
+      break;
+    default:
+      break;
+  }
+}
+
+ImcoreError
+imcore_png_encode (const ImcoreImage * img, const ImcorePngParams * params,
+    uint8_t * out, size_t out_size, size_t *out_len)
+{
+  PngSink sink = { out, out_size, 0, false };
+  png_structp png = NULL;
+  png_infop info = NULL;
+  ImcorePngColor color;
+  int color_type, level;
+  volatile ImcoreError err = IMCORE_OK;
+
+  if (!img || !params || !out || !out_len || !img->planes[0] ||
+      img->width == 0 || img->height == 0)
+    return IMCORE_ERROR_INVALID_ARGUMENT;
+  level = params->compression_level;
+  if (level < 0 || level > 9)
+    return IMCORE_ERROR_INVALID_ARGUMENT;
+  color = imcore_png_color_for (img->format);
+  if (color == IMCORE_PNG_UNSUPPORTED)
+    return IMCORE_ERROR_UNSUPPORTED_FORMAT;
+  if (img->width > PNG_UINT_31_MAX || img->height > PNG_UINT_31_MAX)
+    return IMCORE_ERROR_TOO_LARGE;
+  color_type = color == IMCORE_PNG_GRAY ? PNG_COLOR_TYPE_GRAY :
+      color == IMCORE_PNG_RGB ? PNG_COLOR_TYPE_RGB : PNG_COLOR_TYPE_RGBA;
+
+  png = png_create_write_struct (PNG_LIBPNG_VER_STRING, NULL, png_on_error,
+      png_on_warning);
+  if (!png)
+    return IMCORE_ERROR_OUT_OF_MEMORY;
+  info = png_create_info_struct (png);
+  if (!info) {
+    png_destroy_write_struct (&png, NULL);
+    return IMCORE_ERROR_OUT_OF_MEMORY;
+  }
+
+  if (setjmp (png_jmpbuf (png))) {
+    err = sink.overflow ? IMCORE_ERROR_NO_SPACE : IMCORE_ERROR_CODEC;
+    goto done;
+  }
+
+  png_set_write_fn (png, &sink, png_sink_write, png_sink_flush);
+  png_set_compression_buffer_size (png, IMCORE_PNG_ZBUF_SIZE);
+  png_set_compression_level (png, level);
+  if (level == 0) {
+    png_set_filter (png, PNG_FILTER_TYPE_BASE, PNG_FILTER_NONE);
+  } else if (level == 1) {
+    png_set_filter (png, PNG_FILTER_TYPE_BASE, PNG_FILTER_SUB);
+    png_set_compression_strategy (png, Z_RLE);
+  }
+  png_set_IHDR (png, info, img->width, img->height, 8, color_type,
+      PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
+      PNG_FILTER_TYPE_DEFAULT);
+  png_write_info (png, info);
+  png_set_input_layout (png, img->format);
+
+  for (uint32_t y = 0; y < img->height; y++)
+    png_write_row (png, img->planes[0] + (size_t) y * img->strides[0]);
+  png_write_end (png, NULL);
+  *out_len = sink.len;
+
+done:
+  png_destroy_write_struct (&png, &info);
+  return err;
+}
