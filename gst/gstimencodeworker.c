@@ -102,13 +102,13 @@ intermediate_format (const GstVideoInfo * in, const GstImencodeJob * job)
   }
 }
 
-/* Makes sure w->convert turns @in (cropped to the plan) into an
- * @out_format image of the plan's output size. */
+/* Makes sure w->convert turns @p's source rectangle of @in into an
+ * @out_format image of @p's output size, with @job's method and border. */
 static gboolean
 ensure_converter (GstImencodeWorker * w, const GstVideoInfo * in,
-    GstVideoFormat out_format, const GstImencodeJob * job, GError ** error)
+    GstVideoFormat out_format, const ImcorePlan * p,
+    const GstImencodeJob * job, GError ** error)
 {
-  const ImcorePlan *p = &job->plan;
   GstVideoInfo out;
   GstStructure *config;
 
@@ -122,6 +122,10 @@ ensure_converter (GstImencodeWorker * w, const GstVideoInfo * in,
   if (GST_VIDEO_INFO_IS_YUV (in) && GST_VIDEO_INFO_IS_YUV (&out)) {
     out.colorimetry = in->colorimetry;
     out.chroma_site = in->chroma_site;
+  } else if (GST_VIDEO_INFO_IS_GRAY (in) && GST_VIDEO_INFO_IS_YUV (&out)) {
+    /* the converter copies gray into Y as it is: full range */
+    out.colorimetry.range = GST_VIDEO_COLOR_RANGE_0_255;
+    out.colorimetry.matrix = GST_VIDEO_COLOR_MATRIX_BT601;
   }
 
   if (w->convert && same_conversion_input (in, &w->convert_in) &&
@@ -195,10 +199,11 @@ ensure_encoded_scratch (GstImencodeWorker * w, gsize size, GError ** error)
   return TRUE;
 }
 
-/* Encodes @img into w->encoded; sets *@len. */
+/* Encodes @img, whose samples @info describes, into w->encoded; sets
+ * *@len. */
 static gboolean
 encode_image (GstImencodeWorker * w, const ImcoreImage * img,
-    gboolean limited_range, const GstImencodeJob * job, gsize * len,
+    const GstVideoInfo * info, const GstImencodeJob * job, gsize * len,
     GError ** error)
 {
   ImcoreError err;
@@ -223,7 +228,7 @@ encode_image (GstImencodeWorker * w, const ImcoreImage * img,
     err = imcore_png_encode (img, &params, w->encoded, bound, &n);
   } else {
     ImcoreJpegParams params = { job->quality, job->subsampling,
-      limited_range
+      gst_im_video_yuv_colorimetry (info)
     };
 
     if (!w->jpeg && !(w->jpeg = imcore_jpeg_encoder_new ())) {
@@ -282,6 +287,8 @@ gst_imencode_worker_encode (GstImencodeWorker * w,
 {
   const GstVideoInfo *in = &frame->info;
   ImcoreImage whole, img;
+  ImcorePlan conv;
+  ImcoreRect inner;
   GstVideoFrame out;
   GstVideoFormat fmt;
   gboolean ok;
@@ -293,14 +300,32 @@ gst_imencode_worker_encode (GstImencodeWorker * w,
           : imcore_jpeg_accepts (whole.format, job->subsampling)) &&
       imcore_image_crop (&whole, &job->plan.src, &img) == IMCORE_OK) {
     /* zero-copy: the encoder reads the frame through a pointer offset */
-    if (!encode_image (w, &img, gst_im_video_is_limited_range (in), job,
-            &len, error))
+    if (!encode_image (w, &img, in, job, &len, error))
       return NULL;
     return wrap_output (w, len, job, error);
   }
 
   fmt = intermediate_format (in, job);
-  if (!ensure_converter (w, in, fmt, job, error))
+  conv = job->plan;
+  if (imcore_plan_is_identity (&conv)) {
+    /* The converter rounds a source rectangle to the chroma grid, which
+     * would move luma by a pixel: convert the aligned rectangle around the
+     * crop and take the crop from the result by pointer offset. */
+    guint hs = GST_VIDEO_FORMAT_INFO_W_SUB (in->finfo, 1);
+    guint vs = GST_VIDEO_FORMAT_INFO_H_SUB (in->finfo, 1);
+
+    inner.x = conv.src.x & ((1u << hs) - 1);
+    inner.y = conv.src.y & ((1u << vs) - 1);
+    inner.width = conv.src.width;
+    inner.height = conv.src.height;
+    conv.src.x -= inner.x;
+    conv.src.y -= inner.y;
+    conv.src.width += inner.x;
+    conv.src.height += inner.y;
+    conv.out_width = conv.dest.width = conv.src.width;
+    conv.out_height = conv.dest.height = conv.src.height;
+  }
+  if (!ensure_converter (w, in, fmt, &conv, job, error))
     return NULL;
   if (!gst_video_frame_map (&out, &w->convert_out, w->convert_buf,
           GST_MAP_READWRITE)) {
@@ -309,13 +334,16 @@ gst_imencode_worker_encode (GstImencodeWorker * w,
     return NULL;
   }
   gst_video_converter_frame (w->convert, frame, &out);
-  ok = gst_im_video_frame_view (&out, &img);
+  ok = gst_im_video_frame_view (&out, &whole);
+  if (ok && imcore_plan_is_identity (&conv))
+    ok = imcore_image_crop (&whole, &inner, &img) == IMCORE_OK;
+  else
+    img = whole;
   if (!ok)
     g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED,
         "no core layout for %s", gst_video_format_to_string (fmt));
   else
-    ok = encode_image (w, &img, gst_im_video_is_limited_range (&out.info),
-        job, &len, error);
+    ok = encode_image (w, &img, &out.info, job, &len, error);
   gst_video_frame_unmap (&out);
   return ok ? wrap_output (w, len, job, error) : NULL;
 }

@@ -74,9 +74,18 @@ gst_im_video_frame_view (const GstVideoFrame * frame, ImcoreImage * img)
   return TRUE;
 }
 
-gboolean
-gst_im_video_is_limited_range (const GstVideoInfo * info)
+ImcoreYuvColorimetry
+gst_im_video_yuv_colorimetry (const GstVideoInfo * info)
 {
-  return GST_VIDEO_INFO_IS_YUV (info) &&
-      info->colorimetry.range != GST_VIDEO_COLOR_RANGE_0_255;
+  ImcoreYuvColorimetry c = IMCORE_YUV_JFIF;
+  gdouble kr, kb;
+
+  if (!GST_VIDEO_INFO_IS_YUV (info))
+    return c;
+  if (gst_video_color_matrix_get_Kr_Kb (info->colorimetry.matrix, &kr, &kb)) {
+    c.kr = kr;
+    c.kb = kb;
+  }
+  c.limited_range = info->colorimetry.range != GST_VIDEO_COLOR_RANGE_0_255;
+  return c;
 }

@@ -29,8 +29,10 @@ GstVideoFormat gst_im_video_format_from_pixel (ImcorePixelFormat format);
 gboolean gst_im_video_frame_view (const GstVideoFrame * frame,
     ImcoreImage * img);
 
-/* Whether @info describes YUV samples in limited ("studio") range. */
-gboolean gst_im_video_is_limited_range (const GstVideoInfo * info);
+/* The colorimetry of @info's YUV samples for the core: its matrix's luma
+ * coefficients (BT.601 when it has none) and whether the range is limited.
+ * For non-YUV formats, JFIF's. */
+ImcoreYuvColorimetry gst_im_video_yuv_colorimetry (const GstVideoInfo * info);
 
 G_END_DECLS
 

@@ -4,6 +4,7 @@
  */
 #include "imcore-image.h"
 
+#include <math.h>
 #include <string.h>
 
 unsigned
@@ -84,9 +85,6 @@ imcore_image_crop (const ImcoreImage * src, const ImcoreRect * rect,
     return IMCORE_ERROR_INVALID_ARGUMENT;
 
   imcore_pixel_chroma_shift (src->format, &hs, &vs);
-  if ((rect->x & ((1u << hs) - 1)) || (rect->y & ((1u << vs) - 1)))
-    return IMCORE_ERROR_INVALID_ARGUMENT;
-
   out = *src;
   out.width = rect->width;
   out.height = rect->height;
@@ -170,6 +168,127 @@ imcore_image_init_packed (ImcoreImage * img, ImcorePixelFormat format,
     img->planes[i] = data + offset;
     img->strides[i] = row;
     offset += row * rows;
+  }
+  return IMCORE_OK;
+}
+
+bool
+imcore_yuv_is_jfif (const ImcoreYuvColorimetry * c)
+{
+  return !c->limited_range && c->kr == 0.299 && c->kb == 0.114;
+}
+
+/* 16.16 fixed point */
+#define FIX_ONE 65536.0
+#define FIX_HALF (1 << 15)
+
+static inline uint8_t
+clamp_fix (int32_t v)
+{
+  v = (v + FIX_HALF) >> 16;
+  return (uint8_t) (v < 0 ? 0 : v > 255 ? 255 : v);
+}
+
+/* The linear map from normalised (y, pb, pr) in matrix @from to BT.601:
+ * R'G'B' = inverse(from) * (y, pb, pr), then BT.601 forward. Chroma of the
+ * result does not depend on y (grey stays grey), luma may depend on
+ * chroma. */
+static void
+matrix_to_bt601 (double kr, double kb, double m[3][3])
+{
+  const double kg = 1.0 - kr - kb;
+  /* columns: contribution of y, pb, pr to R, G, B */
+  const double rgb[3][3] = {
+    {1.0, 0.0, 2.0 * (1.0 - kr)},
+    {1.0, -2.0 * (1.0 - kb) * kb / kg, -2.0 * (1.0 - kr) * kr / kg},
+    {1.0, 2.0 * (1.0 - kb), 0.0},
+  };
+  const double fwd[3][3] = {
+    {0.299, 0.587, 0.114},
+    {-0.299 / 1.772, -0.587 / 1.772, 0.886 / 1.772},
+    {0.701 / 1.402, -0.587 / 1.402, -0.114 / 1.402},
+  };
+
+  for (int i = 0; i < 3; i++) {
+    for (int j = 0; j < 3; j++) {
+      m[i][j] = 0.0;
+      for (int k = 0; k < 3; k++)
+        m[i][j] += fwd[i][k] * rgb[k][j];
+    }
+  }
+}
+
+ImcoreError
+imcore_image_yuv_to_jfif (const ImcoreImage * src,
+    const ImcoreYuvColorimetry * from, ImcoreImage * dst)
+{
+  /* contributions in output code units, 16.16 fixed point, per input code */
+  int32_t y_from_y[256], y_from_u[256], y_from_v[256];
+  int32_t u_from_u[256], u_from_v[256], v_from_u[256], v_from_v[256];
+  double m[3][3], ys, cs, yoff;
+  unsigned hs, vs;
+  bool mix;
+
+  if (!src || !from || !dst || !imcore_image_valid (src) ||
+      !imcore_image_valid (dst) || from->kr <= 0.0 || from->kb <= 0.0 ||
+      from->kr + from->kb >= 1.0)
+    return IMCORE_ERROR_INVALID_ARGUMENT;
+  if (src->format < IMCORE_PIXEL_I420 || src->format >= IMCORE_PIXEL_N_FORMATS)
+    return IMCORE_ERROR_UNSUPPORTED_FORMAT;
+  if (dst->format != src->format || dst->width != src->width ||
+      dst->height != src->height)
+    return IMCORE_ERROR_INVALID_ARGUMENT;
+
+  matrix_to_bt601 (from->kr, from->kb, m);
+  ys = from->limited_range ? 255.0 / 219.0 : 1.0;
+  cs = from->limited_range ? 255.0 / 224.0 : 1.0;
+  yoff = from->limited_range ? 16.0 : 0.0;
+  for (int c = 0; c < 256; c++) {
+    double yv = (c - yoff) * ys, cv = (c - 128) * cs;
+
+    y_from_y[c] = (int32_t) lround (m[0][0] * yv * FIX_ONE);
+    y_from_u[c] = (int32_t) lround (m[0][1] * cv * FIX_ONE);
+    y_from_v[c] = (int32_t) lround (m[0][2] * cv * FIX_ONE);
+    u_from_u[c] = (int32_t) lround ((m[1][1] * cv + 128.0) * FIX_ONE);
+    u_from_v[c] = (int32_t) lround (m[1][2] * cv * FIX_ONE);
+    v_from_u[c] = (int32_t) lround (m[2][1] * cv * FIX_ONE);
+    v_from_v[c] = (int32_t) lround ((m[2][2] * cv + 128.0) * FIX_ONE);
+  }
+  mix = fabs (m[0][1]) > 1e-9 || fabs (m[0][2]) > 1e-9;
+
+  imcore_pixel_chroma_shift (src->format, &hs, &vs);
+  for (uint32_t y = 0; y < src->height; y++) {
+    const uint8_t *sy = src->planes[0] + (size_t) y * src->strides[0];
+    const uint8_t *su = src->planes[1] + (size_t) (y >> vs) * src->strides[1];
+    const uint8_t *sv = src->planes[2] + (size_t) (y >> vs) * src->strides[2];
+    uint8_t *dy = dst->planes[0] + (size_t) y * dst->strides[0];
+
+    if (mix) {
+      for (uint32_t x = 0; x < src->width; x++)
+        dy[x] = clamp_fix (y_from_y[sy[x]] + y_from_u[su[x >> hs]] +
+            y_from_v[sv[x >> hs]]);
+    } else {
+      for (uint32_t x = 0; x < src->width; x++)
+        dy[x] = clamp_fix (y_from_y[sy[x]]);
+    }
+  }
+  {
+    size_t row, rows;
+
+    plane_dims (src->format, src->width, src->height, 1, &row, &rows);
+    for (size_t y = 0; y < rows; y++) {
+      const uint8_t *su = src->planes[1] + y * src->strides[1];
+      const uint8_t *sv = src->planes[2] + y * src->strides[2];
+      uint8_t *du = dst->planes[1] + y * dst->strides[1];
+      uint8_t *dv = dst->planes[2] + y * dst->strides[2];
+
+      for (size_t x = 0; x < row; x++) {
+        uint8_t u = su[x], v = sv[x];
+
+        du[x] = clamp_fix (u_from_u[u] + u_from_v[v]);
+        dv[x] = clamp_fix (v_from_u[u] + v_from_v[v]);
+      }
+    }
   }
   return IMCORE_OK;
 }

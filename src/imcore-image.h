@@ -67,10 +67,11 @@ void imcore_pixel_chroma_shift (ImcorePixelFormat format, unsigned *hshift,
     unsigned *vshift);
 
 /* Makes @dst a view of the part @rect of @src: only pointers and sizes are
- * computed, no pixel is copied. @rect must lie inside @src, and for planar
- * YUV its x and y must be multiples of the chroma subsampling (else the
- * chroma would be shifted by half a sample): IMCORE_ERROR_INVALID_ARGUMENT
- * otherwise. */
+ * computed, no pixel is copied. @rect must lie inside @src
+ * (IMCORE_ERROR_INVALID_ARGUMENT otherwise). For subsampled planar YUV the
+ * chroma planes start at the sample covering (x, y): luma is exact, and an
+ * odd offset moves chroma by half a chroma sample (one luma pixel), the
+ * closest a pointer offset can get. */
 ImcoreError imcore_image_crop (const ImcoreImage * src, const ImcoreRect * rect,
     ImcoreImage * dst);
 
@@ -85,6 +86,27 @@ size_t imcore_image_size (ImcorePixelFormat format, uint32_t width,
 ImcoreError imcore_image_init_packed (ImcoreImage * img,
     ImcorePixelFormat format, uint32_t width, uint32_t height, uint8_t * data,
     size_t size);
+
+/* How YUV samples encode colour: the luma coefficients of their matrix
+ * (BT.601: Kr 0.299, Kb 0.114; BT.709: 0.2126, 0.0722) and their range. */
+typedef struct
+{
+  double kr, kb;
+  bool limited_range;           /* Y 16..235, chroma 16..240 */
+} ImcoreYuvColorimetry;
+
+/* BT.601 full range: what JPEG (JFIF) stores and decoders assume. */
+#define IMCORE_YUV_JFIF ((ImcoreYuvColorimetry) { 0.299, 0.114, false })
+
+/* Whether @c is JFIF's colorimetry already (no conversion needed). */
+bool imcore_yuv_is_jfif (const ImcoreYuvColorimetry * c);
+
+/* Converts planar YUV @src whose samples follow @from to BT.601 full range
+ * (JFIF), writing @dst, which must have the same format and size and may
+ * be @src itself. Luma mixes in the co-sited chroma sample when the matrices
+ * differ; values are rounded and clamped to 0..255. */
+ImcoreError imcore_image_yuv_to_jfif (const ImcoreImage * src,
+    const ImcoreYuvColorimetry * from, ImcoreImage * dst);
 
 /* Converts planar YUV or GRAY8 @src from limited ("studio", Y 16..235,
  * chroma 16..240) to full range (0..255, as JPEG/JFIF stores it), writing

@@ -143,10 +143,11 @@ imcore_jpeg_accepts (ImcorePixelFormat format, ImcoreSubsampling subsampling)
       planar_subsampling (format) == subsampling;
 }
 
-/* Makes the planes to encode limited->full range expanded copies in the
- * encoder's scratch. @img is updated to point at the copies. */
+/* Makes the planes to encode JFIF-colorimetry copies in the encoder's
+ * scratch. @img is updated to point at the copies. */
 static ImcoreError
-expand_into_scratch (ImcoreJpegEncoder * enc, ImcoreImage * img)
+convert_into_scratch (ImcoreJpegEncoder * enc, ImcoreImage * img,
+    const ImcoreYuvColorimetry * from)
 {
   ImcoreImage copy;
   size_t need = imcore_image_size (img->format, img->width, img->height);
@@ -165,7 +166,7 @@ expand_into_scratch (ImcoreJpegEncoder * enc, ImcoreImage * img)
   err = imcore_image_init_packed (&copy, img->format, img->width, img->height,
       enc->scratch, enc->scratch_size);
   if (err == IMCORE_OK)
-    err = imcore_image_expand_range (img, &copy);
+    err = imcore_image_yuv_to_jfif (img, from, &copy);
   if (err == IMCORE_OK)
     *img = copy;
   return err;
@@ -217,7 +218,7 @@ imcore_jpeg_encode (ImcoreJpegEncoder * enc, const ImcoreImage * img,
   src = *img;
   pf = tj_pixel_format (img->format);
 
-  if (pf >= 0 && !(pf == TJPF_GRAY && params->limited_range)) {
+  if (pf >= 0) {
     r = tjCompress2 (enc->tj, src.planes[0], (int) src.width,
         (int) src.strides[0], (int) src.height, pf, &dst, &len, samp,
         params->quality, flags);
@@ -225,8 +226,8 @@ imcore_jpeg_encode (ImcoreJpegEncoder * enc, const ImcoreImage * img,
     const unsigned char *planes[3];
     int strides[3];
 
-    if (params->limited_range) {
-      ImcoreError err = expand_into_scratch (enc, &src);
+    if (!imcore_yuv_is_jfif (&params->yuv)) {
+      ImcoreError err = convert_into_scratch (enc, &src, &params->yuv);
 
       if (err != IMCORE_OK)
         return err;

@@ -23,9 +23,10 @@ typedef struct
 {
   int quality;                  /* 1..100, libjpeg scale */
   ImcoreSubsampling subsampling;
-  /* Planar YUV / GRAY8 input only: the samples are limited range
-   * (Y 16..235) and are expanded to JPEG's full range while encoding. */
-  bool limited_range;
+  /* Planar YUV input only: how its samples encode colour. Anything but
+   * IMCORE_YUV_JFIF is converted to it (range and matrix) in the
+   * encoder's scratch before encoding, so decoders show the right colours. */
+  ImcoreYuvColorimetry yuv;
 } ImcoreJpegParams;
 
 /* One encoder: a libjpeg-turbo handle and scratch memory. Not thread-safe;
@@ -57,7 +58,7 @@ bool imcore_jpeg_accepts (ImcorePixelFormat format,
  * YCbCr (BT.601, full range) by libjpeg-turbo; planar YUV planes are
  * encoded as they are, without an RGB round trip. On success writes the
  * byte count to @out_len. The only memory the encoder allocates is scratch
- * for range expansion, kept and reused across calls. */
+ * for colorimetry conversion, kept and reused across calls. */
 ImcoreError imcore_jpeg_encode (ImcoreJpegEncoder * enc,
     const ImcoreImage * img, const ImcoreJpegParams * params, uint8_t * out,
     size_t out_size, size_t *out_len);

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Quick-start demo: installs what is missing, builds, then runs imencode on
+# GStreamer's built-in test source and leaves the results in demo-output/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/setup.sh
+
+export GST_PLUGIN_PATH="$PWD/build/gst${GST_PLUGIN_PATH:+:$GST_PLUGIN_PATH}"
+OUT=demo-output
+rm -rf "$OUT"
+mkdir -p "$OUT"
+
+# Five JPEG snapshots of a moving ball, one file per frame.
+gst-launch-1.0 -q videotestsrc pattern=ball num-buffers=5 \
+  ! video/x-raw,width=640,height=480 \
+  ! imencode quality=90 ! multifilesink location="$OUT/frame-%02d.jpg"
+
+# A PNG thumbnail of the colour bars: crop the top-left quarter, 160 wide.
+gst-launch-1.0 -q videotestsrc pattern=smpte num-buffers=1 \
+  ! video/x-raw,width=640,height=480 \
+  ! imencode format=png crop-width=320 crop-height=240 width=160 \
+  ! filesink location="$OUT/thumbnail.png"
+
+# A letterboxed 320x320 model input from a 16:9 frame, grey bars.
+gst-launch-1.0 -q videotestsrc pattern=smpte num-buffers=1 \
+  ! video/x-raw,width=1280,height=720 \
+  ! imencode width=320 height=320 aspect-mode=letterbox pad-color=0xff808080 \
+  ! filesink location="$OUT/letterbox.jpg"
+
+# One base64 data URI line, ready to inline in JSON or an <img> tag.
+gst-launch-1.0 -q videotestsrc pattern=snow num-buffers=1 \
+  ! video/x-raw,width=64,height=48 \
+  ! imencode encoding=data-uri quality=70 ! filesink location="$OUT/frame.b64"
+echo >> "$OUT/frame.b64"
+
+echo "demo: wrote these files:"
+ls -l "$OUT"
+echo "demo: the base64 line ($(wc -c < "$OUT/frame.b64") bytes):"
+cat "$OUT/frame.b64"

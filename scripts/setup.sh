@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs the Debian/Ubuntu packages gst-imencode needs to build, test and
+# run its demo, then configures and builds it in ./build.
+# Only what is missing is installed; as non-root it uses sudo.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PACKAGES=(
+  # build
+  meson ninja-build pkg-config gcc libc6-dev
+  libglib2.0-dev libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
+  libturbojpeg0-dev libpng-dev zlib1g-dev
+  # run and test: gst-launch, videotestsrc, the stock elements we compare to
+  gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
+  # tests: Debian's own Python with GStreamer bindings and independent decoders
+  python3 python3-gi python3-gst-1.0 gir1.2-gstreamer-1.0
+  gir1.2-gst-plugins-base-1.0 python3-pytest python3-pil python3-numpy
+  python3-opencv libjpeg-turbo-progs
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
+    || missing+=("$p")
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+BUILD_DIR=${BUILD_DIR:-build}
+if [ -f "$BUILD_DIR/build.ninja" ]; then
+  meson setup --reconfigure "$BUILD_DIR" "$@" >/dev/null
+else
+  meson setup "$BUILD_DIR" "$@" >/dev/null
+fi
+ninja -C "$BUILD_DIR"

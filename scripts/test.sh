@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, and runs the whole test suite: core unit
+# tests, element tests under the leaks tracer, end-to-end tests with
+# independent decoders, then the C tests again under AddressSanitizer and
+# UndefinedBehaviorSanitizer. Ends with one "N passed, N failed" line.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+./scripts/setup.sh || exit 1
+
+status=0
+passed=0
+failed=0
+
+count_results() {
+  # meson test writes one JSON object per test to testlog.json
+  local log="$1/meson-logs/testlog.json"
+  [ -f "$log" ] || return 0
+  local p f
+  p=$(grep -c '"result": "OK"' "$log" || true)
+  f=$(grep -c -E '"result": "(FAIL|TIMEOUT|ERROR|UNEXPECTEDPASS)"' "$log" || true)
+  passed=$((passed + p))
+  failed=$((failed + f))
+}
+
+echo "== tests (build/)"
+meson test -C build --print-errorlogs --num-processes 1 || status=1
+count_results build
+
+echo "== C tests under ASan + UBSan (build-asan/)"
+if [ -f build-asan/build.ninja ]; then
+  meson setup --reconfigure build-asan >/dev/null
+else
+  meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false \
+    -Dbuildtype=debug >/dev/null
+fi
+if ninja -C build-asan >/dev/null; then
+  # GLib and GStreamer keep some allocations for the life of the process;
+  # leaks of our own objects are caught by the leaks tracer instead.
+  ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
+  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    meson test -C build-asan --print-errorlogs --suite core --suite element \
+    || status=1
+  count_results build-asan
+else
+  echo "ASan build failed"
+  status=1
+  failed=$((failed + 1))
+fi
+
+echo
+echo "${passed} passed, ${failed} failed"
+exit $status

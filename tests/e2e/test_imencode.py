@@ -1,0 +1,465 @@
+# End-to-end tests of imencode: real pipelines, outputs decoded by Pillow,
+# OpenCV and Python's base64, compared with expectations computed here with
+# numpy slicing and cv2.resize.
+# SPDX-License-Identifier: LGPL-2.1-or-later
+
+import base64
+import io
+import os
+import sys
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image
+
+sys.path.insert(0, os.path.dirname(__file__))
+from imtest import (ALL_FORMATS, RGB_FORMATS, Gst,  # noqa: E402
+                    decode, drive_frames, encode_frames, jpeg_sampling, psnr, run_pipeline,
+                    make_image)
+
+SIZES = [(1, 1), (3, 3), (641, 479), (1920, 1080)]
+SUBSAMPLED_INPUT = ["I420", "YV12", "NV12", "NV21", "Y42B", "YUY2", "UYVY"]
+
+# (name, imencode properties, function giving the expected RGB image)
+def _mode_none(img):
+    return img
+
+
+def _crop_rect(w, h):
+    # an odd offset and odd size, inside the frame
+    cx, cy = w // 7 | 1 if w > 2 else 0, h // 5 | 1 if h > 2 else 0
+    cw, ch = max(w // 2 | 1, 1), max(h // 3 | 1, 1)
+    cw = min(cw, w - cx)
+    ch = min(ch, h - cy)
+    return cx, cy, cw, ch
+
+
+MODES = ["none", "crop", "crop+resize"]
+
+
+def _mode_props(mode, w, h):
+    if mode == "none":
+        return "", (0, 0, w, h), (w, h)
+    cx, cy, cw, ch = _crop_rect(w, h)
+    if mode == "crop":
+        props = "crop-x=%d crop-y=%d crop-width=%d crop-height=%d" % (
+            cx, cy, cw, ch)
+        return props, (cx, cy, cw, ch), (cw, ch)
+    # Scaling from an odd offset of chroma-subsampled input is rounded to
+    # the chroma grid by GstVideoConverter (a documented limitation), so
+    # the resize case starts on even coordinates.
+    cx, cy = cx & ~1, cy & ~1
+    props = "crop-x=%d crop-y=%d crop-width=%d crop-height=%d" % (cx, cy, cw,
+                                                                   ch)
+    ow, oh = max(cw * 2 // 3, 1), max(ch * 3 // 4, 1)
+    return props + " width=%d height=%d" % (ow, oh), (cx, cy, cw, ch), (ow, oh)
+
+
+def _expected(img, rect, out):
+    cx, cy, cw, ch = rect
+    part = img[cy:cy + ch, cx:cx + cw]
+    if (cw, ch) != out:
+        part = cv2.resize(part, out, interpolation=cv2.INTER_LINEAR)
+    return part
+
+
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: "%dx%d" % s)
+@pytest.mark.parametrize("fmt", ALL_FORMATS)
+def test_every_format_and_mode_jpeg_and_png(fmt, size):
+    w, h = size
+    img = make_image(w, h)
+    gray = fmt == "GRAY8"
+    for mode in MODES:
+        props, rect, out = _mode_props(mode, w, h)
+        expected = _expected(img, rect, out)
+        if gray:
+            expected = cv2.cvtColor(expected.reshape(out[1], out[0], 3),
+                                    cv2.COLOR_RGB2GRAY)
+        for codec in ("jpeg", "png"):
+            # 4:2:0 cannot keep a 1-pixel coloured block of a 3x3 image
+            sub = "444" if w * h < 100 else "auto"
+            res = encode_frames([img], fmt, "format=%s quality=95 "
+                                "subsampling=%s %s" % (codec, sub, props))
+            assert not res.errors, res.errors
+            assert len(res.buffers) == 1, (fmt, size, mode, codec)
+            data, caps, pts, dur, meta = res.buffers[0]
+            kind, im = decode(data)
+            assert kind == codec.upper()
+            assert im.size == out, (fmt, size, mode, codec, im.size, out)
+            assert "image/%s" % codec in caps
+            assert "width=(int)%d" % out[0] in caps
+            if gray:
+                got = np.asarray(im.convert("L"))
+            else:
+                got = np.asarray(im.convert("RGB"))
+            # videoconvert made the YUV and gray input; only RGB is exact
+            exact = codec == "png" and mode != "crop+resize" and \
+                fmt in RGB_FORMATS
+            if exact:
+                assert np.array_equal(got, expected), (fmt, size, mode)
+            else:
+                limit = 30.0 if w * h >= 100 else 25.0
+                if w * h < 100 and fmt in SUBSAMPLED_INPUT:
+                    # a 3x3 frame in 4:2:0 / 4:2:2 has lost most of its
+                    # colour before it reaches us
+                    limit = 15.0
+                p = psnr(got, expected)
+                assert p >= limit, (fmt, size, mode, codec, p)
+                if w >= 64 and not gray:
+                    # the comparison can tell a channel swap and a shift
+                    assert psnr(got, expected[..., ::-1]) < p - 8
+                    shifted = np.roll(expected, 1, axis=1)
+                    assert psnr(got, shifted) < p - 3
+            assert meta["x"] == rect[0] and meta["y"] == rect[1]
+            assert meta["width"] == rect[2] and meta["height"] == rect[3]
+            assert meta["frame-width"] == w and meta["frame-height"] == h
+
+
+def test_alpha_survives_png():
+    img = make_image(40, 30)
+    res = encode_frames([img], "RGBA", "format=png")
+    kind, im = decode(res.datas[0])
+    assert im.mode == "RGBA"
+    assert np.all(np.asarray(im)[..., 3] == 255)
+    assert np.array_equal(np.asarray(im)[..., :3], img)
+
+
+def test_opencv_decodes_output():
+    img = make_image(320, 240)
+    res = encode_frames([img], "I420", "quality=90")
+    dec = cv2.imdecode(np.frombuffer(res.datas[0], np.uint8), cv2.IMREAD_COLOR)
+    assert dec.shape == (240, 320, 3)
+    assert psnr(dec[..., ::-1], img) > 30
+
+
+# ---- caps negotiation ----
+
+def _launch(tail, fmt="I420", n=1):
+    return run_pipeline(
+        "videotestsrc num-buffers=%d ! video/x-raw,format=%s,width=64,"
+        "height=48,framerate=10/1 ! imencode name=enc %s ! appsink name=sink"
+        % (n, fmt, tail))
+
+
+def test_caps_png_from_downstream():
+    res = _launch("! image/png")
+    assert res.caps[0].startswith("image/png")
+    assert decode(res.datas[0])[0] == "PNG"
+
+
+def test_caps_default_is_jpeg():
+    res = _launch("")
+    assert res.caps[0].startswith("image/jpeg")
+    assert res.datas[0][:2] == b"\xff\xd8" and res.datas[0][-2:] == b"\xff\xd9"
+
+
+def test_caps_base64_from_downstream():
+    res = _launch("! application/x-base64")
+    caps = res.caps[0]
+    assert caps.startswith("application/x-base64")
+    assert "content-type=(string)image/jpeg" in caps
+    assert "data-uri=(boolean)false" in caps
+    text = res.datas[0]
+    assert text.isascii() and not text.endswith(b"\n")
+    raw = base64.b64decode(text, validate=True)
+    assert decode(raw)[0] == "JPEG"
+
+
+def test_caps_base64_png_from_downstream():
+    res = _launch("! application/x-base64,content-type=image/png")
+    assert "content-type=(string)image/png" in res.caps[0]
+    assert decode(base64.b64decode(res.datas[0], validate=True))[0] == "PNG"
+
+
+def test_caps_data_uri_from_downstream():
+    res = _launch("! application/x-base64,data-uri=true")
+    assert "data-uri=(boolean)true" in res.caps[0]
+    text = res.datas[0].decode("ascii")
+    prefix = "data:image/jpeg;base64,"
+    assert text.startswith(prefix)
+    assert decode(base64.b64decode(text[len(prefix):], validate=True))[0] == \
+        "JPEG"
+
+
+@pytest.mark.parametrize("fmt,enc,media,prefix", [
+    ("png", "binary", "image/png", b"\x89PNG"),
+    ("jpeg", "base64", "application/x-base64", None),
+    ("png", "data-uri", "application/x-base64", b"data:image/png;base64,"),
+])
+def test_explicit_properties(fmt, enc, media, prefix):
+    res = _launch("format=%s encoding=%s" % (fmt, enc))
+    assert res.caps[0].startswith(media)
+    data = res.datas[0]
+    if enc == "binary":
+        assert data.startswith(prefix)
+        return
+    if prefix:
+        assert data.startswith(prefix)
+        data = data[len(prefix):]
+    raw = base64.b64decode(data, validate=True)
+    assert decode(raw)[0] == fmt.upper()
+    assert "content-type=(string)image/%s" % fmt in res.caps[0]
+
+
+def test_explicit_format_against_refusing_downstream_fails():
+    res = _launch("format=png ! image/jpeg")
+    assert res.errors and not res.buffers
+
+
+def test_capsfilter_size_scales():
+    res = _launch("! image/jpeg,width=100,height=50")
+    assert decode(res.datas[0])[1].size == (100, 50)
+
+
+def test_quality_changes_size_monotonically():
+    img = make_image(320, 240)
+    sizes = []
+    for q in (10, 40, 70, 95):
+        res = encode_frames([img], "I420", "quality=%d" % q)
+        sizes.append(len(res.datas[0]))
+    assert sizes == sorted(sizes) and len(set(sizes)) == 4, sizes
+
+
+@pytest.mark.parametrize("fmt", ["I420", "RGB", "Y444", "NV12"])
+@pytest.mark.parametrize("sub,comps", [
+    ("444", [(1, 1), (1, 1), (1, 1)]),
+    ("422", [(2, 1), (1, 1), (1, 1)]),
+    ("420", [(2, 2), (1, 1), (1, 1)]),
+    ("gray", [(1, 1)]),
+])
+def test_subsampling_visible_in_sof(fmt, sub, comps):
+    img = make_image(64, 48)
+    res = encode_frames([img], fmt, "subsampling=%s" % sub)
+    marker, got = jpeg_sampling(res.datas[0])
+    assert marker == 0xC0   # baseline
+    assert got == comps
+
+
+def test_gray8_defaults_to_gray_jpeg():
+    res = encode_frames([make_image(64, 48)], "GRAY8", "")
+    assert jpeg_sampling(res.datas[0])[1] == [(1, 1)]
+
+
+def test_png_compression_level():
+    img = make_image(320, 240)
+    a = encode_frames([img], "RGB", "format=png compression-level=0").datas[0]
+    b = encode_frames([img], "RGB", "format=png compression-level=9").datas[0]
+    assert len(b) < len(a)
+    for d in (a, b):
+        assert np.array_equal(np.asarray(decode(d)[1].convert("RGB")), img)
+
+
+# ---- geometry ----
+
+def test_crop_partly_outside_is_clipped():
+    img = make_image(100, 80)
+    res = encode_frames([img], "RGB", "format=png crop-x=60 crop-y=50 "
+                        "crop-width=100 crop-height=100")
+    im = decode(res.datas[0])[1]
+    assert im.size == (40, 30)
+    assert np.array_equal(np.asarray(im), img[50:80, 60:100])
+    meta = res.buffers[0][4]
+    assert (meta["x"], meta["y"], meta["width"], meta["height"]) == \
+        (60, 50, 40, 30)
+    assert not res.warnings
+
+
+def test_crop_fully_outside_warns_once_and_keeps_running():
+    frames = [make_image(100, 80)] * 8
+
+    def between(i, enc):
+        if i == 0:
+            enc.set_property("crop-x", 500)
+        if i == 5:
+            enc.set_property("crop-x", 10)
+
+    res, counts = drive_frames(frames, "format=png", between=between)
+    assert not res.errors
+    assert len(res.warnings) == 1, res.warnings
+    assert "outside" in res.warnings[0]
+    # frames 5, 6, 7 come out after the crop is moved back
+    assert counts == [0, 0, 0, 0, 0, 1, 1, 1]
+    assert [b[2] for b in res.buffers] == [i * Gst.SECOND // 10
+                                           for i in (5, 6, 7)]
+    assert decode(res.datas[0])[1].size == (90, 80)
+
+
+def test_property_change_while_playing_applies_to_later_frames():
+    frames = [make_image(160, 120)] * 6
+
+    def between(i, enc):
+        if i == 3:
+            enc.set_property("width", 40)
+
+    res, counts = drive_frames(frames, "", between=between)
+    sizes = [decode(d)[1].size for d in res.datas]
+    assert counts == [1] * 6
+    assert sizes[:3] == [(160, 120)] * 3
+    # SPEC: effective within the next two frames, never mid-frame
+    assert sizes[3:] == [(40, 30)] * 3
+    assert any("width=(int)40" in c for c in res.caps)
+
+
+def test_one_dimension_keeps_aspect():
+    res = encode_frames([make_image(640, 480)], "I420", "height=120")
+    assert decode(res.datas[0])[1].size == (160, 120)
+
+
+def test_letterbox_pads_with_pad_color():
+    img = make_image(200, 100)
+    res = encode_frames([img], "RGB", "format=png width=100 height=100 "
+                        "aspect-mode=letterbox pad-color=0xff10c020")
+    got = np.asarray(decode(res.datas[0])[1].convert("RGB"))
+    assert got.shape == (100, 100, 3)
+    # 200x100 fits as 100x50 at y=25
+    assert np.all(got[:25] == (0x10, 0xc0, 0x20))
+    assert np.all(got[75:] == (0x10, 0xc0, 0x20))
+    inner = cv2.resize(img, (100, 50), interpolation=cv2.INTER_LINEAR)
+    assert psnr(got[25:75], inner) > 30
+
+
+def test_fill_crops_the_centre():
+    img = make_image(200, 100)
+    res = encode_frames([img], "RGB", "format=png width=50 height=50 "
+                        "aspect-mode=fill")
+    got = np.asarray(decode(res.datas[0])[1].convert("RGB"))
+    expected = cv2.resize(img[:, 50:150], (50, 50),
+                          interpolation=cv2.INTER_AREA)
+    assert psnr(got, expected) > 28
+    meta = res.buffers[0][4]
+    assert (meta["x"], meta["width"]) == (50, 100)
+
+
+@pytest.mark.parametrize("method", ["nearest", "bilinear", "bicubic",
+                                    "lanczos"])
+def test_methods_resize(method):
+    img = make_image(320, 240)
+    res = encode_frames([img], "RGB", "format=png width=160 height=120 "
+                        "method=%s" % method)
+    got = np.asarray(decode(res.datas[0])[1].convert("RGB"))
+    assert psnr(got, cv2.resize(img, (160, 120),
+                                interpolation=cv2.INTER_AREA)) > 28
+
+
+# ---- stream behaviour ----
+
+def test_timestamps_pass_through():
+    frames = [make_image(32, 24)] * 5
+    res = encode_frames(frames, "I420", "", fps="10/1")
+    assert [b[2] for b in res.buffers] == [i * Gst.SECOND // 10
+                                           for i in range(5)]
+    assert all(b[3] == Gst.SECOND // 10 for b in res.buffers)
+    assert "framerate=(fraction)10/1" in res.caps[0]
+
+
+def test_resolution_change_mid_stream():
+    res = run_pipeline(
+        "videotestsrc num-buffers=3 ! video/x-raw,width=64,height=48 ! "
+        "imencode ! appsink name=sink")
+    assert len(res.buffers) == 3
+    desc = ("appsrc name=src format=time ! videoconvert ! imencode ! "
+            "appsink name=sink")
+    pipeline = Gst.parse_launch(desc)
+    src, sink = pipeline.get_by_name("src"), pipeline.get_by_name("sink")
+    sink.set_property("sync", False)
+    pipeline.set_state(Gst.State.PLAYING)
+    sizes = []
+    for i, (w, h) in enumerate([(64, 48), (64, 48), (33, 17), (120, 90)]):
+        src.set_property("caps", Gst.Caps.from_string(
+            "video/x-raw,format=RGB,width=%d,height=%d,framerate=0/1" %
+            (w, h)))
+        from imtest import rgb_frame_bytes
+        buf = Gst.Buffer.new_wrapped(rgb_frame_bytes(make_image(w, h)))
+        buf.pts = i * Gst.SECOND
+        src.emit("push-buffer", buf)
+        sample = sink.try_pull_sample(10 * Gst.SECOND)
+        assert sample is not None
+        b = sample.get_buffer()
+        ok, info = b.map(Gst.MapFlags.READ)
+        sizes.append(Image.open(io.BytesIO(bytes(info.data))).size)
+        b.unmap(info)
+        s = sample.get_caps().get_structure(0)
+        assert (s.get_value("width"), s.get_value("height")) == (w, h)
+    src.emit("end-of-stream")
+    pipeline.set_state(Gst.State.NULL)
+    assert sizes == [(64, 48), (64, 48), (33, 17), (120, 90)]
+
+
+def test_state_cycles_and_flushing_seek():
+    pipeline = Gst.parse_launch(
+        "videotestsrc is-live=false ! video/x-raw,width=64,height=48,"
+        "framerate=30/1 ! imencode ! appsink name=sink max-buffers=2")
+    sink = pipeline.get_by_name("sink")
+    sink.set_property("sync", False)
+    for _ in range(5):
+        assert pipeline.set_state(Gst.State.PLAYING) != \
+            Gst.StateChangeReturn.FAILURE
+        assert sink.try_pull_sample(5 * Gst.SECOND) is not None
+        pipeline.set_state(Gst.State.NULL)
+    pipeline.set_state(Gst.State.PLAYING)
+    assert sink.try_pull_sample(5 * Gst.SECOND) is not None
+    assert pipeline.get_state(5 * Gst.SECOND)[0] == \
+        Gst.StateChangeReturn.SUCCESS
+    assert pipeline.seek_simple(Gst.Format.TIME, Gst.SeekFlags.FLUSH,
+                                2 * Gst.SECOND)
+    for _ in range(5):
+        sample = sink.try_pull_sample(5 * Gst.SECOND)
+        assert sample is not None
+        if sample.get_buffer().pts >= 2 * Gst.SECOND:
+            break
+    else:
+        raise AssertionError("no frame after the seek position")
+    pipeline.set_state(Gst.State.NULL)
+
+
+def test_padded_strides_from_video_meta():
+    """A frame whose rows and planes are padded and described only by
+    GstVideoMeta (as hardware decoders produce) encodes like a tight one."""
+    from imtest import GstVideo
+    w, h = 37, 21
+    img = make_image(w, h)
+    cw, ch = (w + 1) // 2, (h + 1) // 2
+    ys, cs = 64, 32      # padded strides
+    # planes by hand, BT.601 limited range (what colorimetry=bt601 says)
+    f = img.astype(np.float64)
+    Y = 16 + 0.257 * f[..., 0] + 0.504 * f[..., 1] + 0.098 * f[..., 2]
+    U = 128 - 0.148 * f[..., 0] - 0.291 * f[..., 1] + 0.439 * f[..., 2]
+    V = 128 + 0.439 * f[..., 0] - 0.368 * f[..., 1] - 0.071 * f[..., 2]
+    pad = lambda a: np.pad(a, ((0, ch * 2 - h), (0, cw * 2 - w)), mode="edge")
+    U = pad(U).reshape(ch, 2, cw, 2).mean(axis=(1, 3))
+    V = pad(V).reshape(ch, 2, cw, 2).mean(axis=(1, 3))
+    planes = [np.round(p).clip(0, 255).astype(np.uint8) for p in (Y, U, V)]
+    offsets = [16, 16 + ys * h + 100, 16 + ys * h + 100 + cs * ch + 7]
+    size = offsets[2] + cs * ch + 50
+    mem = np.full(size, 0xAB, np.uint8)
+    for p, off, st in zip(planes, offsets, [ys, cs, cs]):
+        for r in range(p.shape[0]):
+            mem[off + r * st: off + r * st + p.shape[1]] = p[r]
+
+    pipeline = Gst.parse_launch(
+        "appsrc name=src format=time caps=video/x-raw,format=I420,width=%d,"
+        "height=%d,framerate=0/1,colorimetry=bt601 ! imencode format=png ! "
+        "appsink name=sink" % (w, h))
+    src, sink = pipeline.get_by_name("src"), pipeline.get_by_name("sink")
+    pipeline.set_state(Gst.State.PLAYING)
+    buf = Gst.Buffer.new_wrapped(mem.tobytes())
+    GstVideo.buffer_add_video_meta_full(
+        buf, GstVideo.VideoFrameFlags.NONE, GstVideo.VideoFormat.I420, w, h,
+        3, offsets + [0], [ys, cs, cs, 0])
+    buf.pts = 0
+    src.emit("push-buffer", buf)
+    src.emit("end-of-stream")
+    sample = sink.try_pull_sample(10 * Gst.SECOND)
+    pipeline.set_state(Gst.State.NULL)
+    assert sample is not None
+    b = sample.get_buffer()
+    ok, info = b.map(Gst.MapFlags.READ)
+    got = np.asarray(Image.open(io.BytesIO(bytes(info.data))).convert("RGB"))
+    b.unmap(info)
+    assert got.shape == (h, w, 3)
+    # chroma subsampling of the coloured block limits a 37x21 image; a
+    # wrong stride or offset gives noise far below this
+    assert psnr(got, img) > 25
