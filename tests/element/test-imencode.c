@@ -1,1 +1,402 @@
-int main (void) { return 0; }
+/* gst-imencode: imencode element tests with GstHarness
+ * Copyright (C) 2026 gst-imencode contributors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Run under GST_TRACERS=leaks with G_DEBUG=fatal-warnings (see
+ * tests/meson.build): any object still alive at gst_deinit() fails the run.
+ * Outputs are checked with libjpeg-turbo's decompressor and GLib's base64.
+ */
+#include <gst/check/gstharness.h>
+#include <gst/video/video.h>
+#include <string.h>
+#include <turbojpeg.h>
+
+static const gchar *all_formats[] = {
+  "I420", "YV12", "NV12", "NV21", "Y42B", "Y444", "YUY2", "UYVY", "GRAY8",
+  "RGB", "BGR", "RGBA", "BGRA", "ARGB", "ABGR", "RGBx", "BGRx", "xRGB",
+  "xBGR",
+};
+
+/* A frame of @format filled with a ramp, so the encoder has content. */
+static GstBuffer *
+make_frame (const gchar * format, gint width, gint height, GstClockTime pts)
+{
+  GstVideoInfo info;
+  GstBuffer *buf;
+  GstMapInfo map;
+
+  g_assert_true (gst_video_info_set_format (&info,
+          gst_video_format_from_string (format), width, height));
+  buf = gst_buffer_new_allocate (NULL, info.size, NULL);
+  g_assert_true (gst_buffer_map (buf, &map, GST_MAP_WRITE));
+  for (gsize i = 0; i < map.size; i++)
+    map.data[i] = (guint8) (i * 7 + (i / 97));
+  gst_buffer_unmap (buf, &map);
+  GST_BUFFER_PTS (buf) = pts;
+  GST_BUFFER_DURATION (buf) = GST_SECOND / 10;
+  return buf;
+}
+
+static gchar *
+raw_caps (const gchar * format, gint width, gint height)
+{
+  return g_strdup_printf ("video/x-raw,format=%s,width=%d,height=%d,"
+      "framerate=10/1", format, width, height);
+}
+
+/* A harness around imencode with @props ("name=value ...") fed @format caps; with @bus, the
+ * element posts its messages there (set before the caps, which may warn). */
+static GstHarness *
+new_harness_on_bus (const gchar * props, const gchar * format, gint w, gint h,
+    GstBus * bus)
+{
+  gchar *caps = raw_caps (format, w, h);
+  GstHarness *hr = gst_harness_new ("imencode");
+  gchar **kv = g_strsplit (props ? props : "", " ", -1);
+
+  for (gchar ** p = kv; *p; p++) {
+    gchar **pair = g_strsplit (*p, "=", 2);
+
+    if (pair[0] && pair[1])
+      gst_util_set_object_arg (G_OBJECT (hr->element), pair[0], pair[1]);
+    g_strfreev (pair);
+  }
+  g_strfreev (kv);
+  if (bus)
+    gst_element_set_bus (hr->element, bus);
+  gst_harness_set_src_caps_str (hr, caps);
+  g_free (caps);
+  return hr;
+}
+
+static GstHarness *
+new_harness (const gchar * props, const gchar * format, gint w, gint h)
+{
+  return new_harness_on_bus (props, format, w, h, NULL);
+}
+
+/* Width and height of a JPEG per libjpeg-turbo; asserts it parses. */
+static void
+jpeg_size (GstBuffer * buf, gint * w, gint * h, gint * samp)
+{
+  GstMapInfo map;
+  tjhandle tj = tjInitDecompress ();
+  int cs;
+
+  g_assert_true (gst_buffer_map (buf, &map, GST_MAP_READ));
+  g_assert_cmpuint (map.size, >, 4);
+  g_assert_cmpuint (map.data[0], ==, 0xff);
+  g_assert_cmpuint (map.data[1], ==, 0xd8);
+  g_assert_cmpuint (map.data[map.size - 2], ==, 0xff);
+  g_assert_cmpuint (map.data[map.size - 1], ==, 0xd9);
+  g_assert_cmpint (tjDecompressHeader3 (tj, map.data, map.size, w, h, samp,
+          &cs), ==, 0);
+  gst_buffer_unmap (buf, &map);
+  tjDestroy (tj);
+}
+
+static const GstStructure *
+meta_structure (GstBuffer * buf)
+{
+  GstCustomMeta *meta = gst_buffer_get_custom_meta (buf, "ImencodeMeta");
+
+  g_assert_nonnull (meta);
+  return gst_custom_meta_get_structure (meta);
+}
+
+static void
+test_every_format_and_tiny_size (void)
+{
+  static const gint sizes[][2] = { {1, 1}, {3, 3}, {64, 48}, {33, 17} };
+
+  for (guint f = 0; f < G_N_ELEMENTS (all_formats); f++) {
+    for (guint s = 0; s < G_N_ELEMENTS (sizes); s++) {
+      gint w = sizes[s][0], h = sizes[s][1], ow, oh, samp;
+      GstHarness *hr = new_harness (NULL, all_formats[f], w, h);
+      GstBuffer *out;
+
+      g_assert_cmpint (gst_harness_push (hr, make_frame (all_formats[f], w,
+                  h, 0)), ==, GST_FLOW_OK);
+      out = gst_harness_pull (hr);
+      jpeg_size (out, &ow, &oh, &samp);
+      g_assert_cmpint (ow, ==, w);
+      g_assert_cmpint (oh, ==, h);
+      g_assert_cmpint (samp, ==, strcmp (all_formats[f], "GRAY8") ?
+          TJSAMP_420 : TJSAMP_GRAY);
+      gst_buffer_unref (out);
+      gst_harness_teardown (hr);
+    }
+  }
+}
+
+static void
+test_timestamps_and_meta (void)
+{
+  GstHarness *hr = new_harness ("crop-x=10 crop-y=4 crop-width=20 "
+      "crop-height=100", "I420", 64, 48);
+  const GstStructure *s;
+  GstBuffer *out;
+  gint v;
+
+  gst_harness_push (hr, make_frame ("I420", 64, 48, 3 * GST_SECOND));
+  out = gst_harness_pull (hr);
+  g_assert_cmpuint (GST_BUFFER_PTS (out), ==, 3 * GST_SECOND);
+  g_assert_cmpuint (GST_BUFFER_DURATION (out), ==, GST_SECOND / 10);
+  s = meta_structure (out);
+  g_assert_true (gst_structure_get_int (s, "x", &v) && v == 10);
+  g_assert_true (gst_structure_get_int (s, "y", &v) && v == 4);
+  g_assert_true (gst_structure_get_int (s, "width", &v) && v == 20);
+  /* clipped to the frame: 48 - 4 */
+  g_assert_true (gst_structure_get_int (s, "height", &v) && v == 44);
+  g_assert_true (gst_structure_get_int (s, "frame-width", &v) && v == 64);
+  g_assert_true (gst_structure_get_int (s, "frame-height", &v) && v == 48);
+  gst_buffer_unref (out);
+  gst_harness_teardown (hr);
+}
+
+static void
+test_png_and_base64_caps (void)
+{
+  GstHarness *hr = new_harness (NULL, "RGB", 16, 8);
+  GstBuffer *out;
+  GstMapInfo map;
+  guchar *raw;
+  gsize raw_len;
+  gchar *text;
+
+  gst_harness_set_sink_caps_str (hr, "image/png");
+  gst_harness_push (hr, make_frame ("RGB", 16, 8, 0));
+  out = gst_harness_pull (hr);
+  g_assert_true (gst_buffer_map (out, &map, GST_MAP_READ));
+  g_assert_cmpmem (map.data, 8, "\x89PNG\r\n\x1a\n", 8);
+  gst_buffer_unmap (out, &map);
+  gst_buffer_unref (out);
+  gst_harness_teardown (hr);
+
+  hr = new_harness (NULL, "RGB", 16, 8);
+  gst_harness_set_sink_caps_str (hr, "application/x-base64,data-uri=true");
+  gst_harness_push (hr, make_frame ("RGB", 16, 8, 0));
+  out = gst_harness_pull (hr);
+  g_assert_true (gst_buffer_map (out, &map, GST_MAP_READ));
+  text = g_strndup ((const gchar *) map.data, map.size);
+  gst_buffer_unmap (out, &map);
+  g_assert_true (g_str_has_prefix (text, "data:image/jpeg;base64,"));
+  raw = g_base64_decode (text + strlen ("data:image/jpeg;base64,"), &raw_len);
+  g_assert_cmpuint (raw_len, >, 4);
+  g_assert_cmpuint (raw[0], ==, 0xff);
+  g_assert_cmpuint (raw[1], ==, 0xd8);
+  g_free (raw);
+  g_free (text);
+  gst_buffer_unref (out);
+  gst_harness_teardown (hr);
+}
+
+static guint
+count_warnings (GstBus * bus)
+{
+  GstMessage *msg;
+  guint n = 0;
+
+  while ((msg = gst_bus_pop_filtered (bus, GST_MESSAGE_WARNING))) {
+    n++;
+    gst_message_unref (msg);
+  }
+  return n;
+}
+
+static void
+test_empty_crop_warns_once_then_recovers (void)
+{
+  GstBus *bus = gst_bus_new ();
+  GstHarness *hr = new_harness_on_bus ("crop-x=1000", "I420", 64, 48, bus);
+  GstBuffer *out;
+
+  for (gint i = 0; i < 4; i++)
+    g_assert_cmpint (gst_harness_push (hr, make_frame ("I420", 64, 48,
+                i * GST_SECOND)), ==, GST_FLOW_OK);
+  g_assert_cmpuint (gst_harness_buffers_received (hr), ==, 0);
+  g_assert_cmpuint (count_warnings (bus), ==, 1);
+
+  g_object_set (hr->element, "crop-x", 8, NULL);
+  gst_harness_push (hr, make_frame ("I420", 64, 48, 4 * GST_SECOND));
+  out = gst_harness_pull (hr);
+  g_assert_cmpuint (GST_BUFFER_PTS (out), ==, 4 * GST_SECOND);
+  gst_buffer_unref (out);
+  g_assert_cmpuint (count_warnings (bus), ==, 0);
+
+  gst_element_set_bus (hr->element, NULL);
+  gst_object_unref (bus);
+  gst_harness_teardown (hr);
+}
+
+static void
+test_short_buffer_is_dropped_with_warning (void)
+{
+  GstBus *bus = gst_bus_new ();
+  GstHarness *hr = new_harness_on_bus (NULL, "RGB", 64, 48, bus);
+  GstBuffer *out;
+  gint w, h, samp;
+
+  g_assert_cmpint (gst_harness_push (hr, gst_buffer_new_allocate (NULL, 100,
+              NULL)), ==, GST_FLOW_OK);
+  g_assert_cmpuint (gst_harness_buffers_received (hr), ==, 0);
+  g_assert_cmpuint (count_warnings (bus), ==, 1);
+  gst_harness_push (hr, make_frame ("RGB", 64, 48, 0));
+  out = gst_harness_pull (hr);
+  jpeg_size (out, &w, &h, &samp);
+  g_assert_cmpint (w, ==, 64);
+  gst_buffer_unref (out);
+  gst_element_set_bus (hr->element, NULL);
+  gst_object_unref (bus);
+  gst_harness_teardown (hr);
+}
+
+static void
+test_resolution_change_and_property_change (void)
+{
+  GstHarness *hr = new_harness (NULL, "I420", 64, 48);
+  GstBuffer *out;
+  gint w, h, samp;
+
+  gst_harness_push (hr, make_frame ("I420", 64, 48, 0));
+  out = gst_harness_pull (hr);
+  jpeg_size (out, &w, &h, &samp);
+  g_assert_cmpint (w, ==, 64);
+  gst_buffer_unref (out);
+
+  gst_harness_set_src_caps_str (hr, "video/x-raw,format=Y444,width=33,"
+      "height=21,framerate=10/1");
+  gst_harness_push (hr, make_frame ("Y444", 33, 21, GST_SECOND));
+  out = gst_harness_pull (hr);
+  jpeg_size (out, &w, &h, &samp);
+  g_assert_cmpint (w, ==, 33);
+  g_assert_cmpint (h, ==, 21);
+  gst_buffer_unref (out);
+
+  /* while playing: the next frame has the new size and new caps */
+  g_object_set (hr->element, "width", 11, "subsampling", 3 /* 420 */ ,
+      "quality", 50, NULL);
+  gst_harness_push (hr, make_frame ("Y444", 33, 21, 2 * GST_SECOND));
+  out = gst_harness_pull (hr);
+  jpeg_size (out, &w, &h, &samp);
+  g_assert_cmpint (w, ==, 11);
+  g_assert_cmpint (h, ==, 7);
+  g_assert_cmpint (samp, ==, TJSAMP_420);
+  gst_buffer_unref (out);
+  {
+    GstCaps *caps = gst_pad_get_current_caps (hr->sinkpad);
+    gint cw = 0;
+
+    gst_structure_get_int (gst_caps_get_structure (caps, 0), "width", &cw);
+    g_assert_cmpint (cw, ==, 11);
+    gst_caps_unref (caps);
+  }
+  gst_harness_teardown (hr);
+}
+
+static void
+test_eos_and_flush (void)
+{
+  GstHarness *hr = new_harness (NULL, "NV12", 32, 32);
+  GstEvent *ev;
+  GstBuffer *out;
+  gboolean saw_eos = FALSE;
+
+  gst_harness_push (hr, make_frame ("NV12", 32, 32, 0));
+  gst_buffer_unref (gst_harness_pull (hr));
+  g_assert_true (gst_harness_push_event (hr, gst_event_new_flush_start ()));
+  g_assert_true (gst_harness_push_event (hr,
+          gst_event_new_flush_stop (TRUE)));
+  {
+    GstSegment seg;
+
+    gst_segment_init (&seg, GST_FORMAT_TIME);
+    g_assert_true (gst_harness_push_event (hr, gst_event_new_segment (&seg)));
+  }
+  g_assert_cmpint (gst_harness_push (hr, make_frame ("NV12", 32, 32,
+              GST_SECOND)), ==, GST_FLOW_OK);
+  out = gst_harness_pull (hr);
+  g_assert_cmpuint (GST_BUFFER_PTS (out), ==, GST_SECOND);
+  gst_buffer_unref (out);
+  g_assert_true (gst_harness_push_event (hr, gst_event_new_eos ()));
+  while ((ev = gst_harness_try_pull_event (hr))) {
+    if (GST_EVENT_TYPE (ev) == GST_EVENT_EOS)
+      saw_eos = TRUE;
+    gst_event_unref (ev);
+  }
+  g_assert_true (saw_eos);
+  gst_harness_teardown (hr);
+}
+
+static void
+test_state_cycles (void)
+{
+  GstElement *pipe = gst_parse_launch ("videotestsrc num-buffers=3 ! "
+      "video/x-raw,width=64,height=48 ! imencode ! fakesink", NULL);
+
+  g_assert_nonnull (pipe);
+  for (gint i = 0; i < 5; i++) {
+    GstMessage *msg;
+
+    g_assert_cmpint (gst_element_set_state (pipe, GST_STATE_PLAYING), !=,
+        GST_STATE_CHANGE_FAILURE);
+    msg = gst_bus_timed_pop_filtered (GST_ELEMENT_BUS (pipe), 10 * GST_SECOND,
+        GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+    g_assert_nonnull (msg);
+    g_assert_cmpint (GST_MESSAGE_TYPE (msg), ==, GST_MESSAGE_EOS);
+    gst_message_unref (msg);
+    g_assert_cmpint (gst_element_set_state (pipe, GST_STATE_NULL), ==,
+        GST_STATE_CHANGE_SUCCESS);
+  }
+  gst_object_unref (pipe);
+}
+
+static void
+test_sink_caps_query_lists_formats (void)
+{
+  GstHarness *hr = gst_harness_new ("imencode");
+  GstCaps *caps = gst_pad_peer_query_caps (hr->srcpad, NULL);
+  GstCaps *want;
+
+  for (guint f = 0; f < G_N_ELEMENTS (all_formats); f++) {
+    gchar *s = raw_caps (all_formats[f], 7, 5);
+
+    want = gst_caps_from_string (s);
+    g_assert_true (gst_caps_can_intersect (caps, want));
+    gst_caps_unref (want);
+    g_free (s);
+  }
+  want = gst_caps_from_string ("video/x-raw,format=P010_10LE");
+  g_assert_false (gst_caps_can_intersect (caps, want));
+  gst_caps_unref (want);
+  gst_caps_unref (caps);
+  gst_harness_teardown (hr);
+}
+
+int
+main (int argc, char **argv)
+{
+  int ret;
+
+  gst_init (&argc, &argv);
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/imencode/every-format-and-tiny-size",
+      test_every_format_and_tiny_size);
+  g_test_add_func ("/imencode/timestamps-and-meta", test_timestamps_and_meta);
+  g_test_add_func ("/imencode/png-and-base64-caps", test_png_and_base64_caps);
+  g_test_add_func ("/imencode/empty-crop-warns-once",
+      test_empty_crop_warns_once_then_recovers);
+  g_test_add_func ("/imencode/short-buffer-dropped",
+      test_short_buffer_is_dropped_with_warning);
+  g_test_add_func ("/imencode/resolution-and-property-change",
+      test_resolution_change_and_property_change);
+  g_test_add_func ("/imencode/eos-and-flush", test_eos_and_flush);
+  g_test_add_func ("/imencode/state-cycles", test_state_cycles);
+  g_test_add_func ("/imencode/sink-caps-query",
+      test_sink_caps_query_lists_formats);
+
+  ret = g_test_run ();
+  gst_deinit ();
+  return ret;
+}
