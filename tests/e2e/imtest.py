@@ -113,16 +113,7 @@ def _pull_all(sink, result, timeout_s=30):
         sample = sink.try_pull_sample(timeout_s * Gst.SECOND)
         if sample is None:
             return
-        buf = sample.get_buffer()
-        ok, info = buf.map(Gst.MapFlags.READ)
-        assert ok
-        data = bytes(info.data)
-        buf.unmap(info)
-        caps = sample.get_caps().to_string()
-        if not result.caps or result.caps[-1] != caps:
-            result.caps.append(caps)
-        result.buffers.append((data, caps, buf.pts, buf.duration,
-                               buffer_meta(buf)))
+        _store_sample(sample, result)
 
 
 def run_pipeline(desc, timeout_s=60):
@@ -213,6 +204,7 @@ def drive_frames(frames, props="", between=None, fps="0/1"):
 def _store_sample(sample, result):
     buf = sample.get_buffer()
     ok, info = buf.map(Gst.MapFlags.READ)
+    assert ok
     data = bytes(info.data)
     buf.unmap(info)
     caps = sample.get_caps().to_string()
