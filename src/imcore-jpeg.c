@@ -69,16 +69,27 @@ size_t
 imcore_jpeg_bound (uint32_t width, uint32_t height,
     ImcoreSubsampling subsampling)
 {
+  static const unsigned mcu[4][2] = { {8, 8}, {16, 8}, {16, 16}, {8, 8} };
   int samp = tj_subsampling (subsampling);
+  uint64_t pw, ph, bound;
   unsigned long n;
 
   if (samp < 0 || width == 0 || height == 0 ||
       width > IMCORE_JPEG_MAX_DIMENSION || height > IMCORE_JPEG_MAX_DIMENSION)
     return 0;
+  /* tjBufSize()'s formula in 64 bits: TurboJPEG 2.1 computes it in int and
+   * wraps for the largest images, and NOREALLOC trusts its result. */
+  pw = ((uint64_t) width + mcu[subsampling][0] - 1) / mcu[subsampling][0] *
+      mcu[subsampling][0];
+  ph = ((uint64_t) height + mcu[subsampling][1] - 1) / mcu[subsampling][1] *
+      mcu[subsampling][1];
+  bound = pw * ph * 2 + 2048;
+  if (subsampling != IMCORE_SUBSAMPLING_GRAY)
+    bound += pw * ph * 256 / (mcu[subsampling][0] * mcu[subsampling][1]);
   n = tjBufSize ((int) width, (int) height, samp);
-  if (n == (unsigned long) -1)
+  if (n == (unsigned long) -1 || n != bound || bound > SIZE_MAX)
     return 0;
-  return (size_t) n;
+  return (size_t) bound;
 }
 
 static int
@@ -143,18 +154,28 @@ imcore_jpeg_accepts (ImcorePixelFormat format, ImcoreSubsampling subsampling)
       planar_subsampling (format) == subsampling;
 }
 
-/* Makes the planes to encode JFIF-colorimetry copies in the encoder's
- * scratch. @img is updated to point at the copies. */
+/* Makes JFIF-colorimetry copies of the planes in the encoder's scratch and
+ * points @img at them. TurboJPEG reads subsampled luma as if padded to
+ * whole chroma samples, so odd sizes get a replicated last column and row
+ * that the caller's planes may not have. */
 static ImcoreError
 convert_into_scratch (ImcoreJpegEncoder * enc, ImcoreImage * img,
     const ImcoreYuvColorimetry * from)
 {
   ImcoreImage copy;
-  size_t need = imcore_image_size (img->format, img->width, img->height);
+  unsigned hs, vs;
+  uint32_t pw, ph;
+  size_t luma, need;
   ImcoreError err;
 
-  if (need == 0)
+  imcore_pixel_chroma_shift (img->format, &hs, &vs);
+  pw = img->width + (hs && (img->width & 1));
+  ph = img->height + (vs && (img->height & 1));
+  need = imcore_image_size (img->format, img->width, img->height);
+  luma = (size_t) pw * ph;
+  if (need == 0 || need > SIZE_MAX - luma)
     return IMCORE_ERROR_TOO_LARGE;
+  need += luma;                 /* room for the padded luma plane */
   if (need > enc->scratch_size) {
     uint8_t *p = realloc (enc->scratch, need);
 
@@ -164,12 +185,24 @@ convert_into_scratch (ImcoreJpegEncoder * enc, ImcoreImage * img,
     enc->scratch_size = need;
   }
   err = imcore_image_init_packed (&copy, img->format, img->width, img->height,
-      enc->scratch, enc->scratch_size);
-  if (err == IMCORE_OK)
-    err = imcore_image_yuv_to_jfif (img, from, &copy);
-  if (err == IMCORE_OK)
-    *img = copy;
-  return err;
+      enc->scratch + luma, enc->scratch_size - luma);
+  if (err != IMCORE_OK)
+    return err;
+  copy.planes[0] = enc->scratch;
+  copy.strides[0] = pw;
+  err = imcore_image_yuv_to_jfif (img, from, &copy);
+  if (err != IMCORE_OK)
+    return err;
+  if (pw > img->width) {
+    for (uint32_t y = 0; y < img->height; y++)
+      copy.planes[0][(size_t) y * pw + img->width] =
+          copy.planes[0][(size_t) y * pw + img->width - 1];
+  }
+  if (ph > img->height)
+    memcpy (copy.planes[0] + (size_t) img->height * pw,
+        copy.planes[0] + (size_t) (img->height - 1) * pw, pw);
+  *img = copy;
+  return IMCORE_OK;
 }
 
 static bool
@@ -226,7 +259,12 @@ imcore_jpeg_encode (ImcoreJpegEncoder * enc, const ImcoreImage * img,
     const unsigned char *planes[3];
     int strides[3];
 
-    if (!imcore_yuv_is_jfif (&params->yuv)) {
+    unsigned hs, vs;
+
+    imcore_pixel_chroma_shift (src.format, &hs, &vs);
+    if (!imcore_yuv_is_jfif (&params->yuv) ||
+        (params->subsampling != IMCORE_SUBSAMPLING_GRAY &&
+            ((hs && (src.width & 1)) || (vs && (src.height & 1))))) {
       ImcoreError err = convert_into_scratch (enc, &src, &params->yuv);
 
       if (err != IMCORE_OK)

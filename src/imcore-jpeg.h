@@ -23,7 +23,8 @@ typedef struct
 {
   int quality;                  /* 1..100, libjpeg scale */
   ImcoreSubsampling subsampling;
-  /* Planar YUV input only: how its samples encode colour. Anything but
+  /* Planar YUV input only, and required there (a zeroed value is
+   * refused): how its samples encode colour. Anything but
    * IMCORE_YUV_JFIF is converted to it (range and matrix) in the
    * encoder's scratch before encoding, so decoders show the right colours. */
   ImcoreYuvColorimetry yuv;
@@ -41,7 +42,9 @@ void imcore_jpeg_encoder_free (ImcoreJpegEncoder * enc);
 
 /* Worst-case size of a baseline JPEG of @width x @height with
  * @subsampling: an output buffer of this size never overflows.
- * 0 if the size is out of JPEG's range or an argument is invalid. */
+ * 0 if the size is out of JPEG's range, too large for libjpeg-turbo 2.1's
+ * own (int) size arithmetic (around 46000x46000 at 4:4:4), or an argument
+ * is invalid. */
 size_t imcore_jpeg_bound (uint32_t width, uint32_t height,
     ImcoreSubsampling subsampling);
 

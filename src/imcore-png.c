@@ -41,8 +41,7 @@ size_t
 imcore_png_bound (ImcorePixelFormat format, uint32_t width, uint32_t height)
 {
   ImcorePngColor color = imcore_png_color_for (format);
-  uint64_t row, raw, z, chunks;
-  unsigned __int128 total;
+  unsigned __int128 row, raw, z, chunks, total;
 
   if (color == IMCORE_PNG_UNSUPPORTED || width == 0 || height == 0 ||
       width > PNG_UINT_31_MAX || height > PNG_UINT_31_MAX)
