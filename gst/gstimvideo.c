@@ -36,16 +36,6 @@ gst_im_video_pixel_format (GstVideoFormat format)
   return IMCORE_PIXEL_N_FORMATS;
 }
 
-GstVideoFormat
-gst_im_video_format_from_pixel (ImcorePixelFormat format)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (format_map); i++) {
-    if (format_map[i].core == format)
-      return format_map[i].gst;
-  }
-  return GST_VIDEO_FORMAT_UNKNOWN;
-}
-
 gboolean
 gst_im_video_frame_view (const GstVideoFrame * frame, ImcoreImage * img)
 {

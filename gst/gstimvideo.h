@@ -21,9 +21,6 @@ G_BEGIN_DECLS
  * views are built per component, so its swapped planes are handled. */
 ImcorePixelFormat gst_im_video_pixel_format (GstVideoFormat format);
 
-/* The GstVideoFormat of core layout @format (I420 for IMCORE_PIXEL_I420). */
-GstVideoFormat gst_im_video_format_from_pixel (ImcorePixelFormat format);
-
 /* Fills @img as a view of the whole mapped @frame, honouring its strides
  * and plane offsets. FALSE when the frame's format has no core layout. */
 gboolean gst_im_video_frame_view (const GstVideoFrame * frame,

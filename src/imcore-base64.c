@@ -4,6 +4,7 @@
  */
 #include "imcore-base64.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 static const char alphabet_std[64] =
@@ -143,6 +144,19 @@ imcore_base64_skip_data_uri (const char *in, size_t len)
   return 0;
 }
 
+/* Writes the 24 bits of one complete group; false when out of room. */
+static inline bool
+put_group (uint32_t v, uint8_t * out, size_t out_size, size_t *o)
+{
+  if (out_size - *o < 3)
+    return false;
+  out[*o] = (uint8_t) (v >> 16);
+  out[*o + 1] = (uint8_t) (v >> 8);
+  out[*o + 2] = (uint8_t) v;
+  *o += 3;
+  return true;
+}
+
 ImcoreError
 imcore_base64_decode (const char *in, size_t len, uint8_t * out,
     size_t out_size, size_t *out_len, size_t *bad_offset)
@@ -171,12 +185,8 @@ imcore_base64_decode (const char *in, size_t len, uint8_t * out,
         uint32_t v = ((uint32_t) c0 << 18) | ((uint32_t) c1 << 12) |
             ((uint32_t) c2 << 6) | c3;
 
-        if (out_size - o < 3)
+        if (!put_group (v, out, out_size, &o))
           return IMCORE_ERROR_NO_SPACE;
-        out[o] = (uint8_t) (v >> 16);
-        out[o + 1] = (uint8_t) (v >> 8);
-        out[o + 2] = (uint8_t) v;
-        o += 3;
         i += 4;
         continue;
       }
@@ -202,12 +212,8 @@ imcore_base64_decode (const char *in, size_t len, uint8_t * out,
       goto invalid;
     acc = (acc << 6) | c0;
     if (++n == 4) {
-      if (out_size - o < 3)
+      if (!put_group (acc, out, out_size, &o))
         return IMCORE_ERROR_NO_SPACE;
-      out[o] = (uint8_t) (acc >> 16);
-      out[o + 1] = (uint8_t) (acc >> 8);
-      out[o + 2] = (uint8_t) acc;
-      o += 3;
       acc = 0;
       n = 0;
     }
