@@ -3038,6 +3038,9 @@ test_png_errors (void)
 static const unsigned b64_flag_sets[] = {
   0, IMCORE_BASE64_URL_SAFE, IMCORE_BASE64_NO_PADDING,
   IMCORE_BASE64_URL_SAFE | IMCORE_BASE64_NO_PADDING,
+  /* the same through the scalar code where SIMD would be used */
+  IMCORE_BASE64_PORTABLE, IMCORE_BASE64_PORTABLE | IMCORE_BASE64_URL_SAFE,
+  IMCORE_BASE64_PORTABLE | IMCORE_BASE64_URL_SAFE | IMCORE_BASE64_NO_PADDING,
 };
 
 static const size_t b64_line_lengths[] = { 0, 4, 76, 5 };
@@ -3114,7 +3117,8 @@ base64_check_all_ways (const uint8_t * data, size_t len, const char *what)
       check (dmax >= len, what, "decoded_max (%zu) = %zu < %zu", n, dmax, len);
       dec = g_malloc (dmax + CANARY_SIZE);
       canary_set (dec + dmax);
-      err = imcore_base64_decode (enc, n, dec, dmax, &dlen, NULL);
+      err = imcore_base64_decode (enc, n, dec, dmax,
+          flags & IMCORE_BASE64_PORTABLE, &dlen, NULL);
       if (check (err == IMCORE_OK, what, "decode len %zu flags %u line %zu: "
               "%s", len, flags, line, imcore_strerror (err)))
         check (dlen == len && memcmp (dec, data, len) == 0, what,
@@ -3184,7 +3188,7 @@ test_base64_rfc4648 (void)
     g_assert_cmpstr (out, ==, want);
 
     g_assert_cmpint (imcore_base64_decode (want, strlen (want), dec,
-            sizeof (dec), &dlen, NULL), ==, IMCORE_OK);
+            sizeof (dec), 0, &dlen, NULL), ==, IMCORE_OK);
     g_assert_cmpuint (dlen, ==, len);
     g_assert_true (memcmp (dec, in, len) == 0);
 
@@ -3198,7 +3202,7 @@ test_base64_rfc4648 (void)
     g_assert_cmpstr (out, ==, unpadded);
     dlen = 99;
     g_assert_cmpint (imcore_base64_decode (unpadded, strlen (unpadded), dec,
-            sizeof (dec), &dlen, NULL), ==, IMCORE_OK);
+            sizeof (dec), 0, &dlen, NULL), ==, IMCORE_OK);
     g_assert_cmpuint (dlen, ==, len);
     g_assert_true (memcmp (dec, in, len) == 0);
     g_free (unpadded);
@@ -3208,7 +3212,7 @@ test_base64_rfc4648 (void)
   {
     size_t dlen = 99;
 
-    g_assert_cmpint (imcore_base64_decode ("", 0, NULL, 0, &dlen, NULL), ==,
+    g_assert_cmpint (imcore_base64_decode ("", 0, NULL, 0, 0, &dlen, NULL), ==,
         IMCORE_OK);
     g_assert_cmpuint (dlen, ==, 0);
   }
@@ -3278,7 +3282,7 @@ test_base64_decode_lenient (void)
       ImcoreError err;
 
       dlen = 0;
-      err = imcore_base64_decode (s, strlen (s), out, sizeof (out), &dlen,
+      err = imcore_base64_decode (s, strlen (s), out, sizeof (out), 0, &dlen,
           NULL);
       check (err == IMCORE_OK && dlen == 5 && memcmp (out, "fooba", 5) == 0,
           "base64 whitespace", "'%s': %s, %zu bytes", s,
@@ -3319,7 +3323,7 @@ test_base64_decode_lenient (void)
 
       dlen = 999;
       err = imcore_base64_decode (ok[i].in, strlen (ok[i].in), out,
-          sizeof (out), &dlen, &bad);
+          sizeof (out), 0, &dlen, &bad);
       check (err == IMCORE_OK, "base64 lenient", "'%s': %s (offset %zu)",
           ok[i].in, imcore_strerror (err), bad);
       if (err == IMCORE_OK)
@@ -3352,7 +3356,7 @@ test_base64_decode_lenient (void)
       uint8_t *dec = g_malloc (imcore_base64_decoded_max (strlen (std)));
 
       g_assert_cmpint (imcore_base64_decode (std, strlen (std), dec,
-              imcore_base64_decoded_max (strlen (std)), &n, NULL), ==,
+              imcore_base64_decoded_max (strlen (std)), 0, &n, NULL), ==,
           IMCORE_OK);
       g_assert_cmpuint (n, ==, want_len);
       g_assert_true (memcmp (dec, want, n) == 0);
@@ -3405,20 +3409,23 @@ test_base64_decode_invalid (void)
   };
   uint8_t out[64];
 
-  for (size_t i = 0; i < G_N_ELEMENTS (cases); i++) {
-    const BadBase64 *bc = &cases[i];
+  for (size_t i = 0; i < G_N_ELEMENTS (cases) * 2; i++) {
+    const BadBase64 *bc = &cases[i / 2];
+    unsigned flags = (i & 1) ? IMCORE_BASE64_PORTABLE : 0;
     size_t len = bc->len ? bc->len : strlen (bc->in);
     size_t bad = 999, dlen = 999;
     ImcoreError err;
     gchar *what = g_strescape (bc->in, NULL);
 
-    err = imcore_base64_decode (bc->in, len, out, sizeof (out), &dlen, &bad);
+    err = imcore_base64_decode (bc->in, len, out, sizeof (out), flags, &dlen,
+        &bad);
     check (err == IMCORE_ERROR_INVALID_INPUT, "base64 invalid",
-        "'%s': %s", what, imcore_strerror (err));
-    check (bad == bc->offset, "base64 invalid", "'%s': offset %zu, "
-        "expected %zu", what, bad, bc->offset);
+        "'%s' flags %u: %s", what, flags, imcore_strerror (err));
+    check (bad == bc->offset, "base64 invalid", "'%s' flags %u: offset %zu, "
+        "expected %zu", what, flags, bad, bc->offset);
     /* the offset is optional */
-    err = imcore_base64_decode (bc->in, len, out, sizeof (out), &dlen, NULL);
+    err = imcore_base64_decode (bc->in, len, out, sizeof (out), flags, &dlen,
+        NULL);
     check (err == IMCORE_ERROR_INVALID_INPUT, "base64 invalid",
         "'%s' without offset: %s", what, imcore_strerror (err));
     g_free (what);
@@ -3428,7 +3435,7 @@ test_base64_decode_invalid (void)
   {
     size_t bad = 999, dlen;
 
-    g_assert_cmpint (imcore_base64_decode ("Zg=", 3, out, sizeof (out), &dlen,
+    g_assert_cmpint (imcore_base64_decode ("Zg=", 3, out, sizeof (out), 0, &dlen,
             &bad), ==, IMCORE_ERROR_INVALID_INPUT);
     g_assert_cmpuint (bad, >=, 2);
     g_assert_cmpuint (bad, <=, 3);
@@ -3437,9 +3444,9 @@ test_base64_decode_invalid (void)
   {
     size_t dlen;
 
-    g_assert_cmpint (imcore_base64_decode (NULL, 4, out, sizeof (out), &dlen,
+    g_assert_cmpint (imcore_base64_decode (NULL, 4, out, sizeof (out), 0, &dlen,
             NULL), ==, IMCORE_ERROR_INVALID_ARGUMENT);
-    g_assert_cmpint (imcore_base64_decode ("Zm9v", 4, out, sizeof (out),
+    g_assert_cmpint (imcore_base64_decode ("Zm9v", 4, out, sizeof (out), 0,
             NULL, NULL), ==, IMCORE_ERROR_INVALID_ARGUMENT);
   }
 }
@@ -3464,7 +3471,7 @@ test_base64_decode_no_space (void)
 
     /* one byte short: refused, nothing written past the buffer */
     canary_set (out + need - 1);
-    err = imcore_base64_decode (in, strlen (in), out, need - 1, &dlen, NULL);
+    err = imcore_base64_decode (in, strlen (in), out, need - 1, 0, &dlen, NULL);
     check (err == IMCORE_ERROR_NO_SPACE, "base64 no space", "'%s' into %zu "
         "bytes: %s", in, need - 1, imcore_strerror (err));
     check (canary_intact (out + need - 1), "base64 no space",
@@ -3472,7 +3479,7 @@ test_base64_decode_no_space (void)
 
     /* exactly enough */
     canary_set (out + need);
-    err = imcore_base64_decode (in, strlen (in), out, need, &dlen, NULL);
+    err = imcore_base64_decode (in, strlen (in), out, need, 0, &dlen, NULL);
     check (err == IMCORE_OK && dlen == need, "base64 no space",
         "'%s' into %zu bytes: %s, %zu", in, need, imcore_strerror (err), dlen);
     check (canary_intact (out + need), "base64 no space",
@@ -3483,8 +3490,90 @@ test_base64_decode_no_space (void)
   {
     size_t dlen;
 
-    g_assert_cmpint (imcore_base64_decode ("Zg==", 4, NULL, 0, &dlen, NULL),
+    g_assert_cmpint (imcore_base64_decode ("Zg==", 4, NULL, 0, 0, &dlen, NULL),
         ==, IMCORE_ERROR_NO_SPACE);
+  }
+}
+
+/* The SIMD decoder works on 32-character blocks and hands anything else to
+ * the scalar code: one odd character at every position across several
+ * blocks must give the same answer on both paths, and the right one. */
+static void
+test_base64_decode_block_edges (void)
+{
+  uint8_t data[120], out[200];
+  char text[200], mixed[201];
+  const char odd[] = { ' ', '\n', '\r', '!', '=', '\x80', '.', '\0' };
+  size_t tlen;
+  TestRng rng;
+
+  rng_init (&rng, 77);
+  rng_fill (&rng, data, sizeof (data));
+  tlen = imcore_base64_encode (data, sizeof (data), text, 0, 0);        /* 160 */
+
+  for (size_t k = 0; k < G_N_ELEMENTS (odd); k++) {
+    gboolean space = odd[k] == ' ' || odd[k] == '\n' || odd[k] == '\r';
+
+    for (size_t pos = 0; pos <= tlen; pos++) {
+      size_t dlen[2] = { 999, 999 }, bad[2] = { 999, 999 };
+      ImcoreError err[2];
+
+      memcpy (mixed, text, pos);
+      mixed[pos] = odd[k];
+      memcpy (mixed + pos + 1, text + pos, tlen - pos);
+      for (int p = 0; p < 2; p++) {
+        memset (out, 0xaa, sizeof (out));
+        err[p] = imcore_base64_decode (mixed, tlen + 1, out, sizeof (out),
+            p ? IMCORE_BASE64_PORTABLE : 0, &dlen[p], &bad[p]);
+        if (space) {
+          check (err[p] == IMCORE_OK && dlen[p] == sizeof (data) &&
+              memcmp (out, data, sizeof (data)) == 0, "base64 block edges",
+              "whitespace 0x%02x at %zu, path %d: %s, %zu bytes",
+              (unsigned) (uint8_t) odd[k], pos, p, imcore_strerror (err[p]),
+              dlen[p]);
+        } else {
+          /* '=' after 2 or 3 characters of a group is padding, and the
+           * data character after it is the error (160 characters end on
+           * a group, so a final '=' is wrong itself) */
+          size_t want = (odd[k] == '=' && pos % 4 >= 2 && pos < tlen) ?
+              pos + 1 : pos;
+
+          check (err[p] == IMCORE_ERROR_INVALID_INPUT && bad[p] == want,
+              "base64 block edges", "0x%02x at %zu, path %d: %s, offset %zu",
+              (unsigned) (uint8_t) odd[k], pos, p, imcore_strerror (err[p]),
+              bad[p]);
+        }
+      }
+    }
+  }
+
+  /* an output buffer just large enough: the SIMD path must stop before
+   * its 32-byte stores pass the end, and one byte less is refused */
+  for (size_t n = 0; n <= sizeof (data); n += 3) {
+    size_t len = imcore_base64_encode (data, n, text, 0, 0);
+
+    for (int p = 0; p < 2; p++) {
+      uint8_t *exact = g_malloc (n + CANARY_SIZE);
+      size_t dlen = 999;
+      ImcoreError err;
+
+      canary_set (exact + n);
+      err = imcore_base64_decode (text, len, exact, n,
+          p ? IMCORE_BASE64_PORTABLE : 0, &dlen, NULL);
+      check (err == IMCORE_OK && dlen == n && memcmp (exact, data, n) == 0,
+          "base64 exact output", "%zu bytes path %d: %s", n, p,
+          imcore_strerror (err));
+      check (canary_intact (exact + n), "base64 exact output",
+          "%zu bytes path %d: wrote past the end", n, p);
+      if (n > 0) {
+        err = imcore_base64_decode (text, len, exact, n - 1,
+            p ? IMCORE_BASE64_PORTABLE : 0, &dlen, NULL);
+        check (err == IMCORE_ERROR_NO_SPACE, "base64 exact output",
+            "%zu bytes into %zu, path %d: %s", n, n - 1, p,
+            imcore_strerror (err));
+      }
+      g_free (exact);
+    }
   }
 }
 
@@ -3535,7 +3624,8 @@ test_base64_large (void)
         g_assert_true (glen == size && memcmp (gdec, data, size) == 0);
         g_free (gdec);
       }
-      err = imcore_base64_decode (enc, n, dec, dmax, &dlen, NULL);
+      err = imcore_base64_decode (enc, n, dec, dmax,
+          flags & IMCORE_BASE64_PORTABLE, &dlen, NULL);
       g_assert_cmpint (err, ==, IMCORE_OK);
       g_assert_cmpuint (dlen, ==, size);
       g_assert_true (dlen == size && memcmp (dec, data, size) == 0);
@@ -3624,6 +3714,8 @@ main (int argc, char **argv)
   g_test_add_func ("/core/base64/decode-lenient", test_base64_decode_lenient);
   g_test_add_func ("/core/base64/decode-invalid", test_base64_decode_invalid);
   g_test_add_func ("/core/base64/decode-no-space", test_base64_decode_no_space);
+  g_test_add_func ("/core/base64/decode-block-edges",
+      test_base64_decode_block_edges);
   g_test_add_func ("/core/base64/large", test_base64_large);
 
   return g_test_run ();
