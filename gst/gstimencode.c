@@ -39,6 +39,7 @@
 #include "gstimencodeelements.h"
 #include "gstimencodemeta.h"
 #include "gstimencodeworker.h"
+#include "gstimpad.h"
 #include "gstimvideo.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_imencode_debug);
@@ -137,7 +138,7 @@ struct _GstImencode
   gboolean have_info;
   GstImencodeNegotiated neg;
   gboolean negotiated;
-  GList *pending_events;        /* serialized events held until src caps */
+  GstImHeldEvents held;         /* serialized events waiting for src caps */
   GstImencodeWorker *worker;
   guint warned;
 };
@@ -417,7 +418,7 @@ gst_imencode_finalize (GObject * object)
   GstImencode *self = GST_IMENCODE (object);
 
   gst_imencode_worker_free (self->worker);
-  g_list_free_full (self->pending_events, (GDestroyNotify) gst_event_unref);
+  gst_im_held_events_clear (&self->held);
 
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
@@ -428,8 +429,7 @@ gst_imencode_reset (GstImencode * self)
   self->have_info = FALSE;
   self->negotiated = FALSE;
   self->warned = 0;
-  g_list_free_full (self->pending_events, (GDestroyNotify) gst_event_unref);
-  self->pending_events = NULL;
+  gst_im_held_events_clear (&self->held);
   g_clear_pointer (&self->worker, gst_imencode_worker_free);
 }
 
@@ -460,17 +460,6 @@ gst_imencode_change_state (GstElement * element, GstStateChange transition)
             NULL));                                                       \
   }                                                                       \
 } G_STMT_END
-
-static void
-gst_imencode_push_pending_events (GstImencode * self)
-{
-  GList *events = g_list_reverse (self->pending_events);
-
-  self->pending_events = NULL;
-  for (GList * l = events; l; l = l->next)
-    gst_pad_push_event (self->srcpad, l->data);
-  g_list_free (events);
-}
 
 /* ---- negotiation ---- */
 
@@ -615,7 +604,7 @@ gst_imencode_negotiate (GstImencode * self, const GstImencodeNegotiated * req)
     return FALSE;
   }
   self->negotiated = TRUE;
-  gst_imencode_push_pending_events (self);
+  gst_im_held_events_push (&self->held, self->srcpad);
   return TRUE;
 }
 
@@ -872,22 +861,16 @@ gst_imencode_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
     }
     case GST_EVENT_FLUSH_STOP:
       self->warned = 0;
-      g_list_free_full (self->pending_events,
-          (GDestroyNotify) gst_event_unref);
-      self->pending_events = NULL;
+      gst_im_held_events_clear (&self->held);
       break;
     case GST_EVENT_EOS:
       /* nothing was ever encoded: let the held events out first */
-      gst_imencode_push_pending_events (self);
+      gst_im_held_events_push (&self->held, self->srcpad);
       break;
     default:
-      /* hold serialized events until the caps they must follow are out */
-      if (GST_EVENT_IS_SERIALIZED (event) &&
-          GST_EVENT_TYPE (event) != GST_EVENT_STREAM_START &&
-          !gst_pad_has_current_caps (self->srcpad)) {
-        self->pending_events = g_list_prepend (self->pending_events, event);
+      /* serialized events wait until the caps they must follow are out */
+      if (gst_im_held_events_hold (&self->held, self->srcpad, event))
         return TRUE;
-      }
       break;
   }
   return gst_pad_event_default (pad, parent, event);
@@ -922,20 +905,8 @@ static gboolean
 gst_imencode_src_query (GstPad * pad, GstObject * parent, GstQuery * query)
 {
   switch (GST_QUERY_TYPE (query)) {
-    case GST_QUERY_CAPS:{
-      GstCaps *filter, *caps, *result;
-
-      gst_query_parse_caps (query, &filter);
-      caps = gst_pad_get_current_caps (pad);
-      if (!caps)
-        caps = gst_pad_get_pad_template_caps (pad);
-      result = filter ? gst_caps_intersect_full (filter, caps,
-          GST_CAPS_INTERSECT_FIRST) : gst_caps_ref (caps);
-      gst_query_set_caps_result (query, result);
-      gst_caps_unref (result);
-      gst_caps_unref (caps);
-      return TRUE;
-    }
+    case GST_QUERY_CAPS:
+      return gst_im_pad_answer_caps_query (pad, query);
     default:
       return gst_pad_query_default (pad, parent, query);
   }

@@ -2,6 +2,7 @@
  * Copyright (C) 2026 gst-imencode contributors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#include "gstimbase64.h"
 #include "gstimencodeworker.h"
 
 #include <string.h>
@@ -254,31 +255,14 @@ static GstBuffer *
 wrap_output (GstImencodeWorker * w, gsize len, const GstImencodeJob * job,
     GError ** error)
 {
-  const gchar *prefix = "";
-  gsize prefix_len, text_len, total;
-  GstBuffer *buf;
-  GstMapInfo map;
+  GstImBase64Format format = { NULL, FALSE, 0, FALSE };
 
   if (job->text == GST_IMENCODE_TEXT_NONE)
     return gst_buffer_new_memdup (w->encoded, len);
 
   if (job->text == GST_IMENCODE_TEXT_DATA_URI)
-    prefix = job->png ? "data:image/png;base64," : "data:image/jpeg;base64,";
-  prefix_len = strlen (prefix);
-  text_len = imcore_base64_encoded_len (len, 0, 0);
-  total = prefix_len + text_len;
-
-  buf = gst_buffer_new_allocate (NULL, total, NULL);
-  if (!buf || !gst_buffer_map (buf, &map, GST_MAP_WRITE)) {
-    gst_clear_buffer (&buf);
-    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NO_SPACE_LEFT,
-        "cannot allocate %" G_GSIZE_FORMAT " bytes of base64 output", total);
-    return NULL;
-  }
-  memcpy (map.data, prefix, prefix_len);
-  imcore_base64_encode (w->encoded, len, (char *) map.data + prefix_len, 0, 0);
-  gst_buffer_unmap (buf, &map);
-  return buf;
+    format.data_uri_type = job->png ? "image/png" : "image/jpeg";
+  return gst_im_base64_encode (w->encoded, len, &format, error);
 }
 
 GstBuffer *

@@ -18,6 +18,8 @@ plugin_init (GstPlugin * plugin)
     return FALSE;
 
   ret |= GST_ELEMENT_REGISTER (imencode, plugin);
+  ret |= GST_ELEMENT_REGISTER (base64enc, plugin);
+  ret |= GST_ELEMENT_REGISTER (base64dec, plugin);
 
   return ret;
 }
