@@ -64,6 +64,7 @@ too_large:
 static gchar *
 describe_bad_byte (const guint8 * text, gsize len, gsize offset)
 {
+  gsize start = imcore_base64_skip_data_uri ((const char *) text, len);
   guint8 c;
 
   if (offset >= len)
@@ -71,9 +72,11 @@ describe_bad_byte (const guint8 * text, gsize len, gsize offset)
   c = text[offset];
   if (c == '=')
     return g_strdup ("misplaced '=' padding");
-  if (g_ascii_isgraph (c))
-    return g_strdup_printf ("invalid character '%c'", c);
-  return g_strdup_printf ("invalid byte 0x%02x", c);
+  if (!g_ascii_isgraph (c))
+    return g_strdup_printf ("invalid byte 0x%02x", c);
+  if (offset > start && memchr (text + start, '=', offset - start))
+    return g_strdup_printf ("'%c' after the '=' padding", c);
+  return g_strdup_printf ("invalid character '%c'", c);
 }
 
 GstBuffer *

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Quick-start demo: installs what is missing, builds, then runs imencode on
-# GStreamer's built-in test source and leaves the results in demo-output/.
+# Quick-start demo: installs what is missing, builds, then runs imencode,
+# base64enc and base64dec on GStreamer's built-in test source and leaves the
+# results in demo-output/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
@@ -32,6 +33,14 @@ gst-launch-1.0 -q videotestsrc pattern=snow num-buffers=1 \
   ! video/x-raw,width=64,height=48 \
   ! imencode encoding=data-uri quality=70 ! filesink location="$OUT/frame.b64"
 echo >> "$OUT/frame.b64"
+
+# base64 records: three small JPEGs as one base64 line each (as a message
+# queue or log would carry them), then each line decoded back to a file.
+gst-launch-1.0 -q videotestsrc pattern=ball num-buffers=3 \
+  ! video/x-raw,width=160,height=120 \
+  ! imencode ! base64enc newline=true ! filesink location="$OUT/records.b64"
+gst-launch-1.0 -q filesrc location="$OUT/records.b64" \
+  ! base64dec records=line ! multifilesink location="$OUT/record-%d.jpg"
 
 echo "demo: wrote these files:"
 ls -l "$OUT"
