@@ -433,10 +433,11 @@ gst_base64dec_lines (GstBase64dec * self, const GstBase64decSettings * s,
     gsize len = (nl ? nl : end) - p;
 
     if (self->line->len == 0 && !self->line_too_long) {
+      /* a line starts here */
       self->line_pts = first ? GST_BUFFER_PTS (inbuf) : GST_CLOCK_TIME_NONE;
       self->line_dts = first ? GST_BUFFER_DTS (inbuf) : GST_CLOCK_TIME_NONE;
+      first = FALSE;
     }
-    first = FALSE;
 
     if (!nl) {
       ret = gst_base64dec_grow_line (self, s, p, len);
