@@ -5,6 +5,7 @@
 
 import io
 import math
+import time
 
 import gi
 
@@ -77,6 +78,8 @@ class Result:
         self.caps = []
         self.warnings = []
         self.errors = []
+        self.flags = []      # GstBufferFlags of each buffer, in order
+        self.dts = []        # DTS of each buffer, in order
 
     @property
     def datas(self):
@@ -212,6 +215,8 @@ def _store_sample(sample, result):
         result.caps.append(caps)
     result.buffers.append((data, caps, buf.pts, buf.duration,
                            buffer_meta(buf)))
+    result.flags.append(buf.get_flags())
+    result.dts.append(buf.dts)
 
 
 def decode(data):
@@ -237,3 +242,80 @@ def jpeg_sampling(data):
             return marker, comps
         i += 2 + length
     raise AssertionError("no SOF marker")
+
+
+def run_to_end(pipeline, timeout_s=60):
+    """Plays a pipeline that ends in `appsink name=sink` until EOS or an
+    ERROR message, pulling samples meanwhile (appsink holds EOS back until
+    its queue is empty) and collecting every WARNING and ERROR. An error
+    stops the stream without EOS, so pulling alone would wait for the
+    timeout. Returns a Result with `result.eos` telling whether EOS came."""
+    sink = pipeline.get_by_name("sink")
+    sink.set_property("sync", False)
+    result = Result()
+    result.eos = False
+    bus = pipeline.get_bus()
+    if pipeline.get_state(0)[1] != Gst.State.PLAYING:
+        pipeline.set_state(Gst.State.PLAYING)
+    types = Gst.MessageType.EOS | Gst.MessageType.ERROR | \
+        Gst.MessageType.WARNING
+    deadline = time.monotonic() + timeout_s
+    failed = False
+    while not failed:
+        sample = sink.try_pull_sample(20 * Gst.MSECOND)
+        if sample is not None:
+            _store_sample(sample, result)
+        while True:
+            msg = bus.pop_filtered(types)
+            if msg is None:
+                break
+            if msg.type == Gst.MessageType.WARNING:
+                err, dbg = msg.parse_warning()
+                result.warnings.append("%s (%s)" % (err.message, dbg))
+            elif msg.type == Gst.MessageType.ERROR:
+                err, dbg = msg.parse_error()
+                result.errors.append("%s (%s)" % (err.message, dbg))
+                failed = True
+            else:
+                result.eos = True
+        if sample is None and (result.eos or sink.is_eos()):
+            break
+        if time.monotonic() > deadline:
+            result.errors.append("timed out after %d s" % timeout_s)
+            break
+    while True:
+        sample = sink.try_pull_sample(0)
+        if sample is None:
+            break
+        _store_sample(sample, result)
+    if not result.eos:
+        result.eos = sink.is_eos()
+    _collect_bus(bus, result)
+    pipeline.set_state(Gst.State.NULL)
+    return result
+
+
+def push_chunks(desc, chunks, caps=None, timestamps=True, timeout_s=60):
+    """Runs `appsrc name=src ! <desc> ! appsink name=sink` with each item
+    of `chunks` (bytes) pushed as one buffer, then EOS. With `timestamps`
+    buffer i gets PTS i * 1 ms + 1 s, DTS i * 1 ms and duration 1 ms.
+    `caps` is a caps string for the appsrc, or None for no caps at all.
+    Returns run_to_end()'s Result."""
+    pipeline = Gst.parse_launch(
+        "appsrc name=src format=time ! %s ! appsink name=sink" % desc)
+    src = pipeline.get_by_name("src")
+    if caps is not None:
+        src.set_property("caps", Gst.Caps.from_string(caps))
+    # unlimited queue: everything is pushed before anything is pulled
+    src.set_property("max-bytes", 0)
+    pipeline.set_state(Gst.State.PLAYING)
+    for i, chunk in enumerate(chunks):
+        buf = Gst.Buffer.new_wrapped(bytes(chunk)) if len(chunk) else \
+            Gst.Buffer.new()
+        if timestamps:
+            buf.pts = Gst.SECOND + i * Gst.MSECOND
+            buf.dts = i * Gst.MSECOND
+            buf.duration = Gst.MSECOND
+        assert src.emit("push-buffer", buf) == Gst.FlowReturn.OK
+    src.emit("end-of-stream")
+    return run_to_end(pipeline, timeout_s)
