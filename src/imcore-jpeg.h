@@ -70,4 +70,57 @@ ImcoreError imcore_jpeg_encode (ImcoreJpegEncoder * enc,
  * or "" if none. Valid until the next call on @enc. */
 const char *imcore_jpeg_encoder_last_error (ImcoreJpegEncoder * enc);
 
+/* ---- decoding ---- */
+
+/* What a JPEG's header says, learnt before any pixel is decoded. */
+typedef struct
+{
+  uint32_t width, height;       /* full size */
+  bool gray;                    /* one component */
+  bool cmyk;                    /* CMYK or YCCK: decoded through CMYK */
+  bool progressive;
+} ImcoreJpegInfo;
+
+typedef struct ImcoreJpegDecoder ImcoreJpegDecoder;
+
+/* A new decoder: a TurboJPEG handle and scratch memory, reused from image
+ * to image; one per thread. NULL when out of memory. */
+ImcoreJpegDecoder *imcore_jpeg_decoder_new (void);
+
+/* Frees @dec; NULL is allowed. */
+void imcore_jpeg_decoder_free (ImcoreJpegDecoder * dec);
+
+/* libjpeg-turbo's message for the last failure of @dec (or ""). */
+const char *imcore_jpeg_decoder_last_error (ImcoreJpegDecoder * dec);
+
+/* Reads the header of the @len bytes at @data into @info without
+ * decoding pixels. IMCORE_ERROR_INVALID_INPUT if it is not a JPEG header
+ * libjpeg-turbo can read. */
+ImcoreError imcore_jpeg_read_info (ImcoreJpegDecoder * dec,
+    const uint8_t * data, size_t len, ImcoreJpegInfo * info);
+
+/* The size of a @width x @height image decoded at 1/@denom (1, 2, 4 or 8),
+ * rounded up as libjpeg's DCT scaling does; false for another @denom. */
+bool imcore_scaled_size (uint32_t width, uint32_t height, unsigned denom,
+    uint32_t * scaled_width, uint32_t * scaled_height);
+
+/* Whether imcore_jpeg_decode() can write @format for a JPEG like @info:
+ * packed RGB in any order, with or without alpha/padding (alpha is 255),
+ * GRAY8 (the luma; BT.601 weights for colour JPEGs), and I420 (the JPEG's
+ * own YCbCr, full-range BT.601, chroma resampled to 4:2:0 when the JPEG is
+ * subsampled otherwise; no colour conversion). CMYK JPEGs go to packed RGB
+ * only. */
+bool imcore_jpeg_decode_accepts (const ImcoreJpegInfo * info,
+    ImcorePixelFormat format);
+
+/* Decodes the JPEG of @len bytes at @data, scaled by 1/@denom in the DCT
+ * domain, into @dest, whose format imcore_jpeg_decode_accepts() and whose
+ * size is exactly imcore_scaled_size() of the image's. Truncated or
+ * corrupt data (libjpeg-turbo warnings included) and progressive JPEGs
+ * with more than 500 scans fail with IMCORE_ERROR_INVALID_INPUT; @dest may
+ * then hold part of an image. CMYK is taken as Adobe's inverted CMYK:
+ * R = C'K'/255 with the stored values C', K'. */
+ImcoreError imcore_jpeg_decode (ImcoreJpegDecoder * dec, const uint8_t * data,
+    size_t len, unsigned denom, const ImcoreImage * dest);
+
 #endif /* IMCORE_JPEG_H */

@@ -43,4 +43,50 @@ ImcoreError imcore_png_encode (const ImcoreImage * img,
     const ImcorePngParams * params, uint8_t * out, size_t out_size,
     size_t *out_len);
 
+/* ---- decoding ---- */
+
+/* What a PNG's IHDR (and the chunks before the image data) say, learnt
+ * before any pixel is decoded. */
+typedef struct
+{
+  uint32_t width, height;
+  unsigned bit_depth;           /* 1, 2, 4, 8 or 16 */
+  bool color;                   /* RGB or palette, else gray */
+  bool palette;
+  bool alpha;                   /* an alpha channel or a tRNS chunk */
+  bool interlaced;              /* Adam7 */
+} ImcorePngInfo;
+
+typedef struct ImcorePngDecoder ImcorePngDecoder;
+
+/* A new decoder (scratch memory and the last error message, reused from
+ * image to image); one per thread. NULL when out of memory. */
+ImcorePngDecoder *imcore_png_decoder_new (void);
+
+/* Frees @dec; NULL is allowed. */
+void imcore_png_decoder_free (ImcorePngDecoder * dec);
+
+/* libpng's (or our) message for the last failure of @dec (or ""). */
+const char *imcore_png_decoder_last_error (ImcorePngDecoder * dec);
+
+/* Reads the signature, IHDR and the chunks up to the first IDAT of the @len
+ * bytes at @data into @info, without libpng and without decoding pixels.
+ * IMCORE_ERROR_INVALID_INPUT if that much is not a valid PNG start. */
+ImcoreError imcore_png_read_info (const uint8_t * data, size_t len,
+    ImcorePngInfo * info);
+
+/* Whether imcore_png_decode() writes @format: packed RGB in any order,
+ * with alpha (from the image's alpha or tRNS, else 255) or padding, and
+ * GRAY8 (colour to gray with BT.601 weights, as Pillow and OpenCV do). */
+bool imcore_png_decode_accepts (ImcorePixelFormat format);
+
+/* Decodes the PNG of @len bytes at @data into @dest (accepted format, the
+ * image's size): any bit depth (16-bit samples keep their high byte),
+ * palette, gray, alpha, tRNS, Adam7 interlacing. Alpha is dropped, not
+ * composited, for formats without it. Truncated or corrupt data (CRC
+ * errors included) fail with IMCORE_ERROR_INVALID_INPUT; @dest may then
+ * hold part of an image. */
+ImcoreError imcore_png_decode (ImcorePngDecoder * dec, const uint8_t * data,
+    size_t len, const ImcoreImage * dest);
+
 #endif /* IMCORE_PNG_H */
