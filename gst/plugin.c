@@ -20,6 +20,7 @@ plugin_init (GstPlugin * plugin)
   ret |= GST_ELEMENT_REGISTER (imencode, plugin);
   ret |= GST_ELEMENT_REGISTER (base64enc, plugin);
   ret |= GST_ELEMENT_REGISTER (base64dec, plugin);
+  ret |= GST_ELEMENT_REGISTER (imdecode, plugin);
 
   return ret;
 }

@@ -1,0 +1,688 @@
+/* gst-imencode: the imdecode element
+ * Copyright (C) 2026 gst-imencode contributors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+/**
+ * SECTION:element-imdecode
+ * @title: imdecode
+ *
+ * Decodes JPEG and PNG images, as bytes or as base64 text (plain or a data
+ * URI), to raw video frames: the cv2.imdecode direction. The output format
+ * is the first of RGB, BGR, RGBA, BGRA, GRAY8 and I420 that downstream
+ * accepts, in downstream's order of preference, so a capsfilter picks it
+ * (`imdecode ! video/x-raw,format=GRAY8` is IMREAD_GRAYSCALE). Images of a
+ * new size renegotiate. Timestamps are copied.
+ *
+ * JPEGs decode straight into the output frame: packed RGB and gray by
+ * libjpeg-turbo's colour conversion, I420 from the JPEG's own YCbCr planes
+ * without an RGB round trip (full-range BT.601, said in the caps'
+ * colorimetry). scale=1/2, 1/4, 1/8 decodes JPEGs at that size in the DCT
+ * domain, much faster than decoding and then scaling; PNGs are decoded and
+ * then resampled. Colour to gray uses BT.601 luma weights.
+ *
+ * Images larger than max-pixels are refused from their header, before any
+ * pixel is decoded. A corrupt or truncated image is never output, not even
+ * in part: it posts a warning and is dropped (strict=true: an error).
+ *
+ * ## Example launch lines
+ * |[
+ * gst-launch-1.0 filesrc location=photo.jpg ! imdecode ! \
+ *     video/x-raw,format=GRAY8 ! videoconvert ! autovideosink
+ * gst-launch-1.0 filesrc location=images.b64 ! base64dec records=line ! \
+ *     imdecode scale=1/4 ! imencode width=160 ! \
+ *     multifilesink location=thumb-%03d.jpg
+ * ]|
+ */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <string.h>
+
+#include <gst/video/video.h>
+
+#include "gstimbase64.h"
+#include "gstimdecode.h"
+#include "gstimencodeelements.h"
+#include "gstimpad.h"
+#include "gstimvideo.h"
+#include "imcore.h"
+
+GST_DEBUG_CATEGORY_STATIC (gst_imdecode_debug);
+#define GST_CAT_DEFAULT gst_imdecode_debug
+
+#define DEFAULT_SCALE GST_IMDECODE_SCALE_1
+#define DEFAULT_MAX_PIXELS G_GUINT64_CONSTANT (100000000)
+#define DEFAULT_STRICT FALSE
+
+/* Full-range BT.601 with sRGB transfer and primaries: what JFIF YCbCr is,
+ * and what I420 converted from PNG is made to be too. */
+#define JPEG_COLORIMETRY "1:4:13:1"
+
+enum
+{
+  PROP_0,
+  PROP_SCALE,
+  PROP_MAX_PIXELS,
+  PROP_STRICT,
+};
+
+/* The properties, copied under the object lock once per image. */
+typedef struct
+{
+  GstImdecodeScale scale;
+  guint64 max_pixels;
+  gboolean strict;
+} GstImdecodeSettings;
+
+typedef enum
+{
+  INPUT_UNKNOWN,                /* no caps: told apart by content */
+  INPUT_BINARY,                 /* image/jpeg, image/png */
+  INPUT_BASE64,                 /* application/x-base64 */
+} GstImdecodeInput;
+
+struct _GstImdecode
+{
+  GstElement parent;
+
+  GstPad *sinkpad;
+  GstPad *srcpad;
+
+  /* under the object lock */
+  GstImdecodeSettings settings;
+
+  /* streaming thread only */
+  GstImdecodeInput input;
+  gint fps_n, fps_d;
+  GstVideoInfo out_info;        /* valid when negotiated */
+  gboolean negotiated;
+  ImcoreJpegDecoder *jpeg;
+  ImcorePngDecoder *png;
+  GstVideoConverter *convert;
+  GstVideoInfo convert_in, convert_out;
+  gboolean discont;
+  GstImHeldEvents held;
+};
+
+#define gst_imdecode_parent_class parent_class
+G_DEFINE_TYPE (GstImdecode, gst_imdecode, GST_TYPE_ELEMENT);
+GST_ELEMENT_REGISTER_DEFINE (imdecode, "imdecode", GST_RANK_NONE,
+    GST_TYPE_IMDECODE);
+
+static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
+    GST_PAD_SINK,
+    GST_PAD_ALWAYS,
+    GST_STATIC_CAPS ("image/jpeg; image/png; application/x-base64"));
+
+/* the order is the preference when downstream has none */
+static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
+    GST_PAD_SRC,
+    GST_PAD_ALWAYS,
+    GST_STATIC_CAPS (GST_VIDEO_CAPS_MAKE ("{ RGB, BGR, RGBA, BGRA, GRAY8, "
+            "I420 }")));
+
+#define GST_TYPE_IMDECODE_SCALE (gst_imdecode_scale_get_type ())
+static GType
+gst_imdecode_scale_get_type (void)
+{
+  static gsize id = 0;
+  static const GEnumValue values[] = {
+    {GST_IMDECODE_SCALE_1, "Full size", "1"},
+    {GST_IMDECODE_SCALE_1_2, "Half size", "1/2"},
+    {GST_IMDECODE_SCALE_1_4, "Quarter size", "1/4"},
+    {GST_IMDECODE_SCALE_1_8, "One eighth", "1/8"},
+    {0, NULL, NULL}
+  };
+
+  if (g_once_init_enter (&id)) {
+    GType t = g_enum_register_static ("GstImdecodeScale", values);
+
+    g_once_init_leave (&id, t);
+  }
+  return (GType) id;
+}
+
+static void gst_imdecode_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec);
+static void gst_imdecode_get_property (GObject * object, guint prop_id,
+    GValue * value, GParamSpec * pspec);
+static void gst_imdecode_finalize (GObject * object);
+static GstStateChangeReturn gst_imdecode_change_state (GstElement * element,
+    GstStateChange transition);
+static GstFlowReturn gst_imdecode_chain (GstPad * pad, GstObject * parent,
+    GstBuffer * inbuf);
+static gboolean gst_imdecode_sink_event (GstPad * pad, GstObject * parent,
+    GstEvent * event);
+static gboolean gst_imdecode_src_query (GstPad * pad, GstObject * parent,
+    GstQuery * query);
+
+static void
+gst_imdecode_class_init (GstImdecodeClass * klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+  const GParamFlags flags = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+      GST_PARAM_MUTABLE_PLAYING;
+
+  gobject_class->set_property = gst_imdecode_set_property;
+  gobject_class->get_property = gst_imdecode_get_property;
+  gobject_class->finalize = gst_imdecode_finalize;
+
+  g_object_class_install_property (gobject_class, PROP_SCALE,
+      g_param_spec_enum ("scale", "Scale",
+          "Output size as a fraction of the image's (rounded up): JPEGs are "
+          "scaled in the DCT domain while decoding, PNGs resampled after",
+          GST_TYPE_IMDECODE_SCALE, DEFAULT_SCALE, flags));
+  g_object_class_install_property (gobject_class, PROP_MAX_PIXELS,
+      g_param_spec_uint64 ("max-pixels", "Maximum pixels",
+          "Images with more pixels than this (width x height at full size) "
+          "are refused from their header, before decoding "
+          "(decompression bombs)", 1, G_MAXUINT64, DEFAULT_MAX_PIXELS, flags));
+  g_object_class_install_property (gobject_class, PROP_STRICT,
+      g_param_spec_boolean ("strict", "Strict",
+          "false: a corrupt, truncated or refused image posts a warning and "
+          "is dropped, the stream goes on; true: it is an error",
+          DEFAULT_STRICT, flags));
+
+  gst_element_class_add_static_pad_template (element_class, &sink_template);
+  gst_element_class_add_static_pad_template (element_class, &src_template);
+  gst_element_class_set_static_metadata (element_class,
+      "JPEG/PNG/base64 image decoder", "Codec/Decoder/Image",
+      "Decodes JPEG and PNG images, as bytes or base64 text, to raw frames, "
+      "optionally at 1/2, 1/4 or 1/8 size", "gst-imencode contributors");
+
+  element_class->change_state = GST_DEBUG_FUNCPTR (gst_imdecode_change_state);
+
+  gst_type_mark_as_plugin_api (GST_TYPE_IMDECODE_SCALE, 0);
+  GST_DEBUG_CATEGORY_INIT (gst_imdecode_debug, "imdecode", 0,
+      "JPEG/PNG/base64 to raw video");
+}
+
+static void
+gst_imdecode_init (GstImdecode * self)
+{
+  self->sinkpad = gst_pad_new_from_static_template (&sink_template, "sink");
+  gst_pad_set_chain_function (self->sinkpad,
+      GST_DEBUG_FUNCPTR (gst_imdecode_chain));
+  gst_pad_set_event_function (self->sinkpad,
+      GST_DEBUG_FUNCPTR (gst_imdecode_sink_event));
+  gst_element_add_pad (GST_ELEMENT (self), self->sinkpad);
+
+  self->srcpad = gst_pad_new_from_static_template (&src_template, "src");
+  gst_pad_set_query_function (self->srcpad,
+      GST_DEBUG_FUNCPTR (gst_imdecode_src_query));
+  gst_pad_use_fixed_caps (self->srcpad);
+  gst_element_add_pad (GST_ELEMENT (self), self->srcpad);
+
+  self->settings.scale = DEFAULT_SCALE;
+  self->settings.max_pixels = DEFAULT_MAX_PIXELS;
+  self->settings.strict = DEFAULT_STRICT;
+  self->fps_d = 1;
+}
+
+static void
+gst_imdecode_reset (GstImdecode * self)
+{
+  self->input = INPUT_UNKNOWN;
+  self->fps_n = 0;
+  self->fps_d = 1;
+  self->negotiated = FALSE;
+  self->discont = FALSE;
+  g_clear_pointer (&self->jpeg, imcore_jpeg_decoder_free);
+  g_clear_pointer (&self->png, imcore_png_decoder_free);
+  g_clear_pointer (&self->convert, gst_video_converter_free);
+  gst_im_held_events_clear (&self->held);
+}
+
+static void
+gst_imdecode_finalize (GObject * object)
+{
+  gst_imdecode_reset (GST_IMDECODE (object));
+
+  G_OBJECT_CLASS (parent_class)->finalize (object);
+}
+
+static GstStateChangeReturn
+gst_imdecode_change_state (GstElement * element, GstStateChange transition)
+{
+  GstImdecode *self = GST_IMDECODE (element);
+  GstStateChangeReturn ret;
+
+  if (transition == GST_STATE_CHANGE_READY_TO_PAUSED) {
+    gst_imdecode_reset (self);
+    self->jpeg = imcore_jpeg_decoder_new ();
+    self->png = imcore_png_decoder_new ();
+    if (!self->jpeg || !self->png) {
+      GST_ELEMENT_ERROR (self, RESOURCE, FAILED, (NULL),
+          ("cannot create the JPEG and PNG decoders (out of memory)"));
+      return GST_STATE_CHANGE_FAILURE;
+    }
+  }
+
+  ret = GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
+  if (ret != GST_STATE_CHANGE_FAILURE &&
+      transition == GST_STATE_CHANGE_PAUSED_TO_READY)
+    gst_imdecode_reset (self);
+  return ret;
+}
+
+/* ---- negotiation ---- */
+
+/* Sets source caps for a @width x @height image: downstream's first
+ * acceptable format in its order of preference. */
+static gboolean
+gst_imdecode_negotiate (GstImdecode * self, guint width, guint height)
+{
+  GstCaps *templ, *peer, *want, *caps;
+  GstStructure *st;
+  GstVideoInfo info;
+  gboolean ok;
+
+  templ = gst_pad_get_pad_template_caps (self->srcpad);
+  peer = gst_pad_peer_query_caps (self->srcpad, templ);
+  gst_caps_unref (templ);
+  want = gst_caps_new_simple ("video/x-raw",
+      "width", G_TYPE_INT, (gint) width, "height", G_TYPE_INT, (gint) height,
+      "framerate", GST_TYPE_FRACTION, self->fps_n, self->fps_d,
+      "pixel-aspect-ratio", GST_TYPE_FRACTION, 1, 1, NULL);
+  caps = gst_caps_intersect_full (peer, want, GST_CAPS_INTERSECT_FIRST);
+  gst_caps_unref (want);
+  gst_caps_unref (peer);
+  if (gst_caps_is_empty (caps)) {
+    gst_caps_unref (caps);
+    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (NULL),
+        ("downstream accepts none of RGB, BGR, RGBA, BGRA, GRAY8, I420 at "
+            "%ux%u", width, height));
+    return FALSE;
+  }
+  caps = gst_caps_truncate (caps);
+  st = gst_caps_get_structure (caps, 0);
+  gst_structure_fixate_field_string (st, "format", "RGB");
+  caps = gst_caps_fixate (caps);
+  st = gst_caps_get_structure (caps, 0);
+  if (g_strcmp0 (gst_structure_get_string (st, "format"), "I420") == 0)
+    gst_structure_set (st, "colorimetry", G_TYPE_STRING, JPEG_COLORIMETRY,
+        NULL);
+  if (!gst_video_info_from_caps (&info, caps)) {
+    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (NULL),
+        ("cannot use caps %" GST_PTR_FORMAT, caps));
+    gst_caps_unref (caps);
+    return FALSE;
+  }
+  GST_DEBUG_OBJECT (self, "source caps %" GST_PTR_FORMAT, caps);
+  ok = gst_pad_push_event (self->srcpad, gst_event_new_caps (caps));
+  gst_caps_unref (caps);
+  if (!ok) {
+    if (!GST_PAD_IS_FLUSHING (self->srcpad))
+      GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (NULL),
+          ("downstream refused %s %ux%u",
+              gst_video_format_to_string (GST_VIDEO_INFO_FORMAT (&info)),
+              width, height));
+    self->negotiated = FALSE;
+    return FALSE;
+  }
+  self->out_info = info;
+  self->negotiated = TRUE;
+  gst_im_held_events_push (&self->held, self->srcpad);
+  return TRUE;
+}
+
+/* ---- decoding ---- */
+
+/* A refused image: a warning, dropped; with strict=true an error. */
+static GstFlowReturn
+gst_imdecode_refuse (GstImdecode * self, const GstImdecodeSettings * s,
+    const gchar * what, const gchar * detail)
+{
+  if (s->strict) {
+    GST_ELEMENT_ERROR (self, STREAM, DECODE, ("%s", what),
+        ("%s (strict=true)", detail));
+    return GST_FLOW_ERROR;
+  }
+  GST_ELEMENT_WARNING (self, STREAM, DECODE, ("%s; image dropped", what),
+      ("%s", detail));
+  self->discont = TRUE;
+  return GST_FLOW_OK;
+}
+
+/* Converts the full frame @src into @dest (size and format), caching the
+ * converter for the next image of the same kind. */
+static void
+gst_imdecode_convert (GstImdecode * self, GstVideoFrame * src,
+    GstVideoFrame * dest)
+{
+  if (!self->convert || !gst_video_info_is_equal (&self->convert_in,
+          &src->info) || !gst_video_info_is_equal (&self->convert_out,
+          &dest->info)) {
+    g_clear_pointer (&self->convert, gst_video_converter_free);
+    self->convert_in = src->info;
+    self->convert_out = dest->info;
+    self->convert = gst_video_converter_new (&self->convert_in,
+        &self->convert_out, gst_structure_new ("config",
+            GST_VIDEO_CONVERTER_OPT_RESAMPLER_METHOD,
+            GST_TYPE_VIDEO_RESAMPLER_METHOD, GST_VIDEO_RESAMPLER_METHOD_CUBIC,
+            NULL));
+  }
+  gst_video_converter_frame (self->convert, src, dest);
+}
+
+/* Decodes @data (a JPEG if @is_jpeg, else a PNG) into the mapped @frame,
+ * directly when the core writes its format at that size, else through an
+ * intermediate frame and one conversion. Returns the core's error and
+ * leaves a message in @detail. */
+static ImcoreError
+gst_imdecode_decode_into (GstImdecode * self, gboolean is_jpeg,
+    const ImcoreJpegInfo * jinfo, guint width, guint height, guint denom,
+    const guint8 * data, gsize len, GstVideoFrame * frame, gchar ** detail)
+{
+  GstVideoFormat out_fmt = GST_VIDEO_FRAME_FORMAT (frame);
+  ImcorePixelFormat core_fmt = gst_im_video_pixel_format (out_fmt);
+  GstVideoFormat mid_fmt;
+  GstVideoInfo mid_info;
+  GstVideoFrame mid;
+  GstBuffer *mid_buf;
+  ImcoreImage img;
+  ImcoreError err;
+  guint mid_w, mid_h;
+  gboolean direct;
+
+  if (is_jpeg)
+    direct = imcore_jpeg_decode_accepts (jinfo, core_fmt);
+  else
+    direct = denom == 1 && imcore_png_decode_accepts (core_fmt);
+
+  if (direct) {
+    gst_im_video_frame_view (frame, &img);
+    err = is_jpeg ? imcore_jpeg_decode (self->jpeg, data, len, denom, &img)
+        : imcore_png_decode (self->png, data, len, &img);
+    goto done;
+  }
+
+  /* JPEG: CMYK to gray or I420, at the DCT-scaled size, via RGB. PNG:
+   * decoded at full size in the output format (RGB for I420), then
+   * resampled and converted. */
+  mid_fmt = core_fmt == IMCORE_PIXEL_I420 || is_jpeg ?
+      GST_VIDEO_FORMAT_RGB : out_fmt;
+  if (is_jpeg)
+    imcore_scaled_size (width, height, denom, &mid_w, &mid_h);
+  else
+    mid_w = width, mid_h = height;
+  gst_video_info_set_format (&mid_info, mid_fmt, mid_w, mid_h);
+  mid_buf = gst_buffer_new_allocate (NULL, mid_info.size, NULL);
+  if (!mid_buf || !gst_video_frame_map (&mid, &mid_info, mid_buf,
+          GST_MAP_READWRITE)) {
+    gst_clear_buffer (&mid_buf);
+    *detail = g_strdup_printf ("cannot allocate a %ux%u intermediate frame",
+        mid_w, mid_h);
+    return IMCORE_ERROR_OUT_OF_MEMORY;
+  }
+  gst_im_video_frame_view (&mid, &img);
+  err = is_jpeg ? imcore_jpeg_decode (self->jpeg, data, len, denom, &img)
+      : imcore_png_decode (self->png, data, len, &img);
+  if (err == IMCORE_OK)
+    gst_imdecode_convert (self, &mid, frame);
+  gst_video_frame_unmap (&mid);
+  gst_buffer_unref (mid_buf);
+
+done:
+  if (err != IMCORE_OK) {
+    const gchar *lib = is_jpeg ? imcore_jpeg_decoder_last_error (self->jpeg)
+        : imcore_png_decoder_last_error (self->png);
+
+    *detail = g_strdup_printf ("%s%s%s", imcore_strerror (err),
+        lib[0] ? ": " : "", lib);
+  }
+  return err;
+}
+
+static GstFlowReturn
+gst_imdecode_image (GstImdecode * self, const GstImdecodeSettings * s,
+    const guint8 * data, gsize len, GstBuffer * inbuf)
+{
+  static const guint8 png_signature[8] = {
+    0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'
+  };
+  gboolean is_jpeg;
+  ImcoreJpegInfo jinfo = { 0 };
+  ImcorePngInfo pinfo;
+  guint width, height, out_w, out_h;
+  const gchar *kind;
+  GstBuffer *outbuf;
+  GstVideoFrame frame;
+  gchar *detail = NULL, *what = NULL;
+  GstFlowReturn ret;
+  ImcoreError err;
+
+  if (len >= 3 && data[0] == 0xff && data[1] == 0xd8 && data[2] == 0xff) {
+    is_jpeg = TRUE;
+    kind = "JPEG";
+    err = imcore_jpeg_read_info (self->jpeg, data, len, &jinfo);
+    width = jinfo.width;
+    height = jinfo.height;
+  } else if (len >= 8 && memcmp (data, png_signature, 8) == 0) {
+    is_jpeg = FALSE;
+    kind = "PNG";
+    err = imcore_png_read_info (data, len, &pinfo);
+    width = pinfo.width;
+    height = pinfo.height;
+  } else {
+    return gst_imdecode_refuse (self, s, "Not a JPEG or PNG image",
+        "the data starts with neither the JPEG (FF D8 FF) nor the PNG "
+        "signature; accepted: JPEG, PNG, or their base64 text");
+  }
+  if (err != IMCORE_OK) {
+    what = g_strdup_printf ("Corrupt %s header", kind);
+    detail = g_strdup_printf ("%s%s%s", imcore_strerror (err),
+        is_jpeg ? ": " : "",
+        is_jpeg ? imcore_jpeg_decoder_last_error (self->jpeg) : "");
+    ret = gst_imdecode_refuse (self, s, what, detail);
+    goto out;
+  }
+  if ((guint64) width * height > s->max_pixels) {
+    what = g_strdup_printf ("%s image of %ux%u is too large", kind, width,
+        height);
+    detail = g_strdup_printf ("%" G_GUINT64_FORMAT " pixels, more than "
+        "max-pixels (%" G_GUINT64_FORMAT ")", (guint64) width * height,
+        s->max_pixels);
+    ret = gst_imdecode_refuse (self, s, what, detail);
+    goto out;
+  }
+  imcore_scaled_size (width, height, s->scale, &out_w, &out_h);
+
+  if (!self->negotiated || gst_pad_check_reconfigure (self->srcpad) ||
+      GST_VIDEO_INFO_WIDTH (&self->out_info) != (gint) out_w ||
+      GST_VIDEO_INFO_HEIGHT (&self->out_info) != (gint) out_h) {
+    if (!gst_imdecode_negotiate (self, out_w, out_h)) {
+      gst_pad_mark_reconfigure (self->srcpad);
+      return GST_PAD_IS_FLUSHING (self->srcpad) ? GST_FLOW_FLUSHING :
+          GST_FLOW_NOT_NEGOTIATED;
+    }
+  }
+
+  outbuf = gst_buffer_new_allocate (NULL, self->out_info.size, NULL);
+  if (!outbuf || !gst_video_frame_map (&frame, &self->out_info, outbuf,
+          GST_MAP_WRITE)) {
+    gst_clear_buffer (&outbuf);
+    GST_ELEMENT_ERROR (self, RESOURCE, NO_SPACE_LEFT, (NULL),
+        ("cannot allocate a %ux%u frame", out_w, out_h));
+    return GST_FLOW_ERROR;
+  }
+  err = gst_imdecode_decode_into (self, is_jpeg, &jinfo, width, height,
+      s->scale, data, len, &frame, &detail);
+  gst_video_frame_unmap (&frame);
+  if (err != IMCORE_OK) {
+    gst_buffer_unref (outbuf);
+    what = g_strdup_printf ("Corrupt or unsupported %s image (%ux%u)", kind,
+        width, height);
+    ret = gst_imdecode_refuse (self, s, what, detail);
+    goto out;
+  }
+
+  gst_buffer_copy_into (outbuf, inbuf, GST_BUFFER_COPY_TIMESTAMPS, 0, -1);
+  if (self->discont || GST_BUFFER_IS_DISCONT (inbuf)) {
+    GST_BUFFER_FLAG_SET (outbuf, GST_BUFFER_FLAG_DISCONT);
+    self->discont = FALSE;
+  }
+  return gst_pad_push (self->srcpad, outbuf);
+
+out:
+  g_free (what);
+  g_free (detail);
+  return ret;
+}
+
+static GstFlowReturn
+gst_imdecode_chain (GstPad * pad, GstObject * parent, GstBuffer * inbuf)
+{
+  GstImdecode *self = GST_IMDECODE (parent);
+  GstImdecodeSettings s;
+  GstMapInfo map;
+  GstFlowReturn ret;
+  gboolean base64;
+
+  GST_OBJECT_LOCK (self);
+  s = self->settings;
+  GST_OBJECT_UNLOCK (self);
+
+  if (!gst_buffer_map (inbuf, &map, GST_MAP_READ)) {
+    gst_buffer_unref (inbuf);
+    return gst_imdecode_refuse (self, &s, "Cannot read an input buffer",
+        "mapping the buffer failed");
+  }
+
+  /* without caps, anything that does not start like a JPEG or PNG is
+   * taken for base64 text */
+  base64 = self->input == INPUT_BASE64 ||
+      (self->input == INPUT_UNKNOWN && map.size >= 2 &&
+      !(map.data[0] == 0xff && map.data[1] == 0xd8) && map.data[0] != 0x89);
+  if (base64) {
+    GError *error = NULL;
+    GstBuffer *bin = gst_im_base64_decode (map.data, map.size, NULL, &error);
+
+    if (!bin) {
+      ret = gst_imdecode_refuse (self, &s, "Invalid base64 image text",
+          error->message);
+      g_error_free (error);
+    } else {
+      GstMapInfo bmap;
+
+      if (gst_buffer_map (bin, &bmap, GST_MAP_READ)) {
+        ret = gst_imdecode_image (self, &s, bmap.data, bmap.size, inbuf);
+        gst_buffer_unmap (bin, &bmap);
+      } else {
+        ret = gst_imdecode_refuse (self, &s, "Empty base64 image text",
+            "the base64 text decodes to no bytes");
+      }
+      gst_buffer_unref (bin);
+    }
+  } else {
+    ret = gst_imdecode_image (self, &s, map.data, map.size, inbuf);
+  }
+  gst_buffer_unmap (inbuf, &map);
+  gst_buffer_unref (inbuf);
+  return ret;
+}
+
+/* ---- events and queries ---- */
+
+static gboolean
+gst_imdecode_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
+{
+  GstImdecode *self = GST_IMDECODE (parent);
+
+  switch (GST_EVENT_TYPE (event)) {
+    case GST_EVENT_CAPS:{
+      GstCaps *caps;
+      GstStructure *st;
+
+      gst_event_parse_caps (event, &caps);
+      st = gst_caps_get_structure (caps, 0);
+      self->input = gst_structure_has_name (st, "application/x-base64") ?
+          INPUT_BASE64 : INPUT_BINARY;
+      if (!gst_structure_get_fraction (st, "framerate", &self->fps_n,
+              &self->fps_d) || self->fps_d == 0) {
+        self->fps_n = 0;
+        self->fps_d = 1;
+      }
+      /* the source caps follow the first image */
+      gst_event_unref (event);
+      return TRUE;
+    }
+    case GST_EVENT_FLUSH_STOP:
+      gst_im_held_events_clear (&self->held);
+      self->discont = TRUE;
+      break;
+    case GST_EVENT_EOS:
+      gst_im_held_events_push (&self->held, self->srcpad);
+      break;
+    default:
+      if (gst_im_held_events_hold (&self->held, self->srcpad, event))
+        return TRUE;
+      break;
+  }
+  return gst_pad_event_default (pad, parent, event);
+}
+
+static gboolean
+gst_imdecode_src_query (GstPad * pad, GstObject * parent, GstQuery * query)
+{
+  switch (GST_QUERY_TYPE (query)) {
+    case GST_QUERY_CAPS:
+      return gst_im_pad_answer_caps_query (pad, query);
+    default:
+      return gst_pad_query_default (pad, parent, query);
+  }
+}
+
+/* ---- properties ---- */
+
+static void
+gst_imdecode_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec)
+{
+  GstImdecode *self = GST_IMDECODE (object);
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_SCALE:
+      self->settings.scale = g_value_get_enum (value);
+      break;
+    case PROP_MAX_PIXELS:
+      self->settings.max_pixels = g_value_get_uint64 (value);
+      break;
+    case PROP_STRICT:
+      self->settings.strict = g_value_get_boolean (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+gst_imdecode_get_property (GObject * object, guint prop_id, GValue * value,
+    GParamSpec * pspec)
+{
+  GstImdecode *self = GST_IMDECODE (object);
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_SCALE:
+      g_value_set_enum (value, self->settings.scale);
+      break;
+    case PROP_MAX_PIXELS:
+      g_value_set_uint64 (value, self->settings.max_pixels);
+      break;
+    case PROP_STRICT:
+      g_value_set_boolean (value, self->settings.strict);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
