@@ -105,7 +105,14 @@ struct _GstImdecode
   GstVideoInfo convert_in, convert_out;
   gboolean discont;
   GstImHeldEvents held;
+  /* binary input cut anywhere: the start of an unfinished image */
+  GByteArray *pending;
+  ImcoreScan scan;
+  GstBuffer *pending_timing;    /* timestamps for it, or NULL */
 };
+
+/* An unfinished image is not buffered past this many bytes. */
+#define MAX_PENDING_BYTES ((gsize) 512 << 20)
 
 #define gst_imdecode_parent_class parent_class
 G_DEFINE_TYPE (GstImdecode, gst_imdecode, GST_TYPE_ELEMENT);
@@ -221,6 +228,16 @@ gst_imdecode_init (GstImdecode * self)
   self->settings.max_pixels = DEFAULT_MAX_PIXELS;
   self->settings.strict = DEFAULT_STRICT;
   self->fps_d = 1;
+  self->pending = g_byte_array_new ();
+}
+
+/* Forgets an unfinished image. */
+static void
+gst_imdecode_drop_pending (GstImdecode * self)
+{
+  g_byte_array_set_size (self->pending, 0);
+  imcore_scan_reset (&self->scan);
+  gst_clear_buffer (&self->pending_timing);
 }
 
 static void
@@ -235,12 +252,16 @@ gst_imdecode_reset (GstImdecode * self)
   g_clear_pointer (&self->png, imcore_png_decoder_free);
   g_clear_pointer (&self->convert, gst_video_converter_free);
   gst_im_held_events_clear (&self->held);
+  gst_imdecode_drop_pending (self);
 }
 
 static void
 gst_imdecode_finalize (GObject * object)
 {
-  gst_imdecode_reset (GST_IMDECODE (object));
+  GstImdecode *self = GST_IMDECODE (object);
+
+  gst_imdecode_reset (self);
+  g_byte_array_unref (self->pending);
 
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
@@ -438,9 +459,11 @@ done:
   return err;
 }
 
+/* Decodes one whole image and pushes it with the timestamps of @timing
+ * (none when NULL). */
 static GstFlowReturn
 gst_imdecode_image (GstImdecode * self, const GstImdecodeSettings * s,
-    const guint8 * data, gsize len, GstBuffer * inbuf)
+    const guint8 * data, gsize len, GstBuffer * timing)
 {
   static const guint8 png_signature[8] = {
     0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'
@@ -521,8 +544,9 @@ gst_imdecode_image (GstImdecode * self, const GstImdecodeSettings * s,
     goto out;
   }
 
-  gst_buffer_copy_into (outbuf, inbuf, GST_BUFFER_COPY_TIMESTAMPS, 0, -1);
-  if (self->discont || GST_BUFFER_IS_DISCONT (inbuf)) {
+  if (timing)
+    gst_buffer_copy_into (outbuf, timing, GST_BUFFER_COPY_TIMESTAMPS, 0, -1);
+  if (self->discont || (timing && GST_BUFFER_IS_DISCONT (timing))) {
     GST_BUFFER_FLAG_SET (outbuf, GST_BUFFER_FLAG_DISCONT);
     self->discont = FALSE;
   }
@@ -531,6 +555,148 @@ gst_imdecode_image (GstImdecode * self, const GstImdecodeSettings * s,
 out:
   g_free (what);
   g_free (detail);
+  return ret;
+}
+
+/* Finds the images in @data with @scan and decodes each whole one; the
+ * first takes the timestamps of @timing. Returns in *@consumed the bytes
+ * used up: the rest is the start of an unfinished image, unless @last
+ * (end of stream, or a base64 record) says that it is all there is. */
+static GstFlowReturn
+gst_imdecode_frames (GstImdecode * self, const GstImdecodeSettings * s,
+    ImcoreScan * scan, const guint8 * data, gsize len, GstBuffer * timing,
+    gboolean last, gsize * consumed)
+{
+  GstFlowReturn ret = GST_FLOW_OK;
+  gsize off = 0;
+
+  while (off < len && ret == GST_FLOW_OK) {
+    size_t image_len = 0;
+
+    switch (imcore_scan_image (scan, data + off, len - off, &image_len)) {
+      case IMCORE_SCAN_MORE:
+        if (!last) {
+          *consumed = off;
+          return ret;
+        }
+        /* cut short: the decoder says what is wrong with it */
+        image_len = len - off;
+        break;
+      case IMCORE_SCAN_NOT_IMAGE:{
+        gsize skip = imcore_scan_find_start (data + off, len - off);
+        gchar *detail;
+
+        skip = MAX (skip, 1);
+        detail = g_strdup_printf ("%" G_GSIZE_FORMAT " bytes skipped up to "
+            "the next JPEG (FF D8 FF) or PNG signature; accepted: JPEG, PNG "
+            "or their base64 text", skip);
+        ret = gst_imdecode_refuse (self, s, "Not a JPEG or PNG image",
+            detail);
+        g_free (detail);
+        off += skip;
+        imcore_scan_reset (scan);
+        continue;
+      }
+      case IMCORE_SCAN_COMPLETE:
+      case IMCORE_SCAN_BROKEN:
+        break;
+    }
+    ret = gst_imdecode_image (self, s, data + off, image_len, timing);
+    off += image_len;
+    imcore_scan_reset (scan);
+    timing = NULL;
+  }
+  *consumed = off;
+  return ret;
+}
+
+/* Decodes a base64 record: one whole image. */
+static GstFlowReturn
+gst_imdecode_base64 (GstImdecode * self, const GstImdecodeSettings * s,
+    const guint8 * text, gsize len, GstBuffer * inbuf)
+{
+  GError *error = NULL;
+  GstBuffer *bin = gst_im_base64_decode (text, len, NULL, &error);
+  GstFlowReturn ret;
+  ImcoreScan scan;
+  GstMapInfo map;
+  gsize consumed;
+
+  if (!bin) {
+    ret = gst_imdecode_refuse (self, s, "Invalid base64 image text",
+        error->message);
+    g_error_free (error);
+    return ret;
+  }
+  if (gst_buffer_get_size (bin) == 0 ||
+      !gst_buffer_map (bin, &map, GST_MAP_READ)) {
+    gst_buffer_unref (bin);
+    return gst_imdecode_refuse (self, s, "Empty base64 image text",
+        "the base64 text decodes to no bytes");
+  }
+  imcore_scan_reset (&scan);
+  ret = gst_imdecode_frames (self, s, &scan, map.data, map.size, inbuf, TRUE,
+      &consumed);
+  gst_buffer_unmap (bin, &map);
+  gst_buffer_unref (bin);
+  return ret;
+}
+
+/* Binary input, cut anywhere: whole images in the buffer are decoded from
+ * it in place; the start of an unfinished one waits in self->pending. */
+static GstFlowReturn
+gst_imdecode_binary (GstImdecode * self, const GstImdecodeSettings * s,
+    const guint8 * data, gsize len, GstBuffer * inbuf)
+{
+  static const guint8 png_signature[8] = {
+    0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'
+  };
+  GstFlowReturn ret = GST_FLOW_OK;
+  gsize consumed = 0;
+
+  if (self->pending->len > 0 && len >= 8 &&
+      memcmp (data, png_signature, 8) == 0) {
+    /* a new PNG at a buffer start ends an unfinished image: framed input
+     * whose last image was cut short (a PNG signature never occurs inside
+     * an image by chance) */
+    ret = gst_imdecode_frames (self, s, &self->scan, self->pending->data,
+        self->pending->len, self->pending_timing, TRUE, &consumed);
+    gst_imdecode_drop_pending (self);
+    if (ret != GST_FLOW_OK)
+      return ret;
+  }
+
+  if (self->pending->len == 0) {
+    ret = gst_imdecode_frames (self, s, &self->scan, data, len, inbuf, FALSE,
+        &consumed);
+    if (ret == GST_FLOW_OK && consumed < len) {
+      g_byte_array_append (self->pending, data + consumed, len - consumed);
+      self->pending_timing = gst_buffer_new ();
+      if (consumed == 0)
+        gst_buffer_copy_into (self->pending_timing, inbuf,
+            GST_BUFFER_COPY_TIMESTAMPS, 0, -1);
+    }
+    return ret;
+  }
+
+  if (self->pending->len + (guint64) len > MAX_PENDING_BYTES) {
+    gchar *detail = g_strdup_printf ("no end found in %" G_GSIZE_FORMAT
+        " bytes", MAX_PENDING_BYTES);
+
+    gst_imdecode_drop_pending (self);
+    ret = gst_imdecode_refuse (self, s, "Image data too long", detail);
+    g_free (detail);
+    return ret;
+  }
+  g_byte_array_append (self->pending, data, len);
+  ret = gst_imdecode_frames (self, s, &self->scan, self->pending->data,
+      self->pending->len, self->pending_timing, FALSE, &consumed);
+  if (consumed > 0) {
+    g_byte_array_remove_range (self->pending, 0, consumed);
+    /* what is left began in this buffer or later */
+    gst_clear_buffer (&self->pending_timing);
+    self->pending_timing = gst_buffer_new ();
+  }
   return ret;
 }
 
@@ -553,34 +719,16 @@ gst_imdecode_chain (GstPad * pad, GstObject * parent, GstBuffer * inbuf)
         "mapping the buffer failed");
   }
 
-  /* without caps, anything that does not start like a JPEG or PNG is
-   * taken for base64 text */
+  /* without caps, text that starts like neither a JPEG nor a PNG (nor
+   * continues one) is taken for base64 */
   base64 = self->input == INPUT_BASE64 ||
-      (self->input == INPUT_UNKNOWN && map.size >= 2 &&
-      !(map.data[0] == 0xff && map.data[1] == 0xd8) && map.data[0] != 0x89);
-  if (base64) {
-    GError *error = NULL;
-    GstBuffer *bin = gst_im_base64_decode (map.data, map.size, NULL, &error);
-
-    if (!bin) {
-      ret = gst_imdecode_refuse (self, &s, "Invalid base64 image text",
-          error->message);
-      g_error_free (error);
-    } else {
-      GstMapInfo bmap;
-
-      if (gst_buffer_map (bin, &bmap, GST_MAP_READ)) {
-        ret = gst_imdecode_image (self, &s, bmap.data, bmap.size, inbuf);
-        gst_buffer_unmap (bin, &bmap);
-      } else {
-        ret = gst_imdecode_refuse (self, &s, "Empty base64 image text",
-            "the base64 text decodes to no bytes");
-      }
-      gst_buffer_unref (bin);
-    }
-  } else {
-    ret = gst_imdecode_image (self, &s, map.data, map.size, inbuf);
-  }
+      (self->input == INPUT_UNKNOWN && self->pending->len == 0 &&
+      map.size >= 2 && map.data[0] != 0xff && map.data[0] != 0x89 &&
+      g_ascii_isprint (map.data[0]) && g_ascii_isprint (map.data[1]));
+  if (base64)
+    ret = gst_imdecode_base64 (self, &s, map.data, map.size, inbuf);
+  else
+    ret = gst_imdecode_binary (self, &s, map.data, map.size, inbuf);
   gst_buffer_unmap (inbuf, &map);
   gst_buffer_unref (inbuf);
   return ret;
@@ -613,9 +761,23 @@ gst_imdecode_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
     }
     case GST_EVENT_FLUSH_STOP:
       gst_im_held_events_clear (&self->held);
+      gst_imdecode_drop_pending (self);
       self->discont = TRUE;
       break;
     case GST_EVENT_EOS:
+      if (self->pending->len > 0) {
+        GstImdecodeSettings s;
+        gsize consumed;
+
+        GST_OBJECT_LOCK (self);
+        s = self->settings;
+        GST_OBJECT_UNLOCK (self);
+        /* the stream ends inside an image: it is decoded (and refused) as
+         * the truncated image it is */
+        gst_imdecode_frames (self, &s, &self->scan, self->pending->data,
+            self->pending->len, self->pending_timing, TRUE, &consumed);
+        gst_imdecode_drop_pending (self);
+      }
       gst_im_held_events_push (&self->held, self->srcpad);
       break;
     default:

@@ -11,5 +11,6 @@
 #include "imcore-jpeg.h"
 #include "imcore-png.h"
 #include "imcore-base64.h"
+#include "imcore-scan.h"
 
 #endif /* IMCORE_H */
