@@ -109,6 +109,7 @@ struct _GstImdecode
   GByteArray *pending;
   ImcoreScan scan;
   GstBuffer *pending_timing;    /* timestamps for it, or NULL */
+  gboolean framed;              /* buffers have held whole images */
 };
 
 /* An unfinished image is not buffered past this many bytes. */
@@ -248,6 +249,7 @@ gst_imdecode_reset (GstImdecode * self)
   self->fps_d = 1;
   self->negotiated = FALSE;
   self->discont = FALSE;
+  self->framed = FALSE;
   g_clear_pointer (&self->jpeg, imcore_jpeg_decoder_free);
   g_clear_pointer (&self->png, imcore_png_decoder_free);
   g_clear_pointer (&self->convert, gst_video_converter_free);
@@ -561,11 +563,13 @@ out:
 /* Finds the images in @data with @scan and decodes each whole one; the
  * first takes the timestamps of @timing. Returns in *@consumed the bytes
  * used up: the rest is the start of an unfinished image, unless @last
- * (end of stream, or a base64 record) says that it is all there is. */
+ * (end of stream, or a base64 record) says that it is all there is. A
+ * non-zero @cut is where a buffer starting like a new image was appended:
+ * an image found broken past it was cut short there. */
 static GstFlowReturn
 gst_imdecode_frames (GstImdecode * self, const GstImdecodeSettings * s,
     ImcoreScan * scan, const guint8 * data, gsize len, GstBuffer * timing,
-    gboolean last, gsize * consumed)
+    gboolean last, gsize cut, gsize * consumed)
 {
   GstFlowReturn ret = GST_FLOW_OK;
   gsize off = 0;
@@ -597,10 +601,16 @@ gst_imdecode_frames (GstImdecode * self, const GstImdecodeSettings * s,
         imcore_scan_reset (scan);
         continue;
       }
-      case IMCORE_SCAN_COMPLETE:
       case IMCORE_SCAN_BROKEN:
+        if (cut > off && cut < off + image_len)
+          image_len = cut - off;
+        break;
+      case IMCORE_SCAN_COMPLETE:
         break;
     }
+    GST_LOG_OBJECT (self, "image at %" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT
+        " bytes (of %" G_GSIZE_FORMAT ", cut %" G_GSIZE_FORMAT ")", off,
+        (gsize) image_len, len, cut);
     ret = gst_imdecode_image (self, s, data + off, image_len, timing);
     off += image_len;
     imcore_scan_reset (scan);
@@ -636,7 +646,7 @@ gst_imdecode_base64 (GstImdecode * self, const GstImdecodeSettings * s,
   }
   imcore_scan_reset (&scan);
   ret = gst_imdecode_frames (self, s, &scan, map.data, map.size, inbuf, TRUE,
-      &consumed);
+      0, &consumed);
   gst_buffer_unmap (bin, &map);
   gst_buffer_unref (bin);
   return ret;
@@ -652,15 +662,18 @@ gst_imdecode_binary (GstImdecode * self, const GstImdecodeSettings * s,
     0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'
   };
   GstFlowReturn ret = GST_FLOW_OK;
-  gsize consumed = 0;
+  gsize consumed = 0, cut;
 
-  if (self->pending->len > 0 && len >= 8 &&
-      memcmp (data, png_signature, 8) == 0) {
-    /* a new PNG at a buffer start ends an unfinished image: framed input
-     * whose last image was cut short (a PNG signature never occurs inside
-     * an image by chance) */
+  if (self->pending->len > 0 && ((len >= 8 &&
+              memcmp (data, png_signature, 8) == 0) || (self->framed &&
+              len >= 3 && data[0] == 0xff && data[1] == 0xd8 &&
+              data[2] == 0xff))) {
+    /* A new image at a buffer start ends an unfinished one that was cut
+     * short: for PNG always (its signature never occurs inside an image
+     * by chance), for JPEG when buffers have held whole images so far (a
+     * JPEG may embed a thumbnail JPEG, which a cut could expose). */
     ret = gst_imdecode_frames (self, s, &self->scan, self->pending->data,
-        self->pending->len, self->pending_timing, TRUE, &consumed);
+        self->pending->len, self->pending_timing, TRUE, 0, &consumed);
     gst_imdecode_drop_pending (self);
     if (ret != GST_FLOW_OK)
       return ret;
@@ -668,7 +681,9 @@ gst_imdecode_binary (GstImdecode * self, const GstImdecodeSettings * s,
 
   if (self->pending->len == 0) {
     ret = gst_imdecode_frames (self, s, &self->scan, data, len, inbuf, FALSE,
-        &consumed);
+        0, &consumed);
+    if (consumed == len && len > 0)
+      self->framed = TRUE;
     if (ret == GST_FLOW_OK && consumed < len) {
       g_byte_array_append (self->pending, data + consumed, len - consumed);
       self->pending_timing = gst_buffer_new ();
@@ -688,10 +703,14 @@ gst_imdecode_binary (GstImdecode * self, const GstImdecodeSettings * s,
     g_free (detail);
     return ret;
   }
+  cut = (len >= 3 && data[0] == 0xff && data[1] == 0xd8 && data[2] == 0xff) ?
+      self->pending->len : 0;
   g_byte_array_append (self->pending, data, len);
   ret = gst_imdecode_frames (self, s, &self->scan, self->pending->data,
-      self->pending->len, self->pending_timing, FALSE, &consumed);
+      self->pending->len, self->pending_timing, FALSE, cut, &consumed);
   if (consumed > 0) {
+    /* an image was put together from several buffers */
+    self->framed = FALSE;
     g_byte_array_remove_range (self->pending, 0, consumed);
     /* what is left began in this buffer or later */
     gst_clear_buffer (&self->pending_timing);
@@ -775,7 +794,7 @@ gst_imdecode_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
         /* the stream ends inside an image: it is decoded (and refused) as
          * the truncated image it is */
         gst_imdecode_frames (self, &s, &self->scan, self->pending->data,
-            self->pending->len, self->pending_timing, TRUE, &consumed);
+            self->pending->len, self->pending_timing, TRUE, 0, &consumed);
         gst_imdecode_drop_pending (self);
       }
       gst_im_held_events_push (&self->held, self->srcpad);

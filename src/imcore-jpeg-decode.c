@@ -54,10 +54,20 @@ imcore_jpeg_decoder_last_error (ImcoreJpegDecoder * dec)
   return dec ? dec->error : "";
 }
 
+/* Keeps TurboJPEG's message and replaces the handle: after a failure
+ * inside libjpeg its state is left mid-stream, and the next header read
+ * would continue from there and report a garbage size. */
 static ImcoreError
 tj_failed (ImcoreJpegDecoder * dec)
 {
+  tjhandle fresh;
+
   snprintf (dec->error, sizeof (dec->error), "%s", tjGetErrorStr2 (dec->tj));
+  fresh = tjInitDecompress ();
+  if (fresh) {
+    tjDestroy (dec->tj);
+    dec->tj = fresh;
+  }
   return IMCORE_ERROR_INVALID_INPUT;
 }
 
@@ -76,18 +86,57 @@ scratch (ImcoreJpegDecoder * dec, size_t size)
   return dec->scratch;
 }
 
-/* The TurboJPEG header fields of @data; false (error set) if unreadable. */
+/* Walks the marker segments before the first scan: whether there is a
+ * frame header (SOFn), and whether it is progressive. */
+static bool
+find_frame_header (const uint8_t * data, size_t len, bool *progressive)
+{
+  bool sof = false;
+
+  *progressive = false;
+  for (size_t i = 2; i + 3 < len && data[i] == 0xff;) {
+    unsigned marker = data[i + 1];
+    size_t seg = ((size_t) data[i + 2] << 8) | data[i + 3];
+
+    if (marker == 0xff) {       /* fill byte */
+      i++;
+      continue;
+    }
+    if (marker >= 0xc0 && marker <= 0xcf && marker != 0xc4 &&
+        marker != 0xc8 && marker != 0xcc) {
+      sof = true;
+      *progressive = marker == 0xc2 || marker == 0xc6 || marker == 0xca ||
+          marker == 0xce;
+    }
+    if (marker == 0xda || seg < 2)
+      break;
+    i += 2 + seg;
+  }
+  return sof;
+}
+
+/* The TurboJPEG header fields of @data; false (error set) if unreadable.
+ * A stream cut before its frame header is refused here: TurboJPEG would
+ * report the size of a frame it has not seen. */
 static bool
 read_header (ImcoreJpegDecoder * dec, const uint8_t * data, size_t len,
     int *w, int *h, int *samp, int *cs)
 {
+  bool progressive;
+
+  if (!find_frame_header (data, len, &progressive)) {
+    snprintf (dec->error, sizeof (dec->error), "no frame header (SOF) "
+        "before the image data");
+    return false;
+  }
   if (len == 0 || len > (unsigned long) -1 ||
       tjDecompressHeader3 (dec->tj, data, (unsigned long) len, w, h, samp,
           cs) != 0) {
     tj_failed (dec);
     return false;
   }
-  if (*w <= 0 || *h <= 0) {
+  if (*w <= 0 || *h <= 0 || *w > (int) IMCORE_JPEG_MAX_DIMENSION ||
+      *h > (int) IMCORE_JPEG_MAX_DIMENSION) {
     snprintf (dec->error, sizeof (dec->error), "bad image size %dx%d", *w,
         *h);
     return false;
@@ -110,18 +159,7 @@ imcore_jpeg_read_info (ImcoreJpegDecoder * dec, const uint8_t * data,
   info->height = (uint32_t) h;
   info->gray = cs == TJCS_GRAY;
   info->cmyk = cs == TJCS_CMYK || cs == TJCS_YCCK;
-  /* SOF2 (progressive, Huffman) among the markers before the scan */
-  info->progressive = false;
-  for (size_t i = 2; i + 3 < len && data[i] == 0xff;) {
-    unsigned marker = data[i + 1];
-    size_t seg = ((size_t) data[i + 2] << 8) | data[i + 3];
-
-    if (marker == 0xc2 || marker == 0xc6 || marker == 0xca || marker == 0xce)
-      info->progressive = true;
-    if (marker == 0xda || seg < 2)
-      break;
-    i += 2 + seg;
-  }
+  find_frame_header (data, len, &info->progressive);
   return IMCORE_OK;
 }
 

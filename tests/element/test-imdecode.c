@@ -1,0 +1,336 @@
+/* gst-imencode: imdecode element tests with GstHarness
+ * Copyright (C) 2026 gst-imencode contributors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Run under GST_TRACERS=leaks with G_DEBUG=fatal-warnings (see
+ * tests/meson.build). Images are made with libjpeg-turbo's compressor and
+ * pixels compared with its decompressor; Pillow/OpenCV comparisons are in
+ * tests/e2e/test_imdecode.py. These tests are about the element's life:
+ * framing, timestamps, warnings, flushing, state changes, leaks.
+ */
+#include <gst/check/gstharness.h>
+#include <gst/video/video.h>
+#include <string.h>
+#include <turbojpeg.h>
+
+/* A w x h JPEG (4:2:0, q90) of a pattern with no symmetry. */
+static GstBuffer *
+make_jpeg (gint w, gint h, guint seed)
+{
+  tjhandle tj = tjInitCompress ();
+  guint8 *rgb = g_malloc ((gsize) w * h * 3);
+  unsigned char *jpeg = NULL;
+  unsigned long size = 0;
+  GstBuffer *buf;
+
+  for (gint y = 0; y < h; y++)
+    for (gint x = 0; x < w; x++) {
+      guint8 *p = rgb + ((gsize) y * w + x) * 3;
+
+      p[0] = (guint8) (x * 255 / MAX (w - 1, 1));
+      p[1] = (guint8) (y * 255 / MAX (h - 1, 1));
+      p[2] = (guint8) ((x / 8 + y / 8 + seed) % 2 ? 200 : 40);
+    }
+  g_assert_cmpint (tjCompress2 (tj, rgb, w, 0, h, TJPF_RGB, &jpeg, &size,
+          TJSAMP_420, 90, 0), ==, 0);
+  buf = gst_buffer_new_memdup (jpeg, size);
+  tjFree (jpeg);
+  tjDestroy (tj);
+  g_free (rgb);
+  return buf;
+}
+
+/* The RGB pixels libjpeg-turbo decodes from @jpeg, packed. */
+static guint8 *
+reference_rgb (GstBuffer * jpeg, gint * w, gint * h)
+{
+  tjhandle tj = tjInitDecompress ();
+  GstMapInfo map;
+  gint samp, cs;
+  guint8 *rgb;
+
+  g_assert_true (gst_buffer_map (jpeg, &map, GST_MAP_READ));
+  g_assert_cmpint (tjDecompressHeader3 (tj, map.data, map.size, w, h, &samp,
+          &cs), ==, 0);
+  rgb = g_malloc ((gsize) * w * *h * 3);
+  g_assert_cmpint (tjDecompress2 (tj, map.data, map.size, rgb, *w, 0, *h,
+          TJPF_RGB, 0), ==, 0);
+  gst_buffer_unmap (jpeg, &map);
+  tjDestroy (tj);
+  return rgb;
+}
+
+static GstHarness *
+new_dec (const gchar * caps, GstBus * bus)
+{
+  GstHarness *hr = gst_harness_new ("imdecode");
+
+  if (bus)
+    gst_element_set_bus (hr->element, bus);
+  gst_harness_set_sink_caps_str (hr, "video/x-raw,format=RGB");
+  if (caps)
+    gst_harness_set_src_caps_str (hr, caps);
+  return hr;
+}
+
+/* Asserts that @out is the RGB frame of @jpeg, pixel for pixel. */
+static void
+assert_frame_is (GstHarness * hr, GstBuffer * out, GstBuffer * jpeg)
+{
+  GstVideoInfo info;
+  GstVideoFrame frame;
+  gint w, h;
+  guint8 *ref = reference_rgb (jpeg, &w, &h);
+
+  /* default RGB strides for the JPEG's size: also checks the size */
+  gst_video_info_set_format (&info, GST_VIDEO_FORMAT_RGB, w, h);
+  g_assert_cmpuint (gst_buffer_get_size (out), ==, info.size);
+  g_assert_true (gst_video_frame_map (&frame, &info, out, GST_MAP_READ));
+  for (gint y = 0; y < h; y++)
+    g_assert_cmpmem ((guint8 *) GST_VIDEO_FRAME_PLANE_DATA (&frame, 0) +
+        (gsize) y * GST_VIDEO_FRAME_PLANE_STRIDE (&frame, 0), w * 3,
+        ref + (gsize) y * w * 3, w * 3);
+  gst_video_frame_unmap (&frame);
+  g_free (ref);
+}
+
+/* One image per buffer, then the same images cut into small pieces and
+ * glued together: the same frames, with the timestamps of the buffer each
+ * image starts in. */
+static void
+test_framing_and_timestamps (void)
+{
+  GstBuffer *a = make_jpeg (33, 17, 0), *b = make_jpeg (20, 40, 1);
+  GstHarness *hr = new_dec ("image/jpeg", NULL);
+  GstBuffer *in, *out, *both;
+  GstMapInfo map;
+
+  in = gst_buffer_copy (a);
+  GST_BUFFER_PTS (in) = 5 * GST_SECOND;
+  GST_BUFFER_DURATION (in) = GST_SECOND;
+  g_assert_cmpint (gst_harness_push (hr, in), ==, GST_FLOW_OK);
+  out = gst_harness_pull (hr);
+  g_assert_cmpuint (GST_BUFFER_PTS (out), ==, 5 * GST_SECOND);
+  g_assert_cmpuint (GST_BUFFER_DURATION (out), ==, GST_SECOND);
+  assert_frame_is (hr, out, a);
+  gst_buffer_unref (out);
+
+  /* a, b glued, cut every 5 bytes, each piece with its own PTS */
+  both = gst_buffer_append (gst_buffer_copy (a), gst_buffer_copy (b));
+  g_assert_true (gst_buffer_map (both, &map, GST_MAP_READ));
+  for (gsize off = 0; off < map.size; off += 5) {
+    in = gst_buffer_new_memdup (map.data + off, MIN (5, map.size - off));
+    GST_BUFFER_PTS (in) = off * GST_MSECOND;
+    g_assert_cmpint (gst_harness_push (hr, in), ==, GST_FLOW_OK);
+  }
+  gst_buffer_unmap (both, &map);
+  g_assert_cmpuint (gst_harness_buffers_received (hr), ==, 3);
+  out = gst_harness_pull (hr);
+  g_assert_cmpuint (GST_BUFFER_PTS (out), ==, 0);
+  assert_frame_is (hr, out, a);
+  gst_buffer_unref (out);
+  out = gst_harness_pull (hr);
+  assert_frame_is (hr, out, b);
+  gst_buffer_unref (out);
+  {
+    /* b has another size: renegotiated */
+    GstCaps *caps = gst_pad_get_current_caps (hr->sinkpad);
+    GstVideoInfo info;
+
+    g_assert_true (gst_video_info_from_caps (&info, caps));
+    g_assert_cmpint (GST_VIDEO_INFO_WIDTH (&info), ==, 20);
+    g_assert_cmpint (GST_VIDEO_INFO_HEIGHT (&info), ==, 40);
+    gst_caps_unref (caps);
+  }
+
+  gst_buffer_unref (both);
+  gst_buffer_unref (a);
+  gst_buffer_unref (b);
+  gst_harness_teardown (hr);
+}
+
+static guint
+count_warnings (GstBus * bus, const gchar * must_contain)
+{
+  GstMessage *msg;
+  guint n = 0;
+
+  while ((msg = gst_bus_pop_filtered (bus, GST_MESSAGE_WARNING))) {
+    GError *err = NULL;
+
+    gst_message_parse_warning (msg, &err, NULL);
+    if (must_contain && !strstr (err->message, must_contain))
+      g_error ("warning '%s' lacks '%s'", err->message, must_contain);
+    g_clear_error (&err);
+    gst_message_unref (msg);
+    n++;
+  }
+  return n;
+}
+
+/* A truncated image is never output: it is refused when the next image
+ * starts or at EOS, and the next image comes out marked DISCONT. */
+static void
+test_truncated_images (void)
+{
+  GstBus *bus = gst_bus_new ();
+  GstHarness *hr = new_dec ("image/jpeg", bus);
+  GstBuffer *a = make_jpeg (16, 16, 2), *out;
+  gsize size = gst_buffer_get_size (a);
+
+  gst_harness_push (hr, gst_buffer_copy_region (a, GST_BUFFER_COPY_MEMORY, 0,
+          size / 2));
+  g_assert_cmpuint (gst_harness_buffers_received (hr), ==, 0);
+  gst_harness_push (hr, gst_buffer_copy (a));
+  g_assert_cmpuint (count_warnings (bus, "Corrupt"), ==, 1);
+  g_assert_cmpuint (gst_harness_buffers_received (hr), ==, 1);
+  out = gst_harness_pull (hr);
+  g_assert_true (GST_BUFFER_IS_DISCONT (out));
+  assert_frame_is (hr, out, a);
+  gst_buffer_unref (out);
+
+  /* garbage, then an image */
+  gst_harness_push (hr, gst_buffer_new_memdup ("\x01\x02garbage", 9));
+  g_assert_cmpuint (count_warnings (bus, "Not a JPEG or PNG"), ==, 1);
+  gst_harness_push (hr, gst_buffer_copy (a));
+  out = gst_harness_pull (hr);
+  assert_frame_is (hr, out, a);
+  gst_buffer_unref (out);
+
+  /* cut at EOS */
+  gst_harness_push (hr, gst_buffer_copy_region (a, GST_BUFFER_COPY_MEMORY, 0,
+          size - 3));
+  g_assert_true (gst_harness_push_event (hr, gst_event_new_eos ()));
+  g_assert_cmpuint (count_warnings (bus, "Corrupt"), ==, 1);
+  g_assert_cmpuint (gst_harness_buffers_received (hr), ==, 2);
+
+  gst_buffer_unref (a);
+  gst_element_set_bus (hr->element, NULL);
+  gst_object_unref (bus);
+  gst_harness_teardown (hr);
+}
+
+/* max-pixels refuses from the header; strict turns refusals into errors. */
+static void
+test_max_pixels_and_strict (void)
+{
+  GstBus *bus = gst_bus_new ();
+  GstHarness *hr = new_dec ("image/jpeg", bus);
+  GstBuffer *big = make_jpeg (40, 40, 3), *small = make_jpeg (30, 30, 4);
+  GstMessage *msg;
+
+  g_object_set (hr->element, "max-pixels", (guint64) 1000, NULL);
+  g_assert_cmpint (gst_harness_push (hr, gst_buffer_copy (big)), ==,
+      GST_FLOW_OK);
+  g_assert_cmpuint (count_warnings (bus, "too large"), ==, 1);
+  g_assert_cmpint (gst_harness_push (hr, gst_buffer_copy (small)), ==,
+      GST_FLOW_OK);
+  g_assert_cmpuint (gst_harness_buffers_received (hr), ==, 1);
+
+  g_object_set (hr->element, "strict", TRUE, NULL);
+  g_assert_cmpint (gst_harness_push (hr, gst_buffer_copy (big)), ==,
+      GST_FLOW_ERROR);
+  msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  g_assert_nonnull (msg);
+  gst_message_unref (msg);
+
+  gst_buffer_unref (big);
+  gst_buffer_unref (small);
+  gst_element_set_bus (hr->element, NULL);
+  gst_object_unref (bus);
+  gst_harness_teardown (hr);
+}
+
+/* Base64 text (plain and data URI) decodes to the same frame. */
+static void
+test_base64_input (void)
+{
+  GstHarness *hr = new_dec ("application/x-base64", NULL);
+  GstBuffer *a = make_jpeg (24, 8, 5), *out;
+  GstMapInfo map;
+  gchar *b64, *uri;
+
+  g_assert_true (gst_buffer_map (a, &map, GST_MAP_READ));
+  b64 = g_base64_encode (map.data, map.size);
+  gst_buffer_unmap (a, &map);
+  uri = g_strconcat ("data:image/jpeg;base64,", b64, NULL);
+  gst_harness_push (hr, gst_buffer_new_memdup (b64, strlen (b64)));
+  gst_harness_push (hr, gst_buffer_new_memdup (uri, strlen (uri)));
+  for (gint i = 0; i < 2; i++) {
+    out = gst_harness_pull (hr);
+    assert_frame_is (hr, out, a);
+    gst_buffer_unref (out);
+  }
+  g_free (uri);
+  g_free (b64);
+  gst_buffer_unref (a);
+  gst_harness_teardown (hr);
+}
+
+/* A flush forgets half an image; state cycles in a pipeline leak nothing. */
+static void
+test_flush_and_state_cycles (void)
+{
+  GstHarness *hr = new_dec ("image/jpeg", NULL);
+  GstBuffer *a = make_jpeg (16, 8, 6), *out;
+  GstElement *pipe;
+
+  gst_harness_push (hr, gst_buffer_copy_region (a, GST_BUFFER_COPY_MEMORY, 0,
+          10));
+  g_assert_true (gst_harness_push_event (hr, gst_event_new_flush_start ()));
+  g_assert_true (gst_harness_push_event (hr,
+          gst_event_new_flush_stop (TRUE)));
+  {
+    GstSegment seg;
+
+    gst_segment_init (&seg, GST_FORMAT_TIME);
+    g_assert_true (gst_harness_push_event (hr, gst_event_new_segment (&seg)));
+  }
+  gst_harness_push (hr, gst_buffer_copy (a));
+  out = gst_harness_pull (hr);
+  assert_frame_is (hr, out, a);
+  gst_buffer_unref (out);
+  gst_buffer_unref (a);
+  gst_harness_teardown (hr);
+
+  pipe = gst_parse_launch ("videotestsrc num-buffers=3 ! "
+      "video/x-raw,width=32,height=24 ! imencode ! imdecode ! "
+      "video/x-raw,format=I420 ! fakesink", NULL);
+  g_assert_nonnull (pipe);
+  for (gint i = 0; i < 4; i++) {
+    GstMessage *msg;
+
+    g_assert_cmpint (gst_element_set_state (pipe, GST_STATE_PLAYING), !=,
+        GST_STATE_CHANGE_FAILURE);
+    msg = gst_bus_timed_pop_filtered (GST_ELEMENT_BUS (pipe), 10 * GST_SECOND,
+        GST_MESSAGE_EOS | GST_MESSAGE_ERROR | GST_MESSAGE_WARNING);
+    g_assert_nonnull (msg);
+    g_assert_cmpint (GST_MESSAGE_TYPE (msg), ==, GST_MESSAGE_EOS);
+    gst_message_unref (msg);
+    g_assert_cmpint (gst_element_set_state (pipe, GST_STATE_NULL), ==,
+        GST_STATE_CHANGE_SUCCESS);
+  }
+  gst_object_unref (pipe);
+}
+
+int
+main (int argc, char **argv)
+{
+  int ret;
+
+  gst_init (&argc, &argv);
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/imdecode/framing-and-timestamps",
+      test_framing_and_timestamps);
+  g_test_add_func ("/imdecode/truncated-images", test_truncated_images);
+  g_test_add_func ("/imdecode/max-pixels-and-strict",
+      test_max_pixels_and_strict);
+  g_test_add_func ("/imdecode/base64-input", test_base64_input);
+  g_test_add_func ("/imdecode/flush-and-state-cycles",
+      test_flush_and_state_cycles);
+
+  ret = g_test_run ();
+  gst_deinit ();
+  return ret;
+}
