@@ -99,6 +99,7 @@ struct _GstImdecode
   gint fps_n, fps_d;
   GstVideoInfo out_info;        /* valid when negotiated */
   gboolean negotiated;
+  GstBufferPool *pool;          /* output frames of out_info */
   ImcoreJpegDecoder *jpeg;
   ImcorePngDecoder *png;
   GstVideoConverter *convert;
@@ -242,6 +243,15 @@ gst_imdecode_drop_pending (GstImdecode * self)
 }
 
 static void
+gst_imdecode_drop_pool (GstImdecode * self)
+{
+  if (self->pool) {
+    gst_buffer_pool_set_active (self->pool, FALSE);
+    gst_clear_object (&self->pool);
+  }
+}
+
+static void
 gst_imdecode_reset (GstImdecode * self)
 {
   self->input = INPUT_UNKNOWN;
@@ -255,6 +265,7 @@ gst_imdecode_reset (GstImdecode * self)
   g_clear_pointer (&self->convert, gst_video_converter_free);
   gst_im_held_events_clear (&self->held);
   gst_imdecode_drop_pending (self);
+  gst_imdecode_drop_pool (self);
 }
 
 static void
@@ -294,12 +305,37 @@ gst_imdecode_change_state (GstElement * element, GstStateChange transition)
 
 /* ---- negotiation ---- */
 
+/* A pool of output frames for @caps (taken), so that steady decoding
+ * allocates nothing: frames come back when downstream is done with them. */
+static gboolean
+gst_imdecode_make_pool (GstImdecode * self, GstCaps * caps)
+{
+  GstStructure *config;
+  gboolean ok;
+
+  gst_imdecode_drop_pool (self);
+  self->pool = gst_video_buffer_pool_new ();
+  config = gst_buffer_pool_get_config (self->pool);
+  gst_buffer_pool_config_set_params (config, caps, self->out_info.size, 2, 0);
+  ok = gst_buffer_pool_set_config (self->pool, config) &&
+      gst_buffer_pool_set_active (self->pool, TRUE);
+  gst_caps_unref (caps);
+  if (!ok) {
+    gst_imdecode_drop_pool (self);
+    GST_ELEMENT_ERROR (self, RESOURCE, FAILED, (NULL),
+        ("cannot set up a pool of %" G_GSIZE_FORMAT "-byte frames",
+            self->out_info.size));
+    self->negotiated = FALSE;
+  }
+  return ok;
+}
+
 /* Sets source caps for a @width x @height image: downstream's first
  * acceptable format in its order of preference. */
 static gboolean
 gst_imdecode_negotiate (GstImdecode * self, guint width, guint height)
 {
-  GstCaps *templ, *peer, *want, *caps;
+  GstCaps *templ, *peer, *want, *caps, *caps_for_pool;
   GstStructure *st;
   GstVideoInfo info;
   gboolean ok;
@@ -337,8 +373,9 @@ gst_imdecode_negotiate (GstImdecode * self, guint width, guint height)
   }
   GST_DEBUG_OBJECT (self, "source caps %" GST_PTR_FORMAT, caps);
   ok = gst_pad_push_event (self->srcpad, gst_event_new_caps (caps));
-  gst_caps_unref (caps);
+  caps_for_pool = caps;
   if (!ok) {
+    gst_caps_unref (caps);
     if (!GST_PAD_IS_FLUSHING (self->srcpad))
       GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (NULL),
           ("downstream refused %s %ux%u",
@@ -350,7 +387,7 @@ gst_imdecode_negotiate (GstImdecode * self, guint width, guint height)
   self->out_info = info;
   self->negotiated = TRUE;
   gst_im_held_events_push (&self->held, self->srcpad);
-  return TRUE;
+  return gst_imdecode_make_pool (self, caps_for_pool);
 }
 
 /* ---- decoding ---- */
@@ -527,9 +564,11 @@ gst_imdecode_image (GstImdecode * self, const GstImdecodeSettings * s,
     }
   }
 
-  outbuf = gst_buffer_new_allocate (NULL, self->out_info.size, NULL);
-  if (!outbuf || !gst_video_frame_map (&frame, &self->out_info, outbuf,
-          GST_MAP_WRITE)) {
+  outbuf = NULL;
+  ret = gst_buffer_pool_acquire_buffer (self->pool, &outbuf, NULL);
+  if (ret != GST_FLOW_OK)
+    return ret;
+  if (!gst_video_frame_map (&frame, &self->out_info, outbuf, GST_MAP_WRITE)) {
     gst_clear_buffer (&outbuf);
     GST_ELEMENT_ERROR (self, RESOURCE, NO_SPACE_LEFT, (NULL),
         ("cannot allocate a %ux%u frame", out_w, out_h));
@@ -686,6 +725,7 @@ gst_imdecode_binary (GstImdecode * self, const GstImdecodeSettings * s,
       self->framed = TRUE;
     if (ret == GST_FLOW_OK && consumed < len) {
       g_byte_array_append (self->pending, data + consumed, len - consumed);
+      gst_clear_buffer (&self->pending_timing);
       self->pending_timing = gst_buffer_new ();
       if (consumed == 0)
         gst_buffer_copy_into (self->pending_timing, inbuf,
@@ -712,9 +752,12 @@ gst_imdecode_binary (GstImdecode * self, const GstImdecodeSettings * s,
     /* an image was put together from several buffers */
     self->framed = FALSE;
     g_byte_array_remove_range (self->pending, 0, consumed);
-    /* what is left began in this buffer or later */
+    /* what is left began in this buffer: no timestamps of its own */
     gst_clear_buffer (&self->pending_timing);
-    self->pending_timing = gst_buffer_new ();
+    if (self->pending->len > 0)
+      self->pending_timing = gst_buffer_new ();
+    else
+      imcore_scan_reset (&self->scan);
   }
   return ret;
 }
