@@ -111,6 +111,7 @@ struct _GstImdecode
   ImcoreScan scan;
   GstBuffer *pending_timing;    /* timestamps for it, or NULL */
   gboolean framed;              /* buffers have held whole images */
+  gboolean warned_not_image;    /* until the next image decodes */
 };
 
 /* An unfinished image is not buffered past this many bytes. */
@@ -260,6 +261,7 @@ gst_imdecode_reset (GstImdecode * self)
   self->negotiated = FALSE;
   self->discont = FALSE;
   self->framed = FALSE;
+  self->warned_not_image = FALSE;
   g_clear_pointer (&self->jpeg, imcore_jpeg_decoder_free);
   g_clear_pointer (&self->png, imcore_png_decoder_free);
   g_clear_pointer (&self->convert, gst_video_converter_free);
@@ -357,9 +359,8 @@ gst_imdecode_negotiate (GstImdecode * self, guint width, guint height)
             "%ux%u", width, height));
     return FALSE;
   }
-  caps = gst_caps_truncate (caps);
-  st = gst_caps_get_structure (caps, 0);
-  gst_structure_fixate_field_string (st, "format", "RGB");
+  /* the first structure and format: downstream's preference (ours, from
+   * the template's order, when downstream has none) */
   caps = gst_caps_fixate (caps);
   st = gst_caps_get_structure (caps, 0);
   if (g_strcmp0 (gst_structure_get_string (st, "format"), "I420") == 0)
@@ -499,10 +500,11 @@ done:
 }
 
 /* Decodes one whole image and pushes it with the timestamps of @timing
- * (none when NULL). */
+ * (none when NULL). *@corrupt tells whether it was refused for being
+ * corrupt (rather than pushed, or refused for its size). */
 static GstFlowReturn
 gst_imdecode_image (GstImdecode * self, const GstImdecodeSettings * s,
-    const guint8 * data, gsize len, GstBuffer * timing)
+    const guint8 * data, gsize len, GstBuffer * timing, gboolean * corrupt)
 {
   static const guint8 png_signature[8] = {
     0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'
@@ -518,6 +520,7 @@ gst_imdecode_image (GstImdecode * self, const GstImdecodeSettings * s,
   GstFlowReturn ret;
   ImcoreError err;
 
+  *corrupt = TRUE;
   if (len >= 3 && data[0] == 0xff && data[1] == 0xd8 && data[2] == 0xff) {
     is_jpeg = TRUE;
     kind = "JPEG";
@@ -543,6 +546,7 @@ gst_imdecode_image (GstImdecode * self, const GstImdecodeSettings * s,
     ret = gst_imdecode_refuse (self, s, what, detail);
     goto out;
   }
+  *corrupt = FALSE;
   if ((guint64) width * height > s->max_pixels) {
     what = g_strdup_printf ("%s image of %ux%u is too large", kind, width,
         height);
@@ -579,6 +583,7 @@ gst_imdecode_image (GstImdecode * self, const GstImdecodeSettings * s,
   gst_video_frame_unmap (&frame);
   if (err != IMCORE_OK) {
     gst_buffer_unref (outbuf);
+    *corrupt = TRUE;
     what = g_strdup_printf ("Corrupt or unsupported %s image (%ux%u)", kind,
         width, height);
     ret = gst_imdecode_refuse (self, s, what, detail);
@@ -591,6 +596,7 @@ gst_imdecode_image (GstImdecode * self, const GstImdecodeSettings * s,
     GST_BUFFER_FLAG_SET (outbuf, GST_BUFFER_FLAG_DISCONT);
     self->discont = FALSE;
   }
+  self->warned_not_image = FALSE;
   return gst_pad_push (self->srcpad, outbuf);
 
 out:
@@ -599,15 +605,19 @@ out:
   return ret;
 }
 
-/* Finds the images in @data with @scan and decodes each whole one; the
- * first takes the timestamps of @timing. Returns in *@consumed the bytes
- * used up: the rest is the start of an unfinished image, unless @last
- * (end of stream, or a base64 record) says that it is all there is. A
- * non-zero @cut is where a buffer starting like a new image was appended:
- * an image found broken past it was cut short there. */
+/* Finds the images in @data with @scan and decodes each whole one. The
+ * image at offset 0 takes the timestamps of @timing; the first other one
+ * that starts at or after @inbuf_from takes those of @inbuf (the buffer
+ * just appended; NULL when @data is that buffer), and *@inbuf_used says
+ * so. Returns in *@consumed the bytes used up: the rest is the start of an
+ * unfinished image, unless @last (end of stream, or a base64 record) says
+ * that it is all there is. A non-zero @cut is where a buffer starting like
+ * a new image was appended: an image found broken past it was cut short
+ * there. */
 static GstFlowReturn
 gst_imdecode_frames (GstImdecode * self, const GstImdecodeSettings * s,
     ImcoreScan * scan, const guint8 * data, gsize len, GstBuffer * timing,
+    GstBuffer * inbuf, gsize inbuf_from, gboolean * inbuf_used,
     gboolean last, gsize cut, gsize * consumed)
 {
   GstFlowReturn ret = GST_FLOW_OK;
@@ -615,6 +625,8 @@ gst_imdecode_frames (GstImdecode * self, const GstImdecodeSettings * s,
 
   while (off < len && ret == GST_FLOW_OK) {
     size_t image_len = 0;
+    GstBuffer *stamps = NULL;
+    gboolean corrupt;
 
     switch (imcore_scan_image (scan, data + off, len - off, &image_len)) {
       case IMCORE_SCAN_MORE:
@@ -627,15 +639,21 @@ gst_imdecode_frames (GstImdecode * self, const GstImdecodeSettings * s,
         break;
       case IMCORE_SCAN_NOT_IMAGE:{
         gsize skip = imcore_scan_find_start (data + off, len - off);
-        gchar *detail;
 
         skip = MAX (skip, 1);
-        detail = g_strdup_printf ("%" G_GSIZE_FORMAT " bytes skipped up to "
-            "the next JPEG (FF D8 FF) or PNG signature; accepted: JPEG, PNG "
-            "or their base64 text", skip);
-        ret = gst_imdecode_refuse (self, s, "Not a JPEG or PNG image",
-            detail);
-        g_free (detail);
+        if (!self->warned_not_image) {
+          gchar *detail = g_strdup_printf ("%" G_GSIZE_FORMAT " bytes "
+              "skipped up to the next JPEG (FF D8 FF) or PNG signature "
+              "(warned once until an image decodes); accepted: JPEG, PNG "
+              "or their base64 text", skip);
+
+          self->warned_not_image = TRUE;
+          ret = gst_imdecode_refuse (self, s, "Not a JPEG or PNG image",
+              detail);
+          g_free (detail);
+        } else {
+          self->discont = TRUE;
+        }
         off += skip;
         imcore_scan_reset (scan);
         continue;
@@ -647,13 +665,28 @@ gst_imdecode_frames (GstImdecode * self, const GstImdecodeSettings * s,
       case IMCORE_SCAN_COMPLETE:
         break;
     }
+    if (off == 0)
+      stamps = timing;
+    else if (inbuf && off >= inbuf_from && !*inbuf_used) {
+      stamps = inbuf;
+      *inbuf_used = TRUE;
+    }
     GST_LOG_OBJECT (self, "image at %" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT
-        " bytes (of %" G_GSIZE_FORMAT ", cut %" G_GSIZE_FORMAT ")", off,
-        (gsize) image_len, len, cut);
-    ret = gst_imdecode_image (self, s, data + off, image_len, timing);
+        " bytes (of %" G_GSIZE_FORMAT ")", off, (gsize) image_len, len);
+    ret = gst_imdecode_image (self, s, data + off, image_len, stamps,
+        &corrupt);
+    if (corrupt && image_len > 1) {
+      /* A cut image's stated segment or chunk lengths may have carried the
+       * scan into the next image: go on from the first signature inside
+       * the refused bytes, if any. */
+      gsize restart = imcore_scan_find_start (data + off + 1,
+          image_len - 1) + 1;
+
+      if (restart < image_len)
+        image_len = restart;
+    }
     off += image_len;
     imcore_scan_reset (scan);
-    timing = NULL;
   }
   *consumed = off;
   return ret;
@@ -684,8 +717,8 @@ gst_imdecode_base64 (GstImdecode * self, const GstImdecodeSettings * s,
         "the base64 text decodes to no bytes");
   }
   imcore_scan_reset (&scan);
-  ret = gst_imdecode_frames (self, s, &scan, map.data, map.size, inbuf, TRUE,
-      0, &consumed);
+  ret = gst_imdecode_frames (self, s, &scan, map.data, map.size, inbuf, NULL,
+      0, NULL, TRUE, 0, &consumed);
   gst_buffer_unmap (bin, &map);
   gst_buffer_unref (bin);
   return ret;
@@ -701,7 +734,8 @@ gst_imdecode_binary (GstImdecode * self, const GstImdecodeSettings * s,
     0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'
   };
   GstFlowReturn ret = GST_FLOW_OK;
-  gsize consumed = 0, cut;
+  gsize consumed = 0, cut, old_len;
+  gboolean inbuf_used = FALSE;
 
   if (self->pending->len > 0 && ((len >= 8 &&
               memcmp (data, png_signature, 8) == 0) || (self->framed &&
@@ -712,15 +746,16 @@ gst_imdecode_binary (GstImdecode * self, const GstImdecodeSettings * s,
      * by chance), for JPEG when buffers have held whole images so far (a
      * JPEG may embed a thumbnail JPEG, which a cut could expose). */
     ret = gst_imdecode_frames (self, s, &self->scan, self->pending->data,
-        self->pending->len, self->pending_timing, TRUE, 0, &consumed);
+        self->pending->len, self->pending_timing, NULL, 0, NULL, TRUE, 0,
+        &consumed);
     gst_imdecode_drop_pending (self);
     if (ret != GST_FLOW_OK)
       return ret;
   }
 
   if (self->pending->len == 0) {
-    ret = gst_imdecode_frames (self, s, &self->scan, data, len, inbuf, FALSE,
-        0, &consumed);
+    ret = gst_imdecode_frames (self, s, &self->scan, data, len, inbuf, NULL,
+        0, NULL, FALSE, 0, &consumed);
     if (consumed == len && len > 0)
       self->framed = TRUE;
     if (ret == GST_FLOW_OK && consumed < len) {
@@ -743,21 +778,28 @@ gst_imdecode_binary (GstImdecode * self, const GstImdecodeSettings * s,
     g_free (detail);
     return ret;
   }
+  old_len = self->pending->len;
   cut = (len >= 3 && data[0] == 0xff && data[1] == 0xd8 && data[2] == 0xff) ?
-      self->pending->len : 0;
+      old_len : 0;
   g_byte_array_append (self->pending, data, len);
   ret = gst_imdecode_frames (self, s, &self->scan, self->pending->data,
-      self->pending->len, self->pending_timing, FALSE, cut, &consumed);
+      self->pending->len, self->pending_timing, inbuf, old_len, &inbuf_used,
+      FALSE, cut, &consumed);
   if (consumed > 0) {
     /* an image was put together from several buffers */
     self->framed = FALSE;
     g_byte_array_remove_range (self->pending, 0, consumed);
-    /* what is left began in this buffer: no timestamps of its own */
     gst_clear_buffer (&self->pending_timing);
-    if (self->pending->len > 0)
+    if (self->pending->len > 0) {
+      /* what is left began in this buffer: its timestamps, unless an
+       * earlier image starting in it took them */
       self->pending_timing = gst_buffer_new ();
-    else
+      if (consumed >= old_len && !inbuf_used)
+        gst_buffer_copy_into (self->pending_timing, inbuf,
+            GST_BUFFER_COPY_TIMESTAMPS, 0, -1);
+    } else {
       imcore_scan_reset (&self->scan);
+    }
   }
   return ret;
 }
@@ -787,6 +829,10 @@ gst_imdecode_chain (GstPad * pad, GstObject * parent, GstBuffer * inbuf)
       (self->input == INPUT_UNKNOWN && self->pending->len == 0 &&
       map.size >= 2 && map.data[0] != 0xff && map.data[0] != 0x89 &&
       g_ascii_isprint (map.data[0]) && g_ascii_isprint (map.data[1]));
+  /* a stream that has carried a binary image stays binary */
+  if (!base64 && self->input == INPUT_UNKNOWN && map.size >= 3 &&
+      ((map.data[0] == 0xff && map.data[1] == 0xd8) || map.data[0] == 0x89))
+    self->input = INPUT_BINARY;
   if (base64)
     ret = gst_imdecode_base64 (self, &s, map.data, map.size, inbuf);
   else
@@ -837,7 +883,8 @@ gst_imdecode_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
         /* the stream ends inside an image: it is decoded (and refused) as
          * the truncated image it is */
         gst_imdecode_frames (self, &s, &self->scan, self->pending->data,
-            self->pending->len, self->pending_timing, TRUE, 0, &consumed);
+            self->pending->len, self->pending_timing, NULL, 0, NULL, TRUE, 0,
+            &consumed);
         gst_imdecode_drop_pending (self);
       }
       gst_im_held_events_push (&self->held, self->srcpad);

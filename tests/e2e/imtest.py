@@ -319,3 +319,33 @@ def push_chunks(desc, chunks, caps=None, timestamps=True, timeout_s=60):
         assert src.emit("push-buffer", buf) == Gst.FlowReturn.OK
     src.emit("end-of-stream")
     return run_to_end(pipeline, timeout_s)
+
+
+def frame_planes(data, caps):
+    """Splits one raw video frame (bytes, with its caps string) into its
+    planes as numpy uint8 arrays without the row padding: (h, w) for a
+    plane of one byte per pixel, (h, w, n) for n bytes per pixel (packed
+    RGB: the bytes in memory order). Subsampled planes have their own,
+    rounded-up size."""
+    info = GstVideo.VideoInfo.new_from_caps(Gst.Caps.from_string(caps))
+    assert info is not None, caps
+    finfo = info.finfo
+    assert len(data) >= info.size, (len(data), info.size, caps)
+    buf = np.frombuffer(data, np.uint8)
+    planes = []
+    for p in range(finfo.n_planes):
+        comp = [c for c in range(finfo.n_components)
+                if finfo.plane[c] == p][0]
+        w = -((-info.width) >> finfo.w_sub[comp])
+        h = -((-info.height) >> finfo.h_sub[comp])
+        px = finfo.pixel_stride[comp]
+        stride, off = info.stride[p], info.offset[p]
+        rows = np.lib.stride_tricks.as_strided(
+            buf[off:], shape=(h, w * px), strides=(stride, 1)).copy()
+        planes.append(rows if px == 1 else rows.reshape(h, w, px))
+    return planes
+
+
+def caps_field(caps, name):
+    """A field of the first structure of a caps string."""
+    return Gst.Caps.from_string(caps).get_structure(0).get_value(name)
