@@ -4,6 +4,8 @@
  */
 #include "imcore-image.h"
 
+#include <stdlib.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -361,4 +363,26 @@ imcore_image_expand_range (const ImcoreImage * src, ImcoreImage * dst)
         dst->planes[i], dst->strides[i], row, rows);
   }
   return IMCORE_OK;
+}
+
+uint8_t *
+imcore_scratch_get (ImcoreScratch * scratch, size_t size)
+{
+  if (scratch->size < size) {
+    uint8_t *p = realloc (scratch->data, size);
+
+    if (!p)
+      return NULL;
+    scratch->data = p;
+    scratch->size = size;
+  }
+  return scratch->data;
+}
+
+void
+imcore_scratch_clear (ImcoreScratch * scratch)
+{
+  free (scratch->data);
+  scratch->data = NULL;
+  scratch->size = 0;
 }

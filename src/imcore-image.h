@@ -115,4 +115,19 @@ ImcoreError imcore_image_yuv_to_jfif (const ImcoreImage * src,
 ImcoreError imcore_image_expand_range (const ImcoreImage * src,
     ImcoreImage * dst);
 
+/* Memory reused from call to call by one encoder or decoder: grows, never
+ * shrinks, freed with imcore_scratch_clear(). Zero-initialise it. */
+typedef struct
+{
+  uint8_t *data;
+  size_t size;
+} ImcoreScratch;
+
+/* At least @size bytes of @scratch (old contents not kept), or NULL when
+ * out of memory (then @scratch is unchanged). */
+uint8_t *imcore_scratch_get (ImcoreScratch * scratch, size_t size);
+
+/* Frees the memory of @scratch and zeroes it. */
+void imcore_scratch_clear (ImcoreScratch * scratch);
+
 #endif /* IMCORE_IMAGE_H */

@@ -18,8 +18,7 @@
 struct ImcoreJpegDecoder
 {
   tjhandle tj;
-  uint8_t *scratch;
-  size_t scratch_size;
+  ImcoreScratch scratch;
   char error[200];
 };
 
@@ -44,7 +43,7 @@ imcore_jpeg_decoder_free (ImcoreJpegDecoder * dec)
   if (!dec)
     return;
   tjDestroy (dec->tj);
-  free (dec->scratch);
+  imcore_scratch_clear (&dec->scratch);
   free (dec);
 }
 
@@ -69,21 +68,6 @@ tj_failed (ImcoreJpegDecoder * dec)
     dec->tj = fresh;
   }
   return IMCORE_ERROR_INVALID_INPUT;
-}
-
-/* Scratch of at least @size bytes, kept for the next image. */
-static uint8_t *
-scratch (ImcoreJpegDecoder * dec, size_t size)
-{
-  if (dec->scratch_size < size) {
-    uint8_t *p = realloc (dec->scratch, size);
-
-    if (!p)
-      return NULL;
-    dec->scratch = p;
-    dec->scratch_size = size;
-  }
-  return dec->scratch;
 }
 
 /* Walks the marker segments before the first scan: whether there is a
@@ -262,7 +246,7 @@ decode_i420_via_scratch (ImcoreJpegDecoder * dec, const uint8_t * data,
     offsets[c] = total;
     total += (size_t) pw * (size_t) ph;
   }
-  buf = scratch (dec, total);
+  buf = imcore_scratch_get (&dec->scratch, total);
   if (!buf)
     return IMCORE_ERROR_OUT_OF_MEMORY;
   for (int c = 0; c < ncomp; c++)
@@ -343,7 +327,7 @@ decode_cmyk (ImcoreJpegDecoder * dec, const uint8_t * data, size_t len,
   }
   if ((size_t) w > SIZE_MAX / 4 / h)
     return IMCORE_ERROR_TOO_LARGE;
-  cmyk = scratch (dec, (size_t) w * h * 4);
+  cmyk = imcore_scratch_get (&dec->scratch, (size_t) w * h * 4);
   if (!cmyk)
     return IMCORE_ERROR_OUT_OF_MEMORY;
   if (tjDecompress2 (dec->tj, data, (unsigned long) len, cmyk, (int) w,

@@ -13,8 +13,7 @@
 struct ImcoreJpegEncoder
 {
   tjhandle tj;
-  uint8_t *scratch;             /* range-expanded copy of planar input */
-  size_t scratch_size;
+  ImcoreScratch scratch;        /* range-expanded copy of planar input */
   char error[200];
 };
 
@@ -39,7 +38,7 @@ imcore_jpeg_encoder_free (ImcoreJpegEncoder * enc)
   if (!enc)
     return;
   tjDestroy (enc->tj);
-  free (enc->scratch);
+  imcore_scratch_clear (&enc->scratch);
   free (enc);
 }
 
@@ -176,19 +175,13 @@ convert_into_scratch (ImcoreJpegEncoder * enc, ImcoreImage * img,
   if (need == 0 || need > SIZE_MAX - luma)
     return IMCORE_ERROR_TOO_LARGE;
   need += luma;                 /* room for the padded luma plane */
-  if (need > enc->scratch_size) {
-    uint8_t *p = realloc (enc->scratch, need);
-
-    if (!p)
-      return IMCORE_ERROR_OUT_OF_MEMORY;
-    enc->scratch = p;
-    enc->scratch_size = need;
-  }
+  if (!imcore_scratch_get (&enc->scratch, need))
+    return IMCORE_ERROR_OUT_OF_MEMORY;
   err = imcore_image_init_packed (&copy, img->format, img->width, img->height,
-      enc->scratch + luma, enc->scratch_size - luma);
+      enc->scratch.data + luma, enc->scratch.size - luma);
   if (err != IMCORE_OK)
     return err;
-  copy.planes[0] = enc->scratch;
+  copy.planes[0] = enc->scratch.data;
   copy.strides[0] = pw;
   err = imcore_image_yuv_to_jfif (img, from, &copy);
   if (err != IMCORE_OK)

@@ -12,8 +12,7 @@
 
 struct ImcorePngDecoder
 {
-  uint8_t *scratch;             /* RGB rows for gray output */
-  size_t scratch_size;
+  ImcoreScratch scratch;        /* RGB rows for gray output */
   png_bytep *rows;
   size_t n_rows;
   char error[200];
@@ -41,7 +40,7 @@ imcore_png_decoder_free (ImcorePngDecoder * dec)
 {
   if (!dec)
     return;
-  free (dec->scratch);
+  imcore_scratch_clear (&dec->scratch);
   free (dec->rows);
   free (dec);
 }
@@ -168,20 +167,6 @@ row_pointers (ImcorePngDecoder * dec, size_t n)
   return dec->rows;
 }
 
-static uint8_t *
-scratch (ImcorePngDecoder * dec, size_t size)
-{
-  if (dec->scratch_size < size) {
-    uint8_t *p = realloc (dec->scratch, size);
-
-    if (!p)
-      return NULL;
-    dec->scratch = p;
-    dec->scratch_size = size;
-  }
-  return dec->scratch;
-}
-
 /* Sets libpng's transformations so that rows come out as @format (GRAY8
  * from a colour image comes out as RGB, converted afterwards); returns the
  * bytes per pixel libpng will write. */
@@ -267,7 +252,8 @@ read_image (ImcorePngDecoder * dec, png_structp png, png_infop info,
   rows = row_pointers (dec, dest->height);
   if (rows && rgb_for_gray && (size_t) dest->width <= SIZE_MAX / 3 /
       dest->height)
-    rgb = scratch (dec, (size_t) dest->width * 3 * dest->height);
+    rgb = imcore_scratch_get (&dec->scratch,
+        (size_t) dest->width * 3 * dest->height);
   if (!rows || (rgb_for_gray && !rgb)) {
     *err = IMCORE_ERROR_OUT_OF_MEMORY;
     png_error (png, "out of memory");
@@ -296,6 +282,7 @@ imcore_png_decode (ImcorePngDecoder * dec, const uint8_t * data, size_t len,
     const ImcoreImage * dest)
 {
   PngSource src = { data, len, 0 };
+  ImcorePngInfo hdr;
   png_structp png = NULL;
   png_infop info = NULL;
   volatile ImcoreError err = IMCORE_ERROR_INVALID_INPUT;
@@ -308,6 +295,16 @@ imcore_png_decode (ImcorePngDecoder * dec, const uint8_t * data, size_t len,
   if (len < 8 || memcmp (data, png_signature, 8) != 0) {
     snprintf (dec->error, sizeof (dec->error), "not a PNG signature");
     return IMCORE_ERROR_INVALID_INPUT;
+  }
+  /* A @dest of another size is the caller's mistake: say so before libpng,
+   * whose user limits (below) take an image larger than them for corrupt
+   * data. */
+  if (imcore_png_read_info (data, len, &hdr) == IMCORE_OK &&
+      (hdr.width != dest->width || hdr.height != dest->height)) {
+    snprintf (dec->error, sizeof (dec->error), "the image is %ux%u, the "
+        "destination %ux%u", hdr.width, hdr.height, dest->width,
+        dest->height);
+    return IMCORE_ERROR_INVALID_ARGUMENT;
   }
 
   png = png_create_read_struct (PNG_LIBPNG_VER_STRING, dec, png_on_error,
