@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Quick-start demo: installs what is missing, builds, then runs imencode,
-# base64enc and base64dec on GStreamer's built-in test source and leaves the
-# results in demo-output/.
+# base64enc, base64dec and imdecode on GStreamer's built-in test source and
+# leaves the results in demo-output/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
@@ -41,6 +41,12 @@ gst-launch-1.0 -q videotestsrc pattern=ball num-buffers=3 \
   ! imencode ! base64enc newline=true ! filesink location="$OUT/records.b64"
 gst-launch-1.0 -q filesrc location="$OUT/records.b64" \
   ! base64dec records=line ! multifilesink location="$OUT/record-%d.jpg"
+
+# imdecode: a JPEG file back to frames at half size (DCT scaling), then to
+# a gray PNG.
+gst-launch-1.0 -q filesrc location="$OUT/frame-00.jpg" \
+  ! imdecode scale=1/2 ! video/x-raw,format=GRAY8 \
+  ! imencode format=png ! filesink location="$OUT/decoded-half-gray.png"
 
 echo "demo: wrote these files:"
 ls -l "$OUT"
