@@ -18,6 +18,7 @@
 struct ImcoreJpegDecoder
 {
   tjhandle tj;
+  bool tj_used;                 /* tj has read a stream since it was made */
   ImcoreScratch scratch;
   char error[200];
 };
@@ -53,20 +54,28 @@ imcore_jpeg_decoder_last_error (ImcoreJpegDecoder * dec)
   return dec ? dec->error : "";
 }
 
+/* Replaces the TurboJPEG handle with a new one (the old one is kept if
+ * that fails). */
+static void
+renew_tj (ImcoreJpegDecoder * dec)
+{
+  tjhandle fresh = tjInitDecompress ();
+
+  if (fresh) {
+    tjDestroy (dec->tj);
+    dec->tj = fresh;
+    dec->tj_used = false;
+  }
+}
+
 /* Keeps TurboJPEG's message and replaces the handle: after a failure
  * inside libjpeg its state is left mid-stream, and the next header read
  * would continue from there and report a garbage size. */
 static ImcoreError
 tj_failed (ImcoreJpegDecoder * dec)
 {
-  tjhandle fresh;
-
   snprintf (dec->error, sizeof (dec->error), "%s", tjGetErrorStr2 (dec->tj));
-  fresh = tjInitDecompress ();
-  if (fresh) {
-    tjDestroy (dec->tj);
-    dec->tj = fresh;
-  }
+  renew_tj (dec);
   return IMCORE_ERROR_INVALID_INPUT;
 }
 
@@ -113,6 +122,19 @@ read_header (ImcoreJpegDecoder * dec, const uint8_t * data, size_t len,
         "before the image data");
     return false;
   }
+  /* A tables-only stream (EOI before any SOF: the walk above takes an EOI
+   * for a segment) makes libjpeg-turbo 2.1 return success without writing
+   * the fields: 0x0 is then refused below, not whatever was there. */
+  *w = *h = 0;
+  *samp = *cs = -1;
+  /* Each image starts from a new handle: libjpeg keeps Huffman and
+   * quantization tables from one image to the next (for abbreviated
+   * streams), so a JPEG without its own (Motion-JPEG frames often leave
+   * out the standard Huffman tables) would be decoded with the tables of
+   * whatever image came before. */
+  if (dec->tj_used)
+    renew_tj (dec);
+  dec->tj_used = true;
   if (len == 0 || len > (unsigned long) -1 ||
       tjDecompressHeader3 (dec->tj, data, (unsigned long) len, w, h, samp,
           cs) != 0) {
