@@ -45,6 +45,7 @@
 #include "gstimbase64.h"
 #include "gstimencodeelements.h"
 #include "gstimpad.h"
+#include "imcore.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_base64dec_debug);
 #define GST_CAT_DEFAULT gst_base64dec_debug
@@ -274,16 +275,17 @@ gst_base64dec_refuse (GstBase64dec * self, const GstBase64decSettings * s,
 static GstCaps *
 gst_base64dec_type_of (GstBase64dec * self, const guint8 * data, gsize size)
 {
-  static const guint8 png_signature[8] = {
-    0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'
-  };
   GstTypeFindProbability prob = GST_TYPE_FIND_NONE;
   GstCaps *caps;
 
-  if (size >= 3 && data[0] == 0xff && data[1] == 0xd8 && data[2] == 0xff)
-    return gst_caps_new_empty_simple ("image/jpeg");
-  if (size >= 8 && memcmp (data, png_signature, 8) == 0)
-    return gst_caps_new_empty_simple ("image/png");
+  switch (imcore_image_kind (data, size)) {
+    case IMCORE_IMAGE_JPEG:
+      return gst_caps_new_empty_simple ("image/jpeg");
+    case IMCORE_IMAGE_PNG:
+      return gst_caps_new_empty_simple ("image/png");
+    case IMCORE_IMAGE_UNKNOWN:
+      break;
+  }
 
   caps = gst_type_find_helper_for_data (GST_OBJECT (self), data, size, &prob);
   if (caps && prob >= GST_TYPE_FIND_LIKELY)

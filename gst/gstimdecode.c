@@ -39,8 +39,6 @@
 #include "config.h"
 #endif
 
-#include <string.h>
-
 #include <gst/video/video.h>
 
 #include "gstimbase64.h"
@@ -104,6 +102,8 @@ struct _GstImdecode
   ImcorePngDecoder *png;
   GstVideoConverter *convert;
   GstVideoInfo convert_in, convert_out;
+  GstBuffer *mid_buf;           /* decoded image before conversion */
+  GstVideoInfo mid_info;
   gboolean discont;
   GstImHeldEvents held;
   /* binary input cut anywhere: the start of an unfinished image */
@@ -265,6 +265,7 @@ gst_imdecode_reset (GstImdecode * self)
   g_clear_pointer (&self->jpeg, imcore_jpeg_decoder_free);
   g_clear_pointer (&self->png, imcore_png_decoder_free);
   g_clear_pointer (&self->convert, gst_video_converter_free);
+  gst_clear_buffer (&self->mid_buf);
   gst_im_held_events_clear (&self->held);
   gst_imdecode_drop_pending (self);
   gst_imdecode_drop_pool (self);
@@ -444,7 +445,6 @@ gst_imdecode_decode_into (GstImdecode * self, gboolean is_jpeg,
   GstVideoFormat mid_fmt;
   GstVideoInfo mid_info;
   GstVideoFrame mid;
-  GstBuffer *mid_buf;
   ImcoreImage img;
   ImcoreError err;
   guint mid_w, mid_h;
@@ -472,10 +472,16 @@ gst_imdecode_decode_into (GstImdecode * self, gboolean is_jpeg,
   else
     mid_w = width, mid_h = height;
   gst_video_info_set_format (&mid_info, mid_fmt, mid_w, mid_h);
-  mid_buf = gst_buffer_new_allocate (NULL, mid_info.size, NULL);
-  if (!mid_buf || !gst_video_frame_map (&mid, &mid_info, mid_buf,
-          GST_MAP_READWRITE)) {
-    gst_clear_buffer (&mid_buf);
+  /* kept for the next image of the same size and format */
+  if (!self->mid_buf || !gst_video_info_is_equal (&self->mid_info,
+          &mid_info)) {
+    gst_clear_buffer (&self->mid_buf);
+    self->mid_info = mid_info;
+    self->mid_buf = gst_buffer_new_allocate (NULL, mid_info.size, NULL);
+  }
+  if (!self->mid_buf || !gst_video_frame_map (&mid, &self->mid_info,
+          self->mid_buf, GST_MAP_READWRITE)) {
+    gst_clear_buffer (&self->mid_buf);
     *detail = g_strdup_printf ("cannot allocate a %ux%u intermediate frame",
         mid_w, mid_h);
     return IMCORE_ERROR_OUT_OF_MEMORY;
@@ -486,7 +492,6 @@ gst_imdecode_decode_into (GstImdecode * self, gboolean is_jpeg,
   if (err == IMCORE_OK)
     gst_imdecode_convert (self, &mid, frame);
   gst_video_frame_unmap (&mid);
-  gst_buffer_unref (mid_buf);
 
 done:
   if (err != IMCORE_OK) {
@@ -506,10 +511,8 @@ static GstFlowReturn
 gst_imdecode_image (GstImdecode * self, const GstImdecodeSettings * s,
     const guint8 * data, gsize len, GstBuffer * timing, gboolean * corrupt)
 {
-  static const guint8 png_signature[8] = {
-    0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'
-  };
-  gboolean is_jpeg;
+  ImcoreImageKind image_kind = imcore_image_kind (data, len);
+  gboolean is_jpeg = image_kind == IMCORE_IMAGE_JPEG;
   ImcoreJpegInfo jinfo = { 0 };
   ImcorePngInfo pinfo;
   guint width, height, out_w, out_h;
@@ -521,14 +524,12 @@ gst_imdecode_image (GstImdecode * self, const GstImdecodeSettings * s,
   ImcoreError err;
 
   *corrupt = TRUE;
-  if (len >= 3 && data[0] == 0xff && data[1] == 0xd8 && data[2] == 0xff) {
-    is_jpeg = TRUE;
+  if (is_jpeg) {
     kind = "JPEG";
     err = imcore_jpeg_read_info (self->jpeg, data, len, &jinfo);
     width = jinfo.width;
     height = jinfo.height;
-  } else if (len >= 8 && memcmp (data, png_signature, 8) == 0) {
-    is_jpeg = FALSE;
+  } else if (image_kind == IMCORE_IMAGE_PNG) {
     kind = "PNG";
     err = imcore_png_read_info (data, len, &pinfo);
     width = pinfo.width;
@@ -611,14 +612,12 @@ out:
  * just appended; NULL when @data is that buffer), and *@inbuf_used says
  * so. Returns in *@consumed the bytes used up: the rest is the start of an
  * unfinished image, unless @last (end of stream, or a base64 record) says
- * that it is all there is. A non-zero @cut is where a buffer starting like
- * a new image was appended: an image found broken past it was cut short
- * there. */
+ * that it is all there is. */
 static GstFlowReturn
 gst_imdecode_frames (GstImdecode * self, const GstImdecodeSettings * s,
     ImcoreScan * scan, const guint8 * data, gsize len, GstBuffer * timing,
     GstBuffer * inbuf, gsize inbuf_from, gboolean * inbuf_used,
-    gboolean last, gsize cut, gsize * consumed)
+    gboolean last, gsize * consumed)
 {
   GstFlowReturn ret = GST_FLOW_OK;
   gsize off = 0;
@@ -659,9 +658,6 @@ gst_imdecode_frames (GstImdecode * self, const GstImdecodeSettings * s,
         continue;
       }
       case IMCORE_SCAN_BROKEN:
-        if (cut > off && cut < off + image_len)
-          image_len = cut - off;
-        break;
       case IMCORE_SCAN_COMPLETE:
         break;
     }
@@ -718,7 +714,7 @@ gst_imdecode_base64 (GstImdecode * self, const GstImdecodeSettings * s,
   }
   imcore_scan_reset (&scan);
   ret = gst_imdecode_frames (self, s, &scan, map.data, map.size, inbuf, NULL,
-      0, NULL, TRUE, 0, &consumed);
+      0, NULL, TRUE, &consumed);
   gst_buffer_unmap (bin, &map);
   gst_buffer_unref (bin);
   return ret;
@@ -730,23 +726,19 @@ static GstFlowReturn
 gst_imdecode_binary (GstImdecode * self, const GstImdecodeSettings * s,
     const guint8 * data, gsize len, GstBuffer * inbuf)
 {
-  static const guint8 png_signature[8] = {
-    0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'
-  };
+  ImcoreImageKind starts = imcore_image_kind (data, len);
   GstFlowReturn ret = GST_FLOW_OK;
-  gsize consumed = 0, cut, old_len;
+  gsize consumed = 0, old_len;
   gboolean inbuf_used = FALSE;
 
-  if (self->pending->len > 0 && ((len >= 8 &&
-              memcmp (data, png_signature, 8) == 0) || (self->framed &&
-              len >= 3 && data[0] == 0xff && data[1] == 0xd8 &&
-              data[2] == 0xff))) {
+  if (self->pending->len > 0 && (starts == IMCORE_IMAGE_PNG ||
+          (self->framed && starts == IMCORE_IMAGE_JPEG))) {
     /* A new image at a buffer start ends an unfinished one that was cut
      * short: for PNG always (its signature never occurs inside an image
      * by chance), for JPEG when buffers have held whole images so far (a
      * JPEG may embed a thumbnail JPEG, which a cut could expose). */
     ret = gst_imdecode_frames (self, s, &self->scan, self->pending->data,
-        self->pending->len, self->pending_timing, NULL, 0, NULL, TRUE, 0,
+        self->pending->len, self->pending_timing, NULL, 0, NULL, TRUE,
         &consumed);
     gst_imdecode_drop_pending (self);
     if (ret != GST_FLOW_OK)
@@ -755,7 +747,7 @@ gst_imdecode_binary (GstImdecode * self, const GstImdecodeSettings * s,
 
   if (self->pending->len == 0) {
     ret = gst_imdecode_frames (self, s, &self->scan, data, len, inbuf, NULL,
-        0, NULL, FALSE, 0, &consumed);
+        0, NULL, FALSE, &consumed);
     if (consumed == len && len > 0)
       self->framed = TRUE;
     if (ret == GST_FLOW_OK && consumed < len) {
@@ -779,12 +771,10 @@ gst_imdecode_binary (GstImdecode * self, const GstImdecodeSettings * s,
     return ret;
   }
   old_len = self->pending->len;
-  cut = (len >= 3 && data[0] == 0xff && data[1] == 0xd8 && data[2] == 0xff) ?
-      old_len : 0;
   g_byte_array_append (self->pending, data, len);
   ret = gst_imdecode_frames (self, s, &self->scan, self->pending->data,
       self->pending->len, self->pending_timing, inbuf, old_len, &inbuf_used,
-      FALSE, cut, &consumed);
+      FALSE, &consumed);
   if (consumed > 0) {
     /* an image was put together from several buffers */
     self->framed = FALSE;
@@ -883,7 +873,7 @@ gst_imdecode_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
         /* the stream ends inside an image: it is decoded (and refused) as
          * the truncated image it is */
         gst_imdecode_frames (self, &s, &self->scan, self->pending->data,
-            self->pending->len, self->pending_timing, NULL, 0, NULL, TRUE, 0,
+            self->pending->len, self->pending_timing, NULL, 0, NULL, TRUE,
             &consumed);
         gst_imdecode_drop_pending (self);
       }

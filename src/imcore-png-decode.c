@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "imcore-png.h"
+#include "imcore-scan.h"
 
 #include <png.h>
 #include <setjmp.h>
@@ -24,10 +25,6 @@ typedef struct
   const uint8_t *data;
   size_t len, pos;
 } PngSource;
-
-static const uint8_t png_signature[8] = {
-  0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'
-};
 
 ImcorePngDecoder *
 imcore_png_decoder_new (void)
@@ -67,7 +64,8 @@ imcore_png_read_info (const uint8_t * data, size_t len, ImcorePngInfo * info)
   if (!data || !info)
     return IMCORE_ERROR_INVALID_ARGUMENT;
   /* signature, then IHDR: length 13, "IHDR", 13 bytes, CRC */
-  if (len < 8 + 8 + 13 + 4 || memcmp (data, png_signature, 8) != 0 ||
+  if (len < 8 + 8 + 13 + 4 ||
+      imcore_image_kind (data, len) != IMCORE_IMAGE_PNG ||
       be32 (data + 8) != 13 || memcmp (data + 12, "IHDR", 4) != 0)
     return IMCORE_ERROR_INVALID_INPUT;
   info->width = be32 (data + 16);
@@ -292,7 +290,7 @@ imcore_png_decode (ImcorePngDecoder * dec, const uint8_t * data, size_t len,
   dec->error[0] = '\0';
   if (!imcore_png_decode_accepts (dest->format))
     return IMCORE_ERROR_UNSUPPORTED_FORMAT;
-  if (len < 8 || memcmp (data, png_signature, 8) != 0) {
+  if (imcore_image_kind (data, len) != IMCORE_IMAGE_PNG) {
     snprintf (dec->error, sizeof (dec->error), "not a PNG signature");
     return IMCORE_ERROR_INVALID_INPUT;
   }

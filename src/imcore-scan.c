@@ -17,6 +17,16 @@ static const uint8_t png_signature[8] = {
   0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'
 };
 
+ImcoreImageKind
+imcore_image_kind (const uint8_t * data, size_t len)
+{
+  if (len >= 3 && data[0] == 0xff && data[1] == 0xd8 && data[2] == 0xff)
+    return IMCORE_IMAGE_JPEG;
+  if (len >= 8 && memcmp (data, png_signature, 8) == 0)
+    return IMCORE_IMAGE_PNG;
+  return IMCORE_IMAGE_UNKNOWN;
+}
+
 void
 imcore_scan_reset (ImcoreScan * scan)
 {

@@ -26,6 +26,17 @@ typedef enum
   IMCORE_SCAN_NOT_IMAGE,        /* no JPEG or PNG signature at the start */
 } ImcoreScanResult;
 
+/* What a file is, by the whole signature at its start. */
+typedef enum
+{
+  IMCORE_IMAGE_UNKNOWN,
+  IMCORE_IMAGE_JPEG,            /* FF D8 FF */
+  IMCORE_IMAGE_PNG,             /* the 8-byte PNG signature */
+} ImcoreImageKind;
+
+/* The kind of the @len bytes at @data (UNKNOWN when too short to tell). */
+ImcoreImageKind imcore_image_kind (const uint8_t * data, size_t len);
+
 /* Where a scan stands; zero it (or call imcore_scan_reset()) before the
  * first call for each image. */
 typedef struct
