@@ -11,28 +11,68 @@
 #include "gstimbase64.h"
 #include "imcore.h"
 
+static unsigned
+base64_flags (const GstImBase64Format * format)
+{
+  return format->url_safe ? IMCORE_BASE64_URL_SAFE | IMCORE_BASE64_NO_PADDING
+      : 0;
+}
+
+static gsize
+prefix_len (const GstImBase64Format * format)
+{
+  if (!format->data_uri_type)
+    return 0;
+  return strlen ("data:") + strlen (format->data_uri_type) +
+      strlen (";base64,");
+}
+
+gsize
+gst_im_base64_text_len (gsize len, const GstImBase64Format * format)
+{
+  gsize text_len, extra;
+
+  if (len == 0)
+    return 0;
+  extra = prefix_len (format) + (format->newline ? 1 : 0);
+  text_len = imcore_base64_encoded_len (len, base64_flags (format),
+      format->line_length);
+  if (text_len == SIZE_MAX || text_len > G_MAXSIZE - 1 - extra)
+    return G_MAXSIZE;
+  return text_len + extra;
+}
+
+gsize
+gst_im_base64_write (const guint8 * data, gsize len,
+    const GstImBase64Format * format, guint8 * out)
+{
+  guint8 *p = out;
+
+  if (len == 0)
+    return 0;
+  if (format->data_uri_type) {
+    p = (guint8 *) g_stpcpy (g_stpcpy (g_stpcpy ((gchar *) p, "data:"),
+            format->data_uri_type), ";base64,");
+  }
+  p += imcore_base64_encode (data, len, (char *) p, base64_flags (format),
+      format->line_length);
+  if (format->newline)
+    *p++ = '\n';
+  return p - out;
+}
+
 GstBuffer *
 gst_im_base64_encode (const guint8 * data, gsize len,
     const GstImBase64Format * format, GError ** error)
 {
-  unsigned flags = format->url_safe ?
-      IMCORE_BASE64_URL_SAFE | IMCORE_BASE64_NO_PADDING : 0;
-  gsize prefix_len = 0, text_len, total;
+  gsize total = gst_im_base64_text_len (len, format), written;
   GstBuffer *buf;
   GstMapInfo map;
-  guint8 *p;
 
-  if (len == 0)
+  if (total == 0)
     return gst_buffer_new ();
-
-  if (format->data_uri_type)
-    prefix_len = strlen ("data:") + strlen (format->data_uri_type) +
-        strlen (";base64,");
-  text_len = imcore_base64_encoded_len (len, flags, format->line_length);
-  if (text_len == SIZE_MAX || text_len > G_MAXSIZE - prefix_len - 1)
+  if (total == G_MAXSIZE)
     goto too_large;
-  total = prefix_len + text_len + (format->newline ? 1 : 0);
-
   buf = gst_buffer_new_allocate (NULL, total, NULL);
   if (!buf)
     goto too_large;
@@ -40,17 +80,9 @@ gst_im_base64_encode (const guint8 * data, gsize len,
     gst_buffer_unref (buf);
     goto too_large;
   }
-  p = map.data;
-  if (format->data_uri_type) {
-    p = (guint8 *) g_stpcpy (g_stpcpy (g_stpcpy ((gchar *) p, "data:"),
-            format->data_uri_type), ";base64,");
-  }
-  p += imcore_base64_encode (data, len, (char *) p, flags,
-      format->line_length);
-  if (format->newline)
-    *p++ = '\n';
-  g_assert ((gsize) (p - map.data) == total);
+  written = gst_im_base64_write (data, len, format, map.data);
   gst_buffer_unmap (buf, &map);
+  g_assert (written == total);
   return buf;
 
 too_large:

@@ -22,6 +22,17 @@ typedef struct
   gboolean newline;             /* a final '\n' */
 } GstImBase64Format;
 
+/* The number of bytes gst_im_base64_write() writes for @len bytes of
+ * input (0 for empty input, whatever @format says); G_MAXSIZE if that
+ * does not fit in a gsize. */
+gsize gst_im_base64_text_len (gsize len, const GstImBase64Format * format);
+
+/* Writes the base64 text of @len bytes at @data as @format says into
+ * @out, which must hold gst_im_base64_text_len() bytes and not overlap
+ * @data. Returns the number of bytes written. */
+gsize gst_im_base64_write (const guint8 * data, gsize len,
+    const GstImBase64Format * format, guint8 * out);
+
 /* Returns a new buffer with the base64 text of @len bytes at @data written
  * as @format says, no NUL, nothing else. Empty input gives an empty
  * buffer, whatever @format says. NULL with @error set if the size does not

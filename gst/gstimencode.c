@@ -41,6 +41,7 @@
 #include "gstimencodeworker.h"
 #include "gstimpad.h"
 #include "gstimvideo.h"
+#include "gstimworkpool.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_imencode_debug);
 #define GST_CAT_DEFAULT gst_imencode_debug
@@ -123,6 +124,23 @@ typedef enum
   WARNED_MAP = 1 << 3,
 } GstImencodeWarned;
 
+/* One frame on its way through the encoder: filled by the streaming
+ * thread, encoded by a worker (or the streaming thread with threads=1),
+ * pushed in input order. Lives in the work pool's slots. */
+typedef struct
+{
+  GstBuffer *inbuf;             /* released as soon as it is encoded */
+  GstVideoInfo info;
+  GstImencodeJob job;
+  GstBufferPool *outpool;       /* ref; buffers of gst_imencode_worker_bound */
+  GstClockTime pts, dts, duration;
+  gboolean discont;
+  /* the result */
+  GstBuffer *outbuf;
+  GstImencodeWarned failed;     /* no outbuf: which warning */
+  GError *error;
+} GstImencodeFrame;
+
 struct _GstImencode
 {
   GstElement parent;
@@ -132,6 +150,7 @@ struct _GstImencode
 
   /* under the object lock */
   GstImencodeSettings settings;
+  gint fps_n, fps_d;            /* of the input, for the latency */
 
   /* streaming thread only */
   GstVideoInfo in_info;
@@ -139,7 +158,13 @@ struct _GstImencode
   GstImencodeNegotiated neg;
   gboolean negotiated;
   GstImHeldEvents held;         /* serialized events waiting for src caps */
-  GstImencodeWorker *worker;
+  GstImencodeWorker *worker;    /* threads=1 */
+  GstImWorkPool *pool;          /* threads>1; set and freed by the streaming
+                                 * thread, flushed from any */
+  GstBufferPool *outpool;
+  gsize outpool_size;
+
+  /* any thread, atomically */
   guint warned;
 };
 
@@ -360,8 +385,9 @@ gst_imencode_class_init (GstImencodeClass * klass)
   g_object_class_install_property (gobject_class, PROP_THREADS,
       g_param_spec_uint ("threads", "Threads",
           "Encoder threads (0 = one per CPU core, 1 = encode in the "
-          "streaming thread). This version always encodes in the streaming "
-          "thread, whatever the value", 0, MAX_THREADS, DEFAULT_THREADS, rw));
+          "streaming thread). With more than one, frames are encoded in "
+          "parallel, up to twice as many in flight as threads, and still "
+          "come out in input order", 0, MAX_THREADS, DEFAULT_THREADS, rw));
 
   gst_element_class_add_static_pad_template (element_class, &sink_template);
   gst_element_class_add_static_pad_template (element_class, &src_template);
@@ -412,13 +438,60 @@ gst_imencode_init (GstImencode * self)
   self->settings.threads = DEFAULT_THREADS;
 }
 
+/* Encoder threads for the threads setting @threads (0 = one per core). */
+static guint
+gst_imencode_effective_threads (guint threads)
+{
+  return threads ? threads : MIN (g_get_num_processors (), MAX_THREADS);
+}
+
+/* Frames in flight for @threads encoder threads: twice as many, so that
+ * every worker finds its next frame waiting while an earlier one is still
+ * being pushed or a slower one holds up the order. */
+static guint
+gst_imencode_frames_in_flight (guint threads)
+{
+  return threads > 1 ? 2 * threads : 1;
+}
+
+/* Replaces the work pool by @pool (NULL = none) and frees the old one,
+ * which must be drained or flushing. */
+static void
+gst_imencode_set_pool (GstImencode * self, GstImWorkPool * pool)
+{
+  GstImWorkPool *old;
+
+  GST_OBJECT_LOCK (self);
+  old = self->pool;
+  self->pool = pool;
+  GST_OBJECT_UNLOCK (self);
+  gst_im_work_pool_free (old);
+}
+
+/* Starts or stops dropping the frames in flight (any thread). */
+static void
+gst_imencode_set_flushing (GstImencode * self, gboolean flushing)
+{
+  GST_OBJECT_LOCK (self);
+  if (self->pool && flushing)
+    gst_im_work_pool_set_flushing (self->pool, TRUE);
+  GST_OBJECT_UNLOCK (self);
+  /* flush-stop comes from the streaming thread, which alone replaces the
+   * pool: no lock needed to wait for the workers */
+  if (self->pool && !flushing)
+    gst_im_work_pool_set_flushing (self->pool, FALSE);
+}
+
 static void
 gst_imencode_finalize (GObject * object)
 {
   GstImencode *self = GST_IMENCODE (object);
 
+  gst_im_work_pool_free (self->pool);
   gst_imencode_worker_free (self->worker);
   gst_im_held_events_clear (&self->held);
+  if (self->outpool)
+    gst_object_unref (self->outpool);
 
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
@@ -426,11 +499,18 @@ gst_imencode_finalize (GObject * object)
 static void
 gst_imencode_reset (GstImencode * self)
 {
+  gst_imencode_set_flushing (self, TRUE);
+  gst_imencode_set_pool (self, NULL);
   self->have_info = FALSE;
   self->negotiated = FALSE;
   self->warned = 0;
   gst_im_held_events_clear (&self->held);
   g_clear_pointer (&self->worker, gst_imencode_worker_free);
+  if (self->outpool) {
+    gst_buffer_pool_set_active (self->outpool, FALSE);
+    gst_clear_object (&self->outpool);
+  }
+  self->outpool_size = 0;
 }
 
 static GstStateChangeReturn
@@ -441,6 +521,9 @@ gst_imencode_change_state (GstElement * element, GstStateChange transition)
 
   if (transition == GST_STATE_CHANGE_READY_TO_PAUSED)
     gst_imencode_reset (self);
+  /* let a streaming thread waiting for room in the pool return */
+  if (transition == GST_STATE_CHANGE_PAUSED_TO_READY)
+    gst_imencode_set_flushing (self, TRUE);
 
   ret = GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
   if (ret == GST_STATE_CHANGE_FAILURE)
@@ -451,10 +534,10 @@ gst_imencode_change_state (GstElement * element, GstStateChange transition)
   return ret;
 }
 
-/* Posts a warning once until gst_imencode_clear_warnings(). */
+/* Posts a warning once until a frame is encoded again. Called from the
+ * streaming thread and from the worker that pushes. */
 #define gst_imencode_warn_once(self, flag, text, ...) G_STMT_START {     \
-  if (!((self)->warned & (flag))) {                                       \
-    (self)->warned |= (flag);                                             \
+  if (!(g_atomic_int_or (&(self)->warned, (flag)) & (flag))) {            \
     GST_ELEMENT_WARNING_WITH_DETAILS ((self), STREAM, ENCODE, (text),     \
         (__VA_ARGS__), ("imencode-warning", G_TYPE_UINT, (guint) (flag),  \
             NULL));                                                       \
@@ -634,22 +717,32 @@ gst_imencode_same_request (const GstImencodeNegotiated * a,
       a->fps_d == b->fps_d;
 }
 
-static gboolean
+/* Negotiates again when the request changed or downstream asked for it,
+ * after the frames in flight have gone out under the old caps. */
+static GstFlowReturn
 gst_imencode_ensure_negotiated (GstImencode * self,
     const GstImencodeSettings * s, const ImcorePlan * plan)
 {
   GstImencodeNegotiated req;
   gboolean reconfigure = gst_pad_check_reconfigure (self->srcpad);
+  GstFlowReturn ret;
 
   gst_imencode_make_request (self, s, plan, &req);
   if (self->negotiated && !reconfigure &&
       gst_imencode_same_request (&req, &self->neg))
-    return TRUE;
+    return GST_FLOW_OK;
+  if (self->pool) {
+    ret = gst_im_work_pool_drain (self->pool);
+    if (ret != GST_FLOW_OK) {
+      gst_pad_mark_reconfigure (self->srcpad);
+      return ret;
+    }
+  }
   if (!gst_imencode_negotiate (self, &req)) {
     gst_pad_mark_reconfigure (self->srcpad);
-    return FALSE;
+    return GST_FLOW_NOT_NEGOTIATED;
   }
-  return TRUE;
+  return GST_FLOW_OK;
 }
 
 /* ---- per-frame planning ---- */
@@ -737,16 +830,198 @@ gst_imencode_size_acceptable (GstImencode * self, guint w, guint h,
   return FALSE;
 }
 
+/* ---- encoding a frame: streaming thread, workers, in-order push ---- */
+
+/* Encodes @f (worker thread, or the streaming thread with threads=1):
+ * sets f->outbuf, or f->failed and f->error. Releases the input. */
+static void
+gst_imencode_frame_process (gpointer thread_state, gpointer job,
+    gpointer user_data)
+{
+  GstImencodeWorker *worker = thread_state;
+  GstImencodeFrame *f = job;
+  GstVideoFrame frame;
+  GstMapInfo map;
+  GstFlowReturn fret;
+  gsize len = 0;
+  gboolean ok;
+
+  if (!gst_video_frame_map (&frame, &f->info, f->inbuf, GST_MAP_READ)) {
+    f->failed = WARNED_MAP;
+    goto done;
+  }
+  fret = gst_buffer_pool_acquire_buffer (f->outpool, &f->outbuf, NULL);
+  if (fret != GST_FLOW_OK) {
+    gst_video_frame_unmap (&frame);
+    f->failed = WARNED_ENCODE;
+    g_set_error (&f->error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_FAILED,
+        "no output buffer: %s", gst_flow_get_name (fret));
+    goto done;
+  }
+  if (!gst_buffer_map (f->outbuf, &map, GST_MAP_WRITE)) {
+    gst_video_frame_unmap (&frame);
+    f->failed = WARNED_ENCODE;
+    g_set_error (&f->error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_FAILED,
+        "cannot map an output buffer");
+    goto done;
+  }
+  ok = gst_imencode_worker_encode (worker, &frame, &f->job, map.data,
+      map.size, &len, &f->error);
+  gst_buffer_unmap (f->outbuf, &map);
+  gst_video_frame_unmap (&frame);
+  if (!ok) {
+    f->failed = WARNED_ENCODE;
+    goto done;
+  }
+  gst_buffer_resize (f->outbuf, 0, len);
+
+done:
+  if (f->failed)
+    gst_clear_buffer (&f->outbuf);
+  gst_clear_buffer (&f->inbuf);
+}
+
+/* Releases what @f holds; for frames dropped by a flush. */
+static void
+gst_imencode_frame_discard (gpointer job, gpointer user_data)
+{
+  GstImencodeFrame *f = job;
+
+  gst_clear_buffer (&f->inbuf);
+  gst_clear_buffer (&f->outbuf);
+  gst_clear_object (&f->outpool);
+  g_clear_error (&f->error);
+}
+
+/* Pushes the encoded @f (in input order), or warns about its failure. */
+static GstFlowReturn
+gst_imencode_frame_finish (gpointer job, gpointer user_data)
+{
+  GstImencode *self = user_data;
+  GstImencodeFrame *f = job;
+  GstBuffer *outbuf = f->outbuf;
+
+  f->outbuf = NULL;
+  if (!outbuf) {
+    if (f->failed == WARNED_MAP) {
+      gst_imencode_warn_once (self, WARNED_MAP,
+          "Could not read an input frame; it is dropped",
+          "the buffer does not hold a %s %dx%d frame",
+          gst_video_format_to_string (GST_VIDEO_INFO_FORMAT (&f->info)),
+          GST_VIDEO_INFO_WIDTH (&f->info), GST_VIDEO_INFO_HEIGHT (&f->info));
+    } else {
+      gst_imencode_warn_once (self, WARNED_ENCODE,
+          "Could not encode a frame; it is dropped", "%s",
+          f->error ? f->error->message : "unknown error");
+    }
+    gst_imencode_frame_discard (f, self);
+    return GST_FLOW_OK;
+  }
+
+  GST_BUFFER_PTS (outbuf) = f->pts;
+  GST_BUFFER_DTS (outbuf) = f->dts;
+  GST_BUFFER_DURATION (outbuf) = f->duration;
+  if (f->discont)
+    GST_BUFFER_FLAG_SET (outbuf, GST_BUFFER_FLAG_DISCONT);
+  gst_imencode_meta_add (outbuf, &f->job.plan.src,
+      GST_VIDEO_INFO_WIDTH (&f->info), GST_VIDEO_INFO_HEIGHT (&f->info));
+  gst_imencode_frame_discard (f, self);
+  g_atomic_int_set (&self->warned, 0);
+  return gst_pad_push (self->srcpad, outbuf);
+}
+
+static gpointer
+gst_imencode_thread_init (gpointer user_data)
+{
+  return gst_imencode_worker_new ();
+}
+
+static void
+gst_imencode_thread_clear (gpointer thread_state, gpointer user_data)
+{
+  gst_imencode_worker_free (thread_state);
+}
+
+static const GstImWorkPoolFuncs gst_imencode_pool_funcs = {
+  gst_imencode_thread_init,
+  gst_imencode_thread_clear,
+  gst_imencode_frame_process,
+  gst_imencode_frame_finish,
+  gst_imencode_frame_discard,
+};
+
+/* Makes the work pool match the threads setting @threads: none for one
+ * thread, else a pool of that many threads. Drains the old pool. */
+static GstFlowReturn
+gst_imencode_ensure_pool (GstImencode * self, guint threads)
+{
+  GstImWorkPool *pool;
+  GstFlowReturn ret;
+
+  threads = gst_imencode_effective_threads (threads);
+  if (threads == 1 && !self->pool)
+    return GST_FLOW_OK;
+  if (self->pool && gst_im_work_pool_get_n_threads (self->pool) == threads)
+    return GST_FLOW_OK;
+
+  if (self->pool) {
+    ret = gst_im_work_pool_drain (self->pool);
+    if (ret != GST_FLOW_OK)
+      return ret;
+  }
+  pool = NULL;
+  if (threads > 1) {
+    pool = gst_im_work_pool_new ("imencode", threads,
+        gst_imencode_frames_in_flight (threads),
+        sizeof (GstImencodeFrame), &gst_imencode_pool_funcs, self);
+    if (!pool)
+      GST_WARNING_OBJECT (self, "no worker threads; encoding in the "
+          "streaming thread");
+  }
+  GST_DEBUG_OBJECT (self, "%u encoder threads", pool ? threads : 1);
+  gst_imencode_set_pool (self, pool);
+  return GST_FLOW_OK;
+}
+
+/* Makes self->outpool hand out buffers of @size bytes. Frames in flight
+ * keep their own reference to the pool they were given. */
+static gboolean
+gst_imencode_ensure_outpool (GstImencode * self, gsize size)
+{
+  GstBufferPool *pool;
+  GstStructure *config;
+
+  if (self->outpool && self->outpool_size == size)
+    return TRUE;
+  if (self->outpool) {
+    gst_buffer_pool_set_active (self->outpool, FALSE);
+    gst_clear_object (&self->outpool);
+  }
+  pool = gst_buffer_pool_new ();
+  config = gst_buffer_pool_get_config (pool);
+  gst_buffer_pool_config_set_params (config, NULL, (guint) size, 0, 0);
+  if (size > G_MAXUINT || !gst_buffer_pool_set_config (pool, config) ||
+      !gst_buffer_pool_set_active (pool, TRUE)) {
+    gst_object_unref (pool);
+    return FALSE;
+  }
+  GST_DEBUG_OBJECT (self, "output buffers of %" G_GSIZE_FORMAT " bytes",
+      size);
+  self->outpool = pool;
+  self->outpool_size = size;
+  return TRUE;
+}
+
 static GstFlowReturn
 gst_imencode_chain (GstPad * pad, GstObject * parent, GstBuffer * inbuf)
 {
   GstImencode *self = GST_IMENCODE (parent);
   GstImencodeSettings s;
-  GstImencodeJob job;
-  GstVideoFrame frame;
-  GstBuffer *outbuf;
-  GError *error = NULL;
+  GstImencodeFrame f;
+  GstImencodeJob *job = &f.job;
+  GstFlowReturn ret;
   ImcorePlan plan;
+  gsize bound;
 
   if (!self->have_info) {
     GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (NULL),
@@ -756,12 +1031,14 @@ gst_imencode_chain (GstPad * pad, GstObject * parent, GstBuffer * inbuf)
   }
 
   gst_imencode_snapshot (self, &s);
+  ret = gst_imencode_ensure_pool (self, s.threads);
+  if (ret != GST_FLOW_OK)
+    goto out;
   if (!gst_imencode_plan (self, &s, &plan))
-    goto drop;
-  if (!gst_imencode_ensure_negotiated (self, &s, &plan)) {
-    gst_buffer_unref (inbuf);
-    return GST_FLOW_NOT_NEGOTIATED;
-  }
+    goto out;
+  ret = gst_imencode_ensure_negotiated (self, &s, &plan);
+  if (ret != GST_FLOW_OK)
+    goto out;
   if (self->neg.width != plan.out_width ||
       self->neg.height != plan.out_height) {
     /* downstream chose the size: plan again for it */
@@ -772,51 +1049,50 @@ gst_imencode_chain (GstPad * pad, GstObject * parent, GstBuffer * inbuf)
   }
   if (!gst_imencode_size_acceptable (self, plan.out_width, plan.out_height,
           self->neg.png))
-    goto drop;
+    goto out;
 
-  job.png = self->neg.png;
-  job.text = self->neg.text;
-  job.quality = s.quality;
-  job.subsampling = gst_imencode_subsampling (&s, &self->in_info);
-  job.compression_level = s.compression_level;
-  job.method = gst_imencode_resampler (s.method);
-  job.pad_argb = s.pad_color;
-  job.plan = plan;
+  memset (&f, 0, sizeof (f));
+  job->png = self->neg.png;
+  job->text = self->neg.text;
+  job->quality = s.quality;
+  job->subsampling = gst_imencode_subsampling (&s, &self->in_info);
+  job->compression_level = s.compression_level;
+  job->method = gst_imencode_resampler (s.method);
+  job->pad_argb = s.pad_color;
+  job->plan = plan;
 
-  if (!gst_video_frame_map (&frame, &self->in_info, inbuf, GST_MAP_READ)) {
-    gst_imencode_warn_once (self, WARNED_MAP,
-        "Could not read an input frame; it is dropped",
-        "the buffer of %" G_GSIZE_FORMAT " bytes does not hold a %s %dx%d "
-        "frame", gst_buffer_get_size (inbuf),
-        gst_video_format_to_string (GST_VIDEO_INFO_FORMAT (&self->in_info)),
-        GST_VIDEO_INFO_WIDTH (&self->in_info),
-        GST_VIDEO_INFO_HEIGHT (&self->in_info));
-    goto drop;
-  }
-  if (!self->worker)
-    self->worker = gst_imencode_worker_new ();
-  outbuf = gst_imencode_worker_encode (self->worker, &frame, &job, &error);
-  gst_video_frame_unmap (&frame);
-  if (!outbuf) {
-    gst_imencode_warn_once (self, WARNED_ENCODE,
-        "Could not encode a frame; it is dropped", "%s", error->message);
-    g_clear_error (&error);
-    goto drop;
+  bound = gst_imencode_worker_bound (&self->in_info, job);
+  if (bound == 0 || !gst_imencode_ensure_outpool (self, bound)) {
+    gst_imencode_warn_once (self, WARNED_TOO_LARGE,
+        "The requested output size is too large; no image is produced",
+        "%ux%u %s: its worst-case encoded size of %" G_GSIZE_FORMAT
+        " bytes cannot be allocated", plan.out_width, plan.out_height,
+        job->png ? "PNG" : "JPEG", bound);
+    goto out;
   }
 
-  gst_buffer_copy_into (outbuf, inbuf, GST_BUFFER_COPY_TIMESTAMPS, 0, -1);
-  if (GST_BUFFER_FLAG_IS_SET (inbuf, GST_BUFFER_FLAG_DISCONT))
-    GST_BUFFER_FLAG_SET (outbuf, GST_BUFFER_FLAG_DISCONT);
-  gst_imencode_meta_add (outbuf, &plan.src,
-      GST_VIDEO_INFO_WIDTH (&self->in_info),
-      GST_VIDEO_INFO_HEIGHT (&self->in_info));
-  gst_buffer_unref (inbuf);
-  self->warned = 0;
-  return gst_pad_push (self->srcpad, outbuf);
+  f.inbuf = inbuf;
+  f.info = self->in_info;
+  f.outpool = gst_object_ref (self->outpool);
+  f.pts = GST_BUFFER_PTS (inbuf);
+  f.dts = GST_BUFFER_DTS (inbuf);
+  f.duration = GST_BUFFER_DURATION (inbuf);
+  f.discont = GST_BUFFER_FLAG_IS_SET (inbuf, GST_BUFFER_FLAG_DISCONT);
 
-drop:
+  if (!self->pool) {
+    if (!self->worker)
+      self->worker = gst_imencode_worker_new ();
+    gst_imencode_frame_process (self->worker, &f, self);
+    return gst_imencode_frame_finish (&f, self);
+  }
+  ret = gst_im_work_pool_submit (self->pool, &f);
+  if (ret != GST_FLOW_OK)
+    gst_imencode_frame_discard (&f, self);
+  return ret;
+
+out:
   gst_buffer_unref (inbuf);
-  return GST_FLOW_OK;
+  return ret;
 }
 
 /* ---- events and queries ---- */
@@ -835,13 +1111,17 @@ gst_imencode_set_input_caps (GstImencode * self, GstCaps * caps)
   }
   self->in_info = info;
   self->have_info = TRUE;
+  GST_OBJECT_LOCK (self);
+  self->fps_n = GST_VIDEO_INFO_FPS_N (&info);
+  self->fps_d = GST_VIDEO_INFO_FPS_D (&info);
+  GST_OBJECT_UNLOCK (self);
 
   /* Set the source caps now, so that the segment that follows goes out
    * after them; an empty crop waits for a frame that can be encoded. */
   gst_imencode_snapshot (self, &s);
   if (!gst_imencode_plan (self, &s, &plan))
     return TRUE;
-  return gst_imencode_ensure_negotiated (self, &s, &plan);
+  return gst_imencode_ensure_negotiated (self, &s, &plan) == GST_FLOW_OK;
 }
 
 static gboolean
@@ -849,6 +1129,11 @@ gst_imencode_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
 {
   GstImencode *self = GST_IMENCODE (parent);
   GstCaps *caps;
+
+  /* a serialized event follows the frames before it: let them out first */
+  if (GST_EVENT_IS_SERIALIZED (event) &&
+      GST_EVENT_TYPE (event) != GST_EVENT_FLUSH_STOP && self->pool)
+    gst_im_work_pool_drain (self->pool);
 
   switch (GST_EVENT_TYPE (event)) {
     case GST_EVENT_CAPS:{
@@ -859,7 +1144,12 @@ gst_imencode_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
       gst_event_unref (event);
       return ok;
     }
+    case GST_EVENT_FLUSH_START:
+      /* drop the frames in flight before downstream unblocks our push */
+      gst_imencode_set_flushing (self, TRUE);
+      break;
     case GST_EVENT_FLUSH_STOP:
+      gst_imencode_set_flushing (self, FALSE);
       self->warned = 0;
       gst_im_held_events_clear (&self->held);
       break;
@@ -892,10 +1182,25 @@ gst_imencode_sink_query (GstPad * pad, GstObject * parent, GstQuery * query)
       gst_caps_unref (templ);
       return TRUE;
     }
-    case GST_QUERY_ALLOCATION:
+    case GST_QUERY_ALLOCATION:{
+      GstImencode *self = GST_IMENCODE (parent);
+      GstCaps *caps;
+      GstVideoInfo info;
+      guint in_flight;
+
       /* any strides and plane offsets: read through GstVideoMeta */
       gst_query_add_allocation_meta (query, GST_VIDEO_META_API_TYPE, NULL);
+      /* frames in flight hold their buffers: ask upstream's pool for as
+       * many as the worker pool may hold */
+      GST_OBJECT_LOCK (self);
+      in_flight = gst_imencode_frames_in_flight
+          (gst_imencode_effective_threads (self->settings.threads));
+      GST_OBJECT_UNLOCK (self);
+      gst_query_parse_allocation (query, &caps, NULL);
+      if (in_flight > 1 && caps && gst_video_info_from_caps (&info, caps))
+        gst_query_add_allocation_pool (query, NULL, info.size, in_flight, 0);
       return TRUE;
+    }
     default:
       return gst_pad_query_default (pad, parent, query);
   }
@@ -904,9 +1209,41 @@ gst_imencode_sink_query (GstPad * pad, GstObject * parent, GstQuery * query)
 static gboolean
 gst_imencode_src_query (GstPad * pad, GstObject * parent, GstQuery * query)
 {
+  GstImencode *self = GST_IMENCODE (parent);
+
   switch (GST_QUERY_TYPE (query)) {
     case GST_QUERY_CAPS:
       return gst_im_pad_answer_caps_query (pad, query);
+    case GST_QUERY_LATENCY:{
+      gboolean live;
+      GstClockTime min, max, frame;
+      guint threads, in_flight;
+      gint fps_n, fps_d;
+
+      if (!gst_pad_peer_query (self->sinkpad, query))
+        return FALSE;
+      gst_query_parse_latency (query, &live, &min, &max);
+      GST_OBJECT_LOCK (self);
+      threads = gst_imencode_effective_threads (self->settings.threads);
+      fps_n = self->fps_n;
+      fps_d = self->fps_d;
+      GST_OBJECT_UNLOCK (self);
+      in_flight = gst_imencode_frames_in_flight (threads);
+      /* With N workers a frame may take N frame durations to encode and
+       * the pool keep up; it holds at most in_flight frames. One thread
+       * adds nothing beyond the encoding time, like any filter. */
+      if (threads > 1 && fps_n > 0 && fps_d > 0) {
+        frame = gst_util_uint64_scale_int (GST_SECOND, fps_d, fps_n);
+        min += (threads - 1) * frame;
+        if (GST_CLOCK_TIME_IS_VALID (max))
+          max += in_flight * frame;
+      }
+      GST_DEBUG_OBJECT (self, "latency %" GST_TIME_FORMAT " - %"
+          GST_TIME_FORMAT " with %u threads", GST_TIME_ARGS (min),
+          GST_TIME_ARGS (max), threads);
+      gst_query_set_latency (query, live, min, max);
+      return TRUE;
+    }
     default:
       return gst_pad_query_default (pad, parent, query);
   }
@@ -945,11 +1282,14 @@ gst_imencode_set_property (GObject * object, guint prop_id,
 {
   GstImencode *self = GST_IMENCODE (object);
   GstImencodeSettings *s = &self->settings;
+  gboolean latency_changed = FALSE;
   guint *field;
 
   GST_OBJECT_LOCK (self);
   field = gst_imencode_uint_field (s, prop_id);
   if (field) {
+    latency_changed = prop_id == PROP_THREADS &&
+        *field != g_value_get_uint (value);
     *field = g_value_get_uint (value);
   } else {
     switch (prop_id) {
@@ -980,6 +1320,10 @@ gst_imencode_set_property (GObject * object, guint prop_id,
     }
   }
   GST_OBJECT_UNLOCK (self);
+  /* the pool's latency follows the thread count */
+  if (latency_changed)
+    gst_element_post_message (GST_ELEMENT (self),
+        gst_message_new_latency (GST_OBJECT (self)));
 }
 
 static void

@@ -24,9 +24,13 @@ gst_imencode_meta_add (GstBuffer * buffer, const ImcoreRect * src,
   GstCustomMeta *meta;
   GstStructure *s;
 
-  meta = gst_buffer_add_custom_meta (buffer, GST_IMENCODE_META_NAME);
-  if (meta == NULL)
-    return NULL;
+  meta = gst_buffer_get_custom_meta (buffer, GST_IMENCODE_META_NAME);
+  if (meta == NULL) {
+    meta = gst_buffer_add_custom_meta (buffer, GST_IMENCODE_META_NAME);
+    if (meta == NULL)
+      return NULL;
+    GST_META_FLAG_SET ((GstMeta *) meta, GST_META_FLAG_POOLED);
+  }
   s = gst_custom_meta_get_structure (meta);
   gst_structure_set (s,
       "x", G_TYPE_INT, (gint) src->x, "y", G_TYPE_INT, (gint) src->y,

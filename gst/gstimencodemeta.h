@@ -17,11 +17,13 @@ G_BEGIN_DECLS
 /* Registers the custom meta once per process; TRUE when it is usable. */
 gboolean gst_imencode_meta_register (void);
 
-/* Adds an ImencodeMeta to @buffer (writable) describing the source
- * rectangle @src of a @frame_width x @frame_height frame (all as G_TYPE_INT
- * fields x, y, width, height, frame-width, frame-height), and returns its
+/* Gives @buffer (writable) an ImencodeMeta describing the source rectangle
+ * @src of a @frame_width x @frame_height frame (all as G_TYPE_INT fields
+ * x, y, width, height, frame-width, frame-height), and returns its
  * structure (owned by the meta) for further fields such as the region's
- * roi-id and roi-type. */
+ * roi-id and roi-type. The meta is marked pooled: a buffer pool keeps it
+ * on the buffer, and the next call on the recycled buffer rewrites the
+ * fields in place instead of allocating a new meta and structure. */
 GstStructure *gst_imencode_meta_add (GstBuffer * buffer,
     const ImcoreRect * src, guint frame_width, guint frame_height);
 

@@ -200,33 +200,62 @@ ensure_encoded_scratch (GstImencodeWorker * w, gsize size, GError ** error)
   return TRUE;
 }
 
-/* Encodes @img, whose samples @info describes, into w->encoded; sets
- * *@len. */
+/* The pixel layout the encoder is given for @job: what the converter
+ * writes, which for the packed layouts the encoders take directly is the
+ * input's own. */
+static ImcorePixelFormat
+encoder_input_format (const GstVideoInfo * in, const GstImencodeJob * job)
+{
+  return gst_im_video_pixel_format (intermediate_format (in, job));
+}
+
+/* The worst-case size of the image file @job makes; 0 if too large. */
+static gsize
+file_bound (const GstVideoInfo * in, const GstImencodeJob * job)
+{
+  if (job->png)
+    return imcore_png_bound (encoder_input_format (in, job),
+        job->plan.out_width, job->plan.out_height);
+  return imcore_jpeg_bound (job->plan.out_width, job->plan.out_height,
+      job->subsampling);
+}
+
+static void
+text_format (const GstImencodeJob * job, GstImBase64Format * format)
+{
+  memset (format, 0, sizeof (*format));
+  if (job->text == GST_IMENCODE_TEXT_DATA_URI)
+    format->data_uri_type = job->png ? "image/png" : "image/jpeg";
+}
+
+gsize
+gst_imencode_worker_bound (const GstVideoInfo * in,
+    const GstImencodeJob * job)
+{
+  GstImBase64Format format;
+  gsize bound = file_bound (in, job), text;
+
+  if (bound == 0 || job->text == GST_IMENCODE_TEXT_NONE)
+    return bound;
+  text_format (job, &format);
+  text = gst_im_base64_text_len (bound, &format);
+  return text == G_MAXSIZE ? 0 : text;
+}
+
+/* Encodes @img, whose samples @info describes, into @out of @out_size
+ * bytes (at least the file bound); sets *@len. */
 static gboolean
-encode_image (GstImencodeWorker * w, const ImcoreImage * img,
-    const GstVideoInfo * info, const GstImencodeJob * job, gsize * len,
-    GError ** error)
+encode_file (GstImencodeWorker * w, const ImcoreImage * img,
+    const GstVideoInfo * info, const GstImencodeJob * job, guint8 * out,
+    gsize out_size, gsize * len, GError ** error)
 {
   ImcoreError err;
-  size_t bound, n = 0;
-
-  if (job->png)
-    bound = imcore_png_bound (img->format, img->width, img->height);
-  else
-    bound = imcore_jpeg_bound (img->width, img->height, job->subsampling);
-  if (bound == 0) {
-    g_set_error (error, GST_STREAM_ERROR, GST_STREAM_ERROR_ENCODE,
-        "a %ux%u image is too large to encode as %s", img->width,
-        img->height, job->png ? "PNG" : "JPEG (65535x65535 at most)");
-    return FALSE;
-  }
-  if (!ensure_encoded_scratch (w, bound, error))
-    return FALSE;
+  size_t n = 0;
 
   if (job->png) {
     ImcorePngParams params = { job->compression_level };
 
-    err = imcore_png_encode (img, &params, w->encoded, bound, &n);
+    err = imcore_png_encode (img, &params, out, out_size, &n);
   } else {
     ImcoreJpegParams params = { job->quality, job->subsampling,
       gst_im_video_yuv_colorimetry (info)
@@ -235,7 +264,7 @@ encode_image (GstImencodeWorker * w, const ImcoreImage * img,
     if (!w->jpeg && !(w->jpeg = imcore_jpeg_encoder_new ())) {
       err = IMCORE_ERROR_OUT_OF_MEMORY;
     } else {
-      err = imcore_jpeg_encode (w->jpeg, img, &params, w->encoded, bound, &n);
+      err = imcore_jpeg_encode (w->jpeg, img, &params, out, out_size, &n);
     }
   }
   if (err != IMCORE_OK) {
@@ -250,33 +279,45 @@ encode_image (GstImencodeWorker * w, const ImcoreImage * img,
   return TRUE;
 }
 
-/* Wraps w->encoded[0..len) into a new output buffer as @job->text says. */
-static GstBuffer *
-wrap_output (GstImencodeWorker * w, gsize len, const GstImencodeJob * job,
-    GError ** error)
+/* Encodes @img into @out as @job says: the file itself, or the file
+ * encoded into scratch memory and then its base64 text into @out. */
+static gboolean
+encode_image (GstImencodeWorker * w, const ImcoreImage * img,
+    const GstVideoInfo * info, const GstImencodeJob * job, guint8 * out,
+    gsize out_size, gsize * len, GError ** error)
 {
-  GstImBase64Format format = { NULL, FALSE, 0, FALSE };
+  GstImBase64Format format;
+  gsize bound, n;
 
   if (job->text == GST_IMENCODE_TEXT_NONE)
-    return gst_buffer_new_memdup (w->encoded, len);
+    return encode_file (w, img, info, job, out, out_size, len, error);
 
-  if (job->text == GST_IMENCODE_TEXT_DATA_URI)
-    format.data_uri_type = job->png ? "image/png" : "image/jpeg";
-  return gst_im_base64_encode (w->encoded, len, &format, error);
+  bound = file_bound (info, job);
+  if (!ensure_encoded_scratch (w, bound, error) ||
+      !encode_file (w, img, info, job, w->encoded, bound, &n, error))
+    return FALSE;
+  text_format (job, &format);
+  if (gst_im_base64_text_len (n, &format) > out_size) {
+    g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED,
+        "output buffer of %" G_GSIZE_FORMAT " bytes too small", out_size);
+    return FALSE;
+  }
+  *len = gst_im_base64_write (w->encoded, n, &format, out);
+  return TRUE;
 }
 
-GstBuffer *
+gboolean
 gst_imencode_worker_encode (GstImencodeWorker * w,
-    const GstVideoFrame * frame, const GstImencodeJob * job, GError ** error)
+    const GstVideoFrame * frame, const GstImencodeJob * job, guint8 * out,
+    gsize out_size, gsize * out_len, GError ** error)
 {
   const GstVideoInfo *in = &frame->info;
   ImcoreImage whole, img;
   ImcorePlan conv;
   ImcoreRect inner;
-  GstVideoFrame out;
+  GstVideoFrame conv_frame;
   GstVideoFormat fmt;
   gboolean ok;
-  gsize len = 0;
 
   if (imcore_plan_is_identity (&job->plan) &&
       gst_im_video_frame_view (frame, &whole) &&
@@ -284,9 +325,7 @@ gst_imencode_worker_encode (GstImencodeWorker * w,
           : imcore_jpeg_accepts (whole.format, job->subsampling)) &&
       imcore_image_crop (&whole, &job->plan.src, &img) == IMCORE_OK) {
     /* zero-copy: the encoder reads the frame through a pointer offset */
-    if (!encode_image (w, &img, in, job, &len, error))
-      return NULL;
-    return wrap_output (w, len, job, error);
+    return encode_image (w, &img, in, job, out, out_size, out_len, error);
   }
 
   fmt = intermediate_format (in, job);
@@ -310,15 +349,15 @@ gst_imencode_worker_encode (GstImencodeWorker * w,
     conv.out_height = conv.dest.height = conv.src.height;
   }
   if (!ensure_converter (w, in, fmt, &conv, job, error))
-    return NULL;
-  if (!gst_video_frame_map (&out, &w->convert_out, w->convert_buf,
+    return FALSE;
+  if (!gst_video_frame_map (&conv_frame, &w->convert_out, w->convert_buf,
           GST_MAP_READWRITE)) {
     g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_FAILED,
         "cannot map the conversion buffer");
-    return NULL;
+    return FALSE;
   }
-  gst_video_converter_frame (w->convert, frame, &out);
-  ok = gst_im_video_frame_view (&out, &whole);
+  gst_video_converter_frame (w->convert, frame, &conv_frame);
+  ok = gst_im_video_frame_view (&conv_frame, &whole);
   if (ok && imcore_plan_is_identity (&conv))
     ok = imcore_image_crop (&whole, &inner, &img) == IMCORE_OK;
   else
@@ -327,7 +366,8 @@ gst_imencode_worker_encode (GstImencodeWorker * w,
     g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED,
         "no core layout for %s", gst_video_format_to_string (fmt));
   else
-    ok = encode_image (w, &img, &out.info, job, &len, error);
-  gst_video_frame_unmap (&out);
-  return ok ? wrap_output (w, len, job, error) : NULL;
+    ok = encode_image (w, &img, &conv_frame.info, job, out, out_size, out_len,
+        error);
+  gst_video_frame_unmap (&conv_frame);
+  return ok;
 }

@@ -42,13 +42,24 @@ GstImencodeWorker *gst_imencode_worker_new (void);
 /* Frees @worker; NULL is allowed. */
 void gst_imencode_worker_free (GstImencodeWorker * worker);
 
-/* Encodes the image @job describes from the mapped @frame and returns a new
- * buffer holding exactly one complete file (or its base64 text), without
- * timestamps or meta. @job->plan must lie inside the frame. Crops that need
- * no scaling are read through a pointer offset; anything else goes through
- * one GstVideoConverter pass. On failure returns NULL and sets @error. */
-GstBuffer *gst_imencode_worker_encode (GstImencodeWorker * worker,
-    const GstVideoFrame * frame, const GstImencodeJob * job, GError ** error);
+/* The most bytes gst_imencode_worker_encode() writes for @job on frames
+ * that @in describes: the worst-case size of the image file (TurboJPEG's
+ * or libpng's bound), or of its base64 text with any data URI prefix.
+ * 0 if that does not fit in memory. */
+gsize gst_imencode_worker_bound (const GstVideoInfo * in,
+    const GstImencodeJob * job);
+
+/* Encodes the image @job describes from the mapped @frame into @out, which
+ * holds @out_size >= gst_imencode_worker_bound() bytes: exactly one
+ * complete file, or its base64 text. Writes the size to *@out_len.
+ * @job->plan must lie inside the frame. Crops that need no scaling are
+ * read through a pointer offset; anything else goes through one
+ * GstVideoConverter pass into reused memory. Allocates nothing once the
+ * worker has seen a job of the same shape. On failure returns FALSE and
+ * sets @error. */
+gboolean gst_imencode_worker_encode (GstImencodeWorker * worker,
+    const GstVideoFrame * frame, const GstImencodeJob * job, guint8 * out,
+    gsize out_size, gsize * out_len, GError ** error);
 
 G_END_DECLS
 

@@ -165,8 +165,13 @@ def encode_frames(frames, in_format, props="", caps_after="", fps="0/1",
 def drive_frames(frames, props="", between=None, fps="0/1"):
     """Feeds RGB frames straight into imencode's sink pad from this thread,
     so that `between(i, imencode)`, called before frame i, runs exactly
-    between two frames. Returns (Result, list of per-frame output counts)."""
+    between two frames. Returns (Result, list of per-frame output counts).
+    Each frame's output is expected before chain() returns, so imencode
+    encodes in this thread (threads=1) unless @props set threads;
+    test_threads.py covers the worker pool."""
     h, w, _ = frames[0].shape
+    if "threads=" not in props:
+        props += " threads=1"
     pipeline = Gst.parse_launch("imencode name=enc %s ! appsink name=sink "
                                 "sync=false" % props)
     enc = pipeline.get_by_name("enc")

@@ -45,7 +45,9 @@ raw_caps (const gchar * format, gint width, gint height)
 }
 
 /* A harness around imencode with @props ("name=value ...") fed @format caps; with @bus, the
- * element posts its messages there (set before the caps, which may warn). */
+ * element posts its messages there (set before the caps, which may warn). These tests look at
+ * each frame's result right after pushing it, so they encode in the streaming thread (threads=1)
+ * unless @props say otherwise; test-imencode-threads.c covers the worker pool. */
 static GstHarness *
 new_harness_on_bus (const gchar * props, const gchar * format, gint w, gint h,
     GstBus * bus)
@@ -54,6 +56,7 @@ new_harness_on_bus (const gchar * props, const gchar * format, gint w, gint h,
   GstHarness *hr = gst_harness_new ("imencode");
   gchar **kv = g_strsplit (props ? props : "", " ", -1);
 
+  g_object_set (hr->element, "threads", 1, NULL);
   for (gchar ** p = kv; *p; p++) {
     gchar **pair = g_strsplit (*p, "=", 2);
 

@@ -1,0 +1,280 @@
+/* gst-imencode: a pool of worker threads with ordered output
+ * Copyright (C) 2026 gst-imencode contributors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "gstimworkpool.h"
+
+#include <string.h>
+
+/* Jobs are numbered in submission order; job n lives in slot
+ * n % max_in_flight. Numbers head <= take <= tail split them into
+ * [head, take): taken by a worker (running or done, not yet finished) and
+ * [take, tail): queued. */
+typedef enum
+{
+  SLOT_QUEUED,
+  SLOT_RUNNING,
+  SLOT_DONE,
+} GstImWorkSlot;
+
+struct _GstImWorkPool
+{
+  GstImWorkPoolFuncs funcs;
+  gpointer user_data;
+  gsize job_size;
+  guint n_threads;
+  guint max_in_flight;
+  GThread **threads;
+  guint8 *jobs;                 /* max_in_flight * job_size bytes */
+  GstImWorkSlot *slots;
+
+  GMutex lock;
+  GCond work_cond;              /* for workers: a job was queued, or quit */
+  GCond idle_cond;              /* for the streaming thread: a job was
+                                 * finished, a worker went idle, a flush */
+  guint64 head, take, tail;
+  guint running;                /* jobs in process () */
+  gboolean finishing;           /* a thread is in finish () */
+  gboolean flushing;
+  gboolean quit;
+  GstFlowReturn ret;            /* first unreported non-OK finish */
+};
+
+static gpointer
+job_at (GstImWorkPool * pool, guint64 n)
+{
+  return pool->jobs + (n % pool->max_in_flight) * pool->job_size;
+}
+
+static GstImWorkSlot *
+slot_at (GstImWorkPool * pool, guint64 n)
+{
+  return &pool->slots[n % pool->max_in_flight];
+}
+
+/* Finishes done jobs from the head on, in order, unless another thread is
+ * already doing so (it will see them). Called and returns with the lock
+ * held; drops it around finish (), which may block downstream. */
+static void
+finish_in_order (GstImWorkPool * pool)
+{
+  if (pool->finishing)
+    return;
+  pool->finishing = TRUE;
+  while (!pool->flushing && pool->head < pool->take &&
+      *slot_at (pool, pool->head) == SLOT_DONE) {
+    gpointer job = job_at (pool, pool->head);
+    GstFlowReturn ret;
+
+    g_mutex_unlock (&pool->lock);
+    ret = pool->funcs.finish (job, pool->user_data);
+    g_mutex_lock (&pool->lock);
+    if (ret != GST_FLOW_OK && pool->ret == GST_FLOW_OK)
+      pool->ret = ret;
+    pool->head++;
+    g_cond_broadcast (&pool->idle_cond);
+  }
+  pool->finishing = FALSE;
+  g_cond_broadcast (&pool->idle_cond);
+}
+
+static gpointer
+worker_main (gpointer data)
+{
+  GstImWorkPool *pool = data;
+  gpointer state = NULL;
+
+  if (pool->funcs.thread_init)
+    state = pool->funcs.thread_init (pool->user_data);
+
+  g_mutex_lock (&pool->lock);
+  for (;;) {
+    guint64 n;
+
+    while (!pool->quit && (pool->flushing || pool->take == pool->tail))
+      g_cond_wait (&pool->work_cond, &pool->lock);
+    if (pool->quit)
+      break;
+
+    n = pool->take++;
+    *slot_at (pool, n) = SLOT_RUNNING;
+    pool->running++;
+    g_mutex_unlock (&pool->lock);
+    pool->funcs.process (state, job_at (pool, n), pool->user_data);
+    g_mutex_lock (&pool->lock);
+    *slot_at (pool, n) = SLOT_DONE;
+    pool->running--;
+    g_cond_broadcast (&pool->idle_cond);
+    finish_in_order (pool);
+  }
+  g_mutex_unlock (&pool->lock);
+
+  if (pool->funcs.thread_clear)
+    pool->funcs.thread_clear (state, pool->user_data);
+  return NULL;
+}
+
+/* Discards every unfinished job; lock held, no worker busy. */
+static void
+discard_all (GstImWorkPool * pool)
+{
+  for (guint64 n = pool->head; n < pool->tail; n++)
+    pool->funcs.discard (job_at (pool, n), pool->user_data);
+  pool->head = pool->take = pool->tail = 0;
+}
+
+/* Stops the first @n threads; lock not held. */
+static void
+stop_threads (GstImWorkPool * pool, guint n)
+{
+  g_mutex_lock (&pool->lock);
+  pool->quit = TRUE;
+  pool->flushing = TRUE;
+  g_cond_broadcast (&pool->work_cond);
+  g_mutex_unlock (&pool->lock);
+  for (guint i = 0; i < n; i++)
+    g_thread_join (pool->threads[i]);
+}
+
+static void
+free_memory (GstImWorkPool * pool)
+{
+  g_mutex_clear (&pool->lock);
+  g_cond_clear (&pool->work_cond);
+  g_cond_clear (&pool->idle_cond);
+  g_free (pool->threads);
+  g_free (pool->jobs);
+  g_free (pool->slots);
+  g_free (pool);
+}
+
+GstImWorkPool *
+gst_im_work_pool_new (const gchar * name, guint n_threads,
+    guint max_in_flight, gsize job_size, const GstImWorkPoolFuncs * funcs,
+    gpointer user_data)
+{
+  GstImWorkPool *pool;
+
+  g_return_val_if_fail (n_threads > 0 && max_in_flight > 0, NULL);
+  g_return_val_if_fail (job_size > 0 && funcs && funcs->process &&
+      funcs->finish && funcs->discard, NULL);
+
+  pool = g_new0 (GstImWorkPool, 1);
+  pool->funcs = *funcs;
+  pool->user_data = user_data;
+  pool->job_size = job_size;
+  pool->n_threads = n_threads;
+  pool->max_in_flight = max_in_flight;
+  pool->threads = g_new0 (GThread *, n_threads);
+  pool->jobs = g_malloc0_n (max_in_flight, job_size);
+  pool->slots = g_new0 (GstImWorkSlot, max_in_flight);
+  pool->ret = GST_FLOW_OK;
+  g_mutex_init (&pool->lock);
+  g_cond_init (&pool->work_cond);
+  g_cond_init (&pool->idle_cond);
+
+  for (guint i = 0; i < n_threads; i++) {
+    GError *error = NULL;
+
+    pool->threads[i] = g_thread_try_new (name, worker_main, pool, &error);
+    if (!pool->threads[i]) {
+      GST_WARNING ("cannot start worker thread %u: %s", i, error->message);
+      g_error_free (error);
+      stop_threads (pool, i);
+      free_memory (pool);
+      return NULL;
+    }
+  }
+  return pool;
+}
+
+void
+gst_im_work_pool_free (GstImWorkPool * pool)
+{
+  if (!pool)
+    return;
+  stop_threads (pool, pool->n_threads);
+  discard_all (pool);
+  free_memory (pool);
+}
+
+guint
+gst_im_work_pool_get_n_threads (GstImWorkPool * pool)
+{
+  return pool->n_threads;
+}
+
+guint
+gst_im_work_pool_get_max_in_flight (GstImWorkPool * pool)
+{
+  return pool->max_in_flight;
+}
+
+/* The unreported return, now reported; lock held. */
+static GstFlowReturn
+take_ret (GstImWorkPool * pool)
+{
+  GstFlowReturn ret = pool->ret;
+
+  pool->ret = GST_FLOW_OK;
+  return ret;
+}
+
+GstFlowReturn
+gst_im_work_pool_submit (GstImWorkPool * pool, gconstpointer job)
+{
+  GstFlowReturn ret;
+
+  g_mutex_lock (&pool->lock);
+  for (;;) {
+    if (pool->flushing) {
+      ret = GST_FLOW_FLUSHING;
+      break;
+    }
+    if (pool->ret != GST_FLOW_OK) {
+      ret = take_ret (pool);
+      break;
+    }
+    if (pool->tail - pool->head < pool->max_in_flight) {
+      memcpy (job_at (pool, pool->tail), job, pool->job_size);
+      *slot_at (pool, pool->tail) = SLOT_QUEUED;
+      pool->tail++;
+      g_cond_signal (&pool->work_cond);
+      ret = GST_FLOW_OK;
+      break;
+    }
+    g_cond_wait (&pool->idle_cond, &pool->lock);
+  }
+  g_mutex_unlock (&pool->lock);
+  return ret;
+}
+
+GstFlowReturn
+gst_im_work_pool_drain (GstImWorkPool * pool)
+{
+  GstFlowReturn ret;
+
+  g_mutex_lock (&pool->lock);
+  while (!pool->flushing && pool->head != pool->tail)
+    g_cond_wait (&pool->idle_cond, &pool->lock);
+  ret = pool->flushing ? GST_FLOW_FLUSHING : take_ret (pool);
+  g_mutex_unlock (&pool->lock);
+  return ret;
+}
+
+void
+gst_im_work_pool_set_flushing (GstImWorkPool * pool, gboolean flushing)
+{
+  g_mutex_lock (&pool->lock);
+  if (flushing) {
+    pool->flushing = TRUE;
+    g_cond_broadcast (&pool->idle_cond);
+  } else {
+    while (pool->running > 0 || pool->finishing)
+      g_cond_wait (&pool->idle_cond, &pool->lock);
+    discard_all (pool);
+    pool->ret = GST_FLOW_OK;
+    pool->flushing = FALSE;
+  }
+  g_mutex_unlock (&pool->lock);
+}

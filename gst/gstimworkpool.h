@@ -1,0 +1,80 @@
+/* gst-imencode: a pool of worker threads with ordered output
+ * Copyright (C) 2026 gst-imencode contributors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifndef __GST_IM_WORK_POOL_H__
+#define __GST_IM_WORK_POOL_H__
+
+#include <gst/gst.h>
+
+G_BEGIN_DECLS
+
+/* Frame-parallel processing for an element with one sink and one source
+ * pad. The streaming thread submits jobs; worker threads process them in
+ * any order and concurrently; finished jobs are handed back in submission
+ * order, one at a time, by whichever worker completes the oldest job (so
+ * output goes out as soon as it can, without another thread). At most
+ * max_in_flight jobs are submitted and not yet finished: submitting more
+ * blocks (back-pressure, bounded memory). Jobs live in the pool's own
+ * fixed slots, so steady-state submission allocates nothing. */
+typedef struct _GstImWorkPool GstImWorkPool;
+
+typedef struct
+{
+  /* Makes one worker thread's private state (encoder handles, scratch);
+   * runs in that thread before its first job. */
+  gpointer (*thread_init) (gpointer user_data);
+  /* Frees what thread_init made; runs in the worker thread as it exits. */
+  void (*thread_clear) (gpointer thread_state, gpointer user_data);
+  /* Does the work of @job, in a worker thread, concurrently with other
+   * jobs. Must not push anything. */
+  void (*process) (gpointer thread_state, gpointer job, gpointer user_data);
+  /* Hands a processed @job on (pushes its result downstream) and releases
+   * what it holds. Called in submission order, never concurrently. Its
+   * return is reported by a later submit or drain. */
+  GstFlowReturn (*finish) (gpointer job, gpointer user_data);
+  /* Releases what an unfinished @job holds when a flush or the pool's end
+   * drops it (processed or not). */
+  void (*discard) (gpointer job, gpointer user_data);
+} GstImWorkPoolFuncs;
+
+/* Starts @n_threads (>= 1) worker threads, named after @name, for jobs of
+ * @job_size bytes with at most @max_in_flight (>= 1) in flight. @funcs is
+ * copied; @user_data is passed to every function and must outlive the
+ * pool. */
+GstImWorkPool *gst_im_work_pool_new (const gchar * name, guint n_threads,
+    guint max_in_flight, gsize job_size, const GstImWorkPoolFuncs * funcs,
+    gpointer user_data);
+
+/* Drops every unfinished job (discard), stops and joins the threads and
+ * frees @pool. NULL is allowed. Call with the pool flushing, or drained,
+ * so that no finish is pushing downstream. */
+void gst_im_work_pool_free (GstImWorkPool * pool);
+
+guint gst_im_work_pool_get_n_threads (GstImWorkPool * pool);
+guint gst_im_work_pool_get_max_in_flight (GstImWorkPool * pool);
+
+/* Copies the @job_size bytes at @job into a free slot and queues it,
+ * waiting while max_in_flight jobs are in flight. Returns GST_FLOW_OK when
+ * the job was taken. Otherwise the job was not taken (the caller still
+ * owns what it holds) and the return is GST_FLOW_FLUSHING while the pool
+ * is flushing, or the first non-OK return of a finish since the last
+ * report (then cleared, so that it is reported once). */
+GstFlowReturn gst_im_work_pool_submit (GstImWorkPool * pool,
+    gconstpointer job);
+
+/* Waits until every submitted job is finished. Returns GST_FLOW_FLUSHING
+ * if the pool is or becomes flushing, else the first unreported non-OK
+ * return of a finish (then cleared), else GST_FLOW_OK. */
+GstFlowReturn gst_im_work_pool_drain (GstImWorkPool * pool);
+
+/* TRUE (flush-start, any thread): submit and drain return
+ * GST_FLOW_FLUSHING at once, workers start no new job and nothing more is
+ * finished. FALSE (flush-stop, streaming thread): waits for the jobs
+ * being processed or finished, discards every unfinished job, forgets
+ * unreported returns and accepts jobs again. */
+void gst_im_work_pool_set_flushing (GstImWorkPool * pool, gboolean flushing);
+
+G_END_DECLS
+
+#endif /* __GST_IM_WORK_POOL_H__ */
