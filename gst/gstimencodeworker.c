@@ -23,6 +23,9 @@ struct _GstImencodeWorker
   guint32 convert_pad;
   GstBuffer *convert_buf;       /* converter output, convert_out sized */
 
+  /* planes of NV12/NV21/YUY2/UYVY split for the JPEG encoder */
+  ImcoreScratch deinterleaved;
+
   /* the encoded file before base64 */
   guint8 *encoded;
   gsize encoded_size;
@@ -48,6 +51,7 @@ gst_imencode_worker_free (GstImencodeWorker * w)
     return;
   imcore_jpeg_encoder_free (w->jpeg);
   gst_imencode_worker_drop_converter (w);
+  imcore_scratch_clear (&w->deinterleaved);
   g_free (w->encoded);
   g_free (w);
 }
@@ -306,6 +310,37 @@ encode_image (GstImencodeWorker * w, const ImcoreImage * img,
   return TRUE;
 }
 
+/* For a JPEG of an unscaled crop of semi-planar or packed YUV: makes @img
+ * a planar view of the crop with only the interleaved samples copied, in
+ * the chroma layout the JPEG asks for (none for gray). FALSE when that
+ * does not apply, and the converter has to do it. */
+static gboolean
+deinterleaved_view (GstImencodeWorker * w, const GstVideoFrame * frame,
+    const GstImencodeJob * job, ImcoreImage * img)
+{
+  ImcoreInterleavedYuv yuv;
+  ImcorePixelFormat format;
+
+  if (job->png || !imcore_plan_is_identity (&job->plan) ||
+      !gst_im_video_frame_interleaved (frame, &yuv))
+    return FALSE;
+  switch (job->subsampling) {
+    case IMCORE_SUBSAMPLING_420:
+    case IMCORE_SUBSAMPLING_GRAY:
+      format = IMCORE_PIXEL_I420;
+      break;
+    case IMCORE_SUBSAMPLING_422:
+      if (!yuv.packed)
+        return FALSE;
+      format = IMCORE_PIXEL_I422;
+      break;
+    default:
+      return FALSE;
+  }
+  return imcore_interleaved_view (&yuv, &job->plan.src, format,
+      &w->deinterleaved, img) == IMCORE_OK;
+}
+
 gboolean
 gst_imencode_worker_encode (GstImencodeWorker * w,
     const GstVideoFrame * frame, const GstImencodeJob * job, guint8 * out,
@@ -327,6 +362,8 @@ gst_imencode_worker_encode (GstImencodeWorker * w,
     /* zero-copy: the encoder reads the frame through a pointer offset */
     return encode_image (w, &img, in, job, out, out_size, out_len, error);
   }
+  if (deinterleaved_view (w, frame, job, &img))
+    return encode_image (w, &img, in, job, out, out_size, out_len, error);
 
   fmt = intermediate_format (in, job);
   conv = job->plan;

@@ -64,6 +64,43 @@ gst_im_video_frame_view (const GstVideoFrame * frame, ImcoreImage * img)
   return TRUE;
 }
 
+gboolean
+gst_im_video_frame_interleaved (const GstVideoFrame * frame,
+    ImcoreInterleavedYuv * yuv)
+{
+  const GstVideoFormatInfo *finfo = frame->info.finfo;
+  guint n_planes = GST_VIDEO_FORMAT_INFO_N_PLANES (finfo);
+
+  if (!GST_VIDEO_FORMAT_INFO_IS_YUV (finfo) ||
+      GST_VIDEO_FORMAT_INFO_BITS (finfo) != 8 ||
+      GST_VIDEO_FORMAT_INFO_N_COMPONENTS (finfo) != 3 ||
+      GST_VIDEO_FORMAT_INFO_W_SUB (finfo, 1) != 1)
+    return FALSE;
+
+  memset (yuv, 0, sizeof (*yuv));
+  yuv->width = GST_VIDEO_FRAME_WIDTH (frame);
+  yuv->height = GST_VIDEO_FRAME_HEIGHT (frame);
+  /* byte offsets of the components inside a pixel pair or macropixel */
+  yuv->y_offset = GST_VIDEO_FORMAT_INFO_POFFSET (finfo, GST_VIDEO_COMP_Y);
+  yuv->u_offset = GST_VIDEO_FORMAT_INFO_POFFSET (finfo, GST_VIDEO_COMP_U);
+  yuv->v_offset = GST_VIDEO_FORMAT_INFO_POFFSET (finfo, GST_VIDEO_COMP_V);
+  if (n_planes == 2 && GST_VIDEO_FORMAT_INFO_H_SUB (finfo, 1) == 1 &&
+      GST_VIDEO_FORMAT_INFO_PLANE (finfo, GST_VIDEO_COMP_U) == 1 &&
+      GST_VIDEO_FORMAT_INFO_PLANE (finfo, GST_VIDEO_COMP_V) == 1) {
+    yuv->packed = FALSE;
+  } else if (n_planes == 1 && GST_VIDEO_FORMAT_INFO_H_SUB (finfo, 1) == 0 &&
+      GST_VIDEO_FORMAT_INFO_PSTRIDE (finfo, 0) == 2) {
+    yuv->packed = TRUE;
+  } else {
+    return FALSE;
+  }
+  for (guint i = 0; i < n_planes; i++) {
+    yuv->planes[i] = GST_VIDEO_FRAME_PLANE_DATA (frame, i);
+    yuv->strides[i] = GST_VIDEO_FRAME_PLANE_STRIDE (frame, i);
+  }
+  return TRUE;
+}
+
 ImcoreYuvColorimetry
 gst_im_video_yuv_colorimetry (const GstVideoInfo * info)
 {

@@ -26,6 +26,12 @@ ImcorePixelFormat gst_im_video_pixel_format (GstVideoFormat format);
 gboolean gst_im_video_frame_view (const GstVideoFrame * frame,
     ImcoreImage * img);
 
+/* Describes the mapped @frame for imcore_interleaved_view() when it is
+ * 8-bit semi-planar 4:2:0 (NV12, NV21) or packed 4:2:2 (YUY2, UYVY);
+ * FALSE for any other format. */
+gboolean gst_im_video_frame_interleaved (const GstVideoFrame * frame,
+    ImcoreInterleavedYuv * yuv);
+
 /* The colorimetry of @info's YUV samples for the core: its matrix's luma
  * coefficients (BT.601 when it has none) and whether the range is limited.
  * For non-YUV formats, JFIF's. */

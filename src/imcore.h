@@ -7,6 +7,7 @@
 
 #include "imcore-error.h"
 #include "imcore-image.h"
+#include "imcore-interleaved.h"
 #include "imcore-rect.h"
 #include "imcore-jpeg.h"
 #include "imcore-png.h"
