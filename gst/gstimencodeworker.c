@@ -23,6 +23,9 @@ struct _GstImencodeWorker
   guint32 convert_pad;
   GstBuffer *convert_buf;       /* converter output, convert_out sized */
 
+  /* libpng's and zlib's working memory, reused from image to image */
+  ImcorePngArena png_arena;
+
   /* planes of NV12/NV21/YUY2/UYVY split for the JPEG encoder */
   ImcoreScratch deinterleaved;
 
@@ -52,6 +55,7 @@ gst_imencode_worker_free (GstImencodeWorker * w)
   imcore_jpeg_encoder_free (w->jpeg);
   gst_imencode_worker_drop_converter (w);
   imcore_scratch_clear (&w->deinterleaved);
+  imcore_png_arena_clear (&w->png_arena);
   g_free (w->encoded);
   g_free (w);
 }
@@ -259,7 +263,8 @@ encode_file (GstImencodeWorker * w, const ImcoreImage * img,
   if (job->png) {
     ImcorePngParams params = { job->compression_level };
 
-    err = imcore_png_encode (img, &params, out, out_size, &n);
+    err = imcore_png_encode_reusing (img, &params, &w->png_arena, out,
+        out_size, &n);
   } else {
     ImcoreJpegParams params = { job->quality, job->subsampling,
       gst_im_video_yuv_colorimetry (info)

@@ -5,6 +5,7 @@
 #include "imcore-png.h"
 
 #include <png.h>
+#include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
 
@@ -124,9 +125,77 @@ png_set_input_layout (png_structp png, ImcorePixelFormat format)
   }
 }
 
+/* Arena alignment: what malloc guarantees on 64-bit targets. */
+#define ARENA_ALIGN 16
+
+static png_voidp
+arena_malloc (png_structp png, png_alloc_size_t size)
+{
+  ImcorePngArena *arena = png_get_mem_ptr (png);
+  size_t rounded = (size + ARENA_ALIGN - 1) & ~(size_t) (ARENA_ALIGN - 1);
+
+  if (rounded < size || rounded > SIZE_MAX - arena->wanted)
+    return NULL;
+  arena->wanted += rounded;
+  if (rounded <= arena->mem.size - arena->used) {
+    png_voidp p = arena->mem.data + arena->used;
+
+    arena->used += rounded;
+    return p;
+  }
+  return malloc (size);
+}
+
+static void
+arena_free (png_structp png, png_voidp p)
+{
+  ImcorePngArena *arena = png_get_mem_ptr (png);
+  uint8_t *b = p;
+
+  /* arena memory is all given back at once, by the next image */
+  if (b && (!arena->mem.data || b < arena->mem.data ||
+          b >= arena->mem.data + arena->mem.size))
+    free (p);
+}
+
+void
+imcore_png_arena_clear (ImcorePngArena * arena)
+{
+  imcore_scratch_clear (&arena->mem);
+  arena->used = arena->wanted = 0;
+}
+
+static ImcoreError encode (const ImcoreImage * img,
+    const ImcorePngParams * params, ImcorePngArena * arena, uint8_t * out,
+    size_t out_size, size_t *out_len);
+
 ImcoreError
 imcore_png_encode (const ImcoreImage * img, const ImcorePngParams * params,
     uint8_t * out, size_t out_size, size_t *out_len)
+{
+  return encode (img, params, NULL, out, out_size, out_len);
+}
+
+ImcoreError
+imcore_png_encode_reusing (const ImcoreImage * img,
+    const ImcorePngParams * params, ImcorePngArena * arena, uint8_t * out,
+    size_t out_size, size_t *out_len)
+{
+  if (!arena)
+    return IMCORE_ERROR_INVALID_ARGUMENT;
+  /* grow to what the last image needed (nothing of it is in use now) */
+  if (arena->wanted > arena->mem.size) {
+    imcore_scratch_clear (&arena->mem);
+    /* without memory the arena just hands everything to malloc */
+    imcore_scratch_get (&arena->mem, arena->wanted);
+  }
+  arena->used = arena->wanted = 0;
+  return encode (img, params, arena, out, out_size, out_len);
+}
+
+static ImcoreError
+encode (const ImcoreImage * img, const ImcorePngParams * params,
+    ImcorePngArena * arena, uint8_t * out, size_t out_size, size_t *out_len)
 {
   PngSink sink = { out, out_size, 0, false };
   png_structp png = NULL;
@@ -149,8 +218,12 @@ imcore_png_encode (const ImcoreImage * img, const ImcorePngParams * params,
   color_type = color == IMCORE_PNG_GRAY ? PNG_COLOR_TYPE_GRAY :
       color == IMCORE_PNG_RGB ? PNG_COLOR_TYPE_RGB : PNG_COLOR_TYPE_RGBA;
 
-  png = png_create_write_struct (PNG_LIBPNG_VER_STRING, NULL, png_on_error,
-      png_on_warning);
+  if (arena)
+    png = png_create_write_struct_2 (PNG_LIBPNG_VER_STRING, NULL,
+        png_on_error, png_on_warning, arena, arena_malloc, arena_free);
+  else
+    png = png_create_write_struct (PNG_LIBPNG_VER_STRING, NULL, png_on_error,
+        png_on_warning);
   if (!png)
     return IMCORE_ERROR_OUT_OF_MEMORY;
   info = png_create_info_struct (png);

@@ -43,6 +43,28 @@ ImcoreError imcore_png_encode (const ImcoreImage * img,
     const ImcorePngParams * params, uint8_t * out, size_t out_size,
     size_t *out_len);
 
+/* Working memory for libpng and zlib, kept from one
+ * imcore_png_encode_reusing() call to the next, so that encoding images of
+ * one shape over and over allocates nothing once it has grown. Zero it
+ * before the first use; free it with imcore_png_arena_clear(). One arena
+ * per thread. */
+typedef struct
+{
+  ImcoreScratch mem;
+  size_t used;                  /* bytes handed out during this image */
+  size_t wanted;                /* what this image asked for in all */
+} ImcorePngArena;
+
+/* As imcore_png_encode(), with libpng's and zlib's memory taken from
+ * @arena: whatever does not fit is allocated as usual for this image, and
+ * the arena grows to hold it all from the next image on. */
+ImcoreError imcore_png_encode_reusing (const ImcoreImage * img,
+    const ImcorePngParams * params, ImcorePngArena * arena, uint8_t * out,
+    size_t out_size, size_t *out_len);
+
+/* Frees the memory of @arena and zeroes it. */
+void imcore_png_arena_clear (ImcorePngArena * arena);
+
 /* ---- decoding ---- */
 
 /* What a PNG's IHDR (and the chunks before the image data) say, learnt

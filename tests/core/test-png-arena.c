@@ -1,0 +1,115 @@
+/* gst-imencode: unit tests of imcore_png_encode_reusing()
+ * Copyright (C) 2026 gst-imencode contributors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The arena changes where libpng and zlib get their memory, never the
+ * bytes: every file must equal imcore_png_encode()'s (which test-core
+ * checks with libpng's reader). From the second image of a shape on, all
+ * of the memory must come from the arena (used == wanted, nothing fell
+ * back to malloc), and the arena must not grow further.
+ */
+#include "imcore.h"
+
+#include <glib.h>
+#include <string.h>
+
+static guint8 *
+make_pixels (guint w, guint h, guint bpp, GRand * rand)
+{
+  guint8 *p = g_malloc ((gsize) w * h * bpp);
+
+  for (gsize i = 0; i < (gsize) w * h * bpp; i++)
+    p[i] = (guint8) ((i % 97) * 3 + (g_rand_int (rand) & 7));
+  return p;
+}
+
+static void
+encode_both (ImcorePngArena * arena, ImcorePixelFormat fmt, guint bpp,
+    guint w, guint h, gint level, GRand * rand)
+{
+  guint8 *pixels = make_pixels (w, h, bpp, rand);
+  ImcoreImage img = { fmt, w, h, {pixels}, {(gsize) w * bpp} };
+  ImcorePngParams params = { level };
+  gsize bound = imcore_png_bound (fmt, w, h), n1 = 0, n2 = 0;
+  guint8 *a = g_malloc (bound), *b = g_malloc (bound);
+
+  g_assert_cmpint (imcore_png_encode (&img, &params, a, bound, &n1), ==,
+      IMCORE_OK);
+  g_assert_cmpint (imcore_png_encode_reusing (&img, &params, arena, b, bound,
+          &n2), ==, IMCORE_OK);
+  g_assert_cmpuint (n1, ==, n2);
+  g_assert_cmpmem (a, n1, b, n2);
+  g_free (a);
+  g_free (b);
+  g_free (pixels);
+}
+
+static void
+test_same_bytes_and_no_fallback (void)
+{
+  ImcorePngArena arena = { 0 };
+  GRand *rand = g_rand_new_with_seed (9);
+  gsize size;
+
+  /* first image: the arena is empty, everything falls back to malloc */
+  encode_both (&arena, IMCORE_PIXEL_RGB, 3, 320, 200, 1, rand);
+  g_assert_cmpuint (arena.used, ==, 0);
+  g_assert_cmpuint (arena.wanted, >, 0);
+
+  /* second: grown once to the first image's needs, no fallback */
+  encode_both (&arena, IMCORE_PIXEL_RGB, 3, 320, 200, 1, rand);
+  g_assert_cmpuint (arena.used, ==, arena.wanted);
+  size = arena.mem.size;
+  for (guint i = 0; i < 3; i++) {
+    encode_both (&arena, IMCORE_PIXEL_RGB, 3, 320, 200, 1, rand);
+    g_assert_cmpuint (arena.used, ==, arena.wanted);
+    g_assert_cmpuint (arena.mem.size, ==, size);
+  }
+
+  /* other shapes and levels: still identical bytes; a smaller image fits */
+  encode_both (&arena, IMCORE_PIXEL_GRAY8, 1, 33, 7, 6, rand);
+  g_assert_cmpuint (arena.used, ==, arena.wanted);
+  encode_both (&arena, IMCORE_PIXEL_RGBA, 4, 641, 479, 9, rand);
+  encode_both (&arena, IMCORE_PIXEL_RGBA, 4, 641, 479, 9, rand);
+  g_assert_cmpuint (arena.used, ==, arena.wanted);
+  encode_both (&arena, IMCORE_PIXEL_BGRX, 4, 17, 300, 0, rand);
+  g_assert_cmpuint (arena.used, ==, arena.wanted);
+
+  imcore_png_arena_clear (&arena);
+  g_assert_null (arena.mem.data);
+  g_rand_free (rand);
+}
+
+static void
+test_errors_leave_the_arena_usable (void)
+{
+  ImcorePngArena arena = { 0 };
+  GRand *rand = g_rand_new_with_seed (10);
+  guint8 *pixels = make_pixels (64, 64, 3, rand);
+  ImcoreImage img = { IMCORE_PIXEL_RGB, 64, 64, {pixels}, {64 * 3} };
+  ImcorePngParams params = { 1 };
+  guint8 small[100];
+  gsize n = 0;
+
+  /* an output buffer too small fails inside libpng (longjmp) */
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpint (imcore_png_encode_reusing (&img, &params, &arena,
+            small, sizeof (small), &n), ==, IMCORE_ERROR_NO_SPACE);
+  encode_both (&arena, IMCORE_PIXEL_RGB, 3, 64, 64, 1, rand);
+  g_assert_cmpint (imcore_png_encode_reusing (&img, &params, NULL, small,
+          sizeof (small), &n), ==, IMCORE_ERROR_INVALID_ARGUMENT);
+  imcore_png_arena_clear (&arena);
+  g_free (pixels);
+  g_rand_free (rand);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/png-arena/same-bytes-and-no-fallback",
+      test_same_bytes_and_no_fallback);
+  g_test_add_func ("/png-arena/errors-leave-the-arena-usable",
+      test_errors_leave_the_arena_usable);
+  return g_test_run ();
+}
