@@ -1128,12 +1128,13 @@ static gboolean
 gst_imencode_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
 {
   GstImencode *self = GST_IMENCODE (parent);
+  GstFlowReturn ret = GST_FLOW_OK;
   GstCaps *caps;
 
   /* a serialized event follows the frames before it: let them out first */
   if (GST_EVENT_IS_SERIALIZED (event) &&
       GST_EVENT_TYPE (event) != GST_EVENT_FLUSH_STOP && self->pool)
-    gst_im_work_pool_drain (self->pool);
+    ret = gst_im_work_pool_drain (self->pool);
 
   switch (GST_EVENT_TYPE (event)) {
     case GST_EVENT_CAPS:{
@@ -1154,6 +1155,13 @@ gst_imencode_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
       gst_im_held_events_clear (&self->held);
       break;
     case GST_EVENT_EOS:
+      /* Downstream refused a frame that upstream already handed over, so
+       * upstream never saw the error: post it instead of a clean EOS. */
+      if (ret == GST_FLOW_NOT_LINKED || ret < GST_FLOW_EOS) {
+        GST_ELEMENT_FLOW_ERROR (self, ret);
+        gst_event_unref (event);
+        return FALSE;
+      }
       /* nothing was ever encoded: let the held events out first */
       gst_im_held_events_push (&self->held, self->srcpad);
       break;

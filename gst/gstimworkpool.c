@@ -37,7 +37,7 @@ struct _GstImWorkPool
   gboolean finishing;           /* a thread is in finish () */
   gboolean flushing;
   gboolean quit;
-  GstFlowReturn ret;            /* first unreported non-OK finish */
+  GstFlowReturn ret;            /* first non-OK finish since the flush */
 };
 
 static gpointer
@@ -53,8 +53,10 @@ slot_at (GstImWorkPool * pool, guint64 n)
 }
 
 /* Finishes done jobs from the head on, in order, unless another thread is
- * already doing so (it will see them). Called and returns with the lock
- * held; drops it around finish (), which may block downstream. */
+ * already doing so (it will see them). Once a finish has failed, the rest
+ * are discarded, as a queue stops pushing after a flow error. Called and
+ * returns with the lock held; drops it around finish (), which may block
+ * downstream. */
 static void
 finish_in_order (GstImWorkPool * pool)
 {
@@ -66,8 +68,15 @@ finish_in_order (GstImWorkPool * pool)
     gpointer job = job_at (pool, pool->head);
     GstFlowReturn ret;
 
+    gboolean failed = pool->ret != GST_FLOW_OK;
+
     g_mutex_unlock (&pool->lock);
-    ret = pool->funcs.finish (job, pool->user_data);
+    if (failed) {
+      pool->funcs.discard (job, pool->user_data);
+      ret = GST_FLOW_OK;
+    } else {
+      ret = pool->funcs.finish (job, pool->user_data);
+    }
     g_mutex_lock (&pool->lock);
     if (ret != GST_FLOW_OK && pool->ret == GST_FLOW_OK)
       pool->ret = ret;
@@ -210,16 +219,6 @@ gst_im_work_pool_get_max_in_flight (GstImWorkPool * pool)
   return pool->max_in_flight;
 }
 
-/* The unreported return, now reported; lock held. */
-static GstFlowReturn
-take_ret (GstImWorkPool * pool)
-{
-  GstFlowReturn ret = pool->ret;
-
-  pool->ret = GST_FLOW_OK;
-  return ret;
-}
-
 GstFlowReturn
 gst_im_work_pool_submit (GstImWorkPool * pool, gconstpointer job)
 {
@@ -232,7 +231,7 @@ gst_im_work_pool_submit (GstImWorkPool * pool, gconstpointer job)
       break;
     }
     if (pool->ret != GST_FLOW_OK) {
-      ret = take_ret (pool);
+      ret = pool->ret;
       break;
     }
     if (pool->tail - pool->head < pool->max_in_flight) {
@@ -257,7 +256,7 @@ gst_im_work_pool_drain (GstImWorkPool * pool)
   g_mutex_lock (&pool->lock);
   while (!pool->flushing && pool->head != pool->tail)
     g_cond_wait (&pool->idle_cond, &pool->lock);
-  ret = pool->flushing ? GST_FLOW_FLUSHING : take_ret (pool);
+  ret = pool->flushing ? GST_FLOW_FLUSHING : pool->ret;
   g_mutex_unlock (&pool->lock);
   return ret;
 }

@@ -30,8 +30,9 @@ typedef struct
    * jobs. Must not push anything. */
   void (*process) (gpointer thread_state, gpointer job, gpointer user_data);
   /* Hands a processed @job on (pushes its result downstream) and releases
-   * what it holds. Called in submission order, never concurrently. Its
-   * return is reported by a later submit or drain. */
+   * what it holds. Called in submission order, never concurrently. A
+   * non-OK return is kept until the next flush: submit and drain report
+   * it, and the jobs after it are discarded instead of finished. */
   GstFlowReturn (*finish) (gpointer job, gpointer user_data);
   /* Releases what an unfinished @job holds when a flush or the pool's end
    * drops it (processed or not). */
@@ -59,13 +60,14 @@ guint gst_im_work_pool_get_max_in_flight (GstImWorkPool * pool);
  * the job was taken. Otherwise the job was not taken (the caller still
  * owns what it holds) and the return is GST_FLOW_FLUSHING while the pool
  * is flushing, or the first non-OK return of a finish since the last
- * report (then cleared, so that it is reported once). */
+ * flush. */
 GstFlowReturn gst_im_work_pool_submit (GstImWorkPool * pool,
     gconstpointer job);
 
-/* Waits until every submitted job is finished. Returns GST_FLOW_FLUSHING
- * if the pool is or becomes flushing, else the first unreported non-OK
- * return of a finish (then cleared), else GST_FLOW_OK. */
+/* Waits until every submitted job is finished (or discarded after a
+ * failed finish). Returns GST_FLOW_FLUSHING if the pool is or becomes
+ * flushing, else the first non-OK return of a finish since the last
+ * flush, else GST_FLOW_OK. */
 GstFlowReturn gst_im_work_pool_drain (GstImWorkPool * pool);
 
 /* TRUE (flush-start, any thread): submit and drain return

@@ -125,6 +125,37 @@ png_set_input_layout (png_structp png, ImcorePixelFormat format)
   }
 }
 
+/* The zlib strategy for level 1, from how flat @img is: the share of zero
+ * bytes that the UP filter leaves on a sample of rows (every 16th).
+ * Measured on 1080p frames (bench/bench-png-level1.c): photo-like content
+ * leaves ~5 % zeros and deflates fastest with Huffman coding only (1.3x
+ * Z_RLE's speed for +0.6 % bytes); screen captures and test cards leave
+ * 93-99.8 % and want the default matcher (1.2x faster and half the size
+ * of Z_RLE, where Huffman-only is 2-28x larger). In between, Z_RLE, which
+ * is never far off either way. */
+static int
+level1_strategy (const ImcoreImage * img)
+{
+  size_t row = (size_t) img->width * imcore_pixel_bytes (img->format);
+  size_t zeros = 0, total = 0;
+
+  for (uint32_t y = 1; y < img->height; y += 16) {
+    const uint8_t *cur = img->planes[0] + (size_t) y * img->strides[0];
+    const uint8_t *up = cur - img->strides[0];
+
+    for (size_t i = 0; i < row; i++)
+      zeros += cur[i] == up[i];
+    total += row;
+  }
+  if (total == 0)
+    return Z_RLE;
+  if (zeros * 4 < total)
+    return Z_HUFFMAN_ONLY;
+  if (zeros * 4 > total * 3)
+    return Z_DEFAULT_STRATEGY;
+  return Z_RLE;
+}
+
 /* Arena alignment: what malloc guarantees on 64-bit targets. */
 #define ARENA_ALIGN 16
 
@@ -243,8 +274,9 @@ encode (const ImcoreImage * img, const ImcorePngParams * params,
   if (level == 0) {
     png_set_filter (png, PNG_FILTER_TYPE_BASE, PNG_FILTER_NONE);
   } else if (level == 1) {
-    png_set_filter (png, PNG_FILTER_TYPE_BASE, PNG_FILTER_SUB);
-    png_set_compression_strategy (png, Z_RLE);
+    /* UP is as fast as SUB and never larger in our measurements */
+    png_set_filter (png, PNG_FILTER_TYPE_BASE, PNG_FILTER_UP);
+    png_set_compression_strategy (png, level1_strategy (img));
   }
   png_set_IHDR (png, info, img->width, img->height, 8, color_type,
       PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,

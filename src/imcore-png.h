@@ -9,9 +9,11 @@
 
 typedef struct
 {
-  /* zlib level 0..9. 0 stores; 1 is tuned for speed (SUB filter, run-length
-   * matching, as OpenCV does); 2..9 use libpng's adaptive filters and
-   * trade more time for smaller files. */
+  /* zlib level 0..9. 0 stores; 1 is tuned for speed (UP filter, and a
+   * zlib strategy chosen from how flat the image is: Huffman-only for
+   * photo-like content, run-length matching in between, the default
+   * matcher for flat screen-like content); 2..9 use libpng's adaptive
+   * filters and trade more time for smaller files. */
   int compression_level;
 } ImcorePngParams;
 
