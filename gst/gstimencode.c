@@ -132,10 +132,9 @@ typedef struct
   GstBuffer *inbuf;             /* released as soon as it is encoded */
   GstVideoInfo info;
   GstImencodeJob job;
-  GstBufferPool *outpool;       /* ref; buffers of gst_imencode_worker_bound */
   GstClockTime pts, dts, duration;
   gboolean discont;
-  /* the result */
+  /* a worst-case sized buffer from the output pool, then the result */
   GstBuffer *outbuf;
   GstImencodeWarned failed;     /* no outbuf: which warning */
   GError *error;
@@ -158,6 +157,7 @@ struct _GstImencode
   GstImencodeNegotiated neg;
   gboolean negotiated;
   GstImHeldEvents held;         /* serialized events waiting for src caps */
+  gboolean flow_reported;       /* the pool's kept flow went upstream */
   GstImencodeWorker *worker;    /* threads=1 */
   GstImWorkPool *pool;          /* threads>1; set and freed by the streaming
                                  * thread, flushed from any */
@@ -307,6 +307,8 @@ static gboolean gst_imencode_sink_event (GstPad * pad, GstObject * parent,
     GstEvent * event);
 static gboolean gst_imencode_sink_query (GstPad * pad, GstObject * parent,
     GstQuery * query);
+static gboolean gst_imencode_src_event (GstPad * pad, GstObject * parent,
+    GstEvent * event);
 static gboolean gst_imencode_src_query (GstPad * pad, GstObject * parent,
     GstQuery * query);
 
@@ -422,6 +424,8 @@ gst_imencode_init (GstImencode * self)
   gst_element_add_pad (GST_ELEMENT (self), self->sinkpad);
 
   self->srcpad = gst_pad_new_from_static_template (&src_template, "src");
+  gst_pad_set_event_function (self->srcpad,
+      GST_DEBUG_FUNCPTR (gst_imencode_src_event));
   gst_pad_set_query_function (self->srcpad,
       GST_DEBUG_FUNCPTR (gst_imencode_src_query));
   gst_pad_use_fixed_caps (self->srcpad);
@@ -503,6 +507,7 @@ gst_imencode_reset (GstImencode * self)
   gst_imencode_set_pool (self, NULL);
   self->have_info = FALSE;
   self->negotiated = FALSE;
+  self->flow_reported = FALSE;
   self->warned = 0;
   gst_im_held_events_clear (&self->held);
   g_clear_pointer (&self->worker, gst_imencode_worker_free);
@@ -526,8 +531,11 @@ gst_imencode_change_state (GstElement * element, GstStateChange transition)
     gst_imencode_set_flushing (self, TRUE);
 
   ret = GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
-  if (ret == GST_STATE_CHANGE_FAILURE)
+  if (ret == GST_STATE_CHANGE_FAILURE) {
+    if (transition == GST_STATE_CHANGE_PAUSED_TO_READY)
+      gst_imencode_set_flushing (self, FALSE);
     return ret;
+  }
 
   if (transition == GST_STATE_CHANGE_PAUSED_TO_READY)
     gst_imencode_reset (self);
@@ -842,20 +850,11 @@ gst_imencode_frame_process (gpointer thread_state, gpointer job,
   GstImencodeFrame *f = job;
   GstVideoFrame frame;
   GstMapInfo map;
-  GstFlowReturn fret;
   gsize len = 0;
   gboolean ok;
 
   if (!gst_video_frame_map (&frame, &f->info, f->inbuf, GST_MAP_READ)) {
     f->failed = WARNED_MAP;
-    goto done;
-  }
-  fret = gst_buffer_pool_acquire_buffer (f->outpool, &f->outbuf, NULL);
-  if (fret != GST_FLOW_OK) {
-    gst_video_frame_unmap (&frame);
-    f->failed = WARNED_ENCODE;
-    g_set_error (&f->error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_FAILED,
-        "no output buffer: %s", gst_flow_get_name (fret));
     goto done;
   }
   if (!gst_buffer_map (f->outbuf, &map, GST_MAP_WRITE)) {
@@ -889,7 +888,6 @@ gst_imencode_frame_discard (gpointer job, gpointer user_data)
 
   gst_clear_buffer (&f->inbuf);
   gst_clear_buffer (&f->outbuf);
-  gst_clear_object (&f->outpool);
   g_clear_error (&f->error);
 }
 
@@ -984,7 +982,7 @@ gst_imencode_ensure_pool (GstImencode * self, guint threads)
 }
 
 /* Makes self->outpool hand out buffers of @size bytes. Frames in flight
- * keep their own reference to the pool they were given. */
+ * already hold their buffers, which outlive a replaced pool. */
 static gboolean
 gst_imencode_ensure_outpool (GstImencode * self, gsize size)
 {
@@ -997,10 +995,13 @@ gst_imencode_ensure_outpool (GstImencode * self, gsize size)
     gst_buffer_pool_set_active (self->outpool, FALSE);
     gst_clear_object (&self->outpool);
   }
+  /* a buffer pool's sizes are guint */
+  if (size > G_MAXUINT)
+    return FALSE;
   pool = gst_buffer_pool_new ();
   config = gst_buffer_pool_get_config (pool);
   gst_buffer_pool_config_set_params (config, NULL, (guint) size, 0, 0);
-  if (size > G_MAXUINT || !gst_buffer_pool_set_config (pool, config) ||
+  if (!gst_buffer_pool_set_config (pool, config) ||
       !gst_buffer_pool_set_active (pool, TRUE)) {
     gst_object_unref (pool);
     return FALSE;
@@ -1071,9 +1072,11 @@ gst_imencode_chain (GstPad * pad, GstObject * parent, GstBuffer * inbuf)
     goto out;
   }
 
+  ret = gst_buffer_pool_acquire_buffer (self->outpool, &f.outbuf, NULL);
+  if (ret != GST_FLOW_OK)
+    goto out;
   f.inbuf = inbuf;
   f.info = self->in_info;
-  f.outpool = gst_object_ref (self->outpool);
   f.pts = GST_BUFFER_PTS (inbuf);
   f.dts = GST_BUFFER_DTS (inbuf);
   f.duration = GST_BUFFER_DURATION (inbuf);
@@ -1086,8 +1089,11 @@ gst_imencode_chain (GstPad * pad, GstObject * parent, GstBuffer * inbuf)
     return gst_imencode_frame_finish (&f, self);
   }
   ret = gst_im_work_pool_submit (self->pool, &f);
-  if (ret != GST_FLOW_OK)
+  if (ret != GST_FLOW_OK) {
     gst_imencode_frame_discard (&f, self);
+    /* upstream hears of the downstream failure now */
+    self->flow_reported = ret != GST_FLOW_FLUSHING;
+  }
   return ret;
 
 out:
@@ -1151,13 +1157,16 @@ gst_imencode_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
       break;
     case GST_EVENT_FLUSH_STOP:
       gst_imencode_set_flushing (self, FALSE);
+      self->flow_reported = FALSE;
       self->warned = 0;
       gst_im_held_events_clear (&self->held);
       break;
     case GST_EVENT_EOS:
-      /* Downstream refused a frame that upstream already handed over, so
-       * upstream never saw the error: post it instead of a clean EOS. */
-      if (ret == GST_FLOW_NOT_LINKED || ret < GST_FLOW_EOS) {
+      /* Downstream refused a frame that upstream had already handed
+       * over, and upstream never heard of it: post the error instead of
+       * a clean EOS. */
+      if ((ret == GST_FLOW_NOT_LINKED || ret < GST_FLOW_EOS) &&
+          !self->flow_reported) {
         GST_ELEMENT_FLOW_ERROR (self, ret);
         gst_event_unref (event);
         return FALSE;
@@ -1177,6 +1186,12 @@ gst_imencode_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
 static gboolean
 gst_imencode_sink_query (GstPad * pad, GstObject * parent, GstQuery * query)
 {
+  GstImencode *self = GST_IMENCODE (parent);
+
+  /* a serialized query (drain, allocation) follows the frames before it */
+  if (GST_QUERY_IS_SERIALIZED (query) && self->pool)
+    gst_im_work_pool_drain (self->pool);
+
   switch (GST_QUERY_TYPE (query)) {
     case GST_QUERY_CAPS:{
       GstCaps *filter, *templ, *result;
@@ -1191,7 +1206,6 @@ gst_imencode_sink_query (GstPad * pad, GstObject * parent, GstQuery * query)
       return TRUE;
     }
     case GST_QUERY_ALLOCATION:{
-      GstImencode *self = GST_IMENCODE (parent);
       GstCaps *caps;
       GstVideoInfo info;
       guint in_flight;
@@ -1212,6 +1226,21 @@ gst_imencode_sink_query (GstPad * pad, GstObject * parent, GstQuery * query)
     default:
       return gst_pad_query_default (pad, parent, query);
   }
+}
+
+static gboolean
+gst_imencode_src_event (GstPad * pad, GstObject * parent, GstEvent * event)
+{
+  GstImencode *self = GST_IMENCODE (parent);
+
+  /* relinked: the pool may push again (as queue does) */
+  if (GST_EVENT_TYPE (event) == GST_EVENT_RECONFIGURE) {
+    GST_OBJECT_LOCK (self);
+    if (self->pool)
+      gst_im_work_pool_clear_flow (self->pool, GST_FLOW_NOT_LINKED);
+    GST_OBJECT_UNLOCK (self);
+  }
+  return gst_pad_event_default (pad, parent, event);
 }
 
 static gboolean

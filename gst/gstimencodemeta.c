@@ -32,6 +32,11 @@ gst_imencode_meta_add (GstBuffer * buffer, const ImcoreRect * src,
     GST_META_FLAG_SET ((GstMeta *) meta, GST_META_FLAG_POOLED);
   }
   s = gst_custom_meta_get_structure (meta);
+  /* a recycled meta keeps only the six fields rewritten below (anything
+   * else, e.g. a region's fields, is dropped; the usual case allocates
+   * nothing) */
+  if (gst_structure_n_fields (s) != 6)
+    gst_structure_remove_all_fields (s);
   gst_structure_set (s,
       "x", G_TYPE_INT, (gint) src->x, "y", G_TYPE_INT, (gint) src->y,
       "width", G_TYPE_INT, (gint) src->width,

@@ -35,6 +35,8 @@ struct _GstImWorkPool
   guint64 head, take, tail;
   guint running;                /* jobs in process () */
   gboolean finishing;           /* a thread is in finish () */
+  GThread *finisher;            /* that thread */
+  guint generation;             /* flushes done */
   gboolean flushing;
   gboolean quit;
   GstFlowReturn ret;            /* first non-OK finish since the flush */
@@ -63,12 +65,13 @@ finish_in_order (GstImWorkPool * pool)
   if (pool->finishing)
     return;
   pool->finishing = TRUE;
+  pool->finisher = g_thread_self ();
   while (!pool->flushing && pool->head < pool->take &&
       *slot_at (pool, pool->head) == SLOT_DONE) {
     gpointer job = job_at (pool, pool->head);
     GstFlowReturn ret;
-
     gboolean failed = pool->ret != GST_FLOW_OK;
+    guint generation = pool->generation;
 
     g_mutex_unlock (&pool->lock);
     if (failed) {
@@ -78,12 +81,16 @@ finish_in_order (GstImWorkPool * pool)
       ret = pool->funcs.finish (job, pool->user_data);
     }
     g_mutex_lock (&pool->lock);
-    if (ret != GST_FLOW_OK && pool->ret == GST_FLOW_OK)
+    /* a flush from inside finish () (a seek from downstream) has already
+     * reset the pool around this job: its result belongs to before */
+    if (ret != GST_FLOW_OK && pool->ret == GST_FLOW_OK &&
+        generation == pool->generation)
       pool->ret = ret;
     pool->head++;
     g_cond_broadcast (&pool->idle_cond);
   }
   pool->finishing = FALSE;
+  pool->finisher = NULL;
   g_cond_broadcast (&pool->idle_cond);
 }
 
@@ -254,11 +261,23 @@ gst_im_work_pool_drain (GstImWorkPool * pool)
   GstFlowReturn ret;
 
   g_mutex_lock (&pool->lock);
-  while (!pool->flushing && pool->head != pool->tail)
+  /* From inside finish () (an event sent from downstream's push), the jobs
+   * after the one being finished cannot go first: do not wait for them. */
+  while (!pool->flushing && pool->head != pool->tail &&
+      !(pool->finishing && pool->finisher == g_thread_self ()))
     g_cond_wait (&pool->idle_cond, &pool->lock);
   ret = pool->flushing ? GST_FLOW_FLUSHING : pool->ret;
   g_mutex_unlock (&pool->lock);
   return ret;
+}
+
+void
+gst_im_work_pool_clear_flow (GstImWorkPool * pool, GstFlowReturn ret)
+{
+  g_mutex_lock (&pool->lock);
+  if (pool->ret == ret)
+    pool->ret = GST_FLOW_OK;
+  g_mutex_unlock (&pool->lock);
 }
 
 void
@@ -269,9 +288,23 @@ gst_im_work_pool_set_flushing (GstImWorkPool * pool, gboolean flushing)
     pool->flushing = TRUE;
     g_cond_broadcast (&pool->idle_cond);
   } else {
-    while (pool->running > 0 || pool->finishing)
+    /* Called from inside finish () (a flushing seek made by downstream in
+     * the pushing thread), it cannot wait for that finish: it discards
+     * everything after the job being finished, which the finishing loop
+     * then retires. */
+    gboolean self_finishing = FALSE;
+
+    while (pool->running > 0 || (pool->finishing &&
+            !(self_finishing = pool->finisher == g_thread_self ())))
       g_cond_wait (&pool->idle_cond, &pool->lock);
-    discard_all (pool);
+    if (self_finishing) {
+      for (guint64 n = pool->head + 1; n < pool->tail; n++)
+        pool->funcs.discard (job_at (pool, n), pool->user_data);
+      pool->take = pool->tail = pool->head + 1;
+    } else {
+      discard_all (pool);
+    }
+    pool->generation++;
     pool->ret = GST_FLOW_OK;
     pool->flushing = FALSE;
   }

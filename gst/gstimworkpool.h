@@ -65,16 +65,21 @@ GstFlowReturn gst_im_work_pool_submit (GstImWorkPool * pool,
     gconstpointer job);
 
 /* Waits until every submitted job is finished (or discarded after a
- * failed finish). Returns GST_FLOW_FLUSHING if the pool is or becomes
+ * failed finish); from inside a finish () it does not wait. Returns GST_FLOW_FLUSHING if the pool is or becomes
  * flushing, else the first non-OK return of a finish since the last
  * flush, else GST_FLOW_OK. */
 GstFlowReturn gst_im_work_pool_drain (GstImWorkPool * pool);
 
+/* Forgets a kept finish return equal to @ret (e.g. GST_FLOW_NOT_LINKED
+ * when downstream asks to reconfigure after a relink). */
+void gst_im_work_pool_clear_flow (GstImWorkPool * pool, GstFlowReturn ret);
+
 /* TRUE (flush-start, any thread): submit and drain return
  * GST_FLOW_FLUSHING at once, workers start no new job and nothing more is
- * finished. FALSE (flush-stop, streaming thread): waits for the jobs
- * being processed or finished, discards every unfinished job, forgets
- * unreported returns and accepts jobs again. */
+ * finished. FALSE (flush-stop, streaming thread or, for a seek made from
+ * downstream, the thread in finish ()): waits for the jobs being processed
+ * and finished (but not for the caller's own finish), discards every
+ * unfinished job, forgets the kept return and accepts jobs again. */
 void gst_im_work_pool_set_flushing (GstImWorkPool * pool, gboolean flushing);
 
 G_END_DECLS
