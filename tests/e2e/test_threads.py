@@ -780,3 +780,29 @@ def test_latency_query_live():
     # frames wait in the pool: the query says so (no exact value pinned)
     assert lo4 > lo1, (lo1, lo4)
     assert hi4 == Gst.CLOCK_TIME_NONE or hi4 >= lo4
+
+
+# ---- regressions found in review ----
+
+def test_bound_change_while_frames_in_flight_loses_nothing():
+    """Changing subsampling changes the worst-case output size (a new
+    output buffer pool) without new caps: frames already queued must still
+    be encoded, every one of them, in order."""
+    w, h = 320, 240
+    pipeline = Gst.parse_launch(
+        "appsrc name=src format=time max-bytes=0 caps=%s ! imencode "
+        "name=enc threads=4 ! appsink name=sink" % i420_caps(w, h))
+    src = pipeline.get_by_name("src")
+    enc = pipeline.get_by_name("enc")
+    pipeline.set_state(Gst.State.PLAYING)
+    for i in range(200):
+        if i % 20 == 0:
+            enc.set_property("subsampling", "444" if (i // 20) % 2 else "420")
+        buf = Gst.Buffer.new_wrapped(make_i420(i, w, h, mixed_kind(i)))
+        buf.pts = i * FRAME_NS
+        buf.duration = FRAME_NS
+        assert src.emit("push-buffer", buf) == Gst.FlowReturn.OK
+    src.emit("end-of-stream")
+    res = run_to_end(pipeline, 60)
+    assert not res.warnings, res.warnings
+    assert_in_order(res, range(200))

@@ -1266,6 +1266,64 @@ test_threads_property (void)
   gst_object_unref (enc);
 }
 
+/* A flushing seek made from the thread that pushes (a probe or an appsink
+ * callback downstream, as applications do) must not deadlock the pool:
+ * flush-stop then arrives in the worker that is inside the push. */
+typedef struct
+{
+  GstElement *src;
+  gint outputs;
+  gboolean seek_ok;
+} SeekFromPush;
+
+static GstPadProbeReturn
+seek_from_push_probe (GstPad * pad, GstPadProbeInfo * info, gpointer data)
+{
+  SeekFromPush *s = data;
+
+  if (g_atomic_int_add (&s->outputs, 1) == 20)
+    s->seek_ok = gst_element_seek_simple (s->src, GST_FORMAT_TIME,
+        GST_SEEK_FLAG_FLUSH, 0);
+  return GST_PAD_PROBE_OK;
+}
+
+static void
+test_seek_from_the_pushing_thread (gconstpointer data)
+{
+  guint threads = GPOINTER_TO_UINT (data);
+  gchar *desc = g_strdup_printf ("videotestsrc name=src num-buffers=100 ! "
+      "video/x-raw,format=I420,width=160,height=120 ! imencode threads=%u ! "
+      "fakesink name=sink sync=false", threads);
+  GstElement *pipe = gst_parse_launch (desc, NULL);
+  GstElement *sink = gst_bin_get_by_name (GST_BIN (pipe), "sink");
+  GstPad *pad = gst_element_get_static_pad (sink, "sink");
+  SeekFromPush s = { gst_bin_get_by_name (GST_BIN (pipe), "src"), 0, FALSE };
+  GstBus *bus = gst_element_get_bus (pipe);
+  GstMessage *msg;
+
+  watchdog_start ();
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, seek_from_push_probe,
+      &s, NULL);
+  gst_element_set_state (pipe, GST_STATE_PLAYING);
+  msg = gst_bus_timed_pop_filtered (bus, 30 * GST_SECOND,
+      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  g_assert_nonnull (msg);
+  g_assert_cmpint (GST_MESSAGE_TYPE (msg), ==, GST_MESSAGE_EOS);
+  g_assert_true (s.seek_ok);
+  /* 100 frames in all; those in flight at the flush are dropped */
+  g_assert_cmpint (g_atomic_int_get (&s.outputs), >=, 80);
+  g_assert_cmpint (g_atomic_int_get (&s.outputs), <=, 100);
+  gst_message_unref (msg);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  watchdog_stop ();
+  gst_object_unref (bus);
+  gst_object_unref (pad);
+  gst_object_unref (sink);
+  gst_object_unref (s.src);
+  gst_object_unref (pipe);
+  g_free (desc);
+}
+
 static void
 add_per_threads (const gchar * name, GTestDataFunc func)
 {
@@ -1316,6 +1374,8 @@ main (int argc, char **argv)
       GUINT_TO_POINTER (4), test_width_change_with_frames_in_flight);
   g_test_add_func ("/imencode-threads/threads-changed-while-playing",
       test_threads_changed_while_playing);
+  add_per_threads ("seek-from-pushing-thread",
+      test_seek_from_the_pushing_thread);
 
   ret = g_test_run ();
   gst_deinit ();
