@@ -480,8 +480,10 @@ gst_imencode_set_flushing (GstImencode * self, gboolean flushing)
   if (self->pool && flushing)
     gst_im_work_pool_set_flushing (self->pool, TRUE);
   GST_OBJECT_UNLOCK (self);
-  /* flush-stop comes from the streaming thread, which alone replaces the
-   * pool: no lock needed to wait for the workers */
+  /* flush-stop runs under the sink pad's stream lock (from the streaming
+   * thread, a seeking thread or a worker pushing), so the streaming thread,
+   * which alone replaces the pool, is not in chain: no lock needed to wait
+   * for the workers */
   if (self->pool && !flushing)
     gst_im_work_pool_set_flushing (self->pool, FALSE);
 }

@@ -3,14 +3,15 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * The arena changes where libpng and zlib get their memory, never the
- * bytes: every file must equal imcore_png_encode()'s (which test-core
- * checks with libpng's reader). From the second image of a shape on, all
+ * bytes: every file must equal imcore_png_encode()'s, and libpng's reader
+ * must give back the source pixels. From the second image of a shape on, all
  * of the memory must come from the arena (used == wanted, nothing fell
  * back to malloc), and the arena must not grow further.
  */
 #include "imcore.h"
 
 #include <glib.h>
+#include <png.h>
 #include <string.h>
 
 static guint8 *
@@ -21,6 +22,36 @@ make_pixels (guint w, guint h, guint bpp, GRand * rand)
   for (gsize i = 0; i < (gsize) w * h * bpp; i++)
     p[i] = (guint8) ((i % 97) * 3 + (g_rand_int (rand) & 7));
   return p;
+}
+
+/* Decodes @png with libpng's simplified reader and checks it shows the
+ * @bpp-byte @fmt pixels (X bytes dropped, BGR order undone). */
+static void
+check_decodes_to (const guint8 * png, gsize len, ImcorePixelFormat fmt,
+    guint bpp, const guint8 * pixels, guint w, guint h)
+{
+  png_image pi;
+  guint channels;
+  guint8 *out;
+
+  memset (&pi, 0, sizeof (pi));
+  pi.version = PNG_IMAGE_VERSION;
+  g_assert_true (png_image_begin_read_from_memory (&pi, png, len));
+  g_assert_cmpuint (pi.width, ==, w);
+  g_assert_cmpuint (pi.height, ==, h);
+  pi.format = fmt == IMCORE_PIXEL_GRAY8 ? PNG_FORMAT_GRAY :
+      fmt == IMCORE_PIXEL_RGBA ? PNG_FORMAT_RGBA : PNG_FORMAT_RGB;
+  channels = PNG_IMAGE_PIXEL_CHANNELS (pi.format);
+  out = g_malloc (PNG_IMAGE_SIZE (pi));
+  g_assert_true (png_image_finish_read (&pi, NULL, out, 0, NULL));
+  for (gsize p = 0; p < (gsize) w * h; p++) {
+    for (guint c = 0; c < channels; c++) {
+      guint src = fmt == IMCORE_PIXEL_BGRX ? 2 - c : c;
+
+      g_assert_cmpuint (out[p * channels + c], ==, pixels[p * bpp + src]);
+    }
+  }
+  g_free (out);
 }
 
 static void
@@ -39,6 +70,7 @@ encode_both (ImcorePngArena * arena, ImcorePixelFormat fmt, guint bpp,
           &n2), ==, IMCORE_OK);
   g_assert_cmpuint (n1, ==, n2);
   g_assert_cmpmem (a, n1, b, n2);
+  check_decodes_to (b, n2, fmt, bpp, pixels, w, h);
   g_free (a);
   g_free (b);
   g_free (pixels);
