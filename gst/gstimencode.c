@@ -37,13 +37,16 @@
 
 #include "gstimencode.h"
 #include "gstimencodeelements.h"
+#include "gstimencodegate.h"
 #include "gstimencodemeta.h"
+#include "gstimencodenegotiate.h"
+#include "gstimencodeplan.h"
 #include "gstimencodeworker.h"
 #include "gstimpad.h"
 #include "gstimvideo.h"
 #include "gstimworkpool.h"
 
-GST_DEBUG_CATEGORY_STATIC (gst_imencode_debug);
+GST_DEBUG_CATEGORY (gst_imencode_debug);
 #define GST_CAT_DEFAULT gst_imencode_debug
 
 #define DEFAULT_FORMAT GST_IMENCODE_FORMAT_AUTO
@@ -58,6 +61,12 @@ GST_DEBUG_CATEGORY_STATIC (gst_imencode_debug);
 #define DEFAULT_PAD_COLOR 0xff000000
 #define DEFAULT_THREADS 0
 #define MAX_THREADS 64
+#define DEFAULT_ROI_TYPE NULL
+#define DEFAULT_ROI_MARGIN 0.0
+#define DEFAULT_MIN_CONFIDENCE 0.0
+#define DEFAULT_MAX_RATE_N 0
+#define DEFAULT_MAX_RATE_D 1
+#define DEFAULT_ON_DEMAND FALSE
 
 /* Outputs larger than this many pixels are refused: their scratch memory
  * alone would be gigabytes. */
@@ -81,39 +90,20 @@ enum
   PROP_ASPECT_MODE,
   PROP_PAD_COLOR,
   PROP_THREADS,
+  PROP_ROI_TYPE,
+  PROP_ROI_MARGIN,
+  PROP_MIN_CONFIDENCE,
+  PROP_MAX_RATE,
+  PROP_ON_DEMAND,
 };
 
-/* The properties, copied under the object lock once per frame so that a
- * change while playing never applies to half a frame. */
-typedef struct
+enum
 {
-  GstImencodeFormat format;
-  GstImencodeEncoding encoding;
-  gint quality;
-  GstImencodeSubsampling subsampling;
-  gint compression_level;
-  guint crop_x, crop_y, crop_width, crop_height;
-  guint width, height;
-  GstImencodeMethod method;
-  GstImencodeAspectMode aspect_mode;
-  guint pad_color;
-  guint threads;
-} GstImencodeSettings;
+  SIGNAL_SNAPSHOT,
+  LAST_SIGNAL
+};
 
-/* What the source pad was negotiated for, and the request it answered. */
-typedef struct
-{
-  /* the request */
-  GstImencodeFormat format;
-  GstImencodeEncoding encoding;
-  guint natural_width, natural_height;
-  gboolean size_free;           /* downstream may choose the size */
-  gint fps_n, fps_d;
-  /* the answer */
-  gboolean png;
-  GstImencodeText text;
-  guint width, height;
-} GstImencodeNegotiated;
+static guint gst_imencode_signals[LAST_SIGNAL];
 
 /* Warnings posted once until the condition clears. */
 typedef enum
@@ -122,6 +112,8 @@ typedef enum
   WARNED_TOO_LARGE = 1 << 1,
   WARNED_ENCODE = 1 << 2,
   WARNED_MAP = 1 << 3,
+  WARNED_ROI_OUTSIDE = 1 << 4,
+  WARNED_ROI_EMPTY_CROP = 1 << 5,
 } GstImencodeWarned;
 
 /* One frame on its way through the encoder: filled by the streaming
@@ -134,6 +126,7 @@ typedef struct
   GstImencodeJob job;
   GstClockTime pts, dts, duration;
   gboolean discont;
+  GstImencodeImage image;       /* the region it shows, if any */
   /* a worst-case sized buffer from the output pool, then the result */
   GstBuffer *outbuf;
   GstImencodeWarned failed;     /* no outbuf: which warning */
@@ -149,13 +142,17 @@ struct _GstImencode
 
   /* under the object lock */
   GstImencodeSettings settings;
+  gchar *roi_type;              /* as set, for reading back */
   gint fps_n, fps_d;            /* of the input, for the latency */
 
-  /* streaming thread only */
+  /* streaming thread only, but for the gate's snapshot counter */
+  GstImencodeGate gate;
   GstVideoInfo in_info;
   gboolean have_info;
   GstImencodeNegotiated neg;
   gboolean negotiated;
+  GArray *regions;              /* GstImencodeRegion, reused per frame */
+  GArray *images;               /* GstImencodeImage, reused per frame */
   GstImHeldEvents held;         /* serialized events waiting for src caps */
   gboolean flow_reported;       /* the pool's kept flow went upstream */
   GstImencodeWorker *worker;    /* threads=1 */
@@ -191,109 +188,6 @@ static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
         "content-type = (string) { image/jpeg, image/png }, "
         "data-uri = (boolean) { false, true }, " SRC_CAPS_FIELDS));
 
-/* enum types */
-
-#define GST_TYPE_IMENCODE_FORMAT (gst_imencode_format_get_type ())
-static GType
-gst_imencode_format_get_type (void)
-{
-  static GType type = 0;
-  static const GEnumValue values[] = {
-    {GST_IMENCODE_FORMAT_AUTO, "What downstream accepts, JPEG preferred",
-        "auto"},
-    {GST_IMENCODE_FORMAT_JPEG, "JPEG (baseline, JFIF)", "jpeg"},
-    {GST_IMENCODE_FORMAT_PNG, "PNG (8-bit)", "png"},
-    {0, NULL, NULL}
-  };
-
-  if (g_once_init_enter (&type))
-    g_once_init_leave (&type, g_enum_register_static ("GstImencodeFormat",
-            values));
-  return type;
-}
-
-#define GST_TYPE_IMENCODE_ENCODING (gst_imencode_encoding_get_type ())
-static GType
-gst_imencode_encoding_get_type (void)
-{
-  static GType type = 0;
-  static const GEnumValue values[] = {
-    {GST_IMENCODE_ENCODING_AUTO,
-        "Binary unless downstream accepts only application/x-base64", "auto"},
-    {GST_IMENCODE_ENCODING_BINARY, "The image file's bytes", "binary"},
-    {GST_IMENCODE_ENCODING_BASE64, "Base64 text of the file", "base64"},
-    {GST_IMENCODE_ENCODING_DATA_URI,
-        "Base64 text with a data:image/...;base64, prefix", "data-uri"},
-    {0, NULL, NULL}
-  };
-
-  if (g_once_init_enter (&type))
-    g_once_init_leave (&type, g_enum_register_static ("GstImencodeEncoding",
-            values));
-  return type;
-}
-
-#define GST_TYPE_IMENCODE_SUBSAMPLING (gst_imencode_subsampling_get_type ())
-static GType
-gst_imencode_subsampling_get_type (void)
-{
-  static GType type = 0;
-  static const GEnumValue values[] = {
-    {GST_IMENCODE_SUBSAMPLING_AUTO, "4:2:0, gray for GRAY8 input", "auto"},
-    {GST_IMENCODE_SUBSAMPLING_444, "4:4:4 (full chroma)", "444"},
-    {GST_IMENCODE_SUBSAMPLING_422, "4:2:2 (chroma halved horizontally)",
-        "422"},
-    {GST_IMENCODE_SUBSAMPLING_420, "4:2:0 (chroma halved both ways)", "420"},
-    {GST_IMENCODE_SUBSAMPLING_GRAY, "Grayscale (luma only)", "gray"},
-    {0, NULL, NULL}
-  };
-
-  if (g_once_init_enter (&type))
-    g_once_init_leave (&type,
-        g_enum_register_static ("GstImencodeSubsampling", values));
-  return type;
-}
-
-#define GST_TYPE_IMENCODE_METHOD (gst_imencode_method_get_type ())
-static GType
-gst_imencode_method_get_type (void)
-{
-  static GType type = 0;
-  static const GEnumValue values[] = {
-    {GST_IMENCODE_METHOD_NEAREST, "Nearest neighbour", "nearest"},
-    {GST_IMENCODE_METHOD_BILINEAR, "Bilinear", "bilinear"},
-    {GST_IMENCODE_METHOD_BICUBIC, "Bicubic", "bicubic"},
-    {GST_IMENCODE_METHOD_LANCZOS, "Lanczos", "lanczos"},
-    {0, NULL, NULL}
-  };
-
-  if (g_once_init_enter (&type))
-    g_once_init_leave (&type, g_enum_register_static ("GstImencodeMethod",
-            values));
-  return type;
-}
-
-#define GST_TYPE_IMENCODE_ASPECT_MODE (gst_imencode_aspect_mode_get_type ())
-static GType
-gst_imencode_aspect_mode_get_type (void)
-{
-  static GType type = 0;
-  static const GEnumValue values[] = {
-    {GST_IMENCODE_ASPECT_MODE_STRETCH,
-        "Scale to exactly width x height", "stretch"},
-    {GST_IMENCODE_ASPECT_MODE_LETTERBOX,
-        "Fit inside width x height, pad with pad-color", "letterbox"},
-    {GST_IMENCODE_ASPECT_MODE_FILL,
-        "Cut the centre of the crop to fill width x height", "fill"},
-    {0, NULL, NULL}
-  };
-
-  if (g_once_init_enter (&type))
-    g_once_init_leave (&type,
-        g_enum_register_static ("GstImencodeAspectMode", values));
-  return type;
-}
-
 static void gst_imencode_set_property (GObject * object, guint prop_id,
     const GValue * value, GParamSpec * pspec);
 static void gst_imencode_get_property (GObject * object, guint prop_id,
@@ -311,6 +205,8 @@ static gboolean gst_imencode_src_event (GstPad * pad, GstObject * parent,
     GstEvent * event);
 static gboolean gst_imencode_src_query (GstPad * pad, GstObject * parent,
     GstQuery * query);
+
+static void gst_imencode_request_snapshot (GstImencode * self);
 
 static void
 gst_imencode_class_init (GstImencodeClass * klass)
@@ -390,6 +286,53 @@ gst_imencode_class_init (GstImencodeClass * klass)
           "streaming thread). With more than one, frames are encoded in "
           "parallel, up to twice as many in flight as threads, and still "
           "come out in input order", 0, MAX_THREADS, DEFAULT_THREADS, rw));
+  g_object_class_install_property (gobject_class, PROP_ROI_TYPE,
+      g_param_spec_string ("roi-type", "ROI type",
+          "Region mode when set: one image per region of interest on the "
+          "frame (GstVideoRegionOfInterestMeta, and object detections of "
+          "the analytics relation meta when built with GStreamer's "
+          "analytics library) whose type or label is in this "
+          "comma-separated list; \"*\" = every region. crop-*, width, "
+          "height and aspect-mode then apply to each region, crop-* "
+          "relative to it, and output caps carry no size (each image's is "
+          "in its ImencodeMeta). Unset (NULL): the whole frame",
+          DEFAULT_ROI_TYPE, rw));
+  g_object_class_install_property (gobject_class, PROP_ROI_MARGIN,
+      g_param_spec_double ("roi-margin", "ROI margin",
+          "Grow each region by this fraction of its width (left and right) "
+          "and height (top and bottom), clipped to the frame", 0.0, 1.0,
+          DEFAULT_ROI_MARGIN, rw));
+  g_object_class_install_property (gobject_class, PROP_MIN_CONFIDENCE,
+      g_param_spec_double ("min-confidence", "Minimum confidence",
+          "Skip regions whose detector confidence is known and below this",
+          0.0, 1.0, DEFAULT_MIN_CONFIDENCE, rw));
+  g_object_class_install_property (gobject_class, PROP_MAX_RATE,
+      gst_param_spec_fraction ("max-rate", "Maximum rate",
+          "Encode at most this many frames per second of stream time: a "
+          "frame is skipped when the last one encoded is less than "
+          "1/max-rate earlier (restarts with each segment and after a "
+          "flushing seek); 0/1 = every frame", 0, 1, G_MAXINT, 1,
+          DEFAULT_MAX_RATE_N, DEFAULT_MAX_RATE_D, rw));
+  g_object_class_install_property (gobject_class, PROP_ON_DEMAND,
+      g_param_spec_boolean ("on-demand", "On demand",
+          "Encode only the next frame after each \"snapshot\" action "
+          "signal (signals are counted, and may come before PLAYING)",
+          DEFAULT_ON_DEMAND, rw));
+
+  /**
+   * GstImencode::snapshot:
+   * @imencode: the element
+   *
+   * With on-demand=true, asks for the next frame to be encoded (in region
+   * mode: its regions). Requests are counted: N signals give the next N
+   * frames. Thread-safe; may be emitted in any state, also before
+   * PLAYING.
+   */
+  gst_imencode_signals[SIGNAL_SNAPSHOT] =
+      g_signal_new_class_handler ("snapshot", G_TYPE_FROM_CLASS (klass),
+      G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+      G_CALLBACK (gst_imencode_request_snapshot), NULL, NULL, NULL,
+      G_TYPE_NONE, 0);
 
   gst_element_class_add_static_pad_template (element_class, &sink_template);
   gst_element_class_add_static_pad_template (element_class, &src_template);
@@ -440,6 +383,16 @@ gst_imencode_init (GstImencode * self)
   self->settings.aspect_mode = DEFAULT_ASPECT_MODE;
   self->settings.pad_color = DEFAULT_PAD_COLOR;
   self->settings.threads = DEFAULT_THREADS;
+  self->settings.roi_filter = NULL;
+  self->settings.roi_margin = DEFAULT_ROI_MARGIN;
+  self->settings.min_confidence = DEFAULT_MIN_CONFIDENCE;
+  self->settings.max_rate_n = DEFAULT_MAX_RATE_N;
+  self->settings.max_rate_d = DEFAULT_MAX_RATE_D;
+  self->settings.on_demand = DEFAULT_ON_DEMAND;
+
+  gst_imencode_gate_init (&self->gate);
+  self->regions = g_array_new (FALSE, FALSE, sizeof (GstImencodeRegion));
+  self->images = g_array_new (FALSE, FALSE, sizeof (GstImencodeImage));
 }
 
 /* Encoder threads for the threads setting @threads (0 = one per core). */
@@ -498,6 +451,10 @@ gst_imencode_finalize (GObject * object)
   gst_im_held_events_clear (&self->held);
   if (self->outpool)
     gst_object_unref (self->outpool);
+  gst_imencode_settings_clear (&self->settings);
+  g_free (self->roi_type);
+  g_array_unref (self->regions);
+  g_array_unref (self->images);
 
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
@@ -510,7 +467,8 @@ gst_imencode_reset (GstImencode * self)
   self->have_info = FALSE;
   self->negotiated = FALSE;
   self->flow_reported = FALSE;
-  self->warned = 0;
+  g_atomic_int_set (&self->warned, 0);
+  gst_imencode_gate_reset (&self->gate);
   gst_im_held_events_clear (&self->held);
   g_clear_pointer (&self->worker, gst_imencode_worker_free);
   if (self->outpool) {
@@ -556,190 +514,38 @@ gst_imencode_change_state (GstElement * element, GstStateChange transition)
 
 /* ---- negotiation ---- */
 
-static GstCaps *
-gst_imencode_candidate_caps (gboolean png, GstImencodeText text,
-    const GstImencodeNegotiated * req)
-{
-  const gchar *media = png ? "image/png" : "image/jpeg";
-  GstStructure *s;
-  GstCaps *caps;
-
-  if (text == GST_IMENCODE_TEXT_NONE) {
-    s = gst_structure_new_empty (media);
-  } else {
-    s = gst_structure_new ("application/x-base64",
-        "content-type", G_TYPE_STRING, media,
-        "data-uri", G_TYPE_BOOLEAN, text == GST_IMENCODE_TEXT_DATA_URI, NULL);
-  }
-  if (req->size_free) {
-    gst_structure_set (s,
-        "width", GST_TYPE_INT_RANGE, 1, png ? G_MAXINT : 65535,
-        "height", GST_TYPE_INT_RANGE, 1, png ? G_MAXINT : 65535, NULL);
-  } else {
-    gst_structure_set (s, "width", G_TYPE_INT, (gint) req->natural_width,
-        "height", G_TYPE_INT, (gint) req->natural_height, NULL);
-  }
-  gst_structure_set (s, "framerate", GST_TYPE_FRACTION, req->fps_n,
-      req->fps_d, NULL);
-  caps = gst_caps_new_empty ();
-  gst_caps_append_structure (caps, s);
-  return caps;
-}
-
-/* Chooses format, encoding and size for @req from what downstream
- * accepts, sets the source caps and fills self->neg. */
-static gboolean
-gst_imencode_negotiate (GstImencode * self, const GstImencodeNegotiated * req)
-{
-  static const GstImencodeText any_text[] = { GST_IMENCODE_TEXT_NONE,
-    GST_IMENCODE_TEXT_BASE64, GST_IMENCODE_TEXT_DATA_URI
-  };
-  GstImencodeText texts[3];
-  gboolean pngs[2];
-  guint n_texts = 0, n_pngs = 0;
-  GstCaps *peer, *chosen = NULL;
-  gboolean ok;
-
-  switch (req->encoding) {
-    case GST_IMENCODE_ENCODING_AUTO:
-      memcpy (texts, any_text, sizeof (any_text));
-      n_texts = 3;
-      break;
-    case GST_IMENCODE_ENCODING_BINARY:
-      texts[n_texts++] = GST_IMENCODE_TEXT_NONE;
-      break;
-    case GST_IMENCODE_ENCODING_BASE64:
-      texts[n_texts++] = GST_IMENCODE_TEXT_BASE64;
-      break;
-    case GST_IMENCODE_ENCODING_DATA_URI:
-      texts[n_texts++] = GST_IMENCODE_TEXT_DATA_URI;
-      break;
-  }
-  if (req->format != GST_IMENCODE_FORMAT_PNG)
-    pngs[n_pngs++] = FALSE;
-  if (req->format != GST_IMENCODE_FORMAT_JPEG)
-    pngs[n_pngs++] = TRUE;
-
-  peer = gst_pad_peer_query_caps (self->srcpad, NULL);
-  GST_DEBUG_OBJECT (self, "downstream accepts %" GST_PTR_FORMAT, peer);
-
-  /* the encoding is the outer loop: binary of any format beats base64 */
-  for (guint t = 0; t < n_texts && !chosen; t++) {
-    for (guint f = 0; f < n_pngs && !chosen; f++) {
-      GstCaps *cand = gst_imencode_candidate_caps (pngs[f], texts[t], req);
-
-      if (peer == NULL || gst_caps_is_any (peer)) {
-        chosen = cand;
-      } else {
-        GstCaps *common = gst_caps_intersect_full (peer, cand,
-            GST_CAPS_INTERSECT_FIRST);
-
-        gst_caps_unref (cand);
-        if (!gst_caps_is_empty (common))
-          chosen = common;
-        else
-          gst_caps_unref (common);
-      }
-    }
-  }
-  gst_clear_caps (&peer);
-
-  if (!chosen) {
-    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION,
-        ("Downstream accepts none of the outputs the properties allow"),
-        ("format=%d encoding=%d; imencode writes image/jpeg, image/png or "
-            "application/x-base64 (content-type image/jpeg or image/png)",
-            req->format, req->encoding));
-    return FALSE;
-  }
-
-  chosen = gst_caps_truncate (chosen);
-  chosen = gst_caps_make_writable (chosen);
-  {
-    GstStructure *s = gst_caps_get_structure (chosen, 0);
-    const gchar *content;
-    gint w = 0, h = 0;
-
-    gst_structure_fixate_field_nearest_int (s, "width",
-        (gint) MIN (req->natural_width, G_MAXINT));
-    gst_structure_fixate_field_nearest_int (s, "height",
-        (gint) MIN (req->natural_height, G_MAXINT));
-    if (gst_structure_has_field (s, "data-uri"))
-      gst_structure_fixate_field_boolean (s, "data-uri", FALSE);
-    chosen = gst_caps_fixate (chosen);
-    s = gst_caps_get_structure (chosen, 0);
-    gst_structure_get_int (s, "width", &w);
-    gst_structure_get_int (s, "height", &h);
-
-    self->neg = *req;
-    if (gst_structure_has_name (s, "application/x-base64")) {
-      gboolean uri = FALSE;
-
-      content = gst_structure_get_string (s, "content-type");
-      gst_structure_get_boolean (s, "data-uri", &uri);
-      self->neg.text = uri ? GST_IMENCODE_TEXT_DATA_URI :
-          GST_IMENCODE_TEXT_BASE64;
-    } else {
-      content = gst_structure_get_name (s);
-      self->neg.text = GST_IMENCODE_TEXT_NONE;
-    }
-    self->neg.png = g_strcmp0 (content, "image/png") == 0;
-    self->neg.width = w > 0 ? (guint) w : req->natural_width;
-    self->neg.height = h > 0 ? (guint) h : req->natural_height;
-  }
-
-  GST_DEBUG_OBJECT (self, "output caps %" GST_PTR_FORMAT, chosen);
-  ok = gst_pad_set_caps (self->srcpad, chosen);
-  gst_caps_unref (chosen);
-  if (!ok) {
-    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (NULL),
-        ("downstream refused the caps it had offered"));
-    return FALSE;
-  }
-  self->negotiated = TRUE;
-  gst_im_held_events_push (&self->held, self->srcpad);
-  return TRUE;
-}
-
-/* The request that the frame plan @plan and the settings @s make. */
+/* The request the settings @s make; @image is the frame's whole-frame
+ * image (NULL in region mode). */
 static void
 gst_imencode_make_request (GstImencode * self, const GstImencodeSettings * s,
-    const ImcorePlan * plan, GstImencodeNegotiated * req)
+    const GstImencodeImage * image, GstImencodeRequest * req)
 {
   memset (req, 0, sizeof (*req));
   req->format = s->format;
   req->encoding = s->encoding;
-  req->natural_width = plan->out_width;
-  req->natural_height = plan->out_height;
-  req->size_free = s->width == 0 && s->height == 0;
+  req->regions = image == NULL;
+  if (image) {
+    req->natural_width = image->plan.out_width;
+    req->natural_height = image->plan.out_height;
+    req->size_free = s->width == 0 && s->height == 0;
+  }
   req->fps_n = GST_VIDEO_INFO_FPS_N (&self->in_info);
   req->fps_d = GST_VIDEO_INFO_FPS_D (&self->in_info);
-}
-
-static gboolean
-gst_imencode_same_request (const GstImencodeNegotiated * a,
-    const GstImencodeNegotiated * b)
-{
-  return a->format == b->format && a->encoding == b->encoding &&
-      a->natural_width == b->natural_width &&
-      a->natural_height == b->natural_height &&
-      a->size_free == b->size_free && a->fps_n == b->fps_n &&
-      a->fps_d == b->fps_d;
 }
 
 /* Negotiates again when the request changed or downstream asked for it,
  * after the frames in flight have gone out under the old caps. */
 static GstFlowReturn
 gst_imencode_ensure_negotiated (GstImencode * self,
-    const GstImencodeSettings * s, const ImcorePlan * plan)
+    const GstImencodeSettings * s, const GstImencodeImage * image)
 {
-  GstImencodeNegotiated req;
+  GstImencodeRequest req;
   gboolean reconfigure = gst_pad_check_reconfigure (self->srcpad);
   GstFlowReturn ret;
 
-  gst_imencode_make_request (self, s, plan, &req);
+  gst_imencode_make_request (self, s, image, &req);
   if (self->negotiated && !reconfigure &&
-      gst_imencode_same_request (&req, &self->neg))
+      gst_imencode_request_equal (&req, &self->neg.req))
     return GST_FLOW_OK;
   if (self->pool) {
     ret = gst_im_work_pool_drain (self->pool);
@@ -748,20 +554,26 @@ gst_imencode_ensure_negotiated (GstImencode * self,
       return ret;
     }
   }
-  if (!gst_imencode_negotiate (self, &req)) {
+  self->negotiated = FALSE;
+  if (!gst_imencode_negotiate (GST_ELEMENT (self), self->srcpad, &req,
+          &self->neg)) {
     gst_pad_mark_reconfigure (self->srcpad);
     return GST_FLOW_NOT_NEGOTIATED;
   }
+  self->negotiated = TRUE;
+  gst_im_held_events_push (&self->held, self->srcpad);
   return GST_FLOW_OK;
 }
 
 /* ---- per-frame planning ---- */
 
+/* One consistent copy of the properties for a frame; release it with
+ * gst_imencode_settings_clear(). */
 static void
-gst_imencode_snapshot (GstImencode * self, GstImencodeSettings * s)
+gst_imencode_read_settings (GstImencode * self, GstImencodeSettings * s)
 {
   GST_OBJECT_LOCK (self);
-  *s = self->settings;
+  gst_imencode_settings_copy (s, &self->settings);
   GST_OBJECT_UNLOCK (self);
 }
 
@@ -799,37 +611,60 @@ gst_imencode_resampler (GstImencodeMethod m)
   }
 }
 
-/* Plans the whole-frame image for @s. FALSE (after a warning) when there
- * is nothing to encode. */
+/* Plans the whole-frame image for @s into @image. FALSE (after a
+ * warning) when there is nothing to encode. */
 static gboolean
-gst_imencode_plan (GstImencode * self, const GstImencodeSettings * s,
-    ImcorePlan * plan)
+gst_imencode_plan_whole_frame (GstImencode * self,
+    const GstImencodeSettings * s, GstImencodeImage * image)
 {
-  ImcoreRect bounds = { 0, 0, GST_VIDEO_INFO_WIDTH (&self->in_info),
-    GST_VIDEO_INFO_HEIGHT (&self->in_info)
-  };
-  ImcoreRect crop;
+  guint width = GST_VIDEO_INFO_WIDTH (&self->in_info);
+  guint height = GST_VIDEO_INFO_HEIGHT (&self->in_info);
 
-  if (!imcore_rect_clip_crop (&bounds, s->crop_x, s->crop_y, s->crop_width,
-          s->crop_height, &crop)) {
-    gst_imencode_warn_once (self, WARNED_EMPTY_CROP,
-        "The crop rectangle lies outside the frame; no image is produced",
-        "crop %u,%u %ux%u misses the %ux%u frame (crop-x/crop-y must be "
-        "inside the frame; crop-width/crop-height 0 mean up to its edge)",
-        s->crop_x, s->crop_y, s->crop_width, s->crop_height,
-        bounds.width, bounds.height);
-    return FALSE;
-  }
-  imcore_plan_output (&crop, s->width, s->height,
-      (ImcoreAspectMode) s->aspect_mode, plan);
-  return TRUE;
+  if (gst_imencode_plan_frame (s, width, height, image))
+    return TRUE;
+  gst_imencode_warn_once (self, WARNED_EMPTY_CROP,
+      "The crop rectangle lies outside the frame; no image is produced",
+      "crop %u,%u %ux%u misses the %ux%u frame (crop-x/crop-y must be "
+      "inside the frame; crop-width/crop-height 0 mean up to its edge)",
+      s->crop_x, s->crop_y, s->crop_width, s->crop_height, width, height);
+  return FALSE;
 }
 
+/* Fills self->images with the images @inbuf yields in region mode,
+ * warning once about regions that could not be cut. */
+static void
+gst_imencode_plan_frame_regions (GstImencode * self,
+    const GstImencodeSettings * s, GstBuffer * inbuf)
+{
+  GstImencodePlanSkipped skipped;
+
+  gst_imencode_regions_collect (inbuf, self->regions);
+  gst_imencode_plan_regions (s, GST_VIDEO_INFO_WIDTH (&self->in_info),
+      GST_VIDEO_INFO_HEIGHT (&self->in_info),
+      (const GstImencodeRegion *) self->regions->data, self->regions->len,
+      self->images, &skipped);
+  if (skipped.outside) {
+    gst_imencode_warn_once (self, WARNED_ROI_OUTSIDE,
+        "A region of interest lies outside the frame; it is skipped",
+        "%u region(s) of this frame miss the %dx%d frame even after "
+        "roi-margin", skipped.outside, GST_VIDEO_INFO_WIDTH (&self->in_info),
+        GST_VIDEO_INFO_HEIGHT (&self->in_info));
+  }
+  if (skipped.empty_crop) {
+    gst_imencode_warn_once (self, WARNED_ROI_EMPTY_CROP,
+        "The crop rectangle lies outside a region of interest; the region "
+        "is skipped", "crop %u,%u %ux%u (relative to each region) leaves "
+        "nothing of %u region(s) of this frame", s->crop_x, s->crop_y,
+        s->crop_width, s->crop_height, skipped.empty_crop);
+  }
+}
+
+/* Whether an output of @w x @h fits the format's limits, else warns. */
 static gboolean
 gst_imencode_size_acceptable (GstImencode * self, guint w, guint h,
     gboolean png)
 {
-  guint max = png ? G_MAXINT : 65535;
+  guint max = png ? IMCORE_PNG_MAX_DIMENSION : IMCORE_JPEG_MAX_DIMENSION;
 
   if (w <= max && h <= max && (guint64) w * h <= MAX_OUTPUT_PIXELS)
     return TRUE;
@@ -924,9 +759,12 @@ gst_imencode_frame_finish (gpointer job, gpointer user_data)
   if (f->discont)
     GST_BUFFER_FLAG_SET (outbuf, GST_BUFFER_FLAG_DISCONT);
   gst_imencode_meta_add (outbuf, &f->job.plan.src,
-      GST_VIDEO_INFO_WIDTH (&f->info), GST_VIDEO_INFO_HEIGHT (&f->info));
+      GST_VIDEO_INFO_WIDTH (&f->info), GST_VIDEO_INFO_HEIGHT (&f->info),
+      f->image.is_region ? &f->image.region : NULL);
   gst_imencode_frame_discard (f, self);
-  g_atomic_int_set (&self->warned, 0);
+  /* the frame-level warnings may come again; those about regions stay
+   * quiet until the next flush, as good regions come with bad ones */
+  g_atomic_int_and (&self->warned, WARNED_ROI_OUTSIDE | WARNED_ROI_EMPTY_CROP);
   return gst_pad_push (self->srcpad, outbuf);
 }
 
@@ -983,16 +821,21 @@ gst_imencode_ensure_pool (GstImencode * self, guint threads)
   return GST_FLOW_OK;
 }
 
-/* Makes self->outpool hand out buffers of @size bytes. Frames in flight
- * already hold their buffers, which outlive a replaced pool. */
+/* Makes self->outpool hand out buffers of at least @size bytes. The pool
+ * only grows (to a power of two), so images of varying sizes, such as the
+ * regions of a frame, do not rebuild it; it starts again from the next
+ * image's size after new input caps. Frames in flight already hold their
+ * buffers, which outlive a replaced pool. */
 static gboolean
 gst_imencode_ensure_outpool (GstImencode * self, gsize size)
 {
   GstBufferPool *pool;
   GstStructure *config;
 
-  if (self->outpool && self->outpool_size == size)
+  if (self->outpool && self->outpool_size >= size)
     return TRUE;
+  if (size <= G_MAXSIZE / 2)
+    size = MAX (4096, (gsize) 1 << g_bit_storage (size - 1));
   if (self->outpool) {
     gst_buffer_pool_set_active (self->outpool, FALSE);
     gst_clear_object (&self->outpool);
@@ -1015,74 +858,51 @@ gst_imencode_ensure_outpool (GstImencode * self, gsize size)
   return TRUE;
 }
 
+/* Encodes @image of @inbuf (which the caller keeps) as one output
+ * buffer: on a worker, or right here with threads=1. */
 static GstFlowReturn
-gst_imencode_chain (GstPad * pad, GstObject * parent, GstBuffer * inbuf)
+gst_imencode_submit_image (GstImencode * self, const GstImencodeSettings * s,
+    GstBuffer * inbuf, const GstImencodeImage * image)
 {
-  GstImencode *self = GST_IMENCODE (parent);
-  GstImencodeSettings s;
   GstImencodeFrame f;
   GstImencodeJob *job = &f.job;
   GstFlowReturn ret;
-  ImcorePlan plan;
   gsize bound;
 
-  if (!self->have_info) {
-    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (NULL),
-        ("received a buffer before caps"));
-    gst_buffer_unref (inbuf);
-    return GST_FLOW_NOT_NEGOTIATED;
-  }
-
-  gst_imencode_snapshot (self, &s);
-  ret = gst_imencode_ensure_pool (self, s.threads);
-  if (ret != GST_FLOW_OK)
-    goto out;
-  if (!gst_imencode_plan (self, &s, &plan))
-    goto out;
-  ret = gst_imencode_ensure_negotiated (self, &s, &plan);
-  if (ret != GST_FLOW_OK)
-    goto out;
-  if (self->neg.width != plan.out_width ||
-      self->neg.height != plan.out_height) {
-    /* downstream chose the size: plan again for it */
-    ImcoreRect crop = plan.src;
-
-    imcore_plan_output (&crop, self->neg.width, self->neg.height,
-        (ImcoreAspectMode) s.aspect_mode, &plan);
-  }
-  if (!gst_imencode_size_acceptable (self, plan.out_width, plan.out_height,
-          self->neg.png))
-    goto out;
+  if (!gst_imencode_size_acceptable (self, image->plan.out_width,
+          image->plan.out_height, self->neg.png))
+    return GST_FLOW_OK;
 
   memset (&f, 0, sizeof (f));
   job->png = self->neg.png;
   job->text = self->neg.text;
-  job->quality = s.quality;
-  job->subsampling = gst_imencode_subsampling (&s, &self->in_info);
-  job->compression_level = s.compression_level;
-  job->method = gst_imencode_resampler (s.method);
-  job->pad_argb = s.pad_color;
-  job->plan = plan;
+  job->quality = s->quality;
+  job->subsampling = gst_imencode_subsampling (s, &self->in_info);
+  job->compression_level = s->compression_level;
+  job->method = gst_imencode_resampler (s->method);
+  job->pad_argb = s->pad_color;
+  job->plan = image->plan;
 
   bound = gst_imencode_worker_bound (&self->in_info, job);
   if (bound == 0 || !gst_imencode_ensure_outpool (self, bound)) {
     gst_imencode_warn_once (self, WARNED_TOO_LARGE,
         "The requested output size is too large; no image is produced",
         "%ux%u %s: its worst-case encoded size of %" G_GSIZE_FORMAT
-        " bytes cannot be allocated", plan.out_width, plan.out_height,
-        job->png ? "PNG" : "JPEG", bound);
-    goto out;
+        " bytes cannot be allocated", image->plan.out_width,
+        image->plan.out_height, job->png ? "PNG" : "JPEG", bound);
+    return GST_FLOW_OK;
   }
 
   ret = gst_buffer_pool_acquire_buffer (self->outpool, &f.outbuf, NULL);
   if (ret != GST_FLOW_OK)
-    goto out;
-  f.inbuf = inbuf;
+    return ret;
+  f.inbuf = gst_buffer_ref (inbuf);
   f.info = self->in_info;
   f.pts = GST_BUFFER_PTS (inbuf);
   f.dts = GST_BUFFER_DTS (inbuf);
   f.duration = GST_BUFFER_DURATION (inbuf);
   f.discont = GST_BUFFER_FLAG_IS_SET (inbuf, GST_BUFFER_FLAG_DISCONT);
+  f.image = *image;
 
   if (!self->pool) {
     if (!self->worker)
@@ -1097,8 +917,70 @@ gst_imencode_chain (GstPad * pad, GstObject * parent, GstBuffer * inbuf)
     self->flow_reported = ret != GST_FLOW_FLUSHING;
   }
   return ret;
+}
+
+static GstFlowReturn
+gst_imencode_chain (GstPad * pad, GstObject * parent, GstBuffer * inbuf)
+{
+  GstImencode *self = GST_IMENCODE (parent);
+  GstImencodeSettings s;
+  GstImencodeGateResult gate;
+  GstImencodeImage whole;
+  GstImencodeImage *images;
+  guint n_images;
+  GstFlowReturn ret;
+
+  if (!self->have_info) {
+    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (NULL),
+        ("received a buffer before caps"));
+    gst_buffer_unref (inbuf);
+    return GST_FLOW_NOT_NEGOTIATED;
+  }
+
+  gst_imencode_read_settings (self, &s);
+  ret = gst_imencode_ensure_pool (self, s.threads);
+  if (ret != GST_FLOW_OK)
+    goto out;
+
+  gate = gst_imencode_gate_check (&self->gate, GST_BUFFER_PTS (inbuf),
+      GST_BUFFER_DURATION (inbuf), s.max_rate_n, s.max_rate_d, s.on_demand);
+  if (gate != GST_IMENCODE_GATE_PASS && gate != GST_IMENCODE_GATE_SNAPSHOT) {
+    GST_LOG_OBJECT (self, "frame %" GST_TIME_FORMAT " not encoded (%d)",
+        GST_TIME_ARGS (GST_BUFFER_PTS (inbuf)), gate);
+    goto out;
+  }
+
+  if (s.roi_filter) {
+    gst_imencode_plan_frame_regions (self, &s, inbuf);
+    images = (GstImencodeImage *) self->images->data;
+    n_images = self->images->len;
+    ret = gst_imencode_ensure_negotiated (self, &s, NULL);
+  } else {
+    if (!gst_imencode_plan_whole_frame (self, &s, &whole))
+      goto out;
+    images = &whole;
+    n_images = 1;
+    ret = gst_imencode_ensure_negotiated (self, &s, &whole);
+    if (ret == GST_FLOW_OK && (self->neg.width != whole.plan.out_width ||
+            self->neg.height != whole.plan.out_height)) {
+      /* downstream chose the size: plan again for it */
+      ImcoreRect crop = whole.plan.src;
+
+      imcore_plan_output (&crop, self->neg.width, self->neg.height,
+          (ImcoreAspectMode) s.aspect_mode, &whole.plan);
+    }
+  }
+  if (ret != GST_FLOW_OK)
+    goto out;
+
+  for (guint i = 0; i < n_images && ret == GST_FLOW_OK; i++) {
+    if (gate == GST_IMENCODE_GATE_SNAPSHOT)
+      images[i].reason = GST_IMENCODE_REASON_SNAPSHOT;
+    ret = gst_imencode_submit_image (self, &s, inbuf, &images[i]);
+  }
 
 out:
+  gst_imencode_settings_clear (&s);
   gst_buffer_unref (inbuf);
   return ret;
 }
@@ -1110,12 +992,20 @@ gst_imencode_set_input_caps (GstImencode * self, GstCaps * caps)
 {
   GstVideoInfo info;
   GstImencodeSettings s;
-  ImcorePlan plan;
+  GstImencodeImage whole;
+  gboolean ok = TRUE;
 
   if (!gst_video_info_from_caps (&info, caps)) {
     GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (NULL),
         ("cannot parse input caps %" GST_PTR_FORMAT, caps));
     return FALSE;
+  }
+  if (self->have_info && !gst_video_info_is_equal (&info, &self->in_info) &&
+      self->outpool) {
+    /* let the output pool fit the new frames' images */
+    gst_buffer_pool_set_active (self->outpool, FALSE);
+    gst_clear_object (&self->outpool);
+    self->outpool_size = 0;
   }
   self->in_info = info;
   self->have_info = TRUE;
@@ -1126,10 +1016,13 @@ gst_imencode_set_input_caps (GstImencode * self, GstCaps * caps)
 
   /* Set the source caps now, so that the segment that follows goes out
    * after them; an empty crop waits for a frame that can be encoded. */
-  gst_imencode_snapshot (self, &s);
-  if (!gst_imencode_plan (self, &s, &plan))
-    return TRUE;
-  return gst_imencode_ensure_negotiated (self, &s, &plan) == GST_FLOW_OK;
+  gst_imencode_read_settings (self, &s);
+  if (s.roi_filter)
+    ok = gst_imencode_ensure_negotiated (self, &s, NULL) == GST_FLOW_OK;
+  else if (gst_imencode_plan_whole_frame (self, &s, &whole))
+    ok = gst_imencode_ensure_negotiated (self, &s, &whole) == GST_FLOW_OK;
+  gst_imencode_settings_clear (&s);
+  return ok;
 }
 
 static gboolean
@@ -1160,9 +1053,20 @@ gst_imencode_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
     case GST_EVENT_FLUSH_STOP:
       gst_imencode_set_flushing (self, FALSE);
       self->flow_reported = FALSE;
-      self->warned = 0;
+      g_atomic_int_set (&self->warned, 0);
+      gst_imencode_gate_flush (&self->gate);
       gst_im_held_events_clear (&self->held);
       break;
+    case GST_EVENT_SEGMENT:{
+      const GstSegment *segment;
+
+      gst_event_parse_segment (event, &segment);
+      gst_imencode_gate_set_segment (&self->gate, segment);
+      /* serialized: may wait for the caps it must follow */
+      if (gst_im_held_events_hold (&self->held, self->srcpad, event))
+        return TRUE;
+      break;
+    }
     case GST_EVENT_EOS:
       /* Downstream refused a frame that upstream had already handed
        * over, and upstream never heard of it: post the error instead of
@@ -1288,7 +1192,15 @@ gst_imencode_src_query (GstPad * pad, GstObject * parent, GstQuery * query)
   }
 }
 
-/* ---- properties ---- */
+/* ---- properties and signals ---- */
+
+/* The "snapshot" action signal: any thread, any state. */
+static void
+gst_imencode_request_snapshot (GstImencode * self)
+{
+  GST_DEBUG_OBJECT (self, "snapshot requested");
+  gst_imencode_gate_request_snapshot (&self->gate);
+}
 
 static guint *
 gst_imencode_uint_field (GstImencodeSettings * s, guint prop_id)
@@ -1353,6 +1265,25 @@ gst_imencode_set_property (GObject * object, guint prop_id,
       case PROP_ASPECT_MODE:
         s->aspect_mode = g_value_get_enum (value);
         break;
+      case PROP_ROI_TYPE:
+        g_free (self->roi_type);
+        self->roi_type = g_value_dup_string (value);
+        gst_imencode_roi_filter_unref (s->roi_filter);
+        s->roi_filter = gst_imencode_roi_filter_parse (self->roi_type);
+        break;
+      case PROP_ROI_MARGIN:
+        s->roi_margin = g_value_get_double (value);
+        break;
+      case PROP_MIN_CONFIDENCE:
+        s->min_confidence = g_value_get_double (value);
+        break;
+      case PROP_MAX_RATE:
+        s->max_rate_n = gst_value_get_fraction_numerator (value);
+        s->max_rate_d = gst_value_get_fraction_denominator (value);
+        break;
+      case PROP_ON_DEMAND:
+        s->on_demand = g_value_get_boolean (value);
+        break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
         break;
@@ -1399,6 +1330,21 @@ gst_imencode_get_property (GObject * object, guint prop_id, GValue * value,
         break;
       case PROP_ASPECT_MODE:
         g_value_set_enum (value, s->aspect_mode);
+        break;
+      case PROP_ROI_TYPE:
+        g_value_set_string (value, self->roi_type);
+        break;
+      case PROP_ROI_MARGIN:
+        g_value_set_double (value, s->roi_margin);
+        break;
+      case PROP_MIN_CONFIDENCE:
+        g_value_set_double (value, s->min_confidence);
+        break;
+      case PROP_MAX_RATE:
+        gst_value_set_fraction (value, s->max_rate_n, s->max_rate_d);
+        break;
+      case PROP_ON_DEMAND:
+        g_value_set_boolean (value, s->on_demand);
         break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);

@@ -2,6 +2,8 @@
  * Copyright (C) 2026 gst-imencode contributors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#include <string.h>
+
 #include "gstimencodemeta.h"
 
 gboolean
@@ -17,9 +19,28 @@ gst_imencode_meta_register (void)
       NULL) != NULL;
 }
 
-GstStructure *
+/* Keeps the fields imencode writes, drops anything else a recycled
+ * buffer's meta may have been given downstream. */
+static gboolean
+gst_imencode_meta_keep_own_field (GQuark field, GValue * value,
+    gpointer user_data)
+{
+  static const gchar *const own[] = { "x", "y", "width", "height",
+    "frame-width", "frame-height", "roi-id", "roi-type", "confidence",
+    "track-id"
+  };
+  const gchar *name = g_quark_to_string (field);
+
+  for (guint i = 0; i < G_N_ELEMENTS (own); i++) {
+    if (strcmp (name, own[i]) == 0)
+      return TRUE;
+  }
+  return FALSE;
+}
+
+gboolean
 gst_imencode_meta_add (GstBuffer * buffer, const ImcoreRect * src,
-    guint frame_width, guint frame_height)
+    guint frame_width, guint frame_height, const GstImencodeRegion * region)
 {
   GstCustomMeta *meta;
   GstStructure *s;
@@ -28,20 +49,39 @@ gst_imencode_meta_add (GstBuffer * buffer, const ImcoreRect * src,
   if (meta == NULL) {
     meta = gst_buffer_add_custom_meta (buffer, GST_IMENCODE_META_NAME);
     if (meta == NULL)
-      return NULL;
+      return FALSE;
     GST_META_FLAG_SET ((GstMeta *) meta, GST_META_FLAG_POOLED);
   }
   s = gst_custom_meta_get_structure (meta);
-  /* a recycled meta keeps only the six fields rewritten below (anything
-   * else, e.g. a region's fields, is dropped; the usual case allocates
-   * nothing) */
-  if (gst_structure_n_fields (s) != 6)
-    gst_structure_remove_all_fields (s);
+  /* setting a field that exists overwrites its value in place: the usual
+   * case allocates nothing */
+  gst_structure_filter_and_map_in_place (s, gst_imencode_meta_keep_own_field,
+      NULL);
   gst_structure_set (s,
       "x", G_TYPE_INT, (gint) src->x, "y", G_TYPE_INT, (gint) src->y,
       "width", G_TYPE_INT, (gint) src->width,
       "height", G_TYPE_INT, (gint) src->height,
       "frame-width", G_TYPE_INT, (gint) frame_width,
       "frame-height", G_TYPE_INT, (gint) frame_height, NULL);
-  return s;
+  if (region == NULL) {
+    gst_structure_remove_fields (s, "roi-id", "roi-type", "confidence",
+        "track-id", NULL);
+    return TRUE;
+  }
+  gst_structure_set (s, "roi-id", G_TYPE_INT, region->id, NULL);
+  /* a type name unchanged from the last image is not copied again */
+  if (g_strcmp0 (gst_structure_get_string (s, "roi-type"),
+          g_quark_to_string (region->type)) != 0)
+    gst_structure_set (s, "roi-type", G_TYPE_STRING,
+        region->type ? g_quark_to_string (region->type) : "", NULL);
+  if (region->has_confidence)
+    gst_structure_set (s, "confidence", G_TYPE_DOUBLE, region->confidence,
+        NULL);
+  else
+    gst_structure_remove_field (s, "confidence");
+  if (region->has_track_id)
+    gst_structure_set (s, "track-id", G_TYPE_INT64, region->track_id, NULL);
+  else
+    gst_structure_remove_field (s, "track-id");
+  return TRUE;
 }

@@ -7,6 +7,7 @@
 
 #include <gst/gst.h>
 
+#include "gstimencodeplan.h"
 #include "imcore-image.h"
 
 G_BEGIN_DECLS
@@ -18,14 +19,16 @@ G_BEGIN_DECLS
 gboolean gst_imencode_meta_register (void);
 
 /* Gives @buffer (writable) an ImencodeMeta describing the source rectangle
- * @src of a @frame_width x @frame_height frame (all as G_TYPE_INT fields
- * x, y, width, height, frame-width, frame-height), and returns its
- * structure (owned by the meta) for further fields such as the region's
- * roi-id and roi-type. The meta is marked pooled: a buffer pool keeps it
- * on the buffer, and the next call on the recycled buffer rewrites the
- * fields in place instead of allocating a new meta and structure. */
-GstStructure *gst_imencode_meta_add (GstBuffer * buffer,
-    const ImcoreRect * src, guint frame_width, guint frame_height);
+ * @src of a @frame_width x @frame_height frame (G_TYPE_INT fields x, y,
+ * width, height, frame-width, frame-height) and, for an image of @region
+ * (NULL in whole-frame mode), roi-id (int), roi-type (string) and, where
+ * known, confidence (double) and track-id (int64). The meta is marked
+ * pooled: a buffer pool keeps it on the buffer, and the next call on the
+ * recycled buffer rewrites its fields in place (dropping any others)
+ * instead of allocating a new meta and structure. FALSE if no meta could
+ * be added. */
+gboolean gst_imencode_meta_add (GstBuffer * buffer, const ImcoreRect * src,
+    guint frame_width, guint frame_height, const GstImencodeRegion * region);
 
 G_END_DECLS
 

@@ -16,8 +16,9 @@ typedef enum
   IMCORE_SUBSAMPLING_GRAY,
 } ImcoreSubsampling;
 
-/* Largest JPEG dimension (the format stores 16-bit sizes). */
-#define IMCORE_JPEG_MAX_DIMENSION 65535u
+/* Largest JPEG dimension: libjpeg-turbo's JPEG_MAX_DIMENSION (the format
+ * itself would store up to 65535). */
+#define IMCORE_JPEG_MAX_DIMENSION 65500u
 
 typedef struct
 {

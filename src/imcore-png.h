@@ -7,6 +7,10 @@
 
 #include "imcore-image.h"
 
+/* Largest PNG dimension written: libpng's default user limit (the format
+ * itself would take 2^31 - 1). */
+#define IMCORE_PNG_MAX_DIMENSION 1000000u
+
 typedef struct
 {
   /* zlib level 0..9. 0 stores; 1 is tuned for speed (UP filter, and a

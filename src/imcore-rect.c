@@ -4,6 +4,7 @@
  */
 #include "imcore-rect.h"
 
+#include <math.h>
 #include <string.h>
 
 bool
@@ -36,17 +37,68 @@ imcore_rect_clip_crop (const ImcoreRect * bounds, uint32_t x, uint32_t y,
   return true;
 }
 
-/* round(a * b / c), at least 1, at most UINT32_MAX; c > 0 */
-static uint32_t
-scale_round (uint64_t a, uint64_t b, uint64_t c)
+bool
+imcore_rect_grow_clip (const ImcoreRect * bounds, int64_t x, int64_t y,
+    int64_t width, int64_t height, double margin, ImcoreRect * out)
 {
-  unsigned __int128 r = ((unsigned __int128) a * b + c / 2) / c;
+  double grow_x, grow_y;
+  int64_t x0, y0, x1, y1, bx1, by1;
 
-  if (r < 1)
+  memset (out, 0, sizeof (*out));
+  if (!bounds || bounds->width == 0 || bounds->height == 0 || width <= 0 ||
+      height <= 0 || !(margin >= 0.0 && margin <= 1.0))
+    return false;
+  /* boxes from a detector can be anything: keep the sums far from
+   * overflowing (no frame is near 2^40 pixels a side) */
+  if (x < -IMCORE_RECT_COORD_LIMIT || x > IMCORE_RECT_COORD_LIMIT ||
+      y < -IMCORE_RECT_COORD_LIMIT || y > IMCORE_RECT_COORD_LIMIT ||
+      width > IMCORE_RECT_COORD_LIMIT || height > IMCORE_RECT_COORD_LIMIT)
+    return false;
+
+  /* grow outwards to whole pixels: the box never loses a pixel */
+  grow_x = ceil (margin * (double) width);
+  grow_y = ceil (margin * (double) height);
+  x0 = x - (int64_t) grow_x;
+  y0 = y - (int64_t) grow_y;
+  x1 = x + width + (int64_t) grow_x;
+  y1 = y + height + (int64_t) grow_y;
+
+  bx1 = (int64_t) bounds->x + bounds->width;
+  by1 = (int64_t) bounds->y + bounds->height;
+  if (x0 < bounds->x)
+    x0 = bounds->x;
+  if (y0 < bounds->y)
+    y0 = bounds->y;
+  if (x1 > bx1)
+    x1 = bx1;
+  if (y1 > by1)
+    y1 = by1;
+  if (x0 >= x1 || y0 >= y1)
+    return false;
+
+  out->x = (uint32_t) x0;
+  out->y = (uint32_t) y0;
+  out->width = (uint32_t) (x1 - x0);
+  out->height = (uint32_t) (y1 - y0);
+  return true;
+}
+
+/* round(a * b / c), at least 1, at most UINT32_MAX; c > 0. The product of
+ * two 32-bit values fits in 64 bits, so no wider type is needed. */
+static uint32_t
+scale_round (uint32_t a, uint32_t b, uint32_t c)
+{
+  uint64_t p = (uint64_t) a * b;
+  uint64_t q = p / c, rem = p % c;
+
+  /* halves round up: rem >= c / 2 exactly, without overflow */
+  if (rem >= c - rem)
+    q++;
+  if (q < 1)
     return 1;
-  if (r > UINT32_MAX)
+  if (q > UINT32_MAX)
     return UINT32_MAX;
-  return (uint32_t) r;
+  return (uint32_t) q;
 }
 
 ImcoreError

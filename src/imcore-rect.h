@@ -31,6 +31,20 @@ typedef struct
 bool imcore_rect_clip_crop (const ImcoreRect * bounds, uint32_t x, uint32_t y,
     uint32_t width, uint32_t height, ImcoreRect * out);
 
+/* Largest coordinate or size imcore_rect_grow_clip() takes (2^40). */
+#define IMCORE_RECT_COORD_LIMIT (INT64_C (1) << 40)
+
+/* Grows the box (@x, @y, @width, @height), given in the coordinates
+ * @bounds is in and possibly sticking out of it (detector boxes may), by
+ * @margin (0..1) times its width on the left and right and times its
+ * height at the top and bottom, rounded outwards to whole pixels, then
+ * clips it to @bounds. Writes the result to @out and returns true; returns
+ * false (leaving @out zeroed) when the box is empty (@width or @height
+ * <= 0), a value is beyond +-IMCORE_RECT_COORD_LIMIT, @margin is out of
+ * range or NaN, or nothing of the grown box lies inside @bounds. */
+bool imcore_rect_grow_clip (const ImcoreRect * bounds, int64_t x, int64_t y,
+    int64_t width, int64_t height, double margin, ImcoreRect * out);
+
 /* Plans the output for the source rectangle @crop (non-empty) and the
  * requested output size @req_width x @req_height: both 0 keeps the crop's
  * size; one 0 keeps the crop's aspect ratio; both set applies @mode.

@@ -1,0 +1,66 @@
+/* gst-imencode: which frames imencode encodes at all
+ * Copyright (C) 2026 gst-imencode contributors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifndef __GST_IMENCODE_GATE_H__
+#define __GST_IMENCODE_GATE_H__
+
+#include <gst/gst.h>
+
+G_BEGIN_DECLS
+
+/* The per-frame decision before any pixel is touched: frames outside the
+ * segment are not encoded; max-rate lets a frame through only when the
+ * last frame let through is at least 1/max-rate earlier in stream time;
+ * with on-demand, a frame goes through only while snapshot requests are
+ * pending, and takes one. Plain state, used by the streaming thread only;
+ * the pending-snapshot counter is the only field other threads touch
+ * (atomically, through gst_imencode_gate_request_snapshot()). */
+typedef struct
+{
+  GstSegment segment;
+  /* stream time of the last frame let through under a rate limit, or
+   * GST_CLOCK_TIME_NONE */
+  GstClockTime last_time;
+  gint pending_snapshots;       /* atomic */
+} GstImencodeGate;
+
+typedef enum
+{
+  GST_IMENCODE_GATE_PASS,       /* encode it */
+  GST_IMENCODE_GATE_SNAPSHOT,   /* encode it: a snapshot request took it */
+  GST_IMENCODE_GATE_OUTSIDE_SEGMENT,
+  GST_IMENCODE_GATE_RATE,       /* too soon after the last one */
+  GST_IMENCODE_GATE_NO_REQUEST, /* on-demand and nothing requested */
+} GstImencodeGateResult;
+
+/* An open TIME segment, no frame seen, no snapshot requested. */
+void gst_imencode_gate_init (GstImencodeGate * gate);
+
+/* Back to an open TIME segment with no frame seen (a new stream); pending
+ * snapshots are kept: they may be asked for before the stream starts. */
+void gst_imencode_gate_reset (GstImencodeGate * gate);
+
+/* A new segment (from a SEGMENT event); the rate limit starts again. */
+void gst_imencode_gate_set_segment (GstImencodeGate * gate,
+    const GstSegment * segment);
+
+/* After a flush: the rate limit starts again (the segment that follows
+ * the flush replaces the old one). Pending snapshots are kept. */
+void gst_imencode_gate_flush (GstImencodeGate * gate);
+
+/* Counts one more snapshot request (any thread, any state). */
+void gst_imencode_gate_request_snapshot (GstImencodeGate * gate);
+
+/* Decides on a frame with timestamp @pts and @duration (either may be
+ * GST_CLOCK_TIME_NONE: an untimed frame is inside any segment, and a rate
+ * limit lets every untimed frame through), under a rate limit of
+ * @rate_n/@rate_d frames per second (0 or an invalid fraction: none) and
+ * @on_demand. Takes a pending snapshot only when the frame is encoded. */
+GstImencodeGateResult gst_imencode_gate_check (GstImencodeGate * gate,
+    GstClockTime pts, GstClockTime duration, gint rate_n, gint rate_d,
+    gboolean on_demand);
+
+G_END_DECLS
+
+#endif /* __GST_IMENCODE_GATE_H__ */

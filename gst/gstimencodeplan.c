@@ -1,0 +1,251 @@
+/* gst-imencode: which images a frame yields, and how each is cut
+ * Copyright (C) 2026 gst-imencode contributors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <string.h>
+
+#include <gst/video/video.h>
+#ifdef HAVE_GST_ANALYTICS
+#include <gst/analytics/analytics.h>
+#endif
+
+#include "gstimencodeplan.h"
+
+/* An integer field of any GStreamer integer type; FALSE if absent. */
+static gboolean
+gst_imencode_structure_get_integer (const GstStructure * s,
+    const gchar * field, gint64 * out)
+{
+  const GValue *v = gst_structure_get_value (s, field);
+
+  if (!v)
+    return FALSE;
+  if (G_VALUE_HOLDS_INT (v))
+    *out = g_value_get_int (v);
+  else if (G_VALUE_HOLDS_UINT (v))
+    *out = g_value_get_uint (v);
+  else if (G_VALUE_HOLDS_INT64 (v))
+    *out = g_value_get_int64 (v);
+  else if (G_VALUE_HOLDS_UINT64 (v) && g_value_get_uint64 (v) <= G_MAXINT64)
+    *out = (gint64) g_value_get_uint64 (v);
+  else
+    return FALSE;
+  return TRUE;
+}
+
+static void
+gst_imencode_region_from_roi_meta (GstVideoRegionOfInterestMeta * meta,
+    GstImencodeRegion * r)
+{
+  GstStructure *param;
+  gdouble confidence;
+
+  memset (r, 0, sizeof (*r));
+  r->id = meta->id;
+  r->type = meta->roi_type;
+  r->x = meta->x;
+  r->y = meta->y;
+  r->width = meta->w;
+  r->height = meta->h;
+  r->order = gst_meta_get_seqnum ((GstMeta *) meta);
+  param = gst_video_region_of_interest_meta_get_param (meta, "detection");
+  if (param && gst_structure_get_double (param, "confidence", &confidence)) {
+    r->has_confidence = TRUE;
+    r->confidence = confidence;
+  }
+  param = gst_video_region_of_interest_meta_get_param (meta, "object_id");
+  if (param)
+    r->has_track_id = gst_imencode_structure_get_integer (param, "id",
+        &r->track_id);
+}
+
+static gint
+gst_imencode_region_compare_order (gconstpointer a, gconstpointer b)
+{
+  const GstImencodeRegion *ra = a, *rb = b;
+
+  return ra->order < rb->order ? -1 : ra->order > rb->order;
+}
+
+#ifdef HAVE_GST_ANALYTICS
+/* The id of a tracking metadata related to detection @od_id in either
+ * direction (RELATE_TO or CONTAIN, as trackers differ). */
+static gboolean
+gst_imencode_analytics_track_id (GstAnalyticsRelationMeta * rmeta,
+    guint od_id, gint64 * track_id)
+{
+  const GstAnalyticsRelTypes linked = GST_ANALYTICS_REL_TYPE_RELATE_TO |
+      GST_ANALYTICS_REL_TYPE_CONTAIN;
+  GstAnalyticsTrackingMtd trk;
+  gpointer state = NULL;
+
+  while (gst_analytics_relation_meta_iterate (rmeta, &state,
+          gst_analytics_tracking_mtd_get_mtd_type (), &trk)) {
+    guint64 id;
+    GstClockTime first_seen, last_seen;
+    gboolean lost;
+
+    if (!(gst_analytics_relation_meta_get_relation (rmeta, od_id,
+                trk.id) & linked) &&
+        !(gst_analytics_relation_meta_get_relation (rmeta, trk.id,
+                od_id) & linked))
+      continue;
+    if (!gst_analytics_tracking_mtd_get_info (&trk, &id, &first_seen,
+            &last_seen, &lost) || id > G_MAXINT64)
+      continue;
+    *track_id = (gint64) id;
+    return TRUE;
+  }
+  return FALSE;
+}
+
+/* Appends the object detections of @buffer's relation meta, or completes
+ * the ROI region already collected with the same id. */
+static void
+gst_imencode_regions_collect_analytics (GstBuffer * buffer,
+    GArray * regions, guint n_roi)
+{
+  GstAnalyticsRelationMeta *rmeta;
+  GstAnalyticsODMtd od;
+  gpointer state = NULL;
+  guint64 order = G_MAXUINT32;
+
+  rmeta = gst_buffer_get_analytics_relation_meta (buffer);
+  if (!rmeta)
+    return;
+  while (gst_analytics_relation_meta_iterate (rmeta, &state,
+          gst_analytics_od_mtd_get_mtd_type (), &od)) {
+    GstImencodeRegion r, *same = NULL;
+    gint x, y, w, h;
+    gfloat confidence;
+
+    if (!gst_analytics_od_mtd_get_location (&od, &x, &y, &w, &h,
+            &confidence))
+      continue;
+    for (guint i = 0; i < n_roi; i++) {
+      GstImencodeRegion *roi = &g_array_index (regions, GstImencodeRegion, i);
+
+      if (roi->id >= 0 && (guint) roi->id == od.id)
+        same = roi;
+    }
+    memset (&r, 0, sizeof (r));
+    r.id = (gint) od.id;
+    r.type = gst_analytics_od_mtd_get_obj_type (&od);
+    r.x = x;
+    r.y = y;
+    r.width = w;
+    r.height = h;
+    r.has_confidence = TRUE;
+    r.confidence = confidence;
+    r.has_track_id = gst_imencode_analytics_track_id (rmeta, od.id,
+        &r.track_id);
+    /* after every ROI meta, in the relation meta's order */
+    r.order = order++;
+    if (!same) {
+      g_array_append_val (regions, r);
+      continue;
+    }
+    if (!same->has_confidence) {
+      same->has_confidence = TRUE;
+      same->confidence = r.confidence;
+    }
+    if (!same->has_track_id && r.has_track_id) {
+      same->has_track_id = TRUE;
+      same->track_id = r.track_id;
+    }
+    if (same->type == 0)
+      same->type = r.type;
+  }
+}
+#endif
+
+void
+gst_imencode_regions_collect (GstBuffer * buffer, GArray * regions)
+{
+  GstMeta *meta;
+  gpointer state = NULL;
+
+  g_array_set_size (regions, 0);
+  while ((meta = gst_buffer_iterate_meta_filtered (buffer, &state,
+              GST_VIDEO_REGION_OF_INTEREST_META_API_TYPE))) {
+    GstImencodeRegion r;
+
+    gst_imencode_region_from_roi_meta ((GstVideoRegionOfInterestMeta *) meta,
+        &r);
+    g_array_append_val (regions, r);
+  }
+  /* attachment order, whatever order the buffer keeps its metas in */
+  g_array_sort (regions, gst_imencode_region_compare_order);
+#ifdef HAVE_GST_ANALYTICS
+  gst_imencode_regions_collect_analytics (buffer, regions, regions->len);
+#endif
+}
+
+/* Plans the output for the source rectangle @crop. */
+static void
+gst_imencode_plan_output (const GstImencodeSettings * s,
+    const ImcoreRect * crop, GstImencodeImage * image)
+{
+  imcore_plan_output (crop, s->width, s->height,
+      (ImcoreAspectMode) s->aspect_mode, &image->plan);
+}
+
+gboolean
+gst_imencode_plan_frame (const GstImencodeSettings * s, guint width,
+    guint height, GstImencodeImage * image)
+{
+  ImcoreRect bounds = { 0, 0, width, height };
+  ImcoreRect crop;
+
+  memset (image, 0, sizeof (*image));
+  image->reason = GST_IMENCODE_REASON_FRAME;
+  if (!imcore_rect_clip_crop (&bounds, s->crop_x, s->crop_y, s->crop_width,
+          s->crop_height, &crop))
+    return FALSE;
+  gst_imencode_plan_output (s, &crop, image);
+  return TRUE;
+}
+
+void
+gst_imencode_plan_regions (const GstImencodeSettings * s, guint width,
+    guint height, const GstImencodeRegion * regions, guint n_regions,
+    GArray * images, GstImencodePlanSkipped * skipped)
+{
+  ImcoreRect frame = { 0, 0, width, height };
+  GstImencodePlanSkipped none;
+
+  if (!skipped)
+    skipped = &none;
+  memset (skipped, 0, sizeof (*skipped));
+  g_array_set_size (images, 0);
+  for (guint i = 0; i < n_regions; i++) {
+    const GstImencodeRegion *r = &regions[i];
+    ImcoreRect box, crop;
+    GstImencodeImage image;
+
+    if (!gst_imencode_roi_filter_matches (s->roi_filter, r->type))
+      continue;
+    if (r->has_confidence && r->confidence < s->min_confidence)
+      continue;
+    if (!imcore_rect_grow_clip (&frame, r->x, r->y, r->width, r->height,
+            s->roi_margin, &box)) {
+      skipped->outside++;
+      continue;
+    }
+    if (!imcore_rect_clip_crop (&box, s->crop_x, s->crop_y, s->crop_width,
+            s->crop_height, &crop)) {
+      skipped->empty_crop++;
+      continue;
+    }
+    memset (&image, 0, sizeof (image));
+    image.reason = GST_IMENCODE_REASON_REGION;
+    image.is_region = TRUE;
+    image.region = *r;
+    gst_imencode_plan_output (s, &crop, &image);
+    g_array_append_val (images, image);
+  }
+}

@@ -1,0 +1,81 @@
+/* gst-imencode: which images a frame yields, and how each is cut
+ * Copyright (C) 2026 gst-imencode contributors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifndef __GST_IMENCODE_PLAN_H__
+#define __GST_IMENCODE_PLAN_H__
+
+#include <gst/gst.h>
+
+#include "gstimencodesettings.h"
+#include "imcore.h"
+
+G_BEGIN_DECLS
+
+/* Why an image was made (the "reason" of a JSON event). */
+typedef enum
+{
+  GST_IMENCODE_REASON_FRAME,    /* whole-frame mode */
+  GST_IMENCODE_REASON_REGION,   /* region mode, every region */
+  GST_IMENCODE_REASON_SNAPSHOT, /* on-demand, taken by a snapshot request */
+} GstImencodeReason;
+
+/* A region of interest on a frame, as its metadata describes it. */
+typedef struct
+{
+  gint id;                      /* the ROI meta's or the detection's id */
+  GQuark type;                  /* roi_type or the detection's label */
+  gint64 x, y, width, height;   /* the detector's box; may stick out */
+  gboolean has_confidence;
+  gdouble confidence;
+  gboolean has_track_id;
+  gint64 track_id;
+  guint64 order;                /* creation order among the frame's metas */
+} GstImencodeRegion;
+
+/* One image to make from a frame. */
+typedef struct
+{
+  ImcorePlan plan;              /* pixels read, output size */
+  GstImencodeReason reason;
+  gboolean is_region;           /* @region is set */
+  GstImencodeRegion region;
+} GstImencodeImage;
+
+/* Clears @regions (a GArray of GstImencodeRegion, reused from frame to
+ * frame) and appends the regions @buffer's metadata describes, in the
+ * order they were attached: every GstVideoRegionOfInterestMeta
+ * (confidence from a "detection" parameter structure's "confidence"
+ * field, track id from an "object_id" structure's "id" field) and, when
+ * built with the analytics library, every object detection of a
+ * GstAnalyticsRelationMeta (label, confidence, and the id of a tracking
+ * metadata related to it in either direction). A detection with the id of
+ * a ROI meta is the same object: it adds only what the ROI meta lacks. */
+void gst_imencode_regions_collect (GstBuffer * buffer, GArray * regions);
+
+/* Counts of what gst_imencode_plan_regions() left out, for warnings. */
+typedef struct
+{
+  guint outside;                /* grown box entirely outside the frame */
+  guint empty_crop;             /* crop-* left nothing of the region */
+} GstImencodePlanSkipped;
+
+/* Plans the whole-frame image of a @width x @height frame for @s: crop-*,
+ * then width/height/aspect-mode. FALSE when the crop lies outside. */
+gboolean gst_imencode_plan_frame (const GstImencodeSettings * s,
+    guint width, guint height, GstImencodeImage * image);
+
+/* Clears @images (a GArray of GstImencodeImage) and appends one image per
+ * region of @regions (@n_regions) that @s->roi_filter (non-NULL) matches
+ * and whose confidence, where known, is at least @s->min_confidence, in
+ * region order: the box grown by @s->roi_margin on every side and clipped
+ * to the @width x @height frame, then crop-* taken relative to it, then
+ * width/height/aspect-mode. Counts the regions left out for lying outside
+ * the frame in @skipped (may be NULL). */
+void gst_imencode_plan_regions (const GstImencodeSettings * s, guint width,
+    guint height, const GstImencodeRegion * regions, guint n_regions,
+    GArray * images, GstImencodePlanSkipped * skipped);
+
+G_END_DECLS
+
+#endif /* __GST_IMENCODE_PLAN_H__ */

@@ -1,0 +1,123 @@
+/* gst-imencode: imencode's settings, one consistent copy per frame
+ * Copyright (C) 2026 gst-imencode contributors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifndef __GST_IMENCODE_SETTINGS_H__
+#define __GST_IMENCODE_SETTINGS_H__
+
+#include <gst/gst.h>
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  GST_IMENCODE_FORMAT_AUTO,
+  GST_IMENCODE_FORMAT_JPEG,
+  GST_IMENCODE_FORMAT_PNG,
+} GstImencodeFormat;
+
+typedef enum
+{
+  GST_IMENCODE_ENCODING_AUTO,
+  GST_IMENCODE_ENCODING_BINARY,
+  GST_IMENCODE_ENCODING_BASE64,
+  GST_IMENCODE_ENCODING_DATA_URI,
+} GstImencodeEncoding;
+
+typedef enum
+{
+  GST_IMENCODE_SUBSAMPLING_AUTO,
+  GST_IMENCODE_SUBSAMPLING_444,
+  GST_IMENCODE_SUBSAMPLING_422,
+  GST_IMENCODE_SUBSAMPLING_420,
+  GST_IMENCODE_SUBSAMPLING_GRAY,
+} GstImencodeSubsampling;
+
+typedef enum
+{
+  GST_IMENCODE_METHOD_NEAREST,
+  GST_IMENCODE_METHOD_BILINEAR,
+  GST_IMENCODE_METHOD_BICUBIC,
+  GST_IMENCODE_METHOD_LANCZOS,
+} GstImencodeMethod;
+
+typedef enum
+{
+  GST_IMENCODE_ASPECT_MODE_STRETCH,
+  GST_IMENCODE_ASPECT_MODE_LETTERBOX,
+  GST_IMENCODE_ASPECT_MODE_FILL,
+} GstImencodeAspectMode;
+
+/* GTypes of the enums above, registered on first use. */
+GType gst_imencode_format_get_type (void);
+GType gst_imencode_encoding_get_type (void);
+GType gst_imencode_subsampling_get_type (void);
+GType gst_imencode_method_get_type (void);
+GType gst_imencode_aspect_mode_get_type (void);
+#define GST_TYPE_IMENCODE_FORMAT (gst_imencode_format_get_type ())
+#define GST_TYPE_IMENCODE_ENCODING (gst_imencode_encoding_get_type ())
+#define GST_TYPE_IMENCODE_SUBSAMPLING (gst_imencode_subsampling_get_type ())
+#define GST_TYPE_IMENCODE_METHOD (gst_imencode_method_get_type ())
+#define GST_TYPE_IMENCODE_ASPECT_MODE (gst_imencode_aspect_mode_get_type ())
+
+/* The region types roi-type selects, parsed once when the property is set
+ * and shared read-only by every frame's settings copy (reference counted,
+ * so copying settings allocates nothing). */
+typedef struct
+{
+  gboolean any;                 /* "*": every region */
+  guint n_types;
+  GQuark types[];               /* the listed type names */
+} GstImencodeRoiFilter;
+
+/* Parses a roi-type value: a comma-separated list of type names (spaces
+ * around names ignored), "*" among them matching any type. NULL, or a
+ * value with no name at all, gives NULL (whole-frame mode). */
+GstImencodeRoiFilter *gst_imencode_roi_filter_parse (const gchar * value);
+
+/* A new reference to @filter (NULL allowed). */
+GstImencodeRoiFilter *gst_imencode_roi_filter_ref (GstImencodeRoiFilter *
+    filter);
+
+/* Drops a reference (NULL allowed). */
+void gst_imencode_roi_filter_unref (GstImencodeRoiFilter * filter);
+
+/* Whether a region of type @type passes @filter (non-NULL). */
+gboolean gst_imencode_roi_filter_matches (const GstImencodeRoiFilter *
+    filter, GQuark type);
+
+/* imencode's properties, copied under the object lock once per frame so
+ * that a change while playing never applies to half a frame. The copy
+ * holds its own reference to roi_filter: release it with
+ * gst_imencode_settings_clear(). */
+typedef struct
+{
+  GstImencodeFormat format;
+  GstImencodeEncoding encoding;
+  gint quality;
+  GstImencodeSubsampling subsampling;
+  gint compression_level;
+  guint crop_x, crop_y, crop_width, crop_height;
+  guint width, height;
+  GstImencodeMethod method;
+  GstImencodeAspectMode aspect_mode;
+  guint pad_color;
+  guint threads;
+  GstImencodeRoiFilter *roi_filter;     /* NULL: whole-frame mode */
+  gdouble roi_margin;
+  gdouble min_confidence;
+  gint max_rate_n, max_rate_d;  /* 0/1: every frame */
+  gboolean on_demand;
+} GstImencodeSettings;
+
+/* Copies @src into @dest (uninitialised or cleared), taking a reference
+ * to the roi filter. */
+void gst_imencode_settings_copy (GstImencodeSettings * dest,
+    const GstImencodeSettings * src);
+
+/* Releases what @s holds. */
+void gst_imencode_settings_clear (GstImencodeSettings * s);
+
+G_END_DECLS
+
+#endif /* __GST_IMENCODE_SETTINGS_H__ */
