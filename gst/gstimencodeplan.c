@@ -72,6 +72,25 @@ gst_imencode_region_compare_order (gconstpointer a, gconstpointer b)
 }
 
 #ifdef HAVE_GST_ANALYTICS
+/* Whether @a and @b cover mostly the same pixels (intersection over union
+ * at least one half): ids alone do not tell the same object, as a ROI
+ * meta's id is 0 unless its producer sets one. */
+static gboolean
+gst_imencode_regions_overlap (const GstImencodeRegion * a,
+    const GstImencodeRegion * b)
+{
+  gint64 ix = MIN (a->x + a->width, b->x + b->width) - MAX (a->x, b->x);
+  gint64 iy = MIN (a->y + a->height, b->y + b->height) - MAX (a->y, b->y);
+  gdouble inter, uni;
+
+  if (ix <= 0 || iy <= 0)
+    return FALSE;
+  inter = (gdouble) ix * iy;
+  uni = (gdouble) a->width * a->height + (gdouble) b->width * b->height -
+      inter;
+  return inter >= 0.5 * uni;
+}
+
 /* The id of a tracking metadata related to detection @od_id in either
  * direction (RELATE_TO or CONTAIN, as trackers differ). */
 static gboolean
@@ -126,12 +145,6 @@ gst_imencode_regions_collect_analytics (GstBuffer * buffer,
     if (!gst_analytics_od_mtd_get_location (&od, &x, &y, &w, &h,
             &confidence))
       continue;
-    for (guint i = 0; i < n_roi; i++) {
-      GstImencodeRegion *roi = &g_array_index (regions, GstImencodeRegion, i);
-
-      if (roi->id >= 0 && (guint) roi->id == od.id)
-        same = roi;
-    }
     memset (&r, 0, sizeof (r));
     r.id = (gint) od.id;
     r.type = gst_analytics_od_mtd_get_obj_type (&od);
@@ -139,6 +152,13 @@ gst_imencode_regions_collect_analytics (GstBuffer * buffer,
     r.y = y;
     r.width = w;
     r.height = h;
+    for (guint i = 0; i < n_roi && !same; i++) {
+      GstImencodeRegion *roi = &g_array_index (regions, GstImencodeRegion, i);
+
+      if (roi->id >= 0 && (guint) roi->id == od.id &&
+          gst_imencode_regions_overlap (roi, &r))
+        same = roi;
+    }
     r.has_confidence = TRUE;
     r.confidence = confidence;
     r.has_track_id = gst_imencode_analytics_track_id (rmeta, od.id,

@@ -50,7 +50,8 @@ typedef struct
  * built with the analytics library, every object detection of a
  * GstAnalyticsRelationMeta (label, confidence, and the id of a tracking
  * metadata related to it in either direction). A detection with the id of
- * a ROI meta is the same object: it adds only what the ROI meta lacks. */
+ * a ROI meta and a box overlapping its box by at least half (intersection
+ * over union) is the same object: it adds only what the ROI meta lacks. */
 void gst_imencode_regions_collect (GstBuffer * buffer, GArray * regions);
 
 /* Counts of what gst_imencode_plan_regions() left out, for warnings. */

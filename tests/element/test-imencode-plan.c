@@ -1,0 +1,606 @@
+/* gst-imencode: unit tests of imencode's gate (which frames are encoded)
+ * and plan (which images a frame yields), without a pipeline. Every
+ * expectation below is worked out by hand from the property documentation,
+ * not from the implementation's arithmetic.
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <string.h>
+
+#include <gst/gst.h>
+#include <gst/video/video.h>
+
+#include "gstimencodegate.h"
+#include "gstimencodeplan.h"
+#include "gstimencodesettings.h"
+
+#define MS (GST_MSECOND)
+
+static GstClockTime
+frame_pts (guint i, gint fps_n, gint fps_d)
+{
+  /* as videotestsrc and most sources stamp frames: rounded down */
+  return gst_util_uint64_scale (i, GST_SECOND * fps_d, fps_n);
+}
+
+static gboolean
+passes (GstImencodeGateResult r)
+{
+  return r == GST_IMENCODE_GATE_PASS || r == GST_IMENCODE_GATE_SNAPSHOT;
+}
+
+/* ---- gate ---- */
+
+static void
+test_gate_no_limits_passes_everything (void)
+{
+  GstImencodeGate gate;
+
+  gst_imencode_gate_init (&gate);
+  for (guint i = 0; i < 100; i++)
+    g_assert_cmpint (gst_imencode_gate_check (&gate, frame_pts (i, 30, 1),
+            frame_pts (1, 30, 1), 0, 1, FALSE), ==, GST_IMENCODE_GATE_PASS);
+  /* untimed frames too */
+  g_assert_cmpint (gst_imencode_gate_check (&gate, GST_CLOCK_TIME_NONE,
+          GST_CLOCK_TIME_NONE, 1, 1, FALSE), ==, GST_IMENCODE_GATE_PASS);
+  g_assert_cmpint (gst_imencode_gate_check (&gate, GST_CLOCK_TIME_NONE,
+          GST_CLOCK_TIME_NONE, 1, 1, FALSE), ==, GST_IMENCODE_GATE_PASS);
+}
+
+static void
+test_gate_segment_clips (void)
+{
+  GstImencodeGate gate;
+  GstSegment seg;
+
+  gst_imencode_gate_init (&gate);
+  gst_segment_init (&seg, GST_FORMAT_TIME);
+  seg.start = 1 * GST_SECOND;
+  seg.stop = 2 * GST_SECOND;
+  gst_imencode_gate_set_segment (&gate, &seg);
+  g_assert_cmpint (gst_imencode_gate_check (&gate, 500 * MS, 100 * MS, 0, 1,
+          FALSE), ==, GST_IMENCODE_GATE_OUTSIDE_SEGMENT);
+  /* ends inside the segment: shown in part, so encoded */
+  g_assert_cmpint (gst_imencode_gate_check (&gate, 950 * MS, 100 * MS, 0, 1,
+          FALSE), ==, GST_IMENCODE_GATE_PASS);
+  g_assert_cmpint (gst_imencode_gate_check (&gate, 1500 * MS, 100 * MS, 0, 1,
+          FALSE), ==, GST_IMENCODE_GATE_PASS);
+  g_assert_cmpint (gst_imencode_gate_check (&gate, 2000 * MS, 100 * MS, 0, 1,
+          FALSE), ==, GST_IMENCODE_GATE_OUTSIDE_SEGMENT);
+  g_assert_cmpint (gst_imencode_gate_check (&gate, 2500 * MS,
+          GST_CLOCK_TIME_NONE, 0, 1, FALSE), ==,
+      GST_IMENCODE_GATE_OUTSIDE_SEGMENT);
+}
+
+static void
+test_gate_max_rate_one_per_second_at_30fps (void)
+{
+  GstImencodeGate gate;
+  GArray *passed = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  gst_imencode_gate_init (&gate);
+  for (guint i = 0; i < 90; i++) {
+    if (passes (gst_imencode_gate_check (&gate, frame_pts (i, 30, 1),
+                frame_pts (1, 30, 1), 1, 1, FALSE)))
+      g_array_append_val (passed, i);
+  }
+  g_assert_cmpuint (passed->len, ==, 3);
+  g_assert_cmpuint (g_array_index (passed, guint, 0), ==, 0);
+  g_assert_cmpuint (g_array_index (passed, guint, 1), ==, 30);
+  g_assert_cmpuint (g_array_index (passed, guint, 2), ==, 60);
+  g_array_unref (passed);
+}
+
+static void
+test_gate_max_rate_two_per_second_at_25fps (void)
+{
+  /* frames every 40 ms; the first at or past 500 ms after the last one
+   * passed: 0, 520, 1040, 1560 ms (frames 0, 13, 26, 39) */
+  static const guint expected[] = { 0, 13, 26, 39 };
+  GstImencodeGate gate;
+  guint n = 0;
+
+  gst_imencode_gate_init (&gate);
+  for (guint i = 0; i < 50; i++) {
+    if (passes (gst_imencode_gate_check (&gate, frame_pts (i, 25, 1),
+                40 * MS, 2, 1, FALSE))) {
+      g_assert_cmpuint (n, <, G_N_ELEMENTS (expected));
+      g_assert_cmpuint (i, ==, expected[n]);
+      n++;
+    }
+  }
+  g_assert_cmpuint (n, ==, G_N_ELEMENTS (expected));
+}
+
+static void
+test_gate_max_rate_equal_to_framerate_keeps_every_frame (void)
+{
+  GstImencodeGate gate;
+
+  gst_imencode_gate_init (&gate);
+  for (guint i = 0; i < 300; i++)
+    g_assert_true (passes (gst_imencode_gate_check (&gate,
+                frame_pts (i, 30000, 1001), frame_pts (1, 30000, 1001),
+                30000, 1001, FALSE)));
+}
+
+static void
+test_gate_max_rate_restarts_after_flush_and_segment (void)
+{
+  GstImencodeGate gate;
+  GstSegment seg;
+
+  gst_imencode_gate_init (&gate);
+  g_assert_true (passes (gst_imencode_gate_check (&gate, 0, 0, 1, 1,
+              FALSE)));
+  g_assert_false (passes (gst_imencode_gate_check (&gate, 100 * MS, 0, 1, 1,
+              FALSE)));
+  gst_imencode_gate_flush (&gate);
+  g_assert_true (passes (gst_imencode_gate_check (&gate, 200 * MS, 0, 1, 1,
+              FALSE)));
+  g_assert_false (passes (gst_imencode_gate_check (&gate, 300 * MS, 0, 1, 1,
+              FALSE)));
+  /* a seek to 5 s: the segment's stream time starts at 5 s */
+  gst_segment_init (&seg, GST_FORMAT_TIME);
+  seg.start = 5 * GST_SECOND;
+  seg.time = 5 * GST_SECOND;
+  gst_imencode_gate_set_segment (&gate, &seg);
+  g_assert_true (passes (gst_imencode_gate_check (&gate, 5 * GST_SECOND, 0,
+              1, 1, FALSE)));
+  g_assert_false (passes (gst_imencode_gate_check (&gate,
+              5 * GST_SECOND + 999 * MS, 0, 1, 1, FALSE)));
+  g_assert_true (passes (gst_imencode_gate_check (&gate, 6 * GST_SECOND, 0,
+              1, 1, FALSE)));
+}
+
+static void
+test_gate_max_rate_counts_stream_time (void)
+{
+  GstImencodeGate gate;
+  GstSegment seg;
+
+  /* playing at twice the speed: 1 s of running time is 2 s of stream time,
+   * and stream time follows the timestamps; an applied rate of 2 (as after
+   * a scaletempo) maps 1 s of PTS to 2 s of stream time */
+  gst_imencode_gate_init (&gate);
+  gst_segment_init (&seg, GST_FORMAT_TIME);
+  seg.applied_rate = 2.0;
+  gst_imencode_gate_set_segment (&gate, &seg);
+  g_assert_true (passes (gst_imencode_gate_check (&gate, 0, 0, 1, 1,
+              FALSE)));
+  /* 600 ms of PTS = 1.2 s of stream time: more than 1 s apart */
+  g_assert_true (passes (gst_imencode_gate_check (&gate, 600 * MS, 0, 1, 1,
+              FALSE)));
+  /* 400 ms later = 0.8 s of stream time: too soon */
+  g_assert_false (passes (gst_imencode_gate_check (&gate, 1000 * MS, 0, 1, 1,
+              FALSE)));
+}
+
+static void
+test_gate_max_rate_reverse_playback (void)
+{
+  GstImencodeGate gate;
+  GstSegment seg;
+  guint n = 0;
+
+  gst_imencode_gate_init (&gate);
+  gst_segment_init (&seg, GST_FORMAT_TIME);
+  seg.rate = -1.0;
+  seg.stop = 3 * GST_SECOND;
+  gst_imencode_gate_set_segment (&gate, &seg);
+  /* 2.9 s down to 0.0 s in 100 ms steps: 2.9, 1.9 and 0.9 pass */
+  for (gint i = 29; i >= 0; i--) {
+    GstImencodeGateResult r = gst_imencode_gate_check (&gate, i * 100 * MS,
+        100 * MS, 1, 1, FALSE);
+
+    if (passes (r)) {
+      g_assert_cmpint (i % 10, ==, 9);
+      n++;
+    }
+  }
+  g_assert_cmpuint (n, ==, 3);
+}
+
+static void
+test_gate_on_demand_counts_requests (void)
+{
+  GstImencodeGate gate;
+  GstSegment seg;
+
+  gst_imencode_gate_init (&gate);
+  g_assert_cmpint (gst_imencode_gate_check (&gate, 0, 0, 0, 1, TRUE), ==,
+      GST_IMENCODE_GATE_NO_REQUEST);
+  gst_imencode_gate_request_snapshot (&gate);
+  gst_imencode_gate_request_snapshot (&gate);
+  g_assert_cmpint (gst_imencode_gate_check (&gate, 1, 0, 0, 1, TRUE), ==,
+      GST_IMENCODE_GATE_SNAPSHOT);
+  g_assert_cmpint (gst_imencode_gate_check (&gate, 2, 0, 0, 1, TRUE), ==,
+      GST_IMENCODE_GATE_SNAPSHOT);
+  g_assert_cmpint (gst_imencode_gate_check (&gate, 3, 0, 0, 1, TRUE), ==,
+      GST_IMENCODE_GATE_NO_REQUEST);
+
+  /* a frame outside the segment or held back by max-rate does not take
+   * the request: the next encoded frame does */
+  gst_segment_init (&seg, GST_FORMAT_TIME);
+  seg.start = GST_SECOND;
+  gst_imencode_gate_set_segment (&gate, &seg);
+  g_assert_true (passes (gst_imencode_gate_check (&gate, GST_SECOND, 0, 1, 1,
+              FALSE)));
+  gst_imencode_gate_request_snapshot (&gate);
+  g_assert_cmpint (gst_imencode_gate_check (&gate, 0, 0, 1, 1, TRUE), ==,
+      GST_IMENCODE_GATE_OUTSIDE_SEGMENT);
+  g_assert_cmpint (gst_imencode_gate_check (&gate, GST_SECOND + 500 * MS, 0,
+          1, 1, TRUE), ==, GST_IMENCODE_GATE_RATE);
+  g_assert_cmpint (gst_imencode_gate_check (&gate, 2 * GST_SECOND, 0, 1, 1,
+          TRUE), ==, GST_IMENCODE_GATE_SNAPSHOT);
+  g_assert_cmpint (gst_imencode_gate_check (&gate, 4 * GST_SECOND, 0, 1, 1,
+          TRUE), ==, GST_IMENCODE_GATE_NO_REQUEST);
+
+  /* requests made before the stream (re)starts are kept */
+  gst_imencode_gate_request_snapshot (&gate);
+  gst_imencode_gate_reset (&gate);
+  gst_imencode_gate_flush (&gate);
+  g_assert_cmpint (gst_imencode_gate_check (&gate, 0, 0, 0, 1, TRUE), ==,
+      GST_IMENCODE_GATE_SNAPSHOT);
+}
+
+#define REQUESTERS 4
+#define REQUESTS 5000
+
+static gpointer
+request_many (gpointer data)
+{
+  for (guint i = 0; i < REQUESTS; i++)
+    gst_imencode_gate_request_snapshot (data);
+  return NULL;
+}
+
+static void
+test_gate_requests_from_threads_all_count (void)
+{
+  GstImencodeGate gate;
+  GThread *threads[REQUESTERS];
+  guint taken = 0, i = 0;
+
+  gst_imencode_gate_init (&gate);
+  for (guint t = 0; t < REQUESTERS; t++)
+    threads[t] = g_thread_new ("requester", request_many, &gate);
+  /* take requests while they arrive */
+  while (taken < REQUESTERS * REQUESTS) {
+    if (gst_imencode_gate_check (&gate, i++, 0, 0, 1, TRUE) ==
+        GST_IMENCODE_GATE_SNAPSHOT)
+      taken++;
+    else
+      g_thread_yield ();
+  }
+  for (guint t = 0; t < REQUESTERS; t++)
+    g_thread_join (threads[t]);
+  g_assert_cmpuint (taken, ==, REQUESTERS * REQUESTS);
+  g_assert_cmpint (gst_imencode_gate_check (&gate, i, 0, 0, 1, TRUE), ==,
+      GST_IMENCODE_GATE_NO_REQUEST);
+}
+
+/* ---- roi-type lists ---- */
+
+static void
+test_roi_filter_parse (void)
+{
+  GstImencodeRoiFilter *f;
+
+  g_assert_null (gst_imencode_roi_filter_parse (NULL));
+  g_assert_null (gst_imencode_roi_filter_parse (""));
+  g_assert_null (gst_imencode_roi_filter_parse (" , ,"));
+
+  f = gst_imencode_roi_filter_parse (" person , car,");
+  g_assert_nonnull (f);
+  g_assert_true (gst_imencode_roi_filter_matches (f,
+          g_quark_from_string ("person")));
+  g_assert_true (gst_imencode_roi_filter_matches (f,
+          g_quark_from_string ("car")));
+  g_assert_false (gst_imencode_roi_filter_matches (f,
+          g_quark_from_string ("dog")));
+  g_assert_false (gst_imencode_roi_filter_matches (f,
+          g_quark_from_string ("Person")));
+  g_assert_false (gst_imencode_roi_filter_matches (f, 0));
+  gst_imencode_roi_filter_unref (f);
+
+  f = gst_imencode_roi_filter_parse ("*");
+  g_assert_true (gst_imencode_roi_filter_matches (f,
+          g_quark_from_string ("anything")));
+  g_assert_true (gst_imencode_roi_filter_matches (f, 0));
+  gst_imencode_roi_filter_unref (f);
+}
+
+/* ---- plan ---- */
+
+static void
+settings_for (GstImencodeSettings * s, const gchar * roi_type)
+{
+  memset (s, 0, sizeof (*s));
+  s->aspect_mode = GST_IMENCODE_ASPECT_MODE_STRETCH;
+  s->roi_filter = gst_imencode_roi_filter_parse (roi_type);
+}
+
+static GstImencodeRegion
+region (gint id, const gchar * type, gint64 x, gint64 y, gint64 w, gint64 h)
+{
+  GstImencodeRegion r;
+
+  memset (&r, 0, sizeof (r));
+  r.id = id;
+  r.type = g_quark_from_string (type);
+  r.x = x;
+  r.y = y;
+  r.width = w;
+  r.height = h;
+  return r;
+}
+
+#define assert_src(img, X, Y, W, H) G_STMT_START {             \
+  g_assert_cmpuint ((img)->plan.src.x, ==, (X));               \
+  g_assert_cmpuint ((img)->plan.src.y, ==, (Y));               \
+  g_assert_cmpuint ((img)->plan.src.width, ==, (W));           \
+  g_assert_cmpuint ((img)->plan.src.height, ==, (H));          \
+} G_STMT_END
+
+static void
+test_plan_types_and_confidence (void)
+{
+  GstImencodeSettings s;
+  GstImencodeRegion r[5];
+  GArray *images = g_array_new (FALSE, FALSE, sizeof (GstImencodeImage));
+  GstImencodeImage *img;
+
+  r[0] = region (1, "person", 10, 10, 20, 40);
+  r[1] = region (2, "dog", 50, 10, 20, 20);
+  r[2] = region (3, "car", 100, 100, 60, 30);
+  r[2].has_confidence = TRUE;
+  r[2].confidence = 0.4;
+  r[3] = region (4, "person", 200, 10, 10, 10);
+  r[3].has_confidence = TRUE;
+  r[3].confidence = 0.5;
+  r[4] = region (5, "person", 300, 10, 10, 10);
+  r[4].has_track_id = TRUE;
+  r[4].track_id = 77;
+
+  settings_for (&s, "person,car");
+  s.min_confidence = 0.5;
+  gst_imencode_plan_regions (&s, 640, 480, r, 5, images, NULL);
+  /* dog: not listed; car: 0.4 < 0.5; person at exactly 0.5 kept; unknown
+   * confidence kept */
+  g_assert_cmpuint (images->len, ==, 3);
+  img = &g_array_index (images, GstImencodeImage, 0);
+  g_assert_cmpint (img->region.id, ==, 1);
+  g_assert_true (img->is_region);
+  g_assert_cmpint (img->reason, ==, GST_IMENCODE_REASON_REGION);
+  assert_src (img, 10, 10, 20, 40);
+  g_assert_cmpuint (img->plan.out_width, ==, 20);
+  g_assert_cmpuint (img->plan.out_height, ==, 40);
+  g_assert_cmpint (g_array_index (images, GstImencodeImage, 1).region.id, ==,
+      4);
+  img = &g_array_index (images, GstImencodeImage, 2);
+  g_assert_cmpint (img->region.id, ==, 5);
+  g_assert_true (img->region.has_track_id);
+  g_assert_cmpint (img->region.track_id, ==, 77);
+  gst_imencode_settings_clear (&s);
+
+  settings_for (&s, "*");
+  gst_imencode_plan_regions (&s, 640, 480, r, 5, images, NULL);
+  g_assert_cmpuint (images->len, ==, 5);
+  for (guint i = 0; i < 5; i++)
+    g_assert_cmpint (g_array_index (images, GstImencodeImage, i).region.id,
+        ==, (gint) i + 1);
+  gst_imencode_settings_clear (&s);
+
+  settings_for (&s, "cat");
+  gst_imencode_plan_regions (&s, 640, 480, r, 5, images, NULL);
+  g_assert_cmpuint (images->len, ==, 0);
+  gst_imencode_settings_clear (&s);
+  g_array_unref (images);
+}
+
+static void
+test_plan_margin_and_clipping (void)
+{
+  GstImencodeSettings s;
+  GstImencodeRegion r[4];
+  GArray *images = g_array_new (FALSE, FALSE, sizeof (GstImencodeImage));
+  GstImencodePlanSkipped skipped;
+
+  /* 40x20 at (100,100), margin 0.25: 10 more left and right, 5 more at
+   * top and bottom */
+  r[0] = region (0, "a", 100, 100, 40, 20);
+  /* at the top-left corner, margin 0.5: grows 20 / 10, clipped at 0 */
+  r[1] = region (1, "a", 0, 0, 40, 20);
+  /* sticking out on the right and bottom of 640x480 */
+  r[2] = region (2, "a", 620, 470, 40, 20);
+  /* entirely outside */
+  r[3] = region (3, "a", 700, 10, 40, 20);
+
+  settings_for (&s, "*");
+  s.roi_margin = 0.25;
+  gst_imencode_plan_regions (&s, 640, 480, r, 4, images, &skipped);
+  g_assert_cmpuint (images->len, ==, 3);
+  g_assert_cmpuint (skipped.outside, ==, 1);
+  assert_src (&g_array_index (images, GstImencodeImage, 0), 90, 95, 60, 30);
+  assert_src (&g_array_index (images, GstImencodeImage, 1), 0, 0, 50, 25);
+  /* 610..670 x 465..495, clipped to 610..640 x 465..480 */
+  assert_src (&g_array_index (images, GstImencodeImage, 2), 610, 465, 30,
+      15);
+
+  s.roi_margin = 0.5;
+  gst_imencode_plan_regions (&s, 640, 480, r, 2, images, &skipped);
+  assert_src (&g_array_index (images, GstImencodeImage, 1), 0, 0, 60, 30);
+  /* a fractional margin rounds outwards: 0.01 of 40 is 0.4 -> 1 pixel */
+  s.roi_margin = 0.01;
+  gst_imencode_plan_regions (&s, 640, 480, r, 1, images, &skipped);
+  assert_src (&g_array_index (images, GstImencodeImage, 0), 99, 99, 42, 22);
+
+  /* a detector box with a negative origin */
+  r[0] = region (0, "a", -10, -30, 30, 40);
+  s.roi_margin = 0.0;
+  gst_imencode_plan_regions (&s, 640, 480, r, 1, images, &skipped);
+  assert_src (&g_array_index (images, GstImencodeImage, 0), 0, 0, 20, 10);
+  /* empty and absurd boxes are outside, never a crash */
+  r[0] = region (0, "a", 10, 10, 0, 5);
+  r[1] = region (1, "a", G_MININT64, G_MININT64, G_MAXINT64, G_MAXINT64);
+  r[2] = region (2, "a", 10, 10, -5, 5);
+  gst_imencode_plan_regions (&s, 640, 480, r, 3, images, &skipped);
+  g_assert_cmpuint (images->len, ==, 0);
+  g_assert_cmpuint (skipped.outside, ==, 3);
+  gst_imencode_settings_clear (&s);
+  g_array_unref (images);
+}
+
+static void
+test_plan_crop_and_size_relative_to_region (void)
+{
+  GstImencodeSettings s;
+  GstImencodeRegion r[2];
+  GArray *images = g_array_new (FALSE, FALSE, sizeof (GstImencodeImage));
+  GstImencodePlanSkipped skipped;
+  GstImencodeImage *img;
+
+  r[0] = region (0, "a", 100, 200, 80, 40);
+  r[1] = region (1, "a", 300, 300, 8, 8);
+  settings_for (&s, "*");
+  /* the top-left 20x(rest) of each region, from 10,5 inside it */
+  s.crop_x = 10;
+  s.crop_y = 5;
+  s.crop_width = 20;
+  gst_imencode_plan_regions (&s, 640, 480, r, 2, images, &skipped);
+  g_assert_cmpuint (images->len, ==, 1);
+  g_assert_cmpuint (skipped.empty_crop, ==, 1);
+  assert_src (&g_array_index (images, GstImencodeImage, 0), 110, 205, 20,
+      35);
+
+  /* width only: each image keeps its region's shape */
+  s.crop_x = s.crop_y = s.crop_width = 0;
+  s.width = 40;
+  gst_imencode_plan_regions (&s, 640, 480, r, 2, images, &skipped);
+  g_assert_cmpuint (images->len, ==, 2);
+  img = &g_array_index (images, GstImencodeImage, 0);
+  g_assert_cmpuint (img->plan.out_width, ==, 40);
+  g_assert_cmpuint (img->plan.out_height, ==, 20);
+  img = &g_array_index (images, GstImencodeImage, 1);
+  g_assert_cmpuint (img->plan.out_width, ==, 40);
+  g_assert_cmpuint (img->plan.out_height, ==, 40);
+
+  /* letterbox 64x64: the 80x40 region is drawn 64x32, 16 rows down */
+  s.width = 64;
+  s.height = 64;
+  s.aspect_mode = GST_IMENCODE_ASPECT_MODE_LETTERBOX;
+  gst_imencode_plan_regions (&s, 640, 480, r, 1, images, &skipped);
+  img = &g_array_index (images, GstImencodeImage, 0);
+  g_assert_cmpuint (img->plan.out_width, ==, 64);
+  g_assert_cmpuint (img->plan.dest.width, ==, 64);
+  g_assert_cmpuint (img->plan.dest.height, ==, 32);
+  g_assert_cmpuint (img->plan.dest.y, ==, 16);
+  gst_imencode_settings_clear (&s);
+  g_array_unref (images);
+}
+
+static void
+test_plan_whole_frame (void)
+{
+  GstImencodeSettings s;
+  GstImencodeImage img;
+
+  settings_for (&s, NULL);
+  s.crop_x = 600;
+  s.crop_width = 100;
+  g_assert_true (gst_imencode_plan_frame (&s, 640, 480, &img));
+  g_assert_false (img.is_region);
+  g_assert_cmpint (img.reason, ==, GST_IMENCODE_REASON_FRAME);
+  assert_src (&img, 600, 0, 40, 480);
+  s.crop_x = 640;
+  g_assert_false (gst_imencode_plan_frame (&s, 640, 480, &img));
+}
+
+static void
+test_regions_collect_roi_meta (void)
+{
+  GstBuffer *buf = gst_buffer_new ();
+  GArray *regions = g_array_new (FALSE, FALSE, sizeof (GstImencodeRegion));
+  GstVideoRegionOfInterestMeta *m;
+  GstImencodeRegion *r;
+
+  m = gst_buffer_add_video_region_of_interest_meta (buf, "person", 1, 2, 3,
+      4);
+  m->id = 7;
+  gst_video_region_of_interest_meta_add_param (m,
+      gst_structure_new ("detection", "confidence", G_TYPE_DOUBLE, 0.75,
+          NULL));
+  gst_video_region_of_interest_meta_add_param (m,
+      gst_structure_new ("object_id", "id", G_TYPE_INT, 42, NULL));
+  m = gst_buffer_add_video_region_of_interest_meta (buf, "car", 10, 20, 30,
+      40);
+  m->id = 3;
+  m = gst_buffer_add_video_region_of_interest_meta (buf, "bike", 5, 5, 5, 5);
+  m->id = 9;
+  gst_video_region_of_interest_meta_add_param (m,
+      gst_structure_new ("object_id", "id", G_TYPE_UINT64,
+          G_GUINT64_CONSTANT (5000000000), NULL));
+
+  gst_imencode_regions_collect (buf, regions);
+  g_assert_cmpuint (regions->len, ==, 3);
+  /* in the order attached */
+  r = &g_array_index (regions, GstImencodeRegion, 0);
+  g_assert_cmpint (r->id, ==, 7);
+  g_assert_cmpstr (g_quark_to_string (r->type), ==, "person");
+  g_assert_cmpint (r->x, ==, 1);
+  g_assert_cmpint (r->y, ==, 2);
+  g_assert_cmpint (r->width, ==, 3);
+  g_assert_cmpint (r->height, ==, 4);
+  g_assert_true (r->has_confidence);
+  g_assert_cmpfloat (r->confidence, ==, 0.75);
+  g_assert_true (r->has_track_id);
+  g_assert_cmpint (r->track_id, ==, 42);
+  r = &g_array_index (regions, GstImencodeRegion, 1);
+  g_assert_cmpint (r->id, ==, 3);
+  g_assert_false (r->has_confidence);
+  g_assert_false (r->has_track_id);
+  r = &g_array_index (regions, GstImencodeRegion, 2);
+  g_assert_cmpint (r->id, ==, 9);
+  g_assert_cmpint (r->track_id, ==, G_GINT64_CONSTANT (5000000000));
+
+  /* reused: cleared before filling */
+  gst_buffer_unref (buf);
+  buf = gst_buffer_new ();
+  gst_imencode_regions_collect (buf, regions);
+  g_assert_cmpuint (regions->len, ==, 0);
+  gst_buffer_unref (buf);
+  g_array_unref (regions);
+}
+
+int
+main (int argc, char **argv)
+{
+  gst_init (&argc, &argv);
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/gate/no-limits", test_gate_no_limits_passes_everything);
+  g_test_add_func ("/gate/segment-clips", test_gate_segment_clips);
+  g_test_add_func ("/gate/max-rate-1-at-30fps",
+      test_gate_max_rate_one_per_second_at_30fps);
+  g_test_add_func ("/gate/max-rate-2-at-25fps",
+      test_gate_max_rate_two_per_second_at_25fps);
+  g_test_add_func ("/gate/max-rate-equal-to-framerate",
+      test_gate_max_rate_equal_to_framerate_keeps_every_frame);
+  g_test_add_func ("/gate/max-rate-restarts",
+      test_gate_max_rate_restarts_after_flush_and_segment);
+  g_test_add_func ("/gate/max-rate-stream-time",
+      test_gate_max_rate_counts_stream_time);
+  g_test_add_func ("/gate/max-rate-reverse",
+      test_gate_max_rate_reverse_playback);
+  g_test_add_func ("/gate/on-demand", test_gate_on_demand_counts_requests);
+  g_test_add_func ("/gate/requests-from-threads",
+      test_gate_requests_from_threads_all_count);
+  g_test_add_func ("/plan/roi-filter", test_roi_filter_parse);
+  g_test_add_func ("/plan/types-and-confidence",
+      test_plan_types_and_confidence);
+  g_test_add_func ("/plan/margin-and-clipping", test_plan_margin_and_clipping);
+  g_test_add_func ("/plan/crop-and-size", test_plan_crop_and_size_relative_to_region);
+  g_test_add_func ("/plan/whole-frame", test_plan_whole_frame);
+  g_test_add_func ("/plan/collect-roi-meta", test_regions_collect_roi_meta);
+  return g_test_run ();
+}
