@@ -675,6 +675,18 @@ gst_imencode_size_acceptable (GstImencode * self, guint w, guint h,
   return FALSE;
 }
 
+/* Whether the negotiated size is the format's limit where @plan asked for
+ * more. */
+static gboolean
+gst_imencode_clamped_to_limit (GstImencode * self, const ImcorePlan * plan)
+{
+  guint max = self->neg.png ? IMCORE_PNG_MAX_DIMENSION :
+      IMCORE_JPEG_MAX_DIMENSION;
+
+  return (plan->out_width > max && self->neg.width == max) ||
+      (plan->out_height > max && self->neg.height == max);
+}
+
 /* ---- encoding a frame: streaming thread, workers, in-order push ---- */
 
 /* Encodes @f (worker thread, or the streaming thread with threads=1):
@@ -929,6 +941,7 @@ gst_imencode_chain (GstPad * pad, GstObject * parent, GstBuffer * inbuf)
   GstImencodeImage *images;
   guint n_images;
   GstFlowReturn ret;
+  gchar why[256];
 
   if (!self->have_info) {
     GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (NULL),
@@ -941,6 +954,16 @@ gst_imencode_chain (GstPad * pad, GstObject * parent, GstBuffer * inbuf)
   ret = gst_imencode_ensure_pool (self, s.threads);
   if (ret != GST_FLOW_OK)
     goto out;
+
+  if (!gst_im_video_buffer_holds_frame (&self->in_info, inbuf, why,
+          sizeof (why))) {
+    gst_imencode_warn_once (self, WARNED_MAP,
+        "An input buffer does not hold the frame its caps describe; it is "
+        "dropped", "%s (accepted: a buffer of at least the caps' frame "
+        "size, or a GstVideoMeta of the caps' format and size whose planes "
+        "lie inside the buffer)", why);
+    goto out;
+  }
 
   gate = gst_imencode_gate_check (&self->gate, GST_BUFFER_PTS (inbuf),
       GST_BUFFER_DURATION (inbuf), s.max_rate_n, s.max_rate_d, s.on_demand);
@@ -963,9 +986,15 @@ gst_imencode_chain (GstPad * pad, GstObject * parent, GstBuffer * inbuf)
     ret = gst_imencode_ensure_negotiated (self, &s, &whole);
     if (ret == GST_FLOW_OK && (self->neg.width != whole.plan.out_width ||
             self->neg.height != whole.plan.out_height)) {
-      /* downstream chose the size: plan again for it */
       ImcoreRect crop = whole.plan.src;
 
+      /* a size beyond the format's limit is fixated to the limit itself:
+       * that is a refusal, not a choice of downstream's */
+      if (gst_imencode_clamped_to_limit (self, &whole.plan) &&
+          !gst_imencode_size_acceptable (self, whole.plan.out_width,
+              whole.plan.out_height, self->neg.png))
+        goto out;
+      /* downstream chose the size: plan again for it */
       imcore_plan_output (&crop, self->neg.width, self->neg.height,
           (ImcoreAspectMode) s.aspect_mode, &whole.plan);
     }

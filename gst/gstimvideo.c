@@ -116,3 +116,88 @@ gst_im_video_yuv_colorimetry (const GstVideoInfo * info)
   c.limited_range = info->colorimetry.range != GST_VIDEO_COLOR_RANGE_0_255;
   return c;
 }
+
+/* Bytes one row of plane @plane of a @width wide @finfo frame takes: the
+ * widest of the components stored in it. */
+static guint64
+gst_im_video_plane_row_bytes (const GstVideoFormatInfo * finfo, guint plane,
+    guint width)
+{
+  guint64 row = 0;
+
+  for (guint c = 0; c < GST_VIDEO_FORMAT_INFO_N_COMPONENTS (finfo); c++) {
+    guint64 bytes;
+
+    if (GST_VIDEO_FORMAT_INFO_PLANE (finfo, c) != plane)
+      continue;
+    bytes = (guint64) GST_VIDEO_FORMAT_INFO_PSTRIDE (finfo, c) *
+        GST_VIDEO_FORMAT_INFO_SCALE_WIDTH (finfo, c, width) +
+        GST_VIDEO_FORMAT_INFO_POFFSET (finfo, c);
+    row = MAX (row, bytes);
+  }
+  return row;
+}
+
+/* Rows of plane @plane of a @height high @finfo frame. */
+static guint
+gst_im_video_plane_rows (const GstVideoFormatInfo * finfo, guint plane,
+    guint height)
+{
+  for (guint c = 0; c < GST_VIDEO_FORMAT_INFO_N_COMPONENTS (finfo); c++) {
+    if (GST_VIDEO_FORMAT_INFO_PLANE (finfo, c) == plane)
+      return GST_VIDEO_FORMAT_INFO_SCALE_HEIGHT (finfo, c, height);
+  }
+  return 0;
+}
+
+gboolean
+gst_im_video_buffer_holds_frame (const GstVideoInfo * info,
+    GstBuffer * buffer, gchar * why, gsize why_len)
+{
+  const GstVideoFormatInfo *finfo = info->finfo;
+  GstVideoMeta *meta = gst_buffer_get_video_meta (buffer);
+  guint64 size = gst_buffer_get_size (buffer);
+  guint width = GST_VIDEO_INFO_WIDTH (info);
+  guint height = GST_VIDEO_INFO_HEIGHT (info);
+
+  if (meta == NULL) {
+    if (size >= GST_VIDEO_INFO_SIZE (info))
+      return TRUE;
+    g_snprintf (why, why_len, "the buffer has %" G_GUINT64_FORMAT " bytes; "
+        "a %s %ux%u frame needs %" G_GSIZE_FORMAT, size,
+        GST_VIDEO_INFO_NAME (info), width, height, GST_VIDEO_INFO_SIZE (info));
+    return FALSE;
+  }
+  if (meta->format != GST_VIDEO_INFO_FORMAT (info) || meta->width != width ||
+      meta->height != height || meta->n_planes != GST_VIDEO_INFO_N_PLANES (info)) {
+    g_snprintf (why, why_len, "its GstVideoMeta describes a %s %ux%u frame "
+        "in %u planes, the caps a %s %ux%u frame in %u",
+        gst_video_format_to_string (meta->format), meta->width, meta->height,
+        meta->n_planes, GST_VIDEO_INFO_NAME (info), width, height,
+        GST_VIDEO_INFO_N_PLANES (info));
+    return FALSE;
+  }
+  for (guint p = 0; p < meta->n_planes; p++) {
+    guint64 row = gst_im_video_plane_row_bytes (finfo, p, width);
+    guint rows = gst_im_video_plane_rows (finfo, p, height);
+    guint64 end;
+
+    if (meta->stride[p] <= 0 || (guint64) meta->stride[p] < row) {
+      g_snprintf (why, why_len, "its GstVideoMeta gives plane %u a stride "
+          "of %d bytes; a row takes %" G_GUINT64_FORMAT, p, meta->stride[p],
+          row);
+      return FALSE;
+    }
+    /* strides and offsets are at most 2^31 and 2^64 / 2: no overflow
+     * below for any frame whose rows fit in memory */
+    end = (guint64) meta->offset[p] + (guint64) meta->stride[p] *
+        (rows ? rows - 1 : 0) + row;
+    if (meta->offset[p] > size || end > size) {
+      g_snprintf (why, why_len, "its GstVideoMeta puts plane %u at bytes %"
+          G_GSIZE_FORMAT "..%" G_GUINT64_FORMAT " of a %" G_GUINT64_FORMAT
+          "-byte buffer", p, meta->offset[p], end, size);
+      return FALSE;
+    }
+  }
+  return TRUE;
+}

@@ -37,6 +37,15 @@ gboolean gst_im_video_frame_interleaved (const GstVideoFrame * frame,
  * For non-YUV formats, JFIF's. */
 ImcoreYuvColorimetry gst_im_video_yuv_colorimetry (const GstVideoInfo * info);
 
+/* Whether @buffer holds a whole frame that @info (the negotiated caps)
+ * describes, read through its GstVideoMeta when it has one: the meta's
+ * format and size must be the caps', its strides positive and at least a
+ * row wide, and every plane, from its offset, must lie inside the buffer.
+ * On FALSE writes what was wrong to @why (@why_len bytes). Nothing of the
+ * buffer is mapped. */
+gboolean gst_im_video_buffer_holds_frame (const GstVideoInfo * info,
+    GstBuffer * buffer, gchar * why, gsize why_len);
+
 G_END_DECLS
 
 #endif /* __GST_IM_VIDEO_H__ */

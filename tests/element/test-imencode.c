@@ -194,17 +194,31 @@ test_png_and_base64_caps (void)
   gst_harness_teardown (hr);
 }
 
+/* Pops every warning on @bus; returns how many, and the debug text of
+ * the last one in @last_debug (if not NULL; g_free it). */
 static guint
-count_warnings (GstBus * bus)
+pop_warnings (GstBus * bus, gchar ** last_debug)
 {
   GstMessage *msg;
   guint n = 0;
 
+  if (last_debug)
+    *last_debug = NULL;
   while ((msg = gst_bus_pop_filtered (bus, GST_MESSAGE_WARNING))) {
     n++;
+    if (last_debug) {
+      g_free (*last_debug);
+      gst_message_parse_warning (msg, NULL, last_debug);
+    }
     gst_message_unref (msg);
   }
   return n;
+}
+
+static guint
+count_warnings (GstBus * bus)
+{
+  return pop_warnings (bus, NULL);
 }
 
 static void
@@ -249,6 +263,121 @@ test_short_buffer_is_dropped_with_warning (void)
   jpeg_size (out, &w, &h, &samp);
   g_assert_cmpint (w, ==, 64);
   gst_buffer_unref (out);
+  gst_element_set_bus (hr->element, NULL);
+  gst_object_unref (bus);
+  gst_harness_teardown (hr);
+}
+
+/* A GstVideoMeta that lies about the buffer (planes past its end, a
+ * height other than the caps', a stride shorter than a row) is refused
+ * with one warning before anything reads the buffer, and good frames
+ * around it still come out. Without the check the first case read past
+ * the 4 KB buffer inside libturbojpeg (a crash under ASan). */
+static void
+test_lying_video_meta_is_dropped_with_warning (void)
+{
+  struct
+  {
+    gint meta_height;
+    gsize offset;
+    gint stride;
+  } lies[] = {
+    {480, 0, 640 * 3},          /* 640x480 RGB described on 4 KB */
+    {240, 0, 640 * 3},          /* shorter than the caps */
+    {480, 0, 100},              /* rows overlap: stride below a row */
+    {480, G_MAXSIZE - 8, 640 * 3},      /* offset far outside */
+    {480, 0, -640 * 3},         /* negative stride */
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (lies); i++) {
+    GstBus *bus = gst_bus_new ();
+    GstHarness *hr = new_harness_on_bus (NULL, "RGB", 640, 480, bus);
+    GstBuffer *bad = gst_buffer_new_allocate (NULL, 4096, NULL);
+    gsize offsets[GST_VIDEO_MAX_PLANES] = { lies[i].offset };
+    gint strides[GST_VIDEO_MAX_PLANES] = { lies[i].stride };
+    GstBuffer *out;
+    gint w, h, samp;
+
+    if (i > 0) {
+      /* a full-size buffer: only the meta is wrong */
+      gst_buffer_unref (bad);
+      bad = make_frame ("RGB", 640, 480, 0);
+    }
+    gst_buffer_add_video_meta_full (bad, GST_VIDEO_FRAME_FLAG_NONE,
+        GST_VIDEO_FORMAT_RGB, 640, lies[i].meta_height, 1, offsets, strides);
+    g_assert_cmpint (gst_harness_push (hr, gst_buffer_ref (bad)), ==,
+        GST_FLOW_OK);
+    g_assert_cmpint (gst_harness_push (hr, bad), ==, GST_FLOW_OK);
+    g_assert_cmpuint (gst_harness_buffers_received (hr), ==, 0);
+    g_assert_cmpuint (count_warnings (bus), ==, 1);
+    g_assert_cmpint (gst_harness_push (hr, make_frame ("RGB", 640, 480,
+                GST_SECOND)), ==, GST_FLOW_OK);
+    out = gst_harness_pull (hr);
+    jpeg_size (out, &w, &h, &samp);
+    g_assert_cmpint (w, ==, 640);
+    g_assert_cmpint (h, ==, 480);
+    gst_buffer_unref (out);
+    gst_element_set_bus (hr->element, NULL);
+    gst_object_unref (bus);
+    gst_harness_teardown (hr);
+  }
+}
+
+/* Output sizes beyond the formats' limits are refused with a warning
+ * before any conversion or allocation: PNG 1000000 a side (libpng), JPEG
+ * 65500 (libjpeg-turbo). 50000000x1 PNG used to abort the process in
+ * g_malloc (25.6 GB), 65535-wide JPEG to fail inside the codec. */
+static void
+test_oversized_outputs_are_refused (void)
+{
+  static const struct
+  {
+    const gchar *props;
+    gboolean ok;
+  } cases[] = {
+    {"format=png width=50000000 height=1", FALSE},
+    {"format=png width=1 height=50000000", FALSE},
+    {"format=png width=268435456 height=1", FALSE},
+    {"format=png width=1000001 height=1", FALSE},
+    {"format=jpeg width=65501 height=1", FALSE},
+    {"format=jpeg width=65535 height=1", FALSE},
+    {"format=jpeg width=65500 height=1", TRUE},
+    {"format=png width=100000 height=1", TRUE},
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    GstBus *bus = gst_bus_new ();
+    GstHarness *hr = new_harness_on_bus (cases[i].props, "GRAY8", 16, 16,
+        bus);
+
+    g_assert_cmpint (gst_harness_push (hr, make_frame ("GRAY8", 16, 16, 0)),
+        ==, GST_FLOW_OK);
+    g_assert_cmpuint (gst_harness_buffers_received (hr), ==,
+        cases[i].ok ? 1 : 0);
+    g_assert_cmpuint (count_warnings (bus), ==, cases[i].ok ? 0 : 1);
+    gst_element_set_bus (hr->element, NULL);
+    gst_object_unref (bus);
+    gst_harness_teardown (hr);
+  }
+}
+
+/* Input wider than JPEG allows is refused, not quietly scaled to the
+ * limit by caps fixation. */
+static void
+test_input_wider_than_jpeg_allows_is_refused (void)
+{
+  GstBus *bus = gst_bus_new ();
+  GstHarness *hr = new_harness_on_bus (NULL, "GRAY8", 65536, 1, bus);
+  gchar *debug;
+
+  g_assert_cmpint (gst_harness_push (hr, make_frame ("GRAY8", 65536, 1, 0)),
+      ==, GST_FLOW_OK);
+  g_assert_cmpuint (gst_harness_buffers_received (hr), ==, 0);
+  /* refused for its size, naming the limit, before the codec is tried */
+  g_assert_cmpuint (pop_warnings (bus, &debug), ==, 1);
+  g_assert_nonnull (strstr (debug, "65536x1"));
+  g_assert_nonnull (strstr (debug, "65500"));
+  g_free (debug);
   gst_element_set_bus (hr->element, NULL);
   gst_object_unref (bus);
   gst_harness_teardown (hr);
@@ -394,6 +523,12 @@ main (int argc, char **argv)
       test_short_buffer_is_dropped_with_warning);
   g_test_add_func ("/imencode/resolution-and-property-change",
       test_resolution_change_and_property_change);
+  g_test_add_func ("/imencode/lying-video-meta",
+      test_lying_video_meta_is_dropped_with_warning);
+  g_test_add_func ("/imencode/oversized-outputs-refused",
+      test_oversized_outputs_are_refused);
+  g_test_add_func ("/imencode/input-wider-than-jpeg-refused",
+      test_input_wider_than_jpeg_allows_is_refused);
   g_test_add_func ("/imencode/eos-and-flush", test_eos_and_flush);
   g_test_add_func ("/imencode/state-cycles", test_state_cycles);
   g_test_add_func ("/imencode/sink-caps-query",
