@@ -117,8 +117,8 @@ gst_im_video_yuv_colorimetry (const GstVideoInfo * info)
   return c;
 }
 
-/* Bytes one row of plane @plane of a @width wide @finfo frame takes: the
- * widest of the components stored in it. */
+/* Bytes one row of plane @plane of a @width wide @finfo frame spans, to
+ * the last byte of the last sample of any component stored in it. */
 static guint64
 gst_im_video_plane_row_bytes (const GstVideoFormatInfo * finfo, guint plane,
     guint width)
@@ -127,12 +127,17 @@ gst_im_video_plane_row_bytes (const GstVideoFormatInfo * finfo, guint plane,
 
   for (guint c = 0; c < GST_VIDEO_FORMAT_INFO_N_COMPONENTS (finfo); c++) {
     guint64 bytes;
+    guint w;
 
     if (GST_VIDEO_FORMAT_INFO_PLANE (finfo, c) != plane)
       continue;
-    bytes = (guint64) GST_VIDEO_FORMAT_INFO_PSTRIDE (finfo, c) *
-        GST_VIDEO_FORMAT_INFO_SCALE_WIDTH (finfo, c, width) +
-        GST_VIDEO_FORMAT_INFO_POFFSET (finfo, c);
+    w = GST_VIDEO_FORMAT_INFO_SCALE_WIDTH (finfo, c, width);
+    if (w == 0)
+      continue;
+    /* up to the last byte of the component's last sample */
+    bytes = (guint64) GST_VIDEO_FORMAT_INFO_PSTRIDE (finfo, c) * (w - 1) +
+        GST_VIDEO_FORMAT_INFO_POFFSET (finfo, c) +
+        (GST_VIDEO_FORMAT_INFO_DEPTH (finfo, c) + 7) / 8;
     row = MAX (row, bytes);
   }
   return row;

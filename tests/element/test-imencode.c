@@ -268,6 +268,52 @@ test_short_buffer_is_dropped_with_warning (void)
   gst_harness_teardown (hr);
 }
 
+/* Honest GstVideoMetas are accepted for every format: tight rows of an
+ * odd width (stride = the row, no padding) and padded, offset planes. */
+static void
+test_honest_video_meta_every_format (void)
+{
+  for (guint f = 0; f < G_N_ELEMENTS (all_formats); f++) {
+    for (guint pad = 0; pad <= 24; pad += 24) {
+      GstVideoFormat fmt = gst_video_format_from_string (all_formats[f]);
+      const GstVideoFormatInfo *finfo = gst_video_format_get_info (fmt);
+      GstBus *bus = gst_bus_new ();
+      GstHarness *hr = new_harness_on_bus (NULL, all_formats[f], 33, 17,
+          bus);
+      gsize offsets[GST_VIDEO_MAX_PLANES] = { 0 };
+      gint strides[GST_VIDEO_MAX_PLANES] = { 0 };
+      gsize total = 8;          /* planes start 8 bytes in */
+      GstBuffer *buf;
+
+      for (guint p = 0; p < GST_VIDEO_FORMAT_INFO_N_PLANES (finfo); p++) {
+        gint comp[GST_VIDEO_MAX_COMPONENTS];
+        gint rows, row = 0;
+
+        gst_video_format_info_component (finfo, p, comp);
+        rows = GST_VIDEO_FORMAT_INFO_SCALE_HEIGHT (finfo, comp[0], 17);
+        /* a tight row: samples of this plane times their stride */
+        row = GST_VIDEO_FORMAT_INFO_PSTRIDE (finfo, comp[0]) *
+            GST_VIDEO_FORMAT_INFO_SCALE_WIDTH (finfo, comp[0], 33);
+        if (fmt == GST_VIDEO_FORMAT_YUY2 || fmt == GST_VIDEO_FORMAT_UYVY)
+          row = 2 * 34;         /* a macropixel per two pixels, rounded up */
+        strides[p] = row + pad;
+        offsets[p] = total;
+        total += (gsize) strides[p] * rows;
+      }
+      buf = gst_buffer_new_allocate (NULL, total, NULL);
+      gst_buffer_memset (buf, 0, 0x80, total);
+      gst_buffer_add_video_meta_full (buf, GST_VIDEO_FRAME_FLAG_NONE, fmt,
+          33, 17, GST_VIDEO_FORMAT_INFO_N_PLANES (finfo), offsets, strides);
+      g_assert_cmpint (gst_harness_push (hr, buf), ==, GST_FLOW_OK);
+      g_assert_cmpuint (gst_harness_buffers_received (hr), ==, 1);
+      g_assert_cmpuint (count_warnings (bus), ==, 0);
+      gst_element_set_bus (hr->element, NULL);
+      gst_object_unref (bus);
+      gst_harness_teardown (hr);
+    }
+  }
+}
+
 /* A GstVideoMeta that lies about the buffer (planes past its end, a
  * height other than the caps', a stride shorter than a row) is refused
  * with one warning before anything reads the buffer, and good frames
@@ -523,6 +569,8 @@ main (int argc, char **argv)
       test_short_buffer_is_dropped_with_warning);
   g_test_add_func ("/imencode/resolution-and-property-change",
       test_resolution_change_and_property_change);
+  g_test_add_func ("/imencode/honest-video-meta-every-format",
+      test_honest_video_meta_every_format);
   g_test_add_func ("/imencode/lying-video-meta",
       test_lying_video_meta_is_dropped_with_warning);
   g_test_add_func ("/imencode/oversized-outputs-refused",
