@@ -68,6 +68,10 @@ GST_DEBUG_CATEGORY (gst_imencode_debug);
 #define DEFAULT_MAX_RATE_D 1
 #define DEFAULT_ON_DEMAND FALSE
 
+/* Input frames held by the encoder threads at most, in bytes (2 x threads
+ * 4K RGBA frames would otherwise be gigabytes with many cores). */
+#define MAX_BYTES_IN_FLIGHT (G_GUINT64_CONSTANT (256) << 20)
+
 /* Outputs larger than this many pixels are refused: their scratch memory
  * alone would be gigabytes. */
 #define MAX_OUTPUT_PIXELS (G_GUINT64_CONSTANT (1) << 28)
@@ -127,6 +131,9 @@ typedef struct
   GstClockTime pts, dts, duration;
   gboolean discont;
   GstImencodeImage image;       /* the region it shows, if any */
+  gboolean timed;               /* on a worker, and not among a new pool's
+                                 * first jobs (which pay for its set-up) */
+  gint64 encode_us;             /* how long encoding it took */
   /* a worst-case sized buffer from the output pool, then the result */
   GstBuffer *outbuf;
   GstImencodeWarned failed;     /* no outbuf: which warning */
@@ -144,6 +151,9 @@ struct _GstImencode
   GstImencodeSettings settings;
   gchar *roi_type;              /* as set, for reading back */
   gint fps_n, fps_d;            /* of the input, for the latency */
+  gsize frame_size;             /* of the input, for the frames in flight */
+  gboolean live;                /* upstream said so in a latency query */
+  guint latency_frames;         /* frame durations reported with threads */
 
   /* streaming thread only, but for the gate's snapshot counter */
   GstImencodeGate gate;
@@ -158,6 +168,7 @@ struct _GstImencode
   GstImencodeWorker *worker;    /* threads=1 */
   GstImWorkPool *pool;          /* threads>1; set and freed by the streaming
                                  * thread, flushed from any */
+  guint64 pool_jobs;            /* submitted to this pool */
   GstBufferPool *outpool;
   gsize outpool_size;
 
@@ -402,13 +413,19 @@ gst_imencode_effective_threads (guint threads)
   return threads ? threads : MIN (g_get_num_processors (), MAX_THREADS);
 }
 
-/* Frames in flight for @threads encoder threads: twice as many, so that
- * every worker finds its next frame waiting while an earlier one is still
- * being pushed or a slower one holds up the order. */
+/* Frames in flight for @threads encoder threads and input frames of
+ * @frame_size bytes (0: unknown): twice as many as threads, so that every
+ * worker finds its next frame waiting while an earlier one is still being
+ * pushed or a slower one holds up the order, but no more than
+ * MAX_BYTES_IN_FLIGHT of input frames (at least two, though). */
 static guint
-gst_imencode_frames_in_flight (guint threads)
+gst_imencode_frames_in_flight (guint threads, gsize frame_size)
 {
-  return threads > 1 ? 2 * threads : 1;
+  guint n = threads > 1 ? 2 * threads : 1;
+
+  if (n > 2 && frame_size > 0)
+    n = CLAMP (MAX_BYTES_IN_FLIGHT / frame_size, 2, n);
+  return n;
 }
 
 /* Replaces the work pool by @pool (NULL = none) and frees the old one,
@@ -469,6 +486,9 @@ gst_imencode_reset (GstImencode * self)
   self->flow_reported = FALSE;
   g_atomic_int_set (&self->warned, 0);
   gst_imencode_gate_reset (&self->gate);
+  GST_OBJECT_LOCK (self);
+  self->latency_frames = 0;
+  GST_OBJECT_UNLOCK (self);
   gst_im_held_events_clear (&self->held);
   g_clear_pointer (&self->worker, gst_imencode_worker_free);
   if (self->outpool) {
@@ -701,6 +721,7 @@ gst_imencode_frame_process (gpointer thread_state, gpointer job,
   GstMapInfo map;
   gsize len = 0;
   gboolean ok;
+  gint64 start = g_get_monotonic_time ();
 
   if (!gst_video_frame_map (&frame, &f->info, f->inbuf, GST_MAP_READ)) {
     f->failed = WARNED_MAP;
@@ -727,6 +748,7 @@ done:
   if (f->failed)
     gst_clear_buffer (&f->outbuf);
   gst_clear_buffer (&f->inbuf);
+  f->encode_us = g_get_monotonic_time () - start;
 }
 
 /* Releases what @f holds; for frames dropped by a flush. */
@@ -738,6 +760,42 @@ gst_imencode_frame_discard (gpointer job, gpointer user_data)
   gst_clear_buffer (&f->inbuf);
   gst_clear_buffer (&f->outbuf);
   g_clear_error (&f->error);
+}
+
+/* With a live source and encoder threads, raises the latency imencode
+ * reports when encoding a frame took longer than the frame durations
+ * reported so far, and posts a latency message so that the pipeline
+ * adopts it: latency grows only when encoding really falls behind. (The
+ * time a frame then waits for the frames before it is bounded by their
+ * own encoding times; time spent blocked downstream is not imencode's.)
+ * Runs in the finishing thread. */
+static void
+gst_imencode_track_latency (GstImencode * self, const GstImencodeFrame * f)
+{
+  gint64 taken_us;
+  guint frames;
+  gboolean raise = FALSE;
+
+  if (!f->timed)
+    return;
+  taken_us = f->encode_us;
+  GST_OBJECT_LOCK (self);
+  if (self->live && self->fps_n > 0 && self->fps_d > 0) {
+    /* frame durations needed, rounded up */
+    frames = (guint) MIN (gst_util_uint64_scale_int_ceil (taken_us,
+            self->fps_n, self->fps_d * (gint64) G_USEC_PER_SEC), 64);
+    if (frames > MAX (self->latency_frames, 1)) {
+      self->latency_frames = frames;
+      raise = TRUE;
+    }
+  }
+  GST_OBJECT_UNLOCK (self);
+  if (raise) {
+    GST_INFO_OBJECT (self, "a frame took %" G_GINT64_FORMAT " us: latency "
+        "raised to %u frames", taken_us, frames);
+    gst_element_post_message (GST_ELEMENT (self),
+        gst_message_new_latency (GST_OBJECT (self)));
+  }
 }
 
 /* Pushes the encoded @f (in input order), or warns about its failure. */
@@ -765,6 +823,7 @@ gst_imencode_frame_finish (gpointer job, gpointer user_data)
     return GST_FLOW_OK;
   }
 
+  gst_imencode_track_latency (self, f);
   GST_BUFFER_PTS (outbuf) = f->pts;
   GST_BUFFER_DTS (outbuf) = f->dts;
   GST_BUFFER_DURATION (outbuf) = f->duration;
@@ -800,18 +859,23 @@ static const GstImWorkPoolFuncs gst_imencode_pool_funcs = {
   gst_imencode_frame_discard,
 };
 
-/* Makes the work pool match the threads setting @threads: none for one
- * thread, else a pool of that many threads. Drains the old pool. */
+/* Makes the work pool match the threads setting @threads and the input
+ * frame size: none for one thread, else a pool of that many threads and
+ * frames in flight. Drains the old pool. */
 static GstFlowReturn
 gst_imencode_ensure_pool (GstImencode * self, guint threads)
 {
   GstImWorkPool *pool;
   GstFlowReturn ret;
+  guint in_flight;
 
   threads = gst_imencode_effective_threads (threads);
+  in_flight = gst_imencode_frames_in_flight (threads,
+      GST_VIDEO_INFO_SIZE (&self->in_info));
   if (threads == 1 && !self->pool)
     return GST_FLOW_OK;
-  if (self->pool && gst_im_work_pool_get_n_threads (self->pool) == threads)
+  if (self->pool && gst_im_work_pool_get_n_threads (self->pool) == threads &&
+      gst_im_work_pool_get_max_in_flight (self->pool) == in_flight)
     return GST_FLOW_OK;
 
   if (self->pool) {
@@ -821,8 +885,7 @@ gst_imencode_ensure_pool (GstImencode * self, guint threads)
   }
   pool = NULL;
   if (threads > 1) {
-    pool = gst_im_work_pool_new ("imencode", threads,
-        gst_imencode_frames_in_flight (threads),
+    pool = gst_im_work_pool_new ("imencode", threads, in_flight,
         sizeof (GstImencodeFrame), &gst_imencode_pool_funcs, self);
     if (!pool)
       GST_WARNING_OBJECT (self, "no worker threads; encoding in the "
@@ -830,6 +893,7 @@ gst_imencode_ensure_pool (GstImencode * self, guint threads)
   }
   GST_DEBUG_OBJECT (self, "%u encoder threads", pool ? threads : 1);
   gst_imencode_set_pool (self, pool);
+  self->pool_jobs = 0;
   return GST_FLOW_OK;
 }
 
@@ -922,6 +986,8 @@ gst_imencode_submit_image (GstImencode * self, const GstImencodeSettings * s,
     gst_imencode_frame_process (self->worker, &f, self);
     return gst_imencode_frame_finish (&f, self);
   }
+  f.timed = self->pool_jobs >= gst_im_work_pool_get_n_threads (self->pool);
+  self->pool_jobs++;
   ret = gst_im_work_pool_submit (self->pool, &f);
   if (ret != GST_FLOW_OK) {
     gst_imencode_frame_discard (&f, self);
@@ -1041,6 +1107,7 @@ gst_imencode_set_input_caps (GstImencode * self, GstCaps * caps)
   GST_OBJECT_LOCK (self);
   self->fps_n = GST_VIDEO_INFO_FPS_N (&info);
   self->fps_d = GST_VIDEO_INFO_FPS_D (&info);
+  self->frame_size = GST_VIDEO_INFO_SIZE (&info);
   GST_OBJECT_UNLOCK (self);
 
   /* Set the source caps now, so that the segment that follows goes out
@@ -1149,12 +1216,15 @@ gst_imencode_sink_query (GstPad * pad, GstObject * parent, GstQuery * query)
       gst_query_add_allocation_meta (query, GST_VIDEO_META_API_TYPE, NULL);
       /* frames in flight hold their buffers: ask upstream's pool for as
        * many as the worker pool may hold */
+      gst_query_parse_allocation (query, &caps, NULL);
+      if (!caps || !gst_video_info_from_caps (&info, caps))
+        return TRUE;
       GST_OBJECT_LOCK (self);
       in_flight = gst_imencode_frames_in_flight
-          (gst_imencode_effective_threads (self->settings.threads));
+          (gst_imencode_effective_threads (self->settings.threads),
+          info.size);
       GST_OBJECT_UNLOCK (self);
-      gst_query_parse_allocation (query, &caps, NULL);
-      if (in_flight > 1 && caps && gst_video_info_from_caps (&info, caps))
+      if (in_flight > 1)
         gst_query_add_allocation_pool (query, NULL, info.size, in_flight, 0);
       return TRUE;
     }
@@ -1189,7 +1259,7 @@ gst_imencode_src_query (GstPad * pad, GstObject * parent, GstQuery * query)
     case GST_QUERY_LATENCY:{
       gboolean live;
       GstClockTime min, max, frame;
-      guint threads, in_flight;
+      guint threads, in_flight, latency_frames;
       gint fps_n, fps_d;
 
       if (!gst_pad_peer_query (self->sinkpad, query))
@@ -1199,14 +1269,19 @@ gst_imencode_src_query (GstPad * pad, GstObject * parent, GstQuery * query)
       threads = gst_imencode_effective_threads (self->settings.threads);
       fps_n = self->fps_n;
       fps_d = self->fps_d;
+      in_flight = gst_imencode_frames_in_flight (threads, self->frame_size);
+      self->live = live;
+      latency_frames = self->latency_frames;
       GST_OBJECT_UNLOCK (self);
-      in_flight = gst_imencode_frames_in_flight (threads);
-      /* With N workers a frame may take N frame durations to encode and
-       * the pool keep up; it holds at most in_flight frames. One thread
-       * adds nothing beyond the encoding time, like any filter. */
+      /* One thread adds nothing beyond the encoding time, like any filter.
+       * With more, a frame leaves once it and the frames before it are
+       * encoded: one frame duration while the encoders keep up; more only
+       * when encoding has been seen to take longer (see
+       * gst_imencode_track_latency). The pool holds at most in_flight
+       * frames. */
       if (threads > 1 && fps_n > 0 && fps_d > 0) {
         frame = gst_util_uint64_scale_int (GST_SECOND, fps_d, fps_n);
-        min += (threads - 1) * frame;
+        min += MAX (latency_frames, 1) * frame;
         if (GST_CLOCK_TIME_IS_VALID (max))
           max += in_flight * frame;
       }

@@ -220,6 +220,12 @@ gst_im_work_pool_get_n_threads (GstImWorkPool * pool)
   return pool->n_threads;
 }
 
+guint
+gst_im_work_pool_get_max_in_flight (GstImWorkPool * pool)
+{
+  return pool->max_in_flight;
+}
+
 GstFlowReturn
 gst_im_work_pool_submit (GstImWorkPool * pool, gconstpointer job)
 {

@@ -55,6 +55,9 @@ void gst_im_work_pool_free (GstImWorkPool * pool);
 /* The number of worker threads @pool was made with. */
 guint gst_im_work_pool_get_n_threads (GstImWorkPool * pool);
 
+/* The most jobs @pool holds in flight, as made. */
+guint gst_im_work_pool_get_max_in_flight (GstImWorkPool * pool);
+
 /* Copies the @job_size bytes at @job into a free slot and queues it,
  * waiting while max_in_flight jobs are in flight. Returns GST_FLOW_OK when
  * the job was taken. Otherwise the job was not taken (the caller still

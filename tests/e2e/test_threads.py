@@ -718,15 +718,41 @@ def test_threads_changed_while_playing():
 
 # ---- 6. threads=0 and the property ----
 
-def test_threads_zero_is_one_per_core():
+def _encoder_threads():
+    """Threads of this process named as imencode names its workers."""
+    n = 0
+    for tid in os.listdir("/proc/self/task"):
+        try:
+            with open("/proc/self/task/%s/comm" % tid) as f:
+                n += f.read().strip() == "imencode"
+        except OSError:
+            pass    # ended meanwhile
+    return n
+
+
+@pytest.mark.parametrize("threads", [0, 3])
+def test_threads_zero_is_one_per_core(threads):
     w, h = 256, 144
-    frames = [(i, make_i420(i, w, h, mixed_kind(i))) for i in range(80)]
-    res = push_frames("threads=0", frames, w, h)
-    assert not res.errors, res.errors
-    assert len(res.buffers) == 80
-    assert_in_order(res, range(80))
-    for i, data in enumerate(res.datas):
-        check_frame(data, i, mixed_kind(i), (w, h))
+    cores = len(os.sched_getaffinity(0))
+    expected = threads or cores
+    with playing(
+            "appsrc name=src format=time max-bytes=0 caps=%s ! imencode "
+            "threads=%d ! appsink name=sink" % (i420_caps(w, h), threads)) \
+            as pipeline:
+        src = pipeline.get_by_name("src")
+        sink = pipeline.get_by_name("sink")
+        for i in range(8):
+            buf = Gst.Buffer.new_wrapped(make_i420(i, w, h, mixed_kind(i)))
+            buf.pts = i * FRAME_NS
+            src.emit("push-buffer", buf)
+        for i in range(8):
+            s = sink.try_pull_sample(10 * Gst.SECOND)
+            assert s is not None and s.get_buffer().pts == i * FRAME_NS
+        # the pool lives while the element is PLAYING
+        if expected > 1:
+            assert _encoder_threads() == expected
+        else:
+            assert _encoder_threads() == 0
 
 
 def test_threads_property_range_and_readback():
@@ -772,14 +798,45 @@ def _live_latency(threads):
         return q.parse_latency()
 
 
+FRAME_30FPS = Gst.SECOND // 30
+
+
 def test_latency_query_live():
     live1, lo1, hi1 = _live_latency(1)
-    live4, lo4, hi4 = _live_latency(4)
-    assert live1 and live4
-    assert lo1 >= Gst.SECOND // 30      # videotestsrc's frame
-    # frames wait in the pool: the query says so (no exact value pinned)
-    assert lo4 > lo1, (lo1, lo4)
-    assert hi4 == Gst.CLOCK_TIME_NONE or hi4 >= lo4
+    assert live1
+    assert lo1 >= FRAME_30FPS          # videotestsrc's frame
+    for threads in (2, 8):
+        live, lo, hi = _live_latency(threads)
+        assert live
+        # encoders that keep up add one frame, whatever the thread count
+        assert lo - lo1 == FRAME_30FPS, (threads, lo1, lo)
+        assert hi == Gst.CLOCK_TIME_NONE or hi >= lo
+
+
+def test_latency_grows_when_encoding_falls_behind():
+    """720p noise to PNG at level 9 takes far longer than a 30 fps frame:
+    the latency imencode reports must grow, with a latency message."""
+    with playing(
+            "videotestsrc is-live=true pattern=snow ! video/x-raw,"
+            "format=RGB,width=1280,height=720,framerate=30/1 ! imencode "
+            "name=enc threads=2 format=png compression-level=9 ! "
+            "appsink name=sink sync=true") as pipeline:
+        sink = pipeline.get_by_name("sink")
+        for _ in range(4):
+            assert sink.try_pull_sample(60 * Gst.SECOND) is not None
+        bus = pipeline.get_bus()
+        sources = []
+        while True:
+            msg = bus.pop_filtered(Gst.MessageType.LATENCY)
+            if msg is None:
+                break
+            sources.append(msg.src.get_name())
+        assert "enc" in sources
+        # imencode's own answer
+        q = Gst.Query.new_latency()
+        assert pipeline.get_by_name("enc").get_static_pad("src").query(q)
+        live, lo, hi = q.parse_latency()
+        assert live and lo > 3 * FRAME_30FPS, (live, lo)
 
 
 # ---- regressions found in review ----
