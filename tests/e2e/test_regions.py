@@ -147,10 +147,12 @@ def test_jpeg_regions_match_crops(img):
 def test_region_caps_carry_no_size(img):
     rois = [{"type": "a", "box": (0, 0, 10, 10)}]
     r = encode([(img, rois, [])], "roi-type=a")
-    caps = Gst.Caps.from_string(r.caps[0]).get_structure(0)
-    assert caps.get_name() == "image/jpeg"
-    assert not caps.has_field("width") and not caps.has_field("height")
-    assert caps.get_fraction("framerate")[1:] == (30, 1)
+    caps = Gst.Caps.from_string(r.caps[0])
+    assert caps.is_fixed()
+    # (structure accessors differ between PyGObject overrides of 1.22 and
+    # 1.26: compare whole caps instead)
+    assert caps.is_equal(Gst.Caps.from_string(
+        "image/jpeg, framerate=(fraction)30/1")), r.caps[0]
 
 
 def test_margin_grows_and_clips_at_frame_edges(img):
