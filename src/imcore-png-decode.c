@@ -220,6 +220,22 @@ set_transforms (png_structp png, png_infop info, ImcorePixelFormat format,
   return bpp;
 }
 
+/* Fails unless the 12 bytes libpng read last are an intact IEND chunk.
+ * libpng 1.6.48 (Debian 13) no longer checks IEND's CRC; IEND carries no
+ * data, so its bytes are fixed and compared whole. */
+static void
+check_iend (png_structp png)
+{
+  static const uint8_t iend[12] = { 0, 0, 0, 0, 'I', 'E', 'N', 'D',
+    0xae, 0x42, 0x60, 0x82
+  };
+  const PngSource *src = png_get_io_ptr (png);
+
+  if (src->pos < sizeof (iend) ||
+      memcmp (src->data + src->pos - sizeof (iend), iend, sizeof (iend)) != 0)
+    png_error (png, "IEND chunk damaged");
+}
+
 /* Everything libpng may longjmp out of, after the error handler is set:
  * header, transformations, the rows, then gray from RGB if needed. Sets
  * *@err before a png_error() that is not about the data. */
@@ -261,6 +277,7 @@ read_image (ImcorePngDecoder * dec, png_structp png, png_infop info,
         dest->planes[0] + (size_t) y * dest->strides[0];
   png_read_image (png, rows);
   png_read_end (png, NULL);
+  check_iend (png);
 
   if (rgb) {
     /* BT.601 luma in 16-bit fixed point, rounded (Pillow's "L") */
