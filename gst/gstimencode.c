@@ -161,6 +161,8 @@ struct _GstImencode
   gboolean have_info;
   GstImencodeNegotiated neg;
   gboolean negotiated;
+  gboolean refused;             /* refused_req failed, an error was posted */
+  GstImencodeRequest refused_req;
   GArray *regions;              /* GstImencodeRegion, reused per frame */
   GArray *images;               /* GstImencodeImage, reused per frame */
   GstImHeldEvents held;         /* serialized events waiting for src caps */
@@ -483,6 +485,7 @@ gst_imencode_reset (GstImencode * self)
   gst_imencode_set_pool (self, NULL);
   self->have_info = FALSE;
   self->negotiated = FALSE;
+  self->refused = FALSE;
   self->flow_reported = FALSE;
   g_atomic_int_set (&self->warned, 0);
   gst_imencode_gate_reset (&self->gate);
@@ -567,6 +570,11 @@ gst_imencode_ensure_negotiated (GstImencode * self,
   if (self->negotiated && !reconfigure &&
       gst_imencode_request_equal (&req, &self->neg.req))
     return GST_FLOW_OK;
+  /* refused already, and said so: not again for every frame, until the
+   * request changes or downstream asks to reconfigure */
+  if (!self->negotiated && self->refused && !reconfigure &&
+      gst_imencode_request_equal (&req, &self->refused_req))
+    return GST_FLOW_NOT_NEGOTIATED;
   if (self->pool) {
     ret = gst_im_work_pool_drain (self->pool);
     if (ret != GST_FLOW_OK) {
@@ -577,10 +585,12 @@ gst_imencode_ensure_negotiated (GstImencode * self,
   self->negotiated = FALSE;
   if (!gst_imencode_negotiate (GST_ELEMENT (self), self->srcpad, &req,
           &self->neg)) {
-    gst_pad_mark_reconfigure (self->srcpad);
+    self->refused = TRUE;
+    self->refused_req = req;
     return GST_FLOW_NOT_NEGOTIATED;
   }
   self->negotiated = TRUE;
+  self->refused = FALSE;
   gst_im_held_events_push (&self->held, self->srcpad);
   return GST_FLOW_OK;
 }

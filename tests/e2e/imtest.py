@@ -86,11 +86,21 @@ class Result:
         return [b[0] for b in self.buffers]
 
 
+def plain(structure):
+    """The Gst.Structure itself: GStreamer 1.26's Python overrides hand out
+    caps and meta structures wrapped in a context manager
+    (StructureWrapper), 1.22's hand out the structure."""
+    if hasattr(structure, "get_value"):
+        return structure
+    # a copy: the wrapped structure dies with its caps, often a temporary
+    return structure.__enter__().copy()
+
+
 def buffer_meta(buf):
     meta = buf.get_custom_meta("ImencodeMeta")
     if meta is None:
         return None
-    s = meta.get_structure()
+    s = plain(meta.get_structure())
     out = {}
     for i in range(s.n_fields()):
         name = s.nth_field_name(i)
@@ -353,4 +363,4 @@ def frame_planes(data, caps):
 
 def caps_field(caps, name):
     """A field of the first structure of a caps string."""
-    return Gst.Caps.from_string(caps).get_structure(0).get_value(name)
+    return plain(Gst.Caps.from_string(caps).get_structure(0)).get_value(name)

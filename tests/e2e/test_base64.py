@@ -14,7 +14,7 @@ import pytest
 from PIL import Image
 
 sys.path.insert(0, os.path.dirname(__file__))
-from imtest import Gst, make_image, push_chunks, run_to_end  # noqa: E402
+from imtest import Gst, make_image, plain, push_chunks, run_to_end  # noqa: E402
 
 DISCONT = Gst.BufferFlags.DISCONT
 MIB = 1 << 20
@@ -37,7 +37,7 @@ def _wrap(text, n):
 
 
 def _caps_struct(caps_string):
-    return Gst.Caps.from_string(caps_string).get_structure(0)
+    return plain(Gst.Caps.from_string(caps_string).get_structure(0))
 
 
 def _names(message, what, number):

@@ -21,7 +21,7 @@ from PIL import Image
 sys.path.insert(0, os.path.dirname(__file__))
 from imtest import (Gst, GstVideo, caps_field, encode_frames,  # noqa: E402
                     frame_planes, jpeg_sampling, make_image, psnr,
-                    push_chunks, run_to_end)
+                    plain, push_chunks, run_to_end)
 
 DISCONT = Gst.BufferFlags.DISCONT
 OUT_FORMATS = ["RGB", "BGR", "RGBA", "BGRA", "GRAY8", "I420"]
@@ -459,7 +459,7 @@ def test_scale_changed_while_playing():
         sample = pipeline.get_by_name("sink").try_pull_sample(10 * Gst.SECOND)
         assert sample is not None
         want = {"1": (64, 48), "1/2": (32, 24), "1/8": (8, 6)}[scale]
-        s = sample.get_caps().get_structure(0)
+        s = plain(sample.get_caps().get_structure(0))
         assert (s.get_value("width"), s.get_value("height")) == want
     pipeline.set_state(Gst.State.NULL)
 
@@ -1021,8 +1021,8 @@ def test_default_format_fakesink():
         10 * Gst.SECOND, Gst.MessageType.EOS | Gst.MessageType.ERROR)
     assert msg is not None and msg.type == Gst.MessageType.EOS
     caps = pipeline.get_by_name("dec").get_static_pad("src").get_current_caps()
-    assert caps.get_structure(0).get_value("format") == "RGB"
-    assert caps.get_structure(0).get_value("width") == 64
+    assert plain(caps.get_structure(0)).get_value("format") == "RGB"
+    assert plain(caps.get_structure(0)).get_value("width") == 64
     pipeline.set_state(Gst.State.NULL)
 
 

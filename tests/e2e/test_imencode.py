@@ -16,7 +16,7 @@ from PIL import Image
 sys.path.insert(0, os.path.dirname(__file__))
 from imtest import (ALL_FORMATS, RGB_FORMATS, Gst,  # noqa: E402
                     decode, drive_frames, encode_frames, jpeg_sampling, psnr, run_pipeline,
-                    make_image)
+                    make_image, plain)
 
 SIZES = [(1, 1), (3, 3), (641, 479), (1920, 1080)]
 SUBSAMPLED_INPUT = ["I420", "YV12", "NV12", "NV21", "Y42B", "YUY2", "UYVY"]
@@ -381,7 +381,7 @@ def test_resolution_change_mid_stream():
         ok, info = b.map(Gst.MapFlags.READ)
         sizes.append(Image.open(io.BytesIO(bytes(info.data))).size)
         b.unmap(info)
-        s = sample.get_caps().get_structure(0)
+        s = plain(sample.get_caps().get_structure(0))
         assert (s.get_value("width"), s.get_value("height")) == (w, h)
     src.emit("end-of-stream")
     pipeline.set_state(Gst.State.NULL)
@@ -463,3 +463,41 @@ def test_padded_strides_from_video_meta():
     # chroma subsampling of the coloured block limits a 37x21 image; a
     # wrong stride or offset gives noise far below this
     assert psnr(got, img) > 25
+
+
+def _imencode_errors(desc):
+    pipeline = Gst.parse_launch(desc)
+    pipeline.set_state(Gst.State.PLAYING)
+    bus = pipeline.get_bus()
+    errors = []
+    deadline = 10 * Gst.SECOND
+    while True:
+        msg = bus.timed_pop_filtered(deadline, Gst.MessageType.ERROR |
+                                     Gst.MessageType.EOS)
+        if msg is None or msg.type == Gst.MessageType.EOS:
+            break
+        if msg.src.get_name() == "enc":
+            err, dbg = msg.parse_error()
+            errors.append("%s (%s)" % (err.message, dbg))
+        deadline = Gst.SECOND // 2
+    pipeline.set_state(Gst.State.NULL)
+    return errors
+
+
+def test_negotiation_error_names_values_once():
+    errors = _imencode_errors(
+        "videotestsrc num-buffers=5 ! imencode name=enc format=png ! "
+        "image/jpeg ! fakesink")
+    assert len(errors) == 1, errors
+    assert "format=png encoding=auto" in errors[0], errors[0]
+    assert "image/jpeg" in errors[0]
+
+
+def test_negotiation_error_for_a_size_conflict_names_the_sizes():
+    errors = _imencode_errors(
+        "videotestsrc num-buffers=5 ! video/x-raw,width=320,height=240 ! "
+        "imencode name=enc width=100 ! image/jpeg,width=200 ! fakesink")
+    assert len(errors) == 1, errors
+    assert "another image size" in errors[0] and "100x75" in errors[0], \
+        errors[0]
+    assert "width=(int)200" in errors[0]

@@ -21,7 +21,7 @@ from gi.repository import GObject
 from PIL import Image
 
 sys.path.insert(0, os.path.dirname(__file__))
-from imtest import Gst, run_to_end  # noqa: E402
+from imtest import Gst, plain, run_to_end  # noqa: E402
 
 N_BITS = 16
 FPS = 25
@@ -240,7 +240,7 @@ class PadLog:
             elif t == Gst.EventType.SEGMENT:
                 entry = ("segment", ev.parse_segment().start)
             elif t == Gst.EventType.CAPS:
-                entry = ("caps", ev.parse_caps().get_structure(0)
+                entry = ("caps", plain(ev.parse_caps().get_structure(0))
                          .get_value("width"))
             else:
                 return Gst.PadProbeReturn.OK
@@ -597,7 +597,7 @@ def drive(props, frames, w, h, between):
             s = sink.try_pull_sample(5 * Gst.SECOND)
             if s is None:
                 break
-            st = s.get_caps().get_structure(0)
+            st = plain(s.get_caps().get_structure(0))
             buf = s.get_buffer()
             ok, info = buf.map(Gst.MapFlags.READ)
             samples.append((buf.pts, st.get_value("width"),
