@@ -19,6 +19,9 @@ PACKAGES=(
   # tests: fuzzing (clang; libclang-rt-dev holds libFuzzer's runtime,
   # libclang_rt.fuzzer, which clang only recommends)
   clang libclang-rt-dev
+  # tests against GStreamer 1.26: scripts/test-gst126.sh makes a Debian 13
+  # chroot with it
+  mmdebstrap
 )
 
 missing=()
@@ -26,6 +29,11 @@ for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
     || missing+=("$p")
 done
+# mmdebstrap checks Debian 13's Release file against the host's Debian
+# keyring. Bookworm's has trixie's keys from 2023.3+deb12u2 on: an older
+# one is upgraded.
+[ -f /usr/share/keyrings/debian-archive-trixie-stable.gpg ] \
+  || missing+=(debian-archive-keyring)
 
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}"

@@ -2,7 +2,9 @@
 # Installs what is missing, builds, and runs the whole test suite: core unit
 # tests, element tests under the leaks tracer, end-to-end tests with
 # independent decoders, then the C tests again under AddressSanitizer and
-# UndefinedBehaviorSanitizer. Ends with one "N passed, N failed" line.
+# UndefinedBehaviorSanitizer, then the core, element and end-to-end tests
+# against GStreamer 1.26 in a Debian 13 chroot (scripts/test-gst126.sh).
+# Ends with one "N passed, N failed" line counting all of them.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -49,6 +51,19 @@ else
   echo "ASan build failed"
   status=1
   failed=$((failed + 1))
+fi
+
+# The core, element and end-to-end tests against GStreamer 1.26. A leg that
+# fails with nothing counted (no chroot, no build) counts as one failure, so
+# that a missing mmdebstrap or archive shows in the closing line.
+echo
+failed_before=$failed
+gst126_rc=0
+./scripts/test-gst126.sh || gst126_rc=$?
+count_results build-gst126/root/work/build
+if [ "$gst126_rc" -ne 0 ]; then
+  status=1
+  [ "$failed" -gt "$failed_before" ] || failed=$((failed + 1))
 fi
 
 echo
