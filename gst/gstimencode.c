@@ -37,10 +37,12 @@
 
 #include "gstimencode.h"
 #include "gstimencodeelements.h"
+#include "gstimencodeevent.h"
 #include "gstimencodegate.h"
 #include "gstimencodemeta.h"
 #include "gstimencodenegotiate.h"
 #include "gstimencodeplan.h"
+#include "gstimencodetracks.h"
 #include "gstimencodeworker.h"
 #include "gstimpad.h"
 #include "gstimvideo.h"
@@ -67,6 +69,12 @@ GST_DEBUG_CATEGORY (gst_imencode_debug);
 #define DEFAULT_MAX_RATE_N 0
 #define DEFAULT_MAX_RATE_D 1
 #define DEFAULT_ON_DEMAND FALSE
+#define DEFAULT_ROI_SELECT GST_IMENCODE_ROI_SELECT_EVERY
+#define DEFAULT_ROI_BEST_TIMEOUT (60 * GST_SECOND)
+
+/* Tracks held at once by roi-select first/best (each best one keeps one
+ * encoded image); a new track beyond that evicts the least recently seen. */
+#define MAX_TRACKS 256
 
 /* Input frames held by the encoder threads at most, in bytes (2 x threads
  * 4K RGBA frames would otherwise be gigabytes with many cores). */
@@ -99,6 +107,8 @@ enum
   PROP_MIN_CONFIDENCE,
   PROP_MAX_RATE,
   PROP_ON_DEMAND,
+  PROP_ROI_SELECT,
+  PROP_ROI_BEST_TIMEOUT,
 };
 
 enum
@@ -118,7 +128,16 @@ typedef enum
   WARNED_MAP = 1 << 3,
   WARNED_ROI_OUTSIDE = 1 << 4,
   WARNED_ROI_EMPTY_CROP = 1 << 5,
+  WARNED_TRACKS_FULL = 1 << 6,
 } GstImencodeWarned;
+
+/* What a job does when its turn comes. */
+typedef enum
+{
+  GST_IMENCODE_JOB_PUSH,        /* push the encoded image */
+  GST_IMENCODE_JOB_KEEP,        /* keep it as a track's candidate */
+  GST_IMENCODE_JOB_RELEASE,     /* push a track's kept candidate, if any */
+} GstImencodeJobKind;
 
 /* One frame on its way through the encoder: filled by the streaming
  * thread, encoded by a worker (or the streaming thread with threads=1),
@@ -130,7 +149,10 @@ typedef struct
   GstImencodeJob job;
   GstClockTime pts, dts, duration;
   gboolean discont;
+  GstImencodeJobKind kind;
+  guint slot;                   /* KEEP and RELEASE: the track's slot */
   GstImencodeImage image;       /* the region it shows, if any */
+  GstClockTime utc;             /* the frame's reference time, for JSON */
   gboolean timed;               /* on a worker, and not among a new pool's
                                  * first jobs (which pay for its set-up) */
   gint64 encode_us;             /* how long encoding it took */
@@ -165,6 +187,13 @@ struct _GstImencode
   GstImencodeRequest refused_req;
   GArray *regions;              /* GstImencodeRegion, reused per frame */
   GArray *images;               /* GstImencodeImage, reused per frame */
+  GstImencodeTracks tracks;     /* roi-select first/best */
+  guint due_slots[MAX_TRACKS];  /* scratch for gst_imencode_tracks_expire */
+
+  /* in-order finish only (workers in turn, or the streaming thread while
+   * no finish runs: flush-stop, reset) */
+  GstBuffer *kept[MAX_TRACKS];  /* best candidates, by track slot */
+  GstCaps *unix_caps, *ntp_caps;        /* reference timestamp kinds */
   GstImHeldEvents held;         /* serialized events waiting for src caps */
   gboolean flow_reported;       /* the pool's kept flow went upstream */
   GstImencodeWorker *worker;    /* threads=1 */
@@ -199,7 +228,9 @@ static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
         "image/png, " SRC_CAPS_FIELDS "; "
         "application/x-base64, "
         "content-type = (string) { image/jpeg, image/png }, "
-        "data-uri = (boolean) { false, true }, " SRC_CAPS_FIELDS));
+        "data-uri = (boolean) { false, true }, " SRC_CAPS_FIELDS "; "
+        "application/x-json, "
+        "content-type = (string) { image/jpeg, image/png }"));
 
 static void gst_imencode_set_property (GObject * object, guint prop_id,
     const GValue * value, GParamSpec * pspec);
@@ -239,9 +270,11 @@ gst_imencode_class_init (GstImencodeClass * klass)
           "JPEG first", GST_TYPE_IMENCODE_FORMAT, DEFAULT_FORMAT, rw));
   g_object_class_install_property (gobject_class, PROP_ENCODING,
       g_param_spec_enum ("encoding", "Encoding",
-          "How the image is carried: the file's bytes, base64 text, or a "
-          "base64 data URI; auto is binary unless downstream accepts only "
-          "application/x-base64", GST_TYPE_IMENCODE_ENCODING,
+          "How the image is carried: the file's bytes, base64 text, a "
+          "base64 data URI, or a JSON event (one line) with the base64 "
+          "image inside; auto is binary unless downstream accepts only "
+          "application/x-base64 or application/x-json",
+          GST_TYPE_IMENCODE_ENCODING,
           DEFAULT_ENCODING, rw));
   g_object_class_install_property (gobject_class, PROP_QUALITY,
       g_param_spec_int ("quality", "Quality",
@@ -319,6 +352,22 @@ gst_imencode_class_init (GstImencodeClass * klass)
       g_param_spec_double ("min-confidence", "Minimum confidence",
           "Skip regions whose detector confidence is known and below this",
           0.0, 1.0, DEFAULT_MIN_CONFIDENCE, rw));
+  g_object_class_install_property (gobject_class, PROP_ROI_SELECT,
+      g_param_spec_enum ("roi-select", "ROI select",
+          "Region mode: every matching region of every frame; first: one "
+          "image per track, when it first matches; best: one image per "
+          "track, its best view (inside the frame beats cut by an edge, "
+          "then the larger area x confidence), sent when the track ends "
+          "(unseen for 1 s of stream time, or lost), after "
+          "roi-best-timeout, or at EOS. A region without a track id is a "
+          "track of its own", GST_TYPE_IMENCODE_ROI_SELECT,
+          DEFAULT_ROI_SELECT, rw));
+  g_object_class_install_property (gobject_class, PROP_ROI_BEST_TIMEOUT,
+      g_param_spec_uint64 ("roi-best-timeout", "ROI best timeout",
+          "With roi-select=best, a track still in view sends its best image "
+          "after this much stream time (ns) and starts a new best; 0 = only "
+          "when the track ends", 0, G_MAXUINT64, DEFAULT_ROI_BEST_TIMEOUT,
+          rw));
   g_object_class_install_property (gobject_class, PROP_MAX_RATE,
       gst_param_spec_fraction ("max-rate", "Maximum rate",
           "Encode at most this many frames per second of stream time: a "
@@ -362,6 +411,7 @@ gst_imencode_class_init (GstImencodeClass * klass)
   gst_type_mark_as_plugin_api (GST_TYPE_IMENCODE_SUBSAMPLING, 0);
   gst_type_mark_as_plugin_api (GST_TYPE_IMENCODE_METHOD, 0);
   gst_type_mark_as_plugin_api (GST_TYPE_IMENCODE_ASPECT_MODE, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_IMENCODE_ROI_SELECT, 0);
 
   GST_DEBUG_CATEGORY_INIT (gst_imencode_debug, "imencode", 0,
       "Raw video to JPEG/PNG/base64 encoder");
@@ -402,10 +452,15 @@ gst_imencode_init (GstImencode * self)
   self->settings.max_rate_n = DEFAULT_MAX_RATE_N;
   self->settings.max_rate_d = DEFAULT_MAX_RATE_D;
   self->settings.on_demand = DEFAULT_ON_DEMAND;
+  self->settings.roi_select = DEFAULT_ROI_SELECT;
+  self->settings.roi_best_timeout = DEFAULT_ROI_BEST_TIMEOUT;
+  gst_imencode_tracks_init (&self->tracks, MAX_TRACKS);
 
   gst_imencode_gate_init (&self->gate);
   self->regions = g_array_new (FALSE, FALSE, sizeof (GstImencodeRegion));
   self->images = g_array_new (FALSE, FALSE, sizeof (GstImencodeImage));
+  self->unix_caps = gst_caps_new_empty_simple ("timestamp/x-unix");
+  self->ntp_caps = gst_caps_new_empty_simple ("timestamp/x-ntp");
 }
 
 /* Encoder threads for the threads setting @threads (0 = one per core). */
@@ -460,6 +515,16 @@ gst_imencode_set_flushing (GstImencode * self, gboolean flushing)
     gst_im_work_pool_set_flushing (self->pool, FALSE);
 }
 
+/* Forgets every track and drops the kept candidates: after a flush (no
+ * finish is running then) or when stopping. */
+static void
+gst_imencode_drop_tracks (GstImencode * self)
+{
+  gst_imencode_tracks_clear (&self->tracks);
+  for (guint i = 0; i < MAX_TRACKS; i++)
+    gst_clear_buffer (&self->kept[i]);
+}
+
 static void
 gst_imencode_finalize (GObject * object)
 {
@@ -474,6 +539,10 @@ gst_imencode_finalize (GObject * object)
   g_free (self->roi_type);
   g_array_unref (self->regions);
   g_array_unref (self->images);
+  gst_caps_unref (self->unix_caps);
+  gst_caps_unref (self->ntp_caps);
+  gst_imencode_drop_tracks (self);
+  gst_imencode_tracks_free (&self->tracks);
 
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
@@ -489,6 +558,7 @@ gst_imencode_reset (GstImencode * self)
   self->flow_reported = FALSE;
   g_atomic_int_set (&self->warned, 0);
   gst_imencode_gate_reset (&self->gate);
+  gst_imencode_drop_tracks (self);
   GST_OBJECT_LOCK (self);
   self->latency_frames = 0;
   GST_OBJECT_UNLOCK (self);
@@ -719,6 +789,49 @@ gst_imencode_clamped_to_limit (GstImencode * self, const ImcorePlan * plan)
 
 /* ---- encoding a frame: streaming thread, workers, in-order push ---- */
 
+/* What the JSON event of @f says. */
+static void
+gst_imencode_frame_event (const GstImencodeFrame * f, GstImencodeEvent * ev)
+{
+  ev->pts = f->pts;
+  ev->duration = f->duration;
+  ev->utc = f->utc;
+  ev->frame_width = GST_VIDEO_INFO_WIDTH (&f->info);
+  ev->frame_height = GST_VIDEO_INFO_HEIGHT (&f->info);
+  ev->box = f->job.plan.src;
+  ev->image = &f->image;
+  ev->png = f->job.png;
+  ev->width = f->job.plan.out_width;
+  ev->height = f->job.plan.out_height;
+}
+
+/* Writes @f's JSON event into the mapped output @map: its head, the
+ * image's base64 text straight after it, the tail. */
+static gboolean
+gst_imencode_frame_encode_event (GstImencodeWorker * worker,
+    GstImencodeFrame * f, const GstVideoFrame * frame, const GstMapInfo * map,
+    gsize * len)
+{
+  GstImencodeEvent ev;
+  gsize head, text = 0;
+
+  gst_imencode_frame_event (f, &ev);
+  head = gst_imencode_event_write_head (&ev, map->data, map->size);
+  if (head == 0 || map->size - head < GST_IMENCODE_EVENT_TAIL_LEN) {
+    g_set_error (&f->error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED,
+        "output buffer of %" G_GSIZE_FORMAT " bytes too small for the event",
+        map->size);
+    return FALSE;
+  }
+  if (!gst_imencode_worker_encode (worker, frame, &f->job, map->data + head,
+          map->size - head - GST_IMENCODE_EVENT_TAIL_LEN, &text, &f->error))
+    return FALSE;
+  memcpy (map->data + head + text, GST_IMENCODE_EVENT_TAIL,
+      GST_IMENCODE_EVENT_TAIL_LEN);
+  *len = head + text + GST_IMENCODE_EVENT_TAIL_LEN;
+  return TRUE;
+}
+
 /* Encodes @f (worker thread, or the streaming thread with threads=1):
  * sets f->outbuf, or f->failed and f->error. Releases the input. */
 static void
@@ -733,6 +846,8 @@ gst_imencode_frame_process (gpointer thread_state, gpointer job,
   gboolean ok;
   gint64 start = g_get_monotonic_time ();
 
+  if (f->kind == GST_IMENCODE_JOB_RELEASE)
+    return;
   if (!gst_video_frame_map (&frame, &f->info, f->inbuf, GST_MAP_READ)) {
     f->failed = WARNED_MAP;
     goto done;
@@ -744,8 +859,11 @@ gst_imencode_frame_process (gpointer thread_state, gpointer job,
         "cannot map an output buffer");
     goto done;
   }
-  ok = gst_imencode_worker_encode (worker, &frame, &f->job, map.data,
-      map.size, &len, &f->error);
+  if (f->job.text == GST_IMENCODE_TEXT_JSON)
+    ok = gst_imencode_frame_encode_event (worker, f, &frame, &map, &len);
+  else
+    ok = gst_imencode_worker_encode (worker, &frame, &f->job, map.data,
+        map.size, &len, &f->error);
   gst_buffer_unmap (f->outbuf, &map);
   gst_video_frame_unmap (&frame);
   if (!ok) {
@@ -817,6 +935,12 @@ gst_imencode_frame_finish (gpointer job, gpointer user_data)
   GstBuffer *outbuf = f->outbuf;
 
   f->outbuf = NULL;
+  if (f->kind == GST_IMENCODE_JOB_RELEASE) {
+    /* a track's best view, encoded and kept earlier */
+    outbuf = self->kept[f->slot];
+    self->kept[f->slot] = NULL;
+    return outbuf ? gst_pad_push (self->srcpad, outbuf) : GST_FLOW_OK;
+  }
   if (!outbuf) {
     if (f->failed == WARNED_MAP) {
       gst_imencode_warn_once (self, WARNED_MAP,
@@ -845,7 +969,14 @@ gst_imencode_frame_finish (gpointer job, gpointer user_data)
   gst_imencode_frame_discard (f, self);
   /* the frame-level warnings may come again; those about regions stay
    * quiet until the next flush, as good regions come with bad ones */
-  g_atomic_int_and (&self->warned, WARNED_ROI_OUTSIDE | WARNED_ROI_EMPTY_CROP);
+  g_atomic_int_and (&self->warned, WARNED_ROI_OUTSIDE |
+      WARNED_ROI_EMPTY_CROP | WARNED_TRACKS_FULL);
+  if (f->kind == GST_IMENCODE_JOB_KEEP) {
+    /* the track's best view so far: replaces the last one */
+    gst_clear_buffer (&self->kept[f->slot]);
+    self->kept[f->slot] = outbuf;
+    return GST_FLOW_OK;
+  }
   return gst_pad_push (self->srcpad, outbuf);
 }
 
@@ -944,11 +1075,86 @@ gst_imencode_ensure_outpool (GstImencode * self, gsize size)
   return TRUE;
 }
 
+/* The wall-clock time @buf was captured at, in ns since the Unix epoch,
+ * from its GstReferenceTimestampMeta (timestamp/x-unix, or timestamp/x-ntp
+ * as RTP sources add it); GST_CLOCK_TIME_NONE without one. */
+static GstClockTime
+gst_imencode_reference_utc (GstImencode * self, GstBuffer * buf)
+{
+  /* seconds from 1900 (NTP's epoch) to 1970 */
+  const GstClockTime ntp_to_unix = G_GUINT64_CONSTANT (2208988800) *
+      GST_SECOND;
+  GstReferenceTimestampMeta *meta;
+
+  meta = gst_buffer_get_reference_timestamp_meta (buf, self->unix_caps);
+  if (meta)
+    return meta->timestamp;
+  meta = gst_buffer_get_reference_timestamp_meta (buf, self->ntp_caps);
+  if (meta && meta->timestamp >= ntp_to_unix)
+    return meta->timestamp - ntp_to_unix;
+  return GST_CLOCK_TIME_NONE;
+}
+
+/* Hands @f to a worker, or processes and finishes it right here with
+ * threads=1. @f's buffers go with it, whatever the return. */
+static GstFlowReturn
+gst_imencode_run_job (GstImencode * self, GstImencodeFrame * f)
+{
+  GstFlowReturn ret;
+
+  if (!self->pool) {
+    if (!self->worker)
+      self->worker = gst_imencode_worker_new ();
+    gst_imencode_frame_process (self->worker, f, self);
+    return gst_imencode_frame_finish (f, self);
+  }
+  f->timed = self->pool_jobs >= gst_im_work_pool_get_n_threads (self->pool);
+  self->pool_jobs++;
+  ret = gst_im_work_pool_submit (self->pool, f);
+  if (ret != GST_FLOW_OK) {
+    gst_imencode_frame_discard (f, self);
+    /* upstream hears of the downstream failure now */
+    self->flow_reported = ret != GST_FLOW_FLUSHING;
+  }
+  return ret;
+}
+
+/* Pushes, in its turn, the candidate kept for track slot @slot. */
+static GstFlowReturn
+gst_imencode_release_slot (GstImencode * self, guint slot)
+{
+  GstImencodeFrame f;
+
+  memset (&f, 0, sizeof (f));
+  f.kind = GST_IMENCODE_JOB_RELEASE;
+  f.slot = slot;
+  return gst_imencode_run_job (self, &f);
+}
+
+/* Releases the candidates of the tracks that ended or timed out as of
+ * stream time @now (every one with @eos). */
+static GstFlowReturn
+gst_imencode_release_tracks (GstImencode * self,
+    const GstImencodeSettings * s, GstClockTime now, gboolean eos)
+{
+  GstFlowReturn ret = GST_FLOW_OK;
+  guint n;
+
+  if (self->tracks.n_tracks == 0)
+    return GST_FLOW_OK;
+  n = gst_imencode_tracks_expire (&self->tracks, s->roi_select, now,
+      s->roi_best_timeout, eos, self->due_slots);
+  for (guint i = 0; i < n && ret == GST_FLOW_OK; i++)
+    ret = gst_imencode_release_slot (self, self->due_slots[i]);
+  return ret;
+}
+
 /* Encodes @image of @inbuf (which the caller keeps) as one output
- * buffer: on a worker, or right here with threads=1. */
+ * buffer, to push (@kind PUSH) or keep for track slot @slot (KEEP). */
 static GstFlowReturn
 gst_imencode_submit_image (GstImencode * self, const GstImencodeSettings * s,
-    GstBuffer * inbuf, const GstImencodeImage * image)
+    GstBuffer * inbuf, const GstImencodeImage * image,
+    GstImencodeJobKind kind, guint slot)
 {
   GstImencodeFrame f;
   GstImencodeJob *job = &f.job;
@@ -970,6 +1176,12 @@ gst_imencode_submit_image (GstImencode * self, const GstImencodeSettings * s,
   job->plan = image->plan;
 
   bound = gst_imencode_worker_bound (&self->in_info, job);
+  if (bound && job->text == GST_IMENCODE_TEXT_JSON) {
+    GstImencodeEvent ev = { 0 };
+
+    ev.image = image;
+    bound += gst_imencode_event_head_bound (&ev) + GST_IMENCODE_EVENT_TAIL_LEN;
+  }
   if (bound == 0 || !gst_imencode_ensure_outpool (self, bound)) {
     gst_imencode_warn_once (self, WARNED_TOO_LARGE,
         "The requested output size is too large; no image is produced",
@@ -989,21 +1201,53 @@ gst_imencode_submit_image (GstImencode * self, const GstImencodeSettings * s,
   f.duration = GST_BUFFER_DURATION (inbuf);
   f.discont = GST_BUFFER_FLAG_IS_SET (inbuf, GST_BUFFER_FLAG_DISCONT);
   f.image = *image;
+  f.kind = kind;
+  f.slot = slot;
+  f.utc = job->text == GST_IMENCODE_TEXT_JSON ?
+      gst_imencode_reference_utc (self, inbuf) : GST_CLOCK_TIME_NONE;
+  return gst_imencode_run_job (self, &f);
+}
 
-  if (!self->pool) {
-    if (!self->worker)
-      self->worker = gst_imencode_worker_new ();
-    gst_imencode_frame_process (self->worker, &f, self);
-    return gst_imencode_frame_finish (&f, self);
+/* Submits the images of a region-mode frame under roi-select first or
+ * best (stream time @now), then releases the candidates now due. */
+static GstFlowReturn
+gst_imencode_submit_tracked (GstImencode * self,
+    const GstImencodeSettings * s, GstBuffer * inbuf, GstClockTime now)
+{
+  GstImencodeImage *images = (GstImencodeImage *) self->images->data;
+  GstFlowReturn ret;
+
+  /* tracks gone or whose best period is over as of this frame first, so
+   * that this frame counts in the new period */
+  ret = gst_imencode_release_tracks (self, s, now, FALSE);
+  for (guint i = 0; i < self->images->len && ret == GST_FLOW_OK; i++) {
+    GstImencodeTrackAction action;
+    gboolean evicted, release;
+    guint slot = 0, release_slot = 0;
+
+    action = gst_imencode_tracks_offer (&self->tracks, s->roi_select,
+        &images[i], GST_VIDEO_INFO_WIDTH (&self->in_info),
+        GST_VIDEO_INFO_HEIGHT (&self->in_info), now, &slot, &evicted,
+        &release, &release_slot);
+    if (evicted) {
+      gst_imencode_warn_once (self, WARNED_TRACKS_FULL,
+          "Too many tracks at once; the least recently seen is let go",
+          "roi-select holds at most %u tracks; a new one evicts the track "
+          "seen least recently (its best view so far is sent now)",
+          MAX_TRACKS);
+    }
+    if (release)
+      ret = gst_imencode_release_slot (self, release_slot);
+    if (ret == GST_FLOW_OK && action == GST_IMENCODE_TRACK_PUSH)
+      ret = gst_imencode_submit_image (self, s, inbuf, &images[i],
+          GST_IMENCODE_JOB_PUSH, 0);
+    else if (ret == GST_FLOW_OK && action == GST_IMENCODE_TRACK_KEEP)
+      ret = gst_imencode_submit_image (self, s, inbuf, &images[i],
+          GST_IMENCODE_JOB_KEEP, slot);
   }
-  f.timed = self->pool_jobs >= gst_im_work_pool_get_n_threads (self->pool);
-  self->pool_jobs++;
-  ret = gst_im_work_pool_submit (self->pool, &f);
-  if (ret != GST_FLOW_OK) {
-    gst_imencode_frame_discard (&f, self);
-    /* upstream hears of the downstream failure now */
-    self->flow_reported = ret != GST_FLOW_FLUSHING;
-  }
+  /* and tracks this frame reported lost */
+  if (ret == GST_FLOW_OK)
+    ret = gst_imencode_release_tracks (self, s, now, FALSE);
   return ret;
 }
 
@@ -1078,11 +1322,22 @@ gst_imencode_chain (GstPad * pad, GstObject * parent, GstBuffer * inbuf)
   if (ret != GST_FLOW_OK)
     goto out;
 
+  if (s.roi_filter && s.roi_select != GST_IMENCODE_ROI_SELECT_EVERY) {
+    ret = gst_imencode_submit_tracked (self, &s, inbuf,
+        gst_imencode_gate_stream_time (&self->gate, GST_BUFFER_PTS (inbuf)));
+    goto out;
+  }
   for (guint i = 0; i < n_images && ret == GST_FLOW_OK; i++) {
     if (gate == GST_IMENCODE_GATE_SNAPSHOT)
       images[i].reason = GST_IMENCODE_REASON_SNAPSHOT;
-    ret = gst_imencode_submit_image (self, &s, inbuf, &images[i]);
+    ret = gst_imencode_submit_image (self, &s, inbuf, &images[i],
+        GST_IMENCODE_JOB_PUSH, 0);
   }
+  /* tracks left from roi-select first/best still end in their time */
+  if (ret == GST_FLOW_OK && s.roi_filter)
+    ret = gst_imencode_release_tracks (self, &s,
+        gst_imencode_gate_stream_time (&self->gate, GST_BUFFER_PTS (inbuf)),
+        FALSE);
 
 out:
   gst_imencode_settings_clear (&s);
@@ -1138,6 +1393,14 @@ gst_imencode_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
   GstFlowReturn ret = GST_FLOW_OK;
   GstCaps *caps;
 
+  /* at the end, every track's best view goes out before EOS */
+  if (GST_EVENT_TYPE (event) == GST_EVENT_EOS && self->tracks.n_tracks) {
+    GstImencodeSettings s;
+
+    gst_imencode_read_settings (self, &s);
+    gst_imencode_release_tracks (self, &s, GST_CLOCK_TIME_NONE, TRUE);
+    gst_imencode_settings_clear (&s);
+  }
   /* a serialized event follows the frames before it: let them out first */
   if (GST_EVENT_IS_SERIALIZED (event) &&
       GST_EVENT_TYPE (event) != GST_EVENT_FLUSH_STOP && self->pool)
@@ -1161,6 +1424,8 @@ gst_imencode_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
       self->flow_reported = FALSE;
       g_atomic_int_set (&self->warned, 0);
       gst_imencode_gate_flush (&self->gate);
+      /* the tracks and their candidates belong to the old position */
+      gst_imencode_drop_tracks (self);
       gst_im_held_events_clear (&self->held);
       break;
     case GST_EVENT_SEGMENT:{
@@ -1398,6 +1663,12 @@ gst_imencode_set_property (GObject * object, guint prop_id,
       case PROP_ON_DEMAND:
         s->on_demand = g_value_get_boolean (value);
         break;
+      case PROP_ROI_SELECT:
+        s->roi_select = g_value_get_enum (value);
+        break;
+      case PROP_ROI_BEST_TIMEOUT:
+        s->roi_best_timeout = g_value_get_uint64 (value);
+        break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
         break;
@@ -1459,6 +1730,12 @@ gst_imencode_get_property (GObject * object, guint prop_id, GValue * value,
         break;
       case PROP_ON_DEMAND:
         g_value_set_boolean (value, s->on_demand);
+        break;
+      case PROP_ROI_SELECT:
+        g_value_set_enum (value, s->roi_select);
+        break;
+      case PROP_ROI_BEST_TIMEOUT:
+        g_value_set_uint64 (value, s->roi_best_timeout);
         break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);

@@ -99,3 +99,12 @@ gst_imencode_gate_check (GstImencodeGate * gate, GstClockTime pts,
     gate->last_time = stream_time;
   return on_demand ? GST_IMENCODE_GATE_SNAPSHOT : GST_IMENCODE_GATE_PASS;
 }
+
+GstClockTime
+gst_imencode_gate_stream_time (const GstImencodeGate * gate,
+    GstClockTime pts)
+{
+  if (!GST_CLOCK_TIME_IS_VALID (pts) || gate->segment.format != GST_FORMAT_TIME)
+    return GST_CLOCK_TIME_NONE;
+  return gst_segment_to_stream_time (&gate->segment, GST_FORMAT_TIME, pts);
+}

@@ -61,6 +61,11 @@ GstImencodeGateResult gst_imencode_gate_check (GstImencodeGate * gate,
     GstClockTime pts, GstClockTime duration, gint rate_n, gint rate_d,
     gboolean on_demand);
 
+/* The stream time of @pts in the current segment, or GST_CLOCK_TIME_NONE
+ * (untimed frame, or a segment not in time). */
+GstClockTime gst_imencode_gate_stream_time (const GstImencodeGate * gate,
+    GstClockTime pts);
+
 G_END_DECLS
 
 #endif /* __GST_IMENCODE_GATE_H__ */

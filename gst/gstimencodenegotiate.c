@@ -34,7 +34,11 @@ gst_imencode_candidate_caps (gboolean png, GstImencodeText text,
   gint max = png ? IMCORE_PNG_MAX_DIMENSION : IMCORE_JPEG_MAX_DIMENSION;
   GstStructure *s;
 
-  if (text == GST_IMENCODE_TEXT_NONE) {
+  if (text == GST_IMENCODE_TEXT_JSON) {
+    /* one event per buffer: the image's size is inside the event */
+    return gst_caps_new_simple ("application/x-json", "content-type",
+        G_TYPE_STRING, media, NULL);
+  } else if (text == GST_IMENCODE_TEXT_NONE) {
     s = gst_structure_new_empty (media);
   } else {
     s = gst_structure_new ("application/x-base64",
@@ -62,7 +66,8 @@ gst_imencode_first_accepted (GstCaps * peer, const GstImencodeRequest * req,
     gboolean any_size)
 {
   static const GstImencodeText any_text[] = { GST_IMENCODE_TEXT_NONE,
-    GST_IMENCODE_TEXT_BASE64, GST_IMENCODE_TEXT_DATA_URI
+    GST_IMENCODE_TEXT_BASE64, GST_IMENCODE_TEXT_DATA_URI,
+    GST_IMENCODE_TEXT_JSON
   };
   const GstImencodeText *texts = any_text;
   GstImencodeText one_text;
@@ -83,6 +88,10 @@ gst_imencode_first_accepted (GstCaps * peer, const GstImencodeRequest * req,
       break;
     case GST_IMENCODE_ENCODING_DATA_URI:
       one_text = GST_IMENCODE_TEXT_DATA_URI;
+      texts = &one_text;
+      break;
+    case GST_IMENCODE_ENCODING_JSON:
+      one_text = GST_IMENCODE_TEXT_JSON;
       texts = &one_text;
       break;
   }
@@ -148,8 +157,10 @@ gst_imencode_report_refusal (GstElement * element, GstCaps * peer,
         ("Downstream accepts none of the outputs that format=%s "
             "encoding=%s allow", format, encoding),
         ("downstream accepts %" GST_PTR_FORMAT "; imencode writes "
-            "image/jpeg, image/png or application/x-base64 (content-type "
-            "image/jpeg or image/png, data-uri true or false)%s", peer,
+            "image/jpeg, image/png, application/x-base64 (content-type "
+            "image/jpeg or image/png, data-uri true or false) or "
+            "application/x-json (content-type image/jpeg or image/png)%s",
+            peer,
             req->regions ? ", without width and height in region mode" : ""));
   }
 }
@@ -180,7 +191,8 @@ gst_imencode_negotiate (GstElement * element, GstPad * srcpad,
   if (req->regions) {
     /* sizes vary per image: a size downstream names cannot hold */
     gst_structure_remove_fields (s, "width", "height", NULL);
-  } else {
+  } else if (gst_structure_has_field (s, "width")) {
+    /* (JSON events carry the size inside, not in caps) */
     gst_structure_fixate_field_nearest_int (s, "width",
         (gint) MIN (req->natural_width, G_MAXINT));
     gst_structure_fixate_field_nearest_int (s, "height",
@@ -194,7 +206,10 @@ gst_imencode_negotiate (GstElement * element, GstPad * srcpad,
   gst_structure_get_int (s, "height", &h);
 
   neg->req = *req;
-  if (gst_structure_has_name (s, "application/x-base64")) {
+  if (gst_structure_has_name (s, "application/x-json")) {
+    content = gst_structure_get_string (s, "content-type");
+    neg->text = GST_IMENCODE_TEXT_JSON;
+  } else if (gst_structure_has_name (s, "application/x-base64")) {
     gboolean uri = FALSE;
 
     content = gst_structure_get_string (s, "content-type");

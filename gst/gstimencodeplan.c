@@ -95,7 +95,7 @@ gst_imencode_regions_overlap (const GstImencodeRegion * a,
  * direction (RELATE_TO or CONTAIN, as trackers differ). */
 static gboolean
 gst_imencode_analytics_track_id (GstAnalyticsRelationMeta * rmeta,
-    guint od_id, gint64 * track_id)
+    guint od_id, gint64 * track_id, gboolean * track_lost)
 {
   const GstAnalyticsRelTypes linked = GST_ANALYTICS_REL_TYPE_RELATE_TO |
       GST_ANALYTICS_REL_TYPE_CONTAIN;
@@ -117,6 +117,7 @@ gst_imencode_analytics_track_id (GstAnalyticsRelationMeta * rmeta,
             &last_seen, &lost) || id > G_MAXINT64)
       continue;
     *track_id = (gint64) id;
+    *track_lost = lost;
     return TRUE;
   }
   return FALSE;
@@ -162,7 +163,7 @@ gst_imencode_regions_collect_analytics (GstBuffer * buffer,
     r.has_confidence = TRUE;
     r.confidence = confidence;
     r.has_track_id = gst_imencode_analytics_track_id (rmeta, od.id,
-        &r.track_id);
+        &r.track_id, &r.track_lost);
     /* after every ROI meta, in the relation meta's order */
     r.order = order++;
     if (!same) {
@@ -176,6 +177,7 @@ gst_imencode_regions_collect_analytics (GstBuffer * buffer,
     if (!same->has_track_id && r.has_track_id) {
       same->has_track_id = TRUE;
       same->track_id = r.track_id;
+      same->track_lost = r.track_lost;
     }
     if (same->type == 0)
       same->type = r.type;

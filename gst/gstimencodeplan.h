@@ -17,6 +17,8 @@ typedef enum
 {
   GST_IMENCODE_REASON_FRAME,    /* whole-frame mode */
   GST_IMENCODE_REASON_REGION,   /* region mode, every region */
+  GST_IMENCODE_REASON_FIRST,    /* roi-select=first: a track's first view */
+  GST_IMENCODE_REASON_BEST,     /* roi-select=best: a track's best view */
   GST_IMENCODE_REASON_SNAPSHOT, /* on-demand, taken by a snapshot request */
 } GstImencodeReason;
 
@@ -30,6 +32,7 @@ typedef struct
   gdouble confidence;
   gboolean has_track_id;
   gint64 track_id;
+  gboolean track_lost;          /* its tracker reports the track lost */
   guint64 order;                /* creation order among the frame's metas */
 } GstImencodeRegion;
 

@@ -35,11 +35,15 @@ gst_imencode_encoding_get_type (void)
   static GType type = 0;
   static const GEnumValue values[] = {
     {GST_IMENCODE_ENCODING_AUTO,
-        "Binary unless downstream accepts only application/x-base64", "auto"},
+        "Binary unless downstream accepts only application/x-base64 "
+          "(base64) or application/x-json (json)", "auto"},
     {GST_IMENCODE_ENCODING_BINARY, "The image file's bytes", "binary"},
     {GST_IMENCODE_ENCODING_BASE64, "Base64 text of the file", "base64"},
     {GST_IMENCODE_ENCODING_DATA_URI,
         "Base64 text with a data:image/...;base64, prefix", "data-uri"},
+    {GST_IMENCODE_ENCODING_JSON,
+        "One JSON event per image (one line), the image base64 inside",
+          "json"},
     {0, NULL, NULL}
   };
 
@@ -104,6 +108,27 @@ gst_imencode_aspect_mode_get_type (void)
   if (g_once_init_enter (&type))
     g_once_init_leave (&type,
         g_enum_register_static ("GstImencodeAspectMode", values));
+  return type;
+}
+
+GType
+gst_imencode_roi_select_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {GST_IMENCODE_ROI_SELECT_EVERY, "Every matching region of every frame",
+        "every"},
+    {GST_IMENCODE_ROI_SELECT_FIRST,
+        "One image per track, when it first matches", "first"},
+    {GST_IMENCODE_ROI_SELECT_BEST,
+        "One image per track, its best view, when the track ends, after "
+          "roi-best-timeout or at EOS", "best"},
+    {0, NULL, NULL}
+  };
+
+  if (g_once_init_enter (&type))
+    g_once_init_leave (&type,
+        g_enum_register_static ("GstImencodeRoiSelect", values));
   return type;
 }
 

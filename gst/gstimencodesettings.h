@@ -22,6 +22,7 @@ typedef enum
   GST_IMENCODE_ENCODING_BINARY,
   GST_IMENCODE_ENCODING_BASE64,
   GST_IMENCODE_ENCODING_DATA_URI,
+  GST_IMENCODE_ENCODING_JSON,
 } GstImencodeEncoding;
 
 typedef enum
@@ -48,17 +49,26 @@ typedef enum
   GST_IMENCODE_ASPECT_MODE_FILL,
 } GstImencodeAspectMode;
 
+typedef enum
+{
+  GST_IMENCODE_ROI_SELECT_EVERY,
+  GST_IMENCODE_ROI_SELECT_FIRST,
+  GST_IMENCODE_ROI_SELECT_BEST,
+} GstImencodeRoiSelect;
+
 /* GTypes of the enums above, registered on first use. */
 GType gst_imencode_format_get_type (void);
 GType gst_imencode_encoding_get_type (void);
 GType gst_imencode_subsampling_get_type (void);
 GType gst_imencode_method_get_type (void);
 GType gst_imencode_aspect_mode_get_type (void);
+GType gst_imencode_roi_select_get_type (void);
 #define GST_TYPE_IMENCODE_FORMAT (gst_imencode_format_get_type ())
 #define GST_TYPE_IMENCODE_ENCODING (gst_imencode_encoding_get_type ())
 #define GST_TYPE_IMENCODE_SUBSAMPLING (gst_imencode_subsampling_get_type ())
 #define GST_TYPE_IMENCODE_METHOD (gst_imencode_method_get_type ())
 #define GST_TYPE_IMENCODE_ASPECT_MODE (gst_imencode_aspect_mode_get_type ())
+#define GST_TYPE_IMENCODE_ROI_SELECT (gst_imencode_roi_select_get_type ())
 
 /* The region types roi-type selects, parsed once when the property is set
  * and shared read-only by every frame's settings copy (reference counted,
@@ -106,6 +116,8 @@ typedef struct
   GstImencodeRoiFilter *roi_filter;     /* NULL: whole-frame mode */
   gdouble roi_margin;
   gdouble min_confidence;
+  GstImencodeRoiSelect roi_select;
+  GstClockTime roi_best_timeout;        /* 0: none */
   gint max_rate_n, max_rate_d;  /* 0/1: every frame */
   gboolean on_demand;
 } GstImencodeSettings;

@@ -17,6 +17,8 @@ typedef enum
   GST_IMENCODE_TEXT_NONE,       /* the JPEG/PNG bytes */
   GST_IMENCODE_TEXT_BASE64,     /* their base64 text */
   GST_IMENCODE_TEXT_DATA_URI,   /* "data:image/...;base64," + the text */
+  GST_IMENCODE_TEXT_JSON,       /* the base64 text, for a JSON event that
+                                 * the caller writes around it */
 } GstImencodeText;
 
 /* Everything needed to encode one image from one frame. */

@@ -13,5 +13,6 @@
 #include "imcore-png.h"
 #include "imcore-base64.h"
 #include "imcore-scan.h"
+#include "imcore-json.h"
 
 #endif /* IMCORE_H */

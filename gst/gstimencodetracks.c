@@ -1,0 +1,211 @@
+/* gst-imencode: one image per tracked object (roi-select first and best)
+ * Copyright (C) 2026 gst-imencode contributors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <string.h>
+
+#include "gstimencodetracks.h"
+
+void
+gst_imencode_tracks_init (GstImencodeTracks * t, guint max_tracks)
+{
+  memset (t, 0, sizeof (*t));
+  t->max_tracks = MAX (max_tracks, 1);
+  t->tracks = g_new0 (GstImencodeTrack, t->max_tracks);
+}
+
+void
+gst_imencode_tracks_free (GstImencodeTracks * t)
+{
+  g_clear_pointer (&t->tracks, g_free);
+  t->n_tracks = 0;
+}
+
+void
+gst_imencode_tracks_clear (GstImencodeTracks * t)
+{
+  t->n_tracks = 0;
+}
+
+static GstImencodeTrack *
+find_track (GstImencodeTracks * t, gint64 id)
+{
+  for (guint i = 0; i < t->n_tracks; i++) {
+    if (t->tracks[i].id == id)
+      return &t->tracks[i];
+  }
+  return NULL;
+}
+
+/* A slot no track holds; there is one while n_tracks < max_tracks. */
+static guint
+free_slot (GstImencodeTracks * t)
+{
+  for (guint slot = 0; slot < t->max_tracks; slot++) {
+    gboolean used = FALSE;
+
+    for (guint i = 0; i < t->n_tracks && !used; i++)
+      used = t->tracks[i].slot == slot;
+    if (!used)
+      return slot;
+  }
+  g_return_val_if_reached (0);
+}
+
+static void
+remove_track (GstImencodeTracks * t, GstImencodeTrack * track)
+{
+  guint i = (guint) (track - t->tracks);
+
+  memmove (&t->tracks[i], &t->tracks[i + 1],
+      (t->n_tracks - i - 1) * sizeof (GstImencodeTrack));
+  t->n_tracks--;
+}
+
+/* Whether the detector's box stays off the frame's edges. */
+static gboolean
+box_inside (const GstImencodeRegion * r, guint frame_width,
+    guint frame_height)
+{
+  return r->x > 0 && r->y > 0 && r->x + r->width < (gint64) frame_width &&
+      r->y + r->height < (gint64) frame_height;
+}
+
+GstImencodeTrackAction
+gst_imencode_tracks_offer (GstImencodeTracks * t,
+    GstImencodeRoiSelect select, GstImencodeImage * image, guint frame_width,
+    guint frame_height, GstClockTime now, guint * slot, gboolean * evicted,
+    gboolean * release, guint * release_slot)
+{
+  const GstImencodeRegion *r = &image->region;
+  GstImencodeTrack *track;
+  gboolean inside;
+  gdouble score;
+
+  *evicted = *release = FALSE;
+  image->reason = select == GST_IMENCODE_ROI_SELECT_FIRST ?
+      GST_IMENCODE_REASON_FIRST : GST_IMENCODE_REASON_BEST;
+  if (!r->has_track_id)
+    return GST_IMENCODE_TRACK_PUSH;
+
+  t->seen++;
+  track = find_track (t, r->track_id);
+  if (!track) {
+    if (t->n_tracks == t->max_tracks) {
+      /* evict the track seen least recently */
+      GstImencodeTrack *oldest = &t->tracks[0];
+
+      for (guint i = 1; i < t->n_tracks; i++) {
+        if (t->tracks[i].last_seen < oldest->last_seen)
+          oldest = &t->tracks[i];
+      }
+      *evicted = TRUE;
+      if (oldest->has_candidate) {
+        *release = TRUE;
+        *release_slot = oldest->slot;
+      }
+      remove_track (t, oldest);
+    }
+    track = &t->tracks[t->n_tracks];
+    memset (track, 0, sizeof (*track));
+    track->id = r->track_id;
+    track->slot = free_slot (t);
+    track->period_start = now;
+    track->order = t->next_order++;
+    t->n_tracks++;
+    track->last_seen = GST_CLOCK_TIME_IS_VALID (now) ? now : t->seen;
+    track->lost = r->track_lost;
+    if (select == GST_IMENCODE_ROI_SELECT_FIRST)
+      return GST_IMENCODE_TRACK_PUSH;
+  } else {
+    track->last_seen = GST_CLOCK_TIME_IS_VALID (now) ? now : t->seen;
+    track->lost = r->track_lost;
+    if (select == GST_IMENCODE_ROI_SELECT_FIRST)
+      return GST_IMENCODE_TRACK_DROP;
+  }
+
+  inside = box_inside (r, frame_width, frame_height);
+  score = (gdouble) image->plan.src.width * image->plan.src.height *
+      (r->has_confidence ? r->confidence : 1.0);
+  if (track->has_candidate && (track->inside > inside ||
+          (track->inside == inside && track->score >= score)))
+    return GST_IMENCODE_TRACK_DROP;
+  track->has_candidate = TRUE;
+  track->inside = inside;
+  track->score = score;
+  *slot = track->slot;
+  return GST_IMENCODE_TRACK_KEEP;
+}
+
+/* Orders track indices by the tracks' first appearance. */
+static gint
+compare_order (gconstpointer a, gconstpointer b, gpointer user_data)
+{
+  const GstImencodeTrack *tracks = user_data;
+  guint64 oa = tracks[*(const guint *) a].order;
+  guint64 ob = tracks[*(const guint *) b].order;
+
+  return oa < ob ? -1 : oa > ob;
+}
+
+/* Whether @track has ended as of @now (valid when @timed). */
+static gboolean
+track_ended (const GstImencodeTrack * track, GstClockTime now,
+    gboolean timed, gboolean eos)
+{
+  return eos || track->lost || (timed &&
+      GST_CLOCK_TIME_IS_VALID (track->last_seen) &&
+      now >= track->last_seen + GST_IMENCODE_TRACK_UNSEEN);
+}
+
+/* Whether @track's current best period is over as of @now. */
+static gboolean
+track_renewed (const GstImencodeTrack * track, GstImencodeRoiSelect select,
+    GstClockTime now, gboolean timed, GstClockTime timeout)
+{
+  return select == GST_IMENCODE_ROI_SELECT_BEST && timeout > 0 && timed &&
+      track->has_candidate && GST_CLOCK_TIME_IS_VALID (track->period_start)
+      && now >= track->period_start + timeout;
+}
+
+guint
+gst_imencode_tracks_expire (GstImencodeTracks * t,
+    GstImencodeRoiSelect select, GstClockTime now, GstClockTime timeout,
+    gboolean eos, guint * slots)
+{
+  gboolean timed = GST_CLOCK_TIME_IS_VALID (now);
+  guint n = 0;
+
+  /* the indices of the tracks due, sorted by appearance, then their slots
+   * in their place */
+  for (guint i = 0; i < t->n_tracks; i++) {
+    GstImencodeTrack *track = &t->tracks[i];
+
+    if ((track_ended (track, now, timed, eos) && track->has_candidate) ||
+        track_renewed (track, select, now, timed, timeout))
+      slots[n++] = i;
+  }
+  g_qsort_with_data (slots, n, sizeof (guint), compare_order, t->tracks);
+  for (guint k = 0; k < n; k++)
+    slots[k] = t->tracks[slots[k]].slot;
+
+  /* then forget the ended tracks and start the renewed ones again */
+  for (guint i = 0; i < t->n_tracks;) {
+    GstImencodeTrack *track = &t->tracks[i];
+
+    if (track_ended (track, now, timed, eos)) {
+      remove_track (t, track);
+      continue;
+    }
+    if (track_renewed (track, select, now, timed, timeout)) {
+      track->has_candidate = FALSE;
+      track->period_start = now;
+    }
+    i++;
+  }
+  return n;
+}

@@ -1,0 +1,91 @@
+/* gst-imencode: one image per tracked object (roi-select first and best)
+ * Copyright (C) 2026 gst-imencode contributors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifndef __GST_IMENCODE_TRACKS_H__
+#define __GST_IMENCODE_TRACKS_H__
+
+#include <gst/gst.h>
+
+#include "gstimencodeplan.h"
+#include "gstimencodesettings.h"
+
+G_BEGIN_DECLS
+
+/* A track unseen for this long (stream time) has ended. */
+#define GST_IMENCODE_TRACK_UNSEEN GST_SECOND
+
+/* Per-track selection state, streaming thread only. Plain data: the
+ * element keeps the encoded candidates themselves, one per slot, where its
+ * in-order finish stores and releases them; this only decides. Memory is
+ * bounded: at most max tracks are held; a new track beyond that evicts
+ * the one seen least recently. */
+typedef struct
+{
+  gint64 id;
+  guint slot;                   /* where its candidate is kept */
+  GstClockTime period_start;    /* stream time its current best began */
+  GstClockTime last_seen;       /* stream time */
+  gboolean lost;                /* its tracker said so */
+  gboolean has_candidate;       /* a view was kept in this period */
+  gboolean inside;              /* the candidate's box is inside the frame */
+  gdouble score;                /* the candidate's visible area x confidence */
+  guint64 order;                /* first appearance, for release order */
+} GstImencodeTrack;
+
+typedef struct
+{
+  GstImencodeTrack *tracks;
+  guint n_tracks, max_tracks;
+  guint64 next_order;
+  guint64 seen;                 /* offers, for tracks seen on untimed frames */
+} GstImencodeTracks;
+
+/* What to do with a region's image. */
+typedef enum
+{
+  GST_IMENCODE_TRACK_DROP,      /* not wanted */
+  GST_IMENCODE_TRACK_PUSH,      /* encode and push it now */
+  GST_IMENCODE_TRACK_KEEP,      /* encode it and keep it as the track's
+                                 * candidate in its slot (replacing any) */
+} GstImencodeTrackAction;
+
+/* Room for @max_tracks (>= 1) tracks, slots 0 .. max_tracks - 1. */
+void gst_imencode_tracks_init (GstImencodeTracks * t, guint max_tracks);
+
+/* Frees what @t holds. */
+void gst_imencode_tracks_free (GstImencodeTracks * t);
+
+/* Forgets every track (after a flush: their candidates are dropped by the
+ * caller). */
+void gst_imencode_tracks_clear (GstImencodeTracks * t);
+
+/* Decides on @image (a region of a @frame_width x @frame_height frame at
+ * stream time @now, GST_CLOCK_TIME_NONE if untimed) under @select (FIRST
+ * or BEST), and sets its reason. A region without a track id is an object
+ * of its own: pushed at once. FIRST pushes a track's first view only. BEST
+ * keeps a view when it beats the track's candidate: a box inside the
+ * frame (not touching its edges) beats one cut by an edge, then the larger
+ * visible area x confidence (1 when unknown) wins. With KEEP, *@slot is the
+ * track's slot. When a new track finds no room, the track seen least
+ * recently is evicted: *@evicted is set and, if it had a candidate,
+ * *@release_slot is set to its slot (release it before the new candidate,
+ * which may take the same slot) and TRUE returned in *@release. */
+GstImencodeTrackAction gst_imencode_tracks_offer (GstImencodeTracks * t,
+    GstImencodeRoiSelect select, GstImencodeImage * image, guint frame_width,
+    guint frame_height, GstClockTime now, guint * slot, gboolean * evicted,
+    gboolean * release, guint * release_slot);
+
+/* Ends tracks as of stream time @now (NONE: untimed, nothing ends by
+ * time) and, with @eos, every track: a track lost, or unseen for
+ * GST_IMENCODE_TRACK_UNSEEN, ends; with BEST, a track whose current best
+ * began @timeout or more ago (0: never) starts a new one. Writes the slots
+ * whose candidates are due, in the order their tracks appeared, to @slots
+ * (room for max_tracks) and returns how many. */
+guint gst_imencode_tracks_expire (GstImencodeTracks * t,
+    GstImencodeRoiSelect select, GstClockTime now, GstClockTime timeout,
+    gboolean eos, guint * slots);
+
+G_END_DECLS
+
+#endif /* __GST_IMENCODE_TRACKS_H__ */
