@@ -12,6 +12,7 @@
 #include "gstimencodegate.h"
 #include "gstimencodeplan.h"
 #include "gstimencodesettings.h"
+#include "gstimencodetracks.h"
 
 #define MS (GST_MSECOND)
 
@@ -572,6 +573,209 @@ test_regions_collect_roi_meta (void)
   g_array_unref (regions);
 }
 
+/* ---- tracks (roi-select) ---- */
+
+static GstImencodeImage
+tracked (gint64 track, gint64 x, gint64 y, gint64 w, gint64 h,
+    gdouble confidence)
+{
+  GstImencodeImage img;
+
+  memset (&img, 0, sizeof (img));
+  img.is_region = TRUE;
+  img.region = region (0, "a", x, y, w, h);
+  img.region.has_track_id = track >= 0;
+  img.region.track_id = track;
+  img.region.has_confidence = confidence >= 0;
+  img.region.confidence = confidence;
+  /* the source rectangle as the plan clips it to a 640x480 frame */
+  img.plan.src.x = (guint32) MAX (x, 0);
+  img.plan.src.y = (guint32) MAX (y, 0);
+  img.plan.src.width = (guint32) (MIN (x + w, 640) - MAX (x, 0));
+  img.plan.src.height = (guint32) (MIN (y + h, 480) - MAX (y, 0));
+  return img;
+}
+
+static GstImencodeTrackAction
+offer (GstImencodeTracks * t, GstImencodeRoiSelect select,
+    GstImencodeImage img, GstClockTime now, guint * slot)
+{
+  gboolean evicted, release;
+  guint release_slot, s = G_MAXUINT;
+  GstImencodeTrackAction a;
+
+  a = gst_imencode_tracks_offer (t, select, &img, 640, 480, now, &s,
+      &evicted, &release, &release_slot);
+  g_assert_false (evicted);
+  if (slot)
+    *slot = s;
+  return a;
+}
+
+static void
+test_tracks_first (void)
+{
+  GstImencodeTracks t;
+  GstImencodeImage img;
+  guint slots[4];
+
+  gst_imencode_tracks_init (&t, 4);
+  g_assert_cmpint (offer (&t, GST_IMENCODE_ROI_SELECT_FIRST,
+          tracked (1, 10, 10, 20, 20, -1), 0, NULL), ==,
+      GST_IMENCODE_TRACK_PUSH);
+  g_assert_cmpint (offer (&t, GST_IMENCODE_ROI_SELECT_FIRST,
+          tracked (1, 12, 10, 20, 20, -1), 33 * MS, NULL), ==,
+      GST_IMENCODE_TRACK_DROP);
+  g_assert_cmpint (offer (&t, GST_IMENCODE_ROI_SELECT_FIRST,
+          tracked (2, 12, 10, 20, 20, -1), 33 * MS, NULL), ==,
+      GST_IMENCODE_TRACK_PUSH);
+  /* no track id: an object of its own, every time */
+  for (gint i = 0; i < 3; i++)
+    g_assert_cmpint (offer (&t, GST_IMENCODE_ROI_SELECT_FIRST,
+            tracked (-1, 12, 10, 20, 20, -1), 33 * MS, NULL), ==,
+        GST_IMENCODE_TRACK_PUSH);
+  /* unseen for a second: track 1 ends, nothing kept to release; seen
+   * again it is new */
+  g_assert_cmpuint (gst_imencode_tracks_expire (&t,
+          GST_IMENCODE_ROI_SELECT_FIRST, 1033 * MS, 0, FALSE, slots), ==, 0);
+  g_assert_cmpuint (t.n_tracks, ==, 0);
+  img = tracked (1, 10, 10, 20, 20, -1);
+  g_assert_cmpint (offer (&t, GST_IMENCODE_ROI_SELECT_FIRST, img,
+          1100 * MS, NULL), ==, GST_IMENCODE_TRACK_PUSH);
+  gst_imencode_tracks_free (&t);
+}
+
+static void
+test_tracks_best_rule (void)
+{
+  GstImencodeTracks t;
+  guint slot, slots[4];
+
+  gst_imencode_tracks_init (&t, 4);
+  /* the first view is kept */
+  g_assert_cmpint (offer (&t, GST_IMENCODE_ROI_SELECT_BEST,
+          tracked (5, 10, 10, 20, 20, 0.9), 0, &slot), ==,
+      GST_IMENCODE_TRACK_KEEP);
+  /* larger: kept, in the same slot */
+  {
+    guint again;
+
+    g_assert_cmpint (offer (&t, GST_IMENCODE_ROI_SELECT_BEST,
+            tracked (5, 10, 10, 30, 30, 0.9), 10 * MS, &again), ==,
+        GST_IMENCODE_TRACK_KEEP);
+    g_assert_cmpuint (again, ==, slot);
+  }
+  /* smaller, or as large: not */
+  g_assert_cmpint (offer (&t, GST_IMENCODE_ROI_SELECT_BEST,
+          tracked (5, 10, 10, 30, 30, 0.9), 20 * MS, NULL), ==,
+      GST_IMENCODE_TRACK_DROP);
+  /* larger but much less confident: 40x40x0.5 = 800 < 30x30x0.9 = 810 */
+  g_assert_cmpint (offer (&t, GST_IMENCODE_ROI_SELECT_BEST,
+          tracked (5, 10, 10, 40, 40, 0.5), 30 * MS, NULL), ==,
+      GST_IMENCODE_TRACK_DROP);
+  /* far larger but touching the left edge: a cut box loses */
+  g_assert_cmpint (offer (&t, GST_IMENCODE_ROI_SELECT_BEST,
+          tracked (5, 0, 10, 200, 200, 1.0), 40 * MS, NULL), ==,
+      GST_IMENCODE_TRACK_DROP);
+  /* sticking out at the bottom: cut too */
+  g_assert_cmpint (offer (&t, GST_IMENCODE_ROI_SELECT_BEST,
+          tracked (5, 10, 400, 200, 200, 1.0), 50 * MS, NULL), ==,
+      GST_IMENCODE_TRACK_DROP);
+  /* a new track whose first view is cut, then an inside one smaller */
+  g_assert_cmpint (offer (&t, GST_IMENCODE_ROI_SELECT_BEST,
+          tracked (6, 600, 10, 40, 40, 1.0), 50 * MS, NULL), ==,
+      GST_IMENCODE_TRACK_KEEP);
+  g_assert_cmpint (offer (&t, GST_IMENCODE_ROI_SELECT_BEST,
+          tracked (6, 580, 10, 10, 10, 1.0), 60 * MS, NULL), ==,
+      GST_IMENCODE_TRACK_KEEP);
+
+  /* track 5 unseen from 50 ms: due at 1.05 s, not before; track 6 (seen
+   * at 60 ms) at 1.06 s */
+  g_assert_cmpuint (gst_imencode_tracks_expire (&t,
+          GST_IMENCODE_ROI_SELECT_BEST, 1049 * MS, 0, FALSE, slots), ==, 0);
+  g_assert_cmpuint (gst_imencode_tracks_expire (&t,
+          GST_IMENCODE_ROI_SELECT_BEST, 1050 * MS, 0, FALSE, slots), ==, 1);
+  g_assert_cmpuint (slots[0], ==, slot);
+  g_assert_cmpuint (t.n_tracks, ==, 1);
+  g_assert_cmpuint (gst_imencode_tracks_expire (&t,
+          GST_IMENCODE_ROI_SELECT_BEST, 1060 * MS, 0, FALSE, slots), ==, 1);
+  g_assert_cmpuint (t.n_tracks, ==, 0);
+  gst_imencode_tracks_free (&t);
+}
+
+static void
+test_tracks_timeout_eos_lost_and_eviction (void)
+{
+  GstImencodeTracks t;
+  guint slots[3], slot_a, slot_b, release_slot, s;
+  gboolean evicted, release;
+  GstImencodeImage img;
+
+  gst_imencode_tracks_init (&t, 3);
+  /* three tracks: b first seen before a, c without a kept view (first) */
+  g_assert_cmpint (offer (&t, GST_IMENCODE_ROI_SELECT_BEST,
+          tracked (20, 10, 10, 10, 10, -1), 0, &slot_b), ==,
+      GST_IMENCODE_TRACK_KEEP);
+  g_assert_cmpint (offer (&t, GST_IMENCODE_ROI_SELECT_BEST,
+          tracked (10, 10, 10, 10, 10, -1), 100 * MS, &slot_a), ==,
+      GST_IMENCODE_TRACK_KEEP);
+  g_assert_cmpuint (slot_a, !=, slot_b);
+  /* a timeout of 2 s, both seen all along: b's period ends at 2 s, a's at
+   * 2.1 s; then they start again */
+  for (GstClockTime now = 200 * MS; now < 2000 * MS; now += 100 * MS) {
+    offer (&t, GST_IMENCODE_ROI_SELECT_BEST, tracked (20, 10, 10, 10, 10,
+            -1), now, NULL);
+    offer (&t, GST_IMENCODE_ROI_SELECT_BEST, tracked (10, 10, 10, 10, 10,
+            -1), now, NULL);
+    g_assert_cmpuint (gst_imencode_tracks_expire (&t,
+            GST_IMENCODE_ROI_SELECT_BEST, now, 2 * GST_SECOND, FALSE,
+            slots), ==, 0);
+  }
+  g_assert_cmpuint (gst_imencode_tracks_expire (&t,
+          GST_IMENCODE_ROI_SELECT_BEST, 2000 * MS, 2 * GST_SECOND, FALSE,
+          slots), ==, 1);
+  g_assert_cmpuint (slots[0], ==, slot_b);
+  g_assert_cmpuint (t.n_tracks, ==, 2);
+  /* a new period: the next view is kept again */
+  g_assert_cmpint (offer (&t, GST_IMENCODE_ROI_SELECT_BEST,
+          tracked (20, 10, 10, 10, 10, -1), 2000 * MS, NULL), ==,
+      GST_IMENCODE_TRACK_KEEP);
+
+  /* a tracker saying "lost" ends the track at once */
+  img = tracked (10, 10, 10, 12, 12, -1);
+  img.region.track_lost = TRUE;
+  g_assert_cmpint (offer (&t, GST_IMENCODE_ROI_SELECT_BEST, img, 2050 * MS,
+          NULL), ==, GST_IMENCODE_TRACK_KEEP);
+  g_assert_cmpuint (gst_imencode_tracks_expire (&t,
+          GST_IMENCODE_ROI_SELECT_BEST, 2050 * MS, 2 * GST_SECOND, FALSE,
+          slots), ==, 1);
+  g_assert_cmpuint (slots[0], ==, slot_a);
+  g_assert_cmpuint (t.n_tracks, ==, 1);
+
+  /* fill up: 20 (kept), 30, 40 (kept); then 50 evicts the least recently
+   * seen, 20, whose candidate is due first */
+  offer (&t, GST_IMENCODE_ROI_SELECT_BEST, tracked (30, 10, 10, 10, 10, -1),
+      2100 * MS, NULL);
+  offer (&t, GST_IMENCODE_ROI_SELECT_BEST, tracked (40, 10, 10, 10, 10, -1),
+      2100 * MS, NULL);
+  img = tracked (50, 10, 10, 10, 10, -1);
+  g_assert_cmpint (gst_imencode_tracks_offer (&t,
+          GST_IMENCODE_ROI_SELECT_BEST, &img, 640, 480, 2200 * MS, &s,
+          &evicted, &release, &release_slot), ==, GST_IMENCODE_TRACK_KEEP);
+  g_assert_true (evicted);
+  g_assert_true (release);
+  g_assert_cmpuint (release_slot, ==, slot_b);
+  g_assert_cmpuint (t.n_tracks, ==, 3);
+
+  /* EOS: every kept view, in the order the tracks appeared (30, 40, 50) */
+  g_assert_cmpuint (gst_imencode_tracks_expire (&t,
+          GST_IMENCODE_ROI_SELECT_BEST, GST_CLOCK_TIME_NONE, 0, TRUE,
+          slots), ==, 3);
+  g_assert_cmpuint (slots[2], ==, s);
+  g_assert_cmpuint (t.n_tracks, ==, 0);
+  gst_imencode_tracks_free (&t);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -602,5 +806,9 @@ main (int argc, char **argv)
   g_test_add_func ("/plan/crop-and-size", test_plan_crop_and_size_relative_to_region);
   g_test_add_func ("/plan/whole-frame", test_plan_whole_frame);
   g_test_add_func ("/plan/collect-roi-meta", test_regions_collect_roi_meta);
+  g_test_add_func ("/tracks/first", test_tracks_first);
+  g_test_add_func ("/tracks/best-rule", test_tracks_best_rule);
+  g_test_add_func ("/tracks/timeout-eos-lost-eviction",
+      test_tracks_timeout_eos_lost_and_eviction);
   return g_test_run ();
 }
