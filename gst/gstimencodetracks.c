@@ -141,15 +141,18 @@ gst_imencode_tracks_offer (GstImencodeTracks * t,
   return GST_IMENCODE_TRACK_KEEP;
 }
 
-/* Orders track indices by the tracks' first appearance. */
-static gint
-compare_order (gconstpointer a, gconstpointer b, gpointer user_data)
+/* Sorts the @n track indices at @idx by the tracks' first appearance
+ * (insertion sort: at most max_tracks, and usually one or two). */
+static void
+sort_by_order (guint * idx, guint n, const GstImencodeTrack * tracks)
 {
-  const GstImencodeTrack *tracks = user_data;
-  guint64 oa = tracks[*(const guint *) a].order;
-  guint64 ob = tracks[*(const guint *) b].order;
+  for (guint i = 1; i < n; i++) {
+    guint v = idx[i], j = i;
 
-  return oa < ob ? -1 : oa > ob;
+    for (; j > 0 && tracks[idx[j - 1]].order > tracks[v].order; j--)
+      idx[j] = idx[j - 1];
+    idx[j] = v;
+  }
 }
 
 /* Whether @track has ended as of @now (valid when @timed). */
@@ -189,7 +192,7 @@ gst_imencode_tracks_expire (GstImencodeTracks * t,
         track_renewed (track, select, now, timed, timeout))
       slots[n++] = i;
   }
-  g_qsort_with_data (slots, n, sizeof (guint), compare_order, t->tracks);
+  sort_by_order (slots, n, t->tracks);
   for (guint k = 0; k < n; k++)
     slots[k] = t->tracks[slots[k]].slot;
 
