@@ -235,13 +235,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 seq, jpeg = got
                 if jpeg is None:
                     continue                    # no new frame yet
-                # Frames published while this send was blocked are skipped:
-                # the next wait_newer() returns the newest one only.
+                # One part: boundary, headers, the JPEG, CRLF, in one send.
+                # Frames published while it was blocked are skipped: the
+                # next wait_newer() returns the newest one only.
                 self.wfile.write(b"--%s\r\nContent-Type: image/jpeg\r\n"
-                                 b"Content-Length: %d\r\n\r\n" %
-                                 (BOUNDARY.encode(), len(jpeg)))
-                self.wfile.write(jpeg)
-                self.wfile.write(b"\r\n")
+                                 b"Content-Length: %d\r\n\r\n%s\r\n" %
+                                 (BOUNDARY.encode(), len(jpeg), jpeg))
                 sent += 1
         except (BrokenPipeError, ConnectionResetError):
             pass                                # the client went away
