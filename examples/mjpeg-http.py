@@ -43,7 +43,8 @@ import gi
 
 gi.require_version("Gst", "1.0")
 gi.require_version("GstApp", "1.0")
-from gi.repository import GLib, Gst, GstApp  # noqa: E402,F401 (appsink API)
+# GstApp: loading it gives appsink its methods (try_pull_sample)
+from gi.repository import GLib, Gst, GstApp  # noqa: E402,F401
 
 BOUNDARY = "imencodeframe"
 
@@ -189,7 +190,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.send_error(404)
 
     def _no_cache_headers(self):
-        self.send_header("Cache-Control", "no-cache, no-store, must-revalidate")
+        self.send_header("Cache-Control",
+                         "no-cache, no-store, must-revalidate")
         self.send_header("Pragma", "no-cache")
 
     def _send_page(self):

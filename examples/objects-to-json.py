@@ -49,7 +49,8 @@ import gi
 gi.require_version("Gst", "1.0")
 gi.require_version("GstApp", "1.0")
 gi.require_version("GstVideo", "1.0")
-from gi.repository import GLib, Gst, GstApp, GstVideo  # noqa: E402,F401
+# GstApp: loading it gives appsink its methods (try_pull_sample)
+from gi.repository import Gst, GstApp, GstVideo  # noqa: E402,F401
 
 WIDTH, HEIGHT, FPS = 640, 480, 30
 
