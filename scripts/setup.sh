@@ -16,6 +16,9 @@ PACKAGES=(
   python3 python3-gi python3-gst-1.0 gir1.2-gstreamer-1.0
   gir1.2-gst-plugins-base-1.0 python3-pytest python3-pil python3-numpy
   python3-opencv libjpeg-turbo-progs
+  # tests: headless Chromium shows the MJPEG example's page
+  # (examples/mjpeg-http.py)
+  chromium
   # tests: fuzzing (clang; libclang-rt-dev holds libFuzzer's runtime,
   # libclang_rt.fuzzer, which clang only recommends)
   clang libclang-rt-dev
