@@ -711,16 +711,29 @@ gst_imencode_resampler (GstImencodeMethod m)
   }
 }
 
+/* The input frames' size and pixel aspect ratio. */
+static void
+gst_imencode_frame_shape (GstImencode * self, GstImencodeFrameShape * frame)
+{
+  frame->width = GST_VIDEO_INFO_WIDTH (&self->in_info);
+  frame->height = GST_VIDEO_INFO_HEIGHT (&self->in_info);
+  frame->par_n = GST_VIDEO_INFO_PAR_N (&self->in_info);
+  frame->par_d = GST_VIDEO_INFO_PAR_D (&self->in_info);
+}
+
 /* Plans the whole-frame image for @s into @image. FALSE (after a
  * warning) when there is nothing to encode. */
 static gboolean
 gst_imencode_plan_whole_frame (GstImencode * self,
     const GstImencodeSettings * s, GstImencodeImage * image)
 {
-  guint width = GST_VIDEO_INFO_WIDTH (&self->in_info);
-  guint height = GST_VIDEO_INFO_HEIGHT (&self->in_info);
+  GstImencodeFrameShape frame;
+  guint width, height;
 
-  if (gst_imencode_plan_frame (s, width, height, image))
+  gst_imencode_frame_shape (self, &frame);
+  width = frame.width;
+  height = frame.height;
+  if (gst_imencode_plan_frame (s, &frame, image))
     return TRUE;
   gst_imencode_warn_once (self, WARNED_EMPTY_CROP,
       "The crop rectangle lies outside the frame; no image is produced",
@@ -737,10 +750,11 @@ gst_imencode_plan_frame_regions (GstImencode * self,
     const GstImencodeSettings * s, GstBuffer * inbuf)
 {
   GstImencodePlanSkipped skipped;
+  GstImencodeFrameShape frame;
 
+  gst_imencode_frame_shape (self, &frame);
   gst_imencode_regions_collect (inbuf, self->regions);
-  gst_imencode_plan_regions (s, GST_VIDEO_INFO_WIDTH (&self->in_info),
-      GST_VIDEO_INFO_HEIGHT (&self->in_info),
+  gst_imencode_plan_regions (s, &frame,
       (const GstImencodeRegion *) self->regions->data, self->regions->len,
       self->images, &skipped);
   if (skipped.outside) {

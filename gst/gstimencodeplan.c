@@ -207,20 +207,40 @@ gst_imencode_regions_collect (GstBuffer * buffer, GArray * regions)
 #endif
 }
 
-/* Plans the output for the source rectangle @crop. */
+/* Plans the output for the source rectangle @crop of @frame. */
 static void
 gst_imencode_plan_output (const GstImencodeSettings * s,
-    const ImcoreRect * crop, GstImencodeImage * image)
+    const GstImencodeFrameShape * frame, const ImcoreRect * crop,
+    GstImencodeImage * image)
 {
-  imcore_plan_output (crop, s->width, s->height,
-      (ImcoreAspectMode) s->aspect_mode, &image->plan);
+  guint width = s->width, height = s->height;
+  gint par_n = frame->par_n, par_d = frame->par_d;
+
+  /* one side given: the other from the crop's displayed shape, which is
+   * crop width x par_n / par_d by crop height */
+  if ((width == 0) != (height == 0) && par_n > 0 && par_d > 0 &&
+      par_n != par_d) {
+    guint64 num, den;
+
+    if (height == 0) {
+      num = (guint64) width * crop->height * par_d;
+      den = (guint64) crop->width * par_n;
+      height = (guint) CLAMP ((num + den / 2) / den, 1, G_MAXUINT);
+    } else {
+      num = (guint64) height * crop->width * par_n;
+      den = (guint64) crop->height * par_d;
+      width = (guint) CLAMP ((num + den / 2) / den, 1, G_MAXUINT);
+    }
+  }
+  imcore_plan_output (crop, width, height, (ImcoreAspectMode) s->aspect_mode,
+      &image->plan);
 }
 
 gboolean
-gst_imencode_plan_frame (const GstImencodeSettings * s, guint width,
-    guint height, GstImencodeImage * image)
+gst_imencode_plan_frame (const GstImencodeSettings * s,
+    const GstImencodeFrameShape * frame, GstImencodeImage * image)
 {
-  ImcoreRect bounds = { 0, 0, width, height };
+  ImcoreRect bounds = { 0, 0, frame->width, frame->height };
   ImcoreRect crop;
 
   memset (image, 0, sizeof (*image));
@@ -228,16 +248,16 @@ gst_imencode_plan_frame (const GstImencodeSettings * s, guint width,
   if (!imcore_rect_clip_crop (&bounds, s->crop_x, s->crop_y, s->crop_width,
           s->crop_height, &crop))
     return FALSE;
-  gst_imencode_plan_output (s, &crop, image);
+  gst_imencode_plan_output (s, frame, &crop, image);
   return TRUE;
 }
 
 void
-gst_imencode_plan_regions (const GstImencodeSettings * s, guint width,
-    guint height, const GstImencodeRegion * regions, guint n_regions,
-    GArray * images, GstImencodePlanSkipped * skipped)
+gst_imencode_plan_regions (const GstImencodeSettings * s,
+    const GstImencodeFrameShape * shape, const GstImencodeRegion * regions,
+    guint n_regions, GArray * images, GstImencodePlanSkipped * skipped)
 {
-  ImcoreRect frame = { 0, 0, width, height };
+  ImcoreRect frame = { 0, 0, shape->width, shape->height };
   GstImencodePlanSkipped none;
 
   if (!skipped)
@@ -267,7 +287,7 @@ gst_imencode_plan_regions (const GstImencodeSettings * s, guint width,
     image.reason = GST_IMENCODE_REASON_REGION;
     image.is_region = TRUE;
     image.region = *r;
-    gst_imencode_plan_output (s, &crop, &image);
+    gst_imencode_plan_output (s, shape, &crop, &image);
     g_array_append_val (images, image);
   }
 }

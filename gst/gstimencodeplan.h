@@ -57,6 +57,14 @@ typedef struct
  * over union) is the same object: it adds only what the ROI meta lacks. */
 void gst_imencode_regions_collect (GstBuffer * buffer, GArray * regions);
 
+/* The frame the images are cut from: its size and pixel aspect ratio
+ * (1/1 when unknown). */
+typedef struct
+{
+  guint width, height;
+  gint par_n, par_d;
+} GstImencodeFrameShape;
+
 /* Counts of what gst_imencode_plan_regions() left out, for warnings. */
 typedef struct
 {
@@ -64,21 +72,23 @@ typedef struct
   guint empty_crop;             /* crop-* left nothing of the region */
 } GstImencodePlanSkipped;
 
-/* Plans the whole-frame image of a @width x @height frame for @s: crop-*,
- * then width/height/aspect-mode. FALSE when the crop lies outside. */
+/* Plans the whole-frame image of @frame for @s: crop-*, then
+ * width/height/aspect-mode. With only one of width and height set, the
+ * other keeps the crop's displayed shape: its pixel aspect ratio counts,
+ * and the image has square pixels. FALSE when the crop lies outside. */
 gboolean gst_imencode_plan_frame (const GstImencodeSettings * s,
-    guint width, guint height, GstImencodeImage * image);
+    const GstImencodeFrameShape * frame, GstImencodeImage * image);
 
 /* Clears @images (a GArray of GstImencodeImage) and appends one image per
  * region of @regions (@n_regions) that @s->roi_filter (non-NULL) matches
  * and whose confidence, where known, is at least @s->min_confidence, in
  * region order: the box grown by @s->roi_margin on every side and clipped
- * to the @width x @height frame, then crop-* taken relative to it, then
- * width/height/aspect-mode. Counts the regions left out for lying outside
- * the frame in @skipped (may be NULL). */
-void gst_imencode_plan_regions (const GstImencodeSettings * s, guint width,
-    guint height, const GstImencodeRegion * regions, guint n_regions,
-    GArray * images, GstImencodePlanSkipped * skipped);
+ * to @frame, then crop-* taken relative to it, then width/height/aspect-mode
+ * as gst_imencode_plan_frame() does. Counts the regions left out for lying
+ * outside the frame in @skipped (may be NULL). */
+void gst_imencode_plan_regions (const GstImencodeSettings * s,
+    const GstImencodeFrameShape * frame, const GstImencodeRegion * regions,
+    guint n_regions, GArray * images, GstImencodePlanSkipped * skipped);
 
 G_END_DECLS
 

@@ -313,6 +313,8 @@ test_roi_filter_parse (void)
 
 /* ---- plan ---- */
 
+static const GstImencodeFrameShape vga = { 640, 480, 1, 1 };
+
 static void
 settings_for (GstImencodeSettings * s, const gchar * roi_type)
 {
@@ -365,7 +367,7 @@ test_plan_types_and_confidence (void)
 
   settings_for (&s, "person,car");
   s.min_confidence = 0.5;
-  gst_imencode_plan_regions (&s, 640, 480, r, 5, images, NULL);
+  gst_imencode_plan_regions (&s, &vga, r, 5, images, NULL);
   /* dog: not listed; car: 0.4 < 0.5; person at exactly 0.5 kept; unknown
    * confidence kept */
   g_assert_cmpuint (images->len, ==, 3);
@@ -385,7 +387,7 @@ test_plan_types_and_confidence (void)
   gst_imencode_settings_clear (&s);
 
   settings_for (&s, "*");
-  gst_imencode_plan_regions (&s, 640, 480, r, 5, images, NULL);
+  gst_imencode_plan_regions (&s, &vga, r, 5, images, NULL);
   g_assert_cmpuint (images->len, ==, 5);
   for (guint i = 0; i < 5; i++)
     g_assert_cmpint (g_array_index (images, GstImencodeImage, i).region.id,
@@ -393,7 +395,7 @@ test_plan_types_and_confidence (void)
   gst_imencode_settings_clear (&s);
 
   settings_for (&s, "cat");
-  gst_imencode_plan_regions (&s, 640, 480, r, 5, images, NULL);
+  gst_imencode_plan_regions (&s, &vga, r, 5, images, NULL);
   g_assert_cmpuint (images->len, ==, 0);
   gst_imencode_settings_clear (&s);
   g_array_unref (images);
@@ -419,7 +421,7 @@ test_plan_margin_and_clipping (void)
 
   settings_for (&s, "*");
   s.roi_margin = 0.25;
-  gst_imencode_plan_regions (&s, 640, 480, r, 4, images, &skipped);
+  gst_imencode_plan_regions (&s, &vga, r, 4, images, &skipped);
   g_assert_cmpuint (images->len, ==, 3);
   g_assert_cmpuint (skipped.outside, ==, 1);
   assert_src (&g_array_index (images, GstImencodeImage, 0), 90, 95, 60, 30);
@@ -429,23 +431,23 @@ test_plan_margin_and_clipping (void)
       15);
 
   s.roi_margin = 0.5;
-  gst_imencode_plan_regions (&s, 640, 480, r, 2, images, &skipped);
+  gst_imencode_plan_regions (&s, &vga, r, 2, images, &skipped);
   assert_src (&g_array_index (images, GstImencodeImage, 1), 0, 0, 60, 30);
   /* a fractional margin rounds outwards: 0.01 of 40 is 0.4 -> 1 pixel */
   s.roi_margin = 0.01;
-  gst_imencode_plan_regions (&s, 640, 480, r, 1, images, &skipped);
+  gst_imencode_plan_regions (&s, &vga, r, 1, images, &skipped);
   assert_src (&g_array_index (images, GstImencodeImage, 0), 99, 99, 42, 22);
 
   /* a detector box with a negative origin */
   r[0] = region (0, "a", -10, -30, 30, 40);
   s.roi_margin = 0.0;
-  gst_imencode_plan_regions (&s, 640, 480, r, 1, images, &skipped);
+  gst_imencode_plan_regions (&s, &vga, r, 1, images, &skipped);
   assert_src (&g_array_index (images, GstImencodeImage, 0), 0, 0, 20, 10);
   /* empty and absurd boxes are outside, never a crash */
   r[0] = region (0, "a", 10, 10, 0, 5);
   r[1] = region (1, "a", G_MININT64, G_MININT64, G_MAXINT64, G_MAXINT64);
   r[2] = region (2, "a", 10, 10, -5, 5);
-  gst_imencode_plan_regions (&s, 640, 480, r, 3, images, &skipped);
+  gst_imencode_plan_regions (&s, &vga, r, 3, images, &skipped);
   g_assert_cmpuint (images->len, ==, 0);
   g_assert_cmpuint (skipped.outside, ==, 3);
   gst_imencode_settings_clear (&s);
@@ -468,7 +470,7 @@ test_plan_crop_and_size_relative_to_region (void)
   s.crop_x = 10;
   s.crop_y = 5;
   s.crop_width = 20;
-  gst_imencode_plan_regions (&s, 640, 480, r, 2, images, &skipped);
+  gst_imencode_plan_regions (&s, &vga, r, 2, images, &skipped);
   g_assert_cmpuint (images->len, ==, 1);
   g_assert_cmpuint (skipped.empty_crop, ==, 1);
   assert_src (&g_array_index (images, GstImencodeImage, 0), 110, 205, 20,
@@ -477,7 +479,7 @@ test_plan_crop_and_size_relative_to_region (void)
   /* width only: each image keeps its region's shape */
   s.crop_x = s.crop_y = s.crop_width = 0;
   s.width = 40;
-  gst_imencode_plan_regions (&s, 640, 480, r, 2, images, &skipped);
+  gst_imencode_plan_regions (&s, &vga, r, 2, images, &skipped);
   g_assert_cmpuint (images->len, ==, 2);
   img = &g_array_index (images, GstImencodeImage, 0);
   g_assert_cmpuint (img->plan.out_width, ==, 40);
@@ -490,7 +492,7 @@ test_plan_crop_and_size_relative_to_region (void)
   s.width = 64;
   s.height = 64;
   s.aspect_mode = GST_IMENCODE_ASPECT_MODE_LETTERBOX;
-  gst_imencode_plan_regions (&s, 640, 480, r, 1, images, &skipped);
+  gst_imencode_plan_regions (&s, &vga, r, 1, images, &skipped);
   img = &g_array_index (images, GstImencodeImage, 0);
   g_assert_cmpuint (img->plan.out_width, ==, 64);
   g_assert_cmpuint (img->plan.dest.width, ==, 64);
@@ -509,12 +511,54 @@ test_plan_whole_frame (void)
   settings_for (&s, NULL);
   s.crop_x = 600;
   s.crop_width = 100;
-  g_assert_true (gst_imencode_plan_frame (&s, 640, 480, &img));
+  g_assert_true (gst_imencode_plan_frame (&s, &vga, &img));
   g_assert_false (img.is_region);
   g_assert_cmpint (img.reason, ==, GST_IMENCODE_REASON_FRAME);
   assert_src (&img, 600, 0, 40, 480);
   s.crop_x = 640;
-  g_assert_false (gst_imencode_plan_frame (&s, 640, 480, &img));
+  g_assert_false (gst_imencode_plan_frame (&s, &vga, &img));
+}
+
+/* With one side given, the other keeps the displayed shape: a 720x480
+ * frame of pixels 10/11 as wide as tall shows 654.5 x 480, so 320 wide is
+ * 320 x 480 / 654.5 = 234.7 -> 235 tall (not 213 from the pixel counts);
+ * and a given height of 240 is 240 x 654.5 / 480 = 327.3 -> 327 wide. */
+static void
+test_plan_keeps_displayed_aspect (void)
+{
+  static const GstImencodeFrameShape dv = { 720, 480, 10, 11 };
+  GstImencodeSettings s;
+  GstImencodeImage img;
+  GstImencodeRegion r = region (0, "a", 0, 0, 720, 480);
+  GArray *images = g_array_new (FALSE, FALSE, sizeof (GstImencodeImage));
+
+  settings_for (&s, NULL);
+  s.width = 320;
+  g_assert_true (gst_imencode_plan_frame (&s, &dv, &img));
+  g_assert_cmpuint (img.plan.out_width, ==, 320);
+  g_assert_cmpuint (img.plan.out_height, ==, 235);
+  s.width = 0;
+  s.height = 240;
+  g_assert_true (gst_imencode_plan_frame (&s, &dv, &img));
+  g_assert_cmpuint (img.plan.out_width, ==, 327);
+  g_assert_cmpuint (img.plan.out_height, ==, 240);
+  /* both or neither given: as asked, or the crop's pixels */
+  s.width = 100;
+  s.height = 100;
+  g_assert_true (gst_imencode_plan_frame (&s, &dv, &img));
+  g_assert_cmpuint (img.plan.out_width, ==, 100);
+  s.width = s.height = 0;
+  g_assert_true (gst_imencode_plan_frame (&s, &dv, &img));
+  g_assert_cmpuint (img.plan.out_width, ==, 720);
+  g_assert_cmpuint (img.plan.out_height, ==, 480);
+  /* regions too */
+  s.roi_filter = gst_imencode_roi_filter_parse ("*");
+  s.width = 320;
+  gst_imencode_plan_regions (&s, &dv, &r, 1, images, NULL);
+  g_assert_cmpuint (g_array_index (images, GstImencodeImage, 0).plan.
+      out_height, ==, 235);
+  gst_imencode_settings_clear (&s);
+  g_array_unref (images);
 }
 
 static void
@@ -806,6 +850,7 @@ main (int argc, char **argv)
   g_test_add_func ("/plan/crop-and-size", test_plan_crop_and_size_relative_to_region);
   g_test_add_func ("/plan/whole-frame", test_plan_whole_frame);
   g_test_add_func ("/plan/collect-roi-meta", test_regions_collect_roi_meta);
+  g_test_add_func ("/plan/displayed-aspect", test_plan_keeps_displayed_aspect);
   g_test_add_func ("/tracks/first", test_tracks_first);
   g_test_add_func ("/tracks/best-rule", test_tracks_best_rule);
   g_test_add_func ("/tracks/timeout-eos-lost-eviction",
