@@ -316,3 +316,23 @@ def test_twenty_thousand_events_rss_flat():
     pipeline.set_state(Gst.State.NULL)
     assert n == N_EVENTS
     assert rss[N_EVENTS - 1] - rss[N_EVENTS // 4] < 8 * 1024, rss
+
+
+def test_jq_reads_the_events(img):
+    """A jq-style consumer: jq parses the NDJSON stream as fdsink would
+    write it and picks fields out of each event."""
+    import shutil
+    import subprocess
+    jq = shutil.which("jq")
+    if jq is None:
+        pytest.skip("jq is not installed (Debian: jq)")
+    rois = [{"type": 'say "cheese"', "box": (10, 10, 30, 20), "id": 1,
+             "track": 9}]
+    r = encode([(img, rois, [])] * 2, "roi-type=* encoding=json")
+    stream = b"".join(b[0] for b in r.buffers)
+    out = subprocess.run(
+        [jq, "-r", "[.pts, .roi.type, .roi.track_id, .image.width] | @tsv"],
+        input=stream, capture_output=True, timeout=30, check=True)
+    assert out.stdout.decode().splitlines() == [
+        '0\tsay "cheese"\t9\t30',
+        '%d\tsay "cheese"\t9\t30' % Gst.util_uint64_scale(1, Gst.SECOND, 30)]
