@@ -44,6 +44,8 @@
 #include "gstimencodeplan.h"
 #include "gstimencodetracks.h"
 #include "gstimencodeworker.h"
+#include "gstimbase64.h"
+#include "gstimoutputpools.h"
 #include "gstimpad.h"
 #include "gstimvideo.h"
 #include "gstimworkpool.h"
@@ -79,6 +81,10 @@ GST_DEBUG_CATEGORY (gst_imencode_debug);
 /* Input frames held by the encoder threads at most, in bytes (2 x threads
  * 4K RGBA frames would otherwise be gigabytes with many cores). */
 #define MAX_BYTES_IN_FLIGHT (G_GUINT64_CONSTANT (256) << 20)
+
+/* Encoded files larger than this are refused: an output buffer (a
+ * GstBufferPool's) holds at most 2 GiB. */
+#define MAX_ENCODED_BYTES ((gsize) 1 << 30)
 
 /* Outputs larger than this many pixels are refused: their scratch memory
  * alone would be gigabytes. */
@@ -153,6 +159,7 @@ typedef struct
   guint slot;                   /* KEEP and RELEASE: the track's slot */
   GstImencodeImage image;       /* the region it shows, if any */
   GstClockTime utc;             /* the frame's reference time, for JSON */
+  gsize file_bound;             /* worst-case size of the encoded file */
   gboolean timed;               /* on a worker, and not among a new pool's
                                  * first jobs (which pay for its set-up) */
   gint64 encode_us;             /* how long encoding it took */
@@ -161,6 +168,39 @@ typedef struct
   GstImencodeWarned failed;     /* no outbuf: which warning */
   GError *error;
 } GstImencodeFrame;
+
+/* One encoding thread's state (a worker thread, or the streaming thread
+ * with threads=1): the encoder and the memory each image is encoded into
+ * before its bytes (or their text) go into an output buffer of their own
+ * size. Grown as needed, reused from image to image. */
+typedef struct
+{
+  GstImencodeWorker *worker;
+  guint8 *encoded;              /* the file */
+  gsize encoded_size;
+  guint8 *head;                 /* a JSON event's head */
+  gsize head_size;
+} GstImencodeThread;
+
+static GstImencodeThread *
+gst_imencode_thread_new (void)
+{
+  GstImencodeThread *t = g_new0 (GstImencodeThread, 1);
+
+  t->worker = gst_imencode_worker_new ();
+  return t;
+}
+
+static void
+gst_imencode_thread_free (GstImencodeThread * t)
+{
+  if (!t)
+    return;
+  gst_imencode_worker_free (t->worker);
+  g_free (t->encoded);
+  g_free (t->head);
+  g_free (t);
+}
 
 struct _GstImencode
 {
@@ -196,12 +236,11 @@ struct _GstImencode
   GstCaps *unix_caps, *ntp_caps;        /* reference timestamp kinds */
   GstImHeldEvents held;         /* serialized events waiting for src caps */
   gboolean flow_reported;       /* the pool's kept flow went upstream */
-  GstImencodeWorker *worker;    /* threads=1 */
+  GstImencodeThread *thread;    /* threads=1 */
   GstImWorkPool *pool;          /* threads>1; set and freed by the streaming
                                  * thread, flushed from any */
   guint64 pool_jobs;            /* submitted to this pool */
-  GstBufferPool *outpool;
-  gsize outpool_size;
+  GstImOutputPools *outpools;   /* output buffers by size class */
 
   /* any thread, atomically */
   guint warned;
@@ -459,6 +498,7 @@ gst_imencode_init (GstImencode * self)
   gst_imencode_gate_init (&self->gate);
   self->regions = g_array_new (FALSE, FALSE, sizeof (GstImencodeRegion));
   self->images = g_array_new (FALSE, FALSE, sizeof (GstImencodeImage));
+  self->outpools = gst_im_output_pools_new ();
   self->unix_caps = gst_caps_new_empty_simple ("timestamp/x-unix");
   self->ntp_caps = gst_caps_new_empty_simple ("timestamp/x-ntp");
 }
@@ -531,10 +571,9 @@ gst_imencode_finalize (GObject * object)
   GstImencode *self = GST_IMENCODE (object);
 
   gst_im_work_pool_free (self->pool);
-  gst_imencode_worker_free (self->worker);
+  gst_imencode_thread_free (self->thread);
   gst_im_held_events_clear (&self->held);
-  if (self->outpool)
-    gst_object_unref (self->outpool);
+  gst_im_output_pools_free (self->outpools);
   gst_imencode_settings_clear (&self->settings);
   g_free (self->roi_type);
   g_array_unref (self->regions);
@@ -563,12 +602,7 @@ gst_imencode_reset (GstImencode * self)
   self->latency_frames = 0;
   GST_OBJECT_UNLOCK (self);
   gst_im_held_events_clear (&self->held);
-  g_clear_pointer (&self->worker, gst_imencode_worker_free);
-  if (self->outpool) {
-    gst_buffer_pool_set_active (self->outpool, FALSE);
-    gst_clear_object (&self->outpool);
-  }
-  self->outpool_size = 0;
+  g_clear_pointer (&self->thread, gst_imencode_thread_free);
 }
 
 static GstStateChangeReturn
@@ -819,44 +853,91 @@ gst_imencode_frame_event (const GstImencodeFrame * f, GstImencodeEvent * ev)
   ev->height = f->job.plan.out_height;
 }
 
-/* Writes @f's JSON event into the mapped output @map: its head, the
- * image's base64 text straight after it, the tail. */
+/* Makes *@mem hold at least @size bytes (without keeping its contents). */
 static gboolean
-gst_imencode_frame_encode_event (GstImencodeWorker * worker,
-    GstImencodeFrame * f, const GstVideoFrame * frame, const GstMapInfo * map,
-    gsize * len)
+gst_imencode_scratch (guint8 ** mem, gsize * mem_size, gsize size)
 {
-  GstImencodeEvent ev;
-  gsize head, text = 0;
-
-  gst_imencode_frame_event (f, &ev);
-  head = gst_imencode_event_write_head (&ev, map->data, map->size);
-  if (head == 0 || map->size - head < GST_IMENCODE_EVENT_TAIL_LEN) {
-    g_set_error (&f->error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED,
-        "output buffer of %" G_GSIZE_FORMAT " bytes too small for the event",
-        map->size);
-    return FALSE;
-  }
-  if (!gst_imencode_worker_encode (worker, frame, &f->job, map->data + head,
-          map->size - head - GST_IMENCODE_EVENT_TAIL_LEN, &text, &f->error))
-    return FALSE;
-  memcpy (map->data + head + text, GST_IMENCODE_EVENT_TAIL,
-      GST_IMENCODE_EVENT_TAIL_LEN);
-  *len = head + text + GST_IMENCODE_EVENT_TAIL_LEN;
-  return TRUE;
+  if (*mem_size >= size)
+    return TRUE;
+  g_free (*mem);
+  *mem = g_try_malloc (size);
+  *mem_size = *mem ? size : 0;
+  return *mem != NULL;
 }
 
-/* Encodes @f (worker thread, or the streaming thread with threads=1):
- * sets f->outbuf, or f->failed and f->error. Releases the input. */
+/* The base64 text format of @text. */
+static void
+gst_imencode_text_format (const GstImencodeJob * job,
+    GstImBase64Format * format)
+{
+  memset (format, 0, sizeof (*format));
+  if (job->text == GST_IMENCODE_TEXT_DATA_URI)
+    format->data_uri_type = job->png ? "image/png" : "image/jpeg";
+}
+
+/* Puts the encoded file (@n bytes in @t) into a new output buffer of its
+ * final size, as @f's encoding wants it: the bytes, their base64 text, or
+ * a JSON event around that text. */
+static GstBuffer *
+gst_imencode_frame_output (GstImencode * self, GstImencodeThread * t,
+    GstImencodeFrame * f, gsize n)
+{
+  GstImBase64Format format;
+  GstImencodeEvent ev;
+  GstBuffer *out;
+  GstMapInfo map;
+  gsize head = 0, text = n, len;
+
+  if (f->job.text != GST_IMENCODE_TEXT_NONE) {
+    gst_imencode_text_format (&f->job, &format);
+    text = gst_im_base64_text_len (n, &format);
+  }
+  if (f->job.text == GST_IMENCODE_TEXT_JSON) {
+    gst_imencode_frame_event (f, &ev);
+    if (gst_imencode_scratch (&t->head, &t->head_size,
+            gst_imencode_event_head_bound (&ev)))
+      head = gst_imencode_event_write_head (&ev, t->head, t->head_size);
+    if (head == 0) {
+      g_set_error (&f->error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED,
+          "no memory for the event");
+      return NULL;
+    }
+  }
+  len = head + text + (head ? GST_IMENCODE_EVENT_TAIL_LEN : 0);
+  out = text == G_MAXSIZE ? NULL :
+      gst_im_output_pools_acquire (self->outpools, len);
+  if (!out || !gst_buffer_map (out, &map, GST_MAP_WRITE)) {
+    g_set_error (&f->error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_FAILED,
+        "cannot get an output buffer of %" G_GSIZE_FORMAT " bytes", len);
+    gst_clear_buffer (&out);
+    return NULL;
+  }
+  if (f->job.text == GST_IMENCODE_TEXT_NONE) {
+    memcpy (map.data, t->encoded, n);
+  } else {
+    memcpy (map.data, t->head, head);
+    gst_im_base64_write (t->encoded, n, &format, map.data + head);
+    if (head)
+      memcpy (map.data + head + text, GST_IMENCODE_EVENT_TAIL,
+          GST_IMENCODE_EVENT_TAIL_LEN);
+  }
+  gst_buffer_unmap (out, &map);
+  return out;
+}
+
+/* Encodes @f (worker thread, or the streaming thread with threads=1) into
+ * the thread's memory, then into an output buffer of its size: sets
+ * f->outbuf, or f->failed and f->error. Releases the input. */
 static void
 gst_imencode_frame_process (gpointer thread_state, gpointer job,
     gpointer user_data)
 {
-  GstImencodeWorker *worker = thread_state;
+  GstImencode *self = user_data;
+  GstImencodeThread *t = thread_state;
   GstImencodeFrame *f = job;
+  GstImencodeJob file = f->job;
   GstVideoFrame frame;
-  GstMapInfo map;
-  gsize len = 0;
+  gsize n = 0;
   gboolean ok;
   gint64 start = g_get_monotonic_time ();
 
@@ -866,29 +947,23 @@ gst_imencode_frame_process (gpointer thread_state, gpointer job,
     f->failed = WARNED_MAP;
     goto done;
   }
-  if (!gst_buffer_map (f->outbuf, &map, GST_MAP_WRITE)) {
-    gst_video_frame_unmap (&frame);
-    f->failed = WARNED_ENCODE;
+  /* the file first; its text, if any, straight into the output */
+  file.text = GST_IMENCODE_TEXT_NONE;
+  ok = gst_imencode_scratch (&t->encoded, &t->encoded_size, f->file_bound);
+  if (!ok)
     g_set_error (&f->error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_FAILED,
-        "cannot map an output buffer");
-    goto done;
-  }
-  if (f->job.text == GST_IMENCODE_TEXT_JSON)
-    ok = gst_imencode_frame_encode_event (worker, f, &frame, &map, &len);
+        "cannot allocate %" G_GSIZE_FORMAT " bytes to encode into",
+        f->file_bound);
   else
-    ok = gst_imencode_worker_encode (worker, &frame, &f->job, map.data,
-        map.size, &len, &f->error);
-  gst_buffer_unmap (f->outbuf, &map);
+    ok = gst_imencode_worker_encode (t->worker, &frame, &file, t->encoded,
+        t->encoded_size, &n, &f->error);
   gst_video_frame_unmap (&frame);
-  if (!ok) {
+  if (ok)
+    f->outbuf = gst_imencode_frame_output (self, t, f, n);
+  if (!f->outbuf)
     f->failed = WARNED_ENCODE;
-    goto done;
-  }
-  gst_buffer_resize (f->outbuf, 0, len);
 
 done:
-  if (f->failed)
-    gst_clear_buffer (&f->outbuf);
   gst_clear_buffer (&f->inbuf);
   f->encode_us = g_get_monotonic_time () - start;
 }
@@ -997,13 +1072,13 @@ gst_imencode_frame_finish (gpointer job, gpointer user_data)
 static gpointer
 gst_imencode_thread_init (gpointer user_data)
 {
-  return gst_imencode_worker_new ();
+  return gst_imencode_thread_new ();
 }
 
 static void
 gst_imencode_thread_clear (gpointer thread_state, gpointer user_data)
 {
-  gst_imencode_worker_free (thread_state);
+  gst_imencode_thread_free (thread_state);
 }
 
 static const GstImWorkPoolFuncs gst_imencode_pool_funcs = {
@@ -1052,43 +1127,6 @@ gst_imencode_ensure_pool (GstImencode * self, guint threads)
   return GST_FLOW_OK;
 }
 
-/* Makes self->outpool hand out buffers of at least @size bytes. The pool
- * only grows (to a power of two), so images of varying sizes, such as the
- * regions of a frame, do not rebuild it; it starts again from the next
- * image's size after new input caps. Frames in flight already hold their
- * buffers, which outlive a replaced pool. */
-static gboolean
-gst_imencode_ensure_outpool (GstImencode * self, gsize size)
-{
-  GstBufferPool *pool;
-  GstStructure *config;
-
-  if (self->outpool && self->outpool_size >= size)
-    return TRUE;
-  if (size <= G_MAXSIZE / 2)
-    size = MAX (4096, (gsize) 1 << g_bit_storage (size - 1));
-  if (self->outpool) {
-    gst_buffer_pool_set_active (self->outpool, FALSE);
-    gst_clear_object (&self->outpool);
-  }
-  /* a buffer pool's sizes are guint */
-  if (size > G_MAXUINT)
-    return FALSE;
-  pool = gst_buffer_pool_new ();
-  config = gst_buffer_pool_get_config (pool);
-  gst_buffer_pool_config_set_params (config, NULL, (guint) size, 0, 0);
-  if (!gst_buffer_pool_set_config (pool, config) ||
-      !gst_buffer_pool_set_active (pool, TRUE)) {
-    gst_object_unref (pool);
-    return FALSE;
-  }
-  GST_DEBUG_OBJECT (self, "output buffers of %" G_GSIZE_FORMAT " bytes",
-      size);
-  self->outpool = pool;
-  self->outpool_size = size;
-  return TRUE;
-}
-
 /* The wall-clock time @buf was captured at, in ns since the Unix epoch,
  * from its GstReferenceTimestampMeta (timestamp/x-unix, or timestamp/x-ntp
  * as RTP sources add it); GST_CLOCK_TIME_NONE without one. */
@@ -1117,9 +1155,9 @@ gst_imencode_run_job (GstImencode * self, GstImencodeFrame * f)
   GstFlowReturn ret;
 
   if (!self->pool) {
-    if (!self->worker)
-      self->worker = gst_imencode_worker_new ();
-    gst_imencode_frame_process (self->worker, f, self);
+    if (!self->thread)
+      self->thread = gst_imencode_thread_new ();
+    gst_imencode_frame_process (self->thread, f, self);
     return gst_imencode_frame_finish (f, self);
   }
   f->timed = self->pool_jobs >= gst_im_work_pool_get_n_threads (self->pool);
@@ -1172,7 +1210,6 @@ gst_imencode_submit_image (GstImencode * self, const GstImencodeSettings * s,
 {
   GstImencodeFrame f;
   GstImencodeJob *job = &f.job;
-  GstFlowReturn ret;
   gsize bound;
 
   if (!gst_imencode_size_acceptable (self, image->plan.out_width,
@@ -1189,25 +1226,21 @@ gst_imencode_submit_image (GstImencode * self, const GstImencodeSettings * s,
   job->pad_argb = s->pad_color;
   job->plan = image->plan;
 
+  /* the worst case of the file itself, which the encoding thread encodes
+   * into its own memory first */
+  job->text = GST_IMENCODE_TEXT_NONE;
   bound = gst_imencode_worker_bound (&self->in_info, job);
-  if (bound && job->text == GST_IMENCODE_TEXT_JSON) {
-    GstImencodeEvent ev = { 0 };
-
-    ev.image = image;
-    bound += gst_imencode_event_head_bound (&ev) + GST_IMENCODE_EVENT_TAIL_LEN;
-  }
-  if (bound == 0 || !gst_imencode_ensure_outpool (self, bound)) {
+  job->text = self->neg.text;
+  if (bound == 0 || bound > MAX_ENCODED_BYTES) {
     gst_imencode_warn_once (self, WARNED_TOO_LARGE,
         "The requested output size is too large; no image is produced",
         "%ux%u %s: its worst-case encoded size of %" G_GSIZE_FORMAT
-        " bytes cannot be allocated", image->plan.out_width,
-        image->plan.out_height, job->png ? "PNG" : "JPEG", bound);
+        " bytes is more than an output buffer can hold",
+        image->plan.out_width, image->plan.out_height,
+        job->png ? "PNG" : "JPEG", bound);
     return GST_FLOW_OK;
   }
-
-  ret = gst_buffer_pool_acquire_buffer (self->outpool, &f.outbuf, NULL);
-  if (ret != GST_FLOW_OK)
-    return ret;
+  f.file_bound = bound;
   f.inbuf = gst_buffer_ref (inbuf);
   f.info = self->in_info;
   f.pts = GST_BUFFER_PTS (inbuf);
@@ -1373,13 +1406,6 @@ gst_imencode_set_input_caps (GstImencode * self, GstCaps * caps)
     GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (NULL),
         ("cannot parse input caps %" GST_PTR_FORMAT, caps));
     return FALSE;
-  }
-  if (self->have_info && !gst_video_info_is_equal (&info, &self->in_info) &&
-      self->outpool) {
-    /* let the output pool fit the new frames' images */
-    gst_buffer_pool_set_active (self->outpool, FALSE);
-    gst_clear_object (&self->outpool);
-    self->outpool_size = 0;
   }
   self->in_info = info;
   self->have_info = TRUE;
