@@ -48,7 +48,15 @@ gst-launch-1.0 -q filesrc location="$OUT/frame-00.jpg" \
   ! imdecode scale=1/2 ! video/x-raw,format=GRAY8 \
   ! imencode format=png ! filesink location="$OUT/decoded-half-gray.png"
 
+# JSON events: one line per image with the image inside (here two frames
+# of the ball, as a message-queue bridge would receive them).
+gst-launch-1.0 -q videotestsrc pattern=ball num-buffers=2 \
+  ! video/x-raw,width=160,height=120 \
+  ! imencode encoding=json quality=70 ! filesink location="$OUT/events.ndjson"
+
 echo "demo: wrote these files:"
 ls -l "$OUT"
 echo "demo: the base64 line ($(wc -c < "$OUT/frame.b64") bytes):"
 cat "$OUT/frame.b64"
+echo "demo: the first JSON event, its image data cut short:"
+head -n 1 "$OUT/events.ndjson" | cut -c1-240
