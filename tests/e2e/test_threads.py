@@ -863,3 +863,29 @@ def test_bound_change_while_frames_in_flight_loses_nothing():
     res = run_to_end(pipeline, 60)
     assert not res.warnings, res.warnings
     assert_in_order(res, range(200))
+
+
+# ---- memory in flight ----
+
+def _allocation_pool_min(threads, width, height, fmt):
+    enc = Gst.ElementFactory.make("imencode", None)
+    enc.set_property("threads", threads)
+    caps = Gst.Caps.from_string(
+        "video/x-raw,format=%s,width=%d,height=%d,framerate=30/1" %
+        (fmt, width, height))
+    q = Gst.Query.new_allocation(caps, True)
+    assert enc.get_static_pad("sink").query(q)
+    assert q.get_n_allocation_pools() == 1
+    _pool, size, min_buffers, _max = q.parse_nth_allocation_pool(0)
+    return size, min_buffers
+
+
+def test_frames_in_flight_bounded_by_bytes():
+    # small frames: twice the threads
+    size, n = _allocation_pool_min(64, 320, 240, "I420")
+    assert n == 128
+    # 4K RGBA (33 MB a frame): 256 MiB of input at most, not 128 frames
+    # (4.2 GB)
+    size, n = _allocation_pool_min(64, 3840, 2160, "RGBA")
+    assert size == 3840 * 2160 * 4
+    assert 2 <= n and n * size <= 256 * 1024 * 1024, (n, size)
