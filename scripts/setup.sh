@@ -16,6 +16,8 @@ PACKAGES=(
   python3 python3-gi python3-gst-1.0 gir1.2-gstreamer-1.0
   gir1.2-gst-plugins-base-1.0 python3-pytest python3-pil python3-numpy
   python3-opencv libjpeg-turbo-progs
+  # tests: jq reads imencode's JSON events (tests/e2e/test_events.py)
+  jq
   # tests: headless Chromium shows the MJPEG example's page
   # (examples/mjpeg-http.py)
   chromium
@@ -26,6 +28,12 @@ PACKAGES=(
   # chroot with it
   mmdebstrap
 )
+
+# scripts/test-gst126.sh installs the same in its Debian 13 chroot
+if [ "${1:-}" = --list-packages ]; then
+  printf '%s\n' "${PACKAGES[@]}"
+  exit 0
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do
