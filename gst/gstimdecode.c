@@ -411,8 +411,9 @@ gst_imdecode_refuse (GstImdecode * self, const GstImdecodeSettings * s,
 }
 
 /* Converts the full frame @src into @dest (size and format), caching the
- * converter for the next image of the same kind. */
-static void
+ * converter for the next image of the same kind. FALSE if GstVideoConverter
+ * cannot convert between the two (nothing is written then). */
+static gboolean
 gst_imdecode_convert (GstImdecode * self, GstVideoFrame * src,
     GstVideoFrame * dest)
 {
@@ -427,8 +428,11 @@ gst_imdecode_convert (GstImdecode * self, GstVideoFrame * src,
             GST_VIDEO_CONVERTER_OPT_RESAMPLER_METHOD,
             GST_TYPE_VIDEO_RESAMPLER_METHOD, GST_VIDEO_RESAMPLER_METHOD_CUBIC,
             NULL));
+    if (!self->convert)
+      return FALSE;
   }
   gst_video_converter_frame (self->convert, src, dest);
+  return TRUE;
 }
 
 /* Decodes @data (a JPEG if @is_jpeg, else a PNG) into the mapped @frame,
@@ -472,6 +476,10 @@ gst_imdecode_decode_into (GstImdecode * self, gboolean is_jpeg,
   else
     mid_w = width, mid_h = height;
   gst_video_info_set_format (&mid_info, mid_fmt, mid_w, mid_h);
+  /* GstVideoConverter converts frames, not rates: both sides must have the
+   * output's framerate (and interlacing, progressive on both) */
+  GST_VIDEO_INFO_FPS_N (&mid_info) = GST_VIDEO_INFO_FPS_N (&frame->info);
+  GST_VIDEO_INFO_FPS_D (&mid_info) = GST_VIDEO_INFO_FPS_D (&frame->info);
   /* kept for the next image of the same size and format */
   if (!self->mid_buf || !gst_video_info_is_equal (&self->mid_info,
           &mid_info)) {
@@ -489,8 +497,14 @@ gst_imdecode_decode_into (GstImdecode * self, gboolean is_jpeg,
   gst_im_video_frame_view (&mid, &img);
   err = is_jpeg ? imcore_jpeg_decode (self->jpeg, data, len, denom, &img)
       : imcore_png_decode (self->png, data, len, &img);
-  if (err == IMCORE_OK)
-    gst_imdecode_convert (self, &mid, frame);
+  if (err == IMCORE_OK && !gst_imdecode_convert (self, &mid, frame)) {
+    gst_video_frame_unmap (&mid);
+    *detail = g_strdup_printf ("GstVideoConverter cannot convert %s %ux%u "
+        "to %s %ux%u", gst_video_format_to_string (mid_fmt), mid_w, mid_h,
+        gst_video_format_to_string (out_fmt), GST_VIDEO_FRAME_WIDTH (frame),
+        GST_VIDEO_FRAME_HEIGHT (frame));
+    return IMCORE_ERROR_UNSUPPORTED_FORMAT;
+  }
   gst_video_frame_unmap (&mid);
 
 done:

@@ -1082,3 +1082,71 @@ def test_opencv_png(name, tmp_path):
     want = cv2.imdecode(buf, cv2.IMREAD_GRAYSCALE)
     diff = np.abs(planes[0].astype(int) - want)
     assert diff.max() <= 1, diff.max()
+
+
+# ---- 10. conversions when the input caps carry a framerate ----
+
+def _with_rate(caps):
+    return caps + ",framerate=30/1"
+
+
+@pytest.mark.parametrize("case", ["png-I420", "png-half-RGB",
+                                  "png-half-GRAY8", "cmyk-GRAY8",
+                                  "cmyk-I420", "cmyk-half-I420"])
+def test_conversion_with_framerate(case):
+    """Paths through the intermediate frame and GstVideoConverter (PNG to
+    I420, PNG at scale != 1, CMYK JPEG to GRAY8/I420) with a framerate in
+    the input caps: the frames are the image Pillow decodes, and the output
+    caps keep the framerate. (The intermediate frame once had framerate
+    0/1, the converter could not be made and garbage frames came out.)"""
+    kind, fmt = case.split("-")[0], case.split("-")[-1]
+    denom = 2 if "half" in case else 1
+    w, h = 65, 47
+    img = make_image(w, h)
+    data = _png(img) if kind == "png" else _jpeg(img, "cmyk")
+    caps = "image/png" if kind == "png" else "image/jpeg"
+    res, planes = _decode(data, fmt, "scale=1/2" if denom == 2 else "",
+                          caps=_with_rate(caps))
+    out_caps = res.buffers[0][1]
+    assert caps_field(out_caps, "framerate") == Gst.Fraction(30, 1)
+    pil = Image.open(io.BytesIO(data))
+    sw, sh = -(-w // denom), -(-h // denom)
+    assert _size(out_caps) == (sw, sh)
+    if kind == "png":
+        ref = img if denom == 1 else np.asarray(
+            Image.fromarray(img).resize((sw, sh), Image.BICUBIC))
+    else:
+        if denom != 1:
+            pil.draft(pil.mode, (w // denom, h // denom))
+            assert pil.size == (sw, sh)
+        ref = np.asarray(pil.convert("RGB"))
+    if fmt == "I420":
+        _check_colorimetry(out_caps)
+        _check_i420(planes, ref, case)
+    elif fmt == "GRAY8":
+        assert psnr(planes[0], _luma601(ref)) > 30, psnr(planes[0],
+                                                          _luma601(ref))
+    else:
+        assert psnr(planes[0], ref) > 30, psnr(planes[0], ref)
+
+
+def test_png_to_i420_from_videotestsrc():
+    """The reported pipeline: a red 64x64 test frame (30/1 from
+    videotestsrc) through imencode format=png and imdecode to I420 is red,
+    as Pillow sees the PNG."""
+    png = run_to_end(Gst.parse_launch(
+        "videotestsrc num-buffers=1 pattern=red ! "
+        "video/x-raw,width=64,height=64 ! imencode format=png ! "
+        "appsink name=sink"))
+    assert len(png.buffers) == 1
+    ref = np.asarray(Image.open(io.BytesIO(png.datas[0])).convert("RGB"))
+    assert (ref == (255, 0, 0)).all()
+    res = run_to_end(Gst.parse_launch(
+        "videotestsrc num-buffers=1 pattern=red ! "
+        "video/x-raw,width=64,height=64 ! imencode format=png ! imdecode ! "
+        "video/x-raw,format=I420 ! appsink name=sink"))
+    assert not res.errors and not res.warnings
+    assert len(res.buffers) == 1
+    y, u, v = frame_planes(res.datas[0], res.buffers[0][1])
+    back = _rgb_from_i420(y, u, v)
+    assert np.abs(back - ref).max() <= 3, np.abs(back - ref).max()
