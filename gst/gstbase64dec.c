@@ -50,7 +50,7 @@
 GST_DEBUG_CATEGORY_STATIC (gst_base64dec_debug);
 #define GST_CAT_DEFAULT gst_base64dec_debug
 
-#define DEFAULT_RECORDS GST_BASE64DEC_RECORDS_BUFFER
+#define DEFAULT_RECORDS GST_BASE64DEC_RECORDS_AUTO
 #define DEFAULT_STRICT FALSE
 #define DEFAULT_MAX_RECORD_SIZE (G_GUINT64_CONSTANT (64) << 20)
 
@@ -81,6 +81,8 @@ struct _GstBase64dec
   GstBase64decSettings settings;
 
   /* streaming thread only */
+  gboolean framed_upstream;     /* application/x-base64 caps: an element
+                                 * made each buffer one record */
   guint64 record;               /* records ended so far */
   GByteArray *line;             /* the start of a line split across buffers */
   gboolean line_too_long;       /* dropping the rest of an overlong line */
@@ -110,6 +112,9 @@ gst_base64dec_records_get_type (void)
 {
   static gsize id = 0;
   static const GEnumValue values[] = {
+    {GST_BASE64DEC_RECORDS_AUTO, "buffer after application/x-base64 caps "
+          "(an element framed the records), line otherwise (text/x-raw, no "
+          "caps)", "auto"},
     {GST_BASE64DEC_RECORDS_BUFFER, "Each input buffer is one record",
         "buffer"},
     {GST_BASE64DEC_RECORDS_LINE, "Each line is one record; lines may span "
@@ -154,7 +159,10 @@ gst_base64dec_class_init (GstBase64decClass * klass)
   g_object_class_install_property (gobject_class, PROP_RECORDS,
       g_param_spec_enum ("records", "Records",
           "What one record of base64 text is: an input buffer, or a line "
-          "ended by '\\n' (a trailing '\\r' is whitespace)",
+          "ended by '\\n' (a trailing '\\r' is whitespace; blank lines are "
+          "skipped); auto: buffer when the upstream caps are "
+          "application/x-base64 (an element framed the records), line "
+          "otherwise (text/x-raw or no caps, e.g. straight after filesrc)",
           GST_TYPE_BASE64DEC_RECORDS, DEFAULT_RECORDS, flags));
   g_object_class_install_property (gobject_class, PROP_STRICT,
       g_param_spec_boolean ("strict", "Strict",
@@ -216,6 +224,7 @@ static void
 gst_base64dec_reset (GstBase64dec * self)
 {
   gst_base64dec_drop_line (self);
+  self->framed_upstream = FALSE;
   self->record = 0;
   self->discont = FALSE;
   gst_im_held_events_clear (&self->held);
@@ -250,23 +259,36 @@ gst_base64dec_change_state (GstElement * element, GstStateChange transition)
 
 /* ---- records ---- */
 
-/* Refuses record number @record: a warning and the record is dropped, or
- * with strict=true an error. */
+/* Refuses record number @record, which @problem ("is empty"), because
+ * @why: a warning and the record is dropped (@dropped says how much of
+ * it), or with strict=true an error. The debug text says what is
+ * accepted. */
 static GstFlowReturn
 gst_base64dec_refuse (GstBase64dec * self, const GstBase64decSettings * s,
-    guint64 record, const gchar * what)
+    guint64 record, const gchar * problem, const gchar * dropped,
+    const gchar * why)
 {
   if (s->strict) {
     GST_ELEMENT_ERROR (self, STREAM, DECODE,
-        ("Record %" G_GUINT64_FORMAT " is not valid base64: %s",
-            record, what), ("strict=true; " GST_IM_BASE64_ACCEPTED));
+        ("Record %" G_GUINT64_FORMAT " %s: %s", record, problem, why),
+        ("strict=true; " GST_IM_BASE64_ACCEPTED));
     return GST_FLOW_ERROR;
   }
   GST_ELEMENT_WARNING (self, STREAM, DECODE,
-      ("Record %" G_GUINT64_FORMAT " is not valid base64 and was dropped: "
-          "%s", record, what), (GST_IM_BASE64_ACCEPTED));
+      ("Record %" G_GUINT64_FORMAT " %s and %s: %s", record, problem,
+          dropped, why), (GST_IM_BASE64_ACCEPTED));
   self->discont = TRUE;
   return GST_FLOW_OK;
+}
+
+/* Whether @text holds nothing but whitespace. */
+static gboolean
+gst_base64dec_is_blank (const guint8 * text, gsize len)
+{
+  for (gsize i = 0; i < len; i++)
+    if (!g_ascii_isspace (text[i]))
+      return FALSE;
+  return TRUE;
 }
 
 /* Caps for decoded bytes: the two image types this plugin is about are
@@ -306,24 +328,28 @@ gst_base64dec_record (GstBase64dec * self, const GstBase64decSettings * s,
   GstFlowReturn ret;
 
   if (len > s->max_record_size) {
-    gchar *what = g_strdup_printf ("%" G_GSIZE_FORMAT " bytes, more than "
-        "max-record-size (%" G_GUINT64_FORMAT ")", len, s->max_record_size);
+    gchar *why = g_strdup_printf ("%" G_GSIZE_FORMAT " bytes of text, more "
+        "than max-record-size (%" G_GUINT64_FORMAT ")", len,
+        s->max_record_size);
 
-    ret = gst_base64dec_refuse (self, s, self->record, what);
-    g_free (what);
+    ret = gst_base64dec_refuse (self, s, self->record, "is too long",
+        "was dropped", why);
+    g_free (why);
     return ret;
   }
 
   outbuf = gst_im_base64_decode (text, len, NULL, &error);
   if (!outbuf) {
-    ret = gst_base64dec_refuse (self, s, self->record, error->message);
+    ret = gst_base64dec_refuse (self, s, self->record, "is not valid base64",
+        "was dropped", error->message);
     g_error_free (error);
     return ret;
   }
   if (gst_buffer_get_size (outbuf) == 0) {
     gst_buffer_unref (outbuf);
-    return gst_base64dec_refuse (self, s, self->record,
-        "the record is empty");
+    return gst_base64dec_refuse (self, s, self->record, "is empty",
+        "was dropped", "no base64 characters, only whitespace or a data URI "
+        "prefix");
   }
 
   if (!gst_buffer_map (outbuf, &map, GST_MAP_READ)) {
@@ -335,6 +361,17 @@ gst_base64dec_record (GstBase64dec * self, const GstBase64decSettings * s,
   caps = gst_base64dec_type_of (self, map.data, map.size);
   gst_buffer_unmap (outbuf, &map);
   current = gst_pad_get_current_caps (self->srcpad);
+  if ((!current || !gst_caps_is_equal (caps, current)) &&
+      gst_pad_is_linked (self->srcpad) &&
+      !gst_pad_peer_query_accept_caps (self->srcpad, caps)) {
+    /* bytes downstream takes for no type of its own (imdecode skips
+     * them with a warning and goes on with the next image) */
+    GST_DEBUG_OBJECT (self, "record %" G_GUINT64_FORMAT ": downstream "
+        "refuses %" GST_PTR_FORMAT ", trying application/octet-stream",
+        self->record, caps);
+    gst_caps_unref (caps);
+    caps = gst_caps_new_empty_simple ("application/octet-stream");
+  }
   if (!current || !gst_caps_is_equal (caps, current)) {
     GST_DEBUG_OBJECT (self, "record %" G_GUINT64_FORMAT ": %" GST_PTR_FORMAT,
         self->record, caps);
@@ -380,6 +417,11 @@ gst_base64dec_end_line (GstBase64dec * self, const GstBase64decSettings * s)
     gst_base64dec_drop_line (self);
     return GST_FLOW_OK;
   }
+  if (gst_base64dec_is_blank (self->line->data, self->line->len)) {
+    /* a blank line between records is no record */
+    gst_base64dec_drop_line (self);
+    return GST_FLOW_OK;
+  }
   timing = gst_buffer_new ();
   GST_BUFFER_PTS (timing) = self->line_pts;
   GST_BUFFER_DTS (timing) = self->line_dts;
@@ -408,10 +450,10 @@ gst_base64dec_grow_line (GstBase64dec * self, const GstBase64decSettings * s,
   }
 
   /* the line is refused now, before it ends: it is the next record */
-  what = g_strdup_printf ("line longer than max-record-size (%"
-      G_GUINT64_FORMAT " bytes); skipped up to its newline",
-      s->max_record_size);
-  ret = gst_base64dec_refuse (self, s, self->record + 1, what);
+  what = g_strdup_printf ("more than max-record-size (%" G_GUINT64_FORMAT
+      ") bytes of text", s->max_record_size);
+  ret = gst_base64dec_refuse (self, s, self->record + 1, "is too long",
+      "was dropped up to its newline", what);
   g_free (what);
   g_byte_array_set_size (self->line, 0);
   self->line_too_long = TRUE;
@@ -446,14 +488,17 @@ gst_base64dec_lines (GstBase64dec * self, const GstBase64decSettings * s,
       break;
     }
     if (self->line->len == 0 && !self->line_too_long) {
-      /* the whole line is in this buffer: decode it in place */
-      GstBuffer *timing = gst_buffer_new ();
-
-      GST_BUFFER_PTS (timing) = self->line_pts;
-      GST_BUFFER_DTS (timing) = self->line_dts;
+      /* the whole line is in this buffer: decode it in place (a blank
+       * line between records is no record) */
       self->record++;
-      ret = gst_base64dec_record (self, s, p, len, timing);
-      gst_buffer_unref (timing);
+      if (!gst_base64dec_is_blank (p, len)) {
+        GstBuffer *timing = gst_buffer_new ();
+
+        GST_BUFFER_PTS (timing) = self->line_pts;
+        GST_BUFFER_DTS (timing) = self->line_dts;
+        ret = gst_base64dec_record (self, s, p, len, timing);
+        gst_buffer_unref (timing);
+      }
     } else {
       ret = gst_base64dec_grow_line (self, s, p, len);
       if (ret == GST_FLOW_OK)
@@ -462,6 +507,16 @@ gst_base64dec_lines (GstBase64dec * self, const GstBase64decSettings * s,
     p = nl + 1;
   }
   return ret;
+}
+
+/* What a record is now: records=auto resolved from the upstream caps. */
+static GstBase64decRecords
+gst_base64dec_records (GstBase64dec * self, const GstBase64decSettings * s)
+{
+  if (s->records != GST_BASE64DEC_RECORDS_AUTO)
+    return s->records;
+  return self->framed_upstream ? GST_BASE64DEC_RECORDS_BUFFER :
+      GST_BASE64DEC_RECORDS_LINE;
 }
 
 static GstFlowReturn
@@ -485,7 +540,7 @@ gst_base64dec_chain (GstPad * pad, GstObject * parent, GstBuffer * inbuf)
     return GST_FLOW_OK;
   }
 
-  if (s.records == GST_BASE64DEC_RECORDS_LINE) {
+  if (gst_base64dec_records (self, &s) == GST_BASE64DEC_RECORDS_LINE) {
     ret = gst_base64dec_lines (self, &s, inbuf, map.data, map.size);
   } else {
     /* a line left over from records=line ends where buffer records begin */
@@ -508,10 +563,17 @@ gst_base64dec_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
   GstBase64dec *self = GST_BASE64DEC (parent);
 
   switch (GST_EVENT_TYPE (event)) {
-    case GST_EVENT_CAPS:
+    case GST_EVENT_CAPS:{
+      GstCaps *caps;
+
+      gst_event_parse_caps (event, &caps);
+      self->framed_upstream = gst_caps_get_size (caps) > 0 &&
+          gst_structure_has_name (gst_caps_get_structure (caps, 0),
+          "application/x-base64");
       /* the source caps come from the decoded bytes */
       gst_event_unref (event);
       return TRUE;
+    }
     case GST_EVENT_FLUSH_STOP:
       gst_base64dec_drop_line (self);
       self->discont = TRUE;

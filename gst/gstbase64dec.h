@@ -13,10 +13,13 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (GstBase64dec, gst_base64dec, GST, BASE64DEC,
     GstElement);
 
+/* What one record of text is (the "records" property). */
 typedef enum
 {
   GST_BASE64DEC_RECORDS_BUFFER,
   GST_BASE64DEC_RECORDS_LINE,
+  GST_BASE64DEC_RECORDS_AUTO,   /* BUFFER after application/x-base64 caps,
+                                 * LINE otherwise */
 } GstBase64decRecords;
 
 G_END_DECLS

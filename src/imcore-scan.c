@@ -6,13 +6,6 @@
 
 #include <string.h>
 
-enum
-{
-  KIND_UNKNOWN,
-  KIND_JPEG,
-  KIND_PNG,
-};
-
 static const uint8_t png_signature[8] = {
   0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'
 };
@@ -167,13 +160,13 @@ ImcoreScanResult
 imcore_scan_image (ImcoreScan * scan, const uint8_t * data, size_t len,
     size_t *image_len)
 {
-  if (scan->kind == KIND_UNKNOWN) {
+  if (scan->kind == IMCORE_IMAGE_UNKNOWN) {
     if (len >= 1 && data[0] == 0xff) {
       if (len < 3)
         return IMCORE_SCAN_MORE;
       if (data[1] != 0xd8 || data[2] != 0xff)
         return IMCORE_SCAN_NOT_IMAGE;
-      scan->kind = KIND_JPEG;
+      scan->kind = IMCORE_IMAGE_JPEG;
       scan->pos = 0;
     } else if (len >= 1 && data[0] == png_signature[0]) {
       if (len < 8)
@@ -181,7 +174,7 @@ imcore_scan_image (ImcoreScan * scan, const uint8_t * data, size_t len,
             IMCORE_SCAN_NOT_IMAGE;
       if (memcmp (data, png_signature, 8) != 0)
         return IMCORE_SCAN_NOT_IMAGE;
-      scan->kind = KIND_PNG;
+      scan->kind = IMCORE_IMAGE_PNG;
       scan->pos = 8;
     } else {
       return len == 0 ? IMCORE_SCAN_MORE : IMCORE_SCAN_NOT_IMAGE;
@@ -189,7 +182,7 @@ imcore_scan_image (ImcoreScan * scan, const uint8_t * data, size_t len,
   }
   if (scan->pos > len)          /* still inside a segment skipped earlier */
     return IMCORE_SCAN_MORE;
-  return scan->kind == KIND_JPEG ? scan_jpeg (scan, data, len, image_len) :
+  return scan->kind == IMCORE_IMAGE_JPEG ? scan_jpeg (scan, data, len, image_len) :
       scan_png (scan, data, len, image_len);
 }
 
@@ -209,4 +202,136 @@ imcore_scan_find_start (const uint8_t * data, size_t len)
     }
   }
   return len;
+}
+
+/* ---- base64 text records ---- */
+
+void
+imcore_base64_splitter_reset (ImcoreBase64Splitter * split)
+{
+  memset (split, 0, sizeof (*split));
+  split->state = IMCORE_SPLIT_AT_START;
+}
+
+static bool
+is_base64_char (uint8_t c)
+{
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+      (c >= '0' && c <= '9') || c == '+' || c == '/' || c == '-' || c == '_';
+}
+
+/* The whitespace imcore_base64_decode() skips, newline aside. */
+static bool
+is_blank (uint8_t c)
+{
+  return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
+}
+
+void
+imcore_base64_splitter_restart (ImcoreBase64Splitter * s)
+{
+  s->state = IMCORE_SPLIT_AT_START;
+  s->prefix_len = 0;
+  s->prefix_match = 0;
+  s->chars = 0;
+}
+
+ImcoreSplitResult
+imcore_base64_split (ImcoreBase64Splitter * s, const uint8_t * text,
+    size_t len, size_t *used)
+{
+  static const char data_word[] = "data:";
+  static const char marker[] = ";base64,";
+
+  for (size_t i = 0; i < len; i++) {
+    uint8_t c = text[i];
+
+    switch (s->state) {
+      case IMCORE_SPLIT_AT_START:
+        if (c == 'd') {
+          s->state = IMCORE_SPLIT_IN_DATA_WORD;
+          s->prefix_len = 1;
+        } else if (is_base64_char (c)) {
+          s->state = IMCORE_SPLIT_IN_BODY;
+          s->chars = 1;
+          s->total_chars++;
+        } else if (!is_blank (c) && c != '\n') {
+          *used = i;
+          return IMCORE_SPLIT_INVALID;
+        }
+        break;
+      case IMCORE_SPLIT_IN_DATA_WORD:
+        if (c == (uint8_t) data_word[s->prefix_len]) {
+          if (++s->prefix_len == 5)
+            s->state = IMCORE_SPLIT_IN_PREFIX;
+          break;
+        }
+        /* not a prefix: those letters were base64 characters; this one is
+         * looked at again as part of the body */
+        s->chars = s->prefix_len;
+        s->total_chars += s->prefix_len;
+        s->prefix_len = 0;
+        s->state = IMCORE_SPLIT_IN_BODY;
+        i--;
+        break;
+      case IMCORE_SPLIT_IN_PREFIX:
+        if (c == '\n' || ++s->prefix_len > IMCORE_SPLIT_MAX_PREFIX) {
+          *used = i;
+          return IMCORE_SPLIT_INVALID;
+        }
+        if (c == (uint8_t) marker[s->prefix_match]) {
+          if (++s->prefix_match == sizeof (marker) - 1)
+            s->state = IMCORE_SPLIT_IN_BODY;
+        } else if (c == ',') {
+          /* a data URI that is not base64 */
+          *used = i;
+          return IMCORE_SPLIT_INVALID;
+        } else {
+          s->prefix_match = c == (uint8_t) marker[0] ? 1 : 0;
+        }
+        break;
+      case IMCORE_SPLIT_IN_BODY:
+        if (is_base64_char (c)) {
+          s->chars++;
+          s->total_chars++;
+        } else if (c == '=') {
+          s->state = IMCORE_SPLIT_IN_PADDING;
+        } else if (c == '\n') {
+          imcore_base64_splitter_restart (s);
+          *used = i + 1;
+          return IMCORE_SPLIT_END;
+        } else if (!is_blank (c)) {
+          *used = i;
+          return IMCORE_SPLIT_INVALID;
+        }
+        break;
+      case IMCORE_SPLIT_IN_PADDING:
+        if (c == '=' || is_blank (c))
+          break;
+        if (c == '\n') {
+          imcore_base64_splitter_restart (s);
+          *used = i + 1;
+          return IMCORE_SPLIT_END;
+        }
+        /* the next record starts here, on the same line */
+        imcore_base64_splitter_restart (s);
+        *used = i;
+        return IMCORE_SPLIT_END;
+    }
+  }
+  *used = len;
+  return IMCORE_SPLIT_MORE;
+}
+
+bool
+imcore_base64_splitter_at_group_end (const ImcoreBase64Splitter * s)
+{
+  return s->state == IMCORE_SPLIT_IN_BODY && s->chars > 0 &&
+      s->chars % 4 == 0;
+}
+
+bool
+imcore_base64_splitter_in_record (const ImcoreBase64Splitter * s)
+{
+  return s->state != IMCORE_SPLIT_AT_START;
 }

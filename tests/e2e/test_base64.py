@@ -197,7 +197,9 @@ def test_rfc4648_vectors_decode(caps):
     records = _decode_records()
     # sanity of the expectations for the URL-safe ones
     assert (b"-_8", b"\xfb\xff") in records
-    res = push_chunks("base64dec", [r[0] for r in records], caps=caps)
+    # (records=auto would take text/x-raw and no caps for lines)
+    res = push_chunks("base64dec records=buffer", [r[0] for r in records],
+                      caps=caps)
     assert not res.errors and not res.warnings, (res.errors, res.warnings)
     assert len(res.datas) == len(records)
     for (text, want), got in zip(records, res.datas):
@@ -308,8 +310,13 @@ def test_bad_records_warn_and_are_dropped(mode):
     assert not res.errors, res.errors
     assert res.eos
     assert res.datas == GOOD
+
+    def refused(text, good):
+        # an empty line is a blank line between records, not an error
+        return not good and (mode == "buffer" or text != b"")
+
     bad = [(n + 1, off) for n, (t, good, off) in enumerate(BAD_SEQUENCE)
-           if not good]
+           if refused(t, good)]
     assert len(res.warnings) == len(bad), res.warnings
     for (number, offset), msg in zip(bad, res.warnings):
         assert _names(msg, "record", number), (number, msg)
@@ -322,9 +329,10 @@ def test_bad_records_warn_and_are_dropped(mode):
         if good:
             after_drop.append(dropped)
             dropped = False
-        else:
+        elif refused(text, good):
             dropped = True
-    assert after_drop == [False, True, True, True, False]
+    assert after_drop == ([False, True, True, True, False] if mode ==
+                          "buffer" else [False, True, True, False, False])
     for i, (flags, want) in enumerate(zip(res.flags, after_drop)):
         if i == 0:
             continue
@@ -481,7 +489,8 @@ def test_decoder_caps_follow_record_type():
 def test_decoder_caps_other_bytes_are_not_images():
     texts = [b"just some text, nothing else\n" * 4,
              bytes(range(256)) * 3]
-    res = push_chunks("base64dec", [base64.b64encode(t) for t in texts])
+    res = push_chunks("base64dec records=buffer",
+                      [base64.b64encode(t) for t in texts])
     assert res.datas == texts
     for _, caps, *_rest in res.buffers:
         assert not caps.startswith("image/jpeg")
@@ -508,3 +517,94 @@ def test_imencode_base64_lines_to_file(tmp_path):
         im = Image.open(io.BytesIO(base64.b64decode(line, validate=True)))
         im.load()
         assert im.format == "JPEG" and im.size == (80, 60)
+
+
+# ---- 9. records=auto, blank lines, what refusals say ----
+
+def test_records_default_is_auto():
+    dec = Gst.ElementFactory.make("base64dec", None)
+    assert dec.get_property("records").value_nick == "auto"
+
+
+@pytest.mark.parametrize("blocksize", [7, 4096])
+def test_auto_reads_a_file_one_record_per_line(tmp_path, blocksize):
+    """Straight after filesrc (no caps) records=auto takes lines, so a file
+    of one image per line gives the images, and imdecode after it decodes
+    each (checked against Pillow)."""
+    files = _image_files()
+    path = tmp_path / "images.b64"
+    path.write_bytes(_image_lines(files))
+    res = run_to_end(Gst.parse_launch(
+        "filesrc location=%s blocksize=%d ! base64dec ! appsink name=sink"
+        % (path, blocksize)))
+    assert not res.errors and not res.warnings, (res.errors, res.warnings)
+    assert res.datas == [d for _, _, d in files]
+    res = run_to_end(Gst.parse_launch(
+        "filesrc location=%s blocksize=%d ! base64dec ! imdecode ! "
+        "video/x-raw,format=RGBA ! appsink name=sink" % (path, blocksize)))
+    assert not res.errors and not res.warnings, (res.errors, res.warnings)
+    assert len(res.buffers) == len(files)
+    for (fmt, (w, h), data), (got, caps, *_rest) in zip(files, res.buffers):
+        s = _caps_struct(caps)
+        assert (s.get_value("width"), s.get_value("height")) == (w, h)
+        want = Image.open(io.BytesIO(data)).convert("RGBA").tobytes()
+        stride = (w * 4 + 3) & ~3
+        rows = [got[y * stride:y * stride + w * 4] for y in range(h)]
+        if fmt == "PNG":
+            assert b"".join(rows) == want, fmt
+        else:
+            diff = max(abs(a - b) for a, b in zip(b"".join(rows), want))
+            assert diff <= 8, (fmt, diff)
+
+
+def test_auto_takes_buffers_after_base64_caps():
+    """After application/x-base64 caps each buffer is a record even when it
+    holds newlines (MIME lines)."""
+    inputs = [random.Random(n).randbytes(n) for n in (57, 200, 1000)]
+    res = push_chunks("base64dec", [base64.encodebytes(x) for x in inputs],
+                      caps="application/x-base64")
+    assert not res.errors and not res.warnings
+    assert res.datas == inputs
+
+
+def test_blank_lines_between_records_are_no_error(tmp_path):
+    text = (b"\n" + base64.b64encode(b"first") + b"\r\n\r\n\r\n  \t\n" +
+            base64.b64encode(b"second") + b"\n\n")
+    path = tmp_path / "blank.b64"
+    path.write_bytes(text)
+    for strict in ["false", "true"]:
+        res = run_to_end(Gst.parse_launch(
+            "filesrc location=%s blocksize=3 ! base64dec strict=%s ! "
+            "appsink name=sink" % (path, strict)))
+        assert not res.errors and not res.warnings, (res.errors,
+                                                     res.warnings)
+        assert res.datas == [b"first", b"second"]
+        assert not res.flags[1] & DISCONT
+
+
+def _titles(messages):
+    """The messages without their debug part (which starts with the
+    source file)."""
+    return [m.split(" (../")[0] for m in messages]
+
+
+@pytest.mark.parametrize("mode", ["buffer", "line"])
+def test_empty_and_too_long_say_so(mode):
+    big = base64.b64encode(random.Random(3).randbytes(300))
+    records = [b"data:image/png;base64,", big, b" \t ", b"Zm9v"]
+    if mode == "line":
+        chunks = [b"\n".join(records) + b"\n"]
+    else:
+        chunks = records
+    res = push_chunks("base64dec records=%s max-record-size=100" % mode,
+                      chunks, caps="text/x-raw")
+    assert not res.errors and res.datas == [b"foo"]
+    titles = _titles(res.warnings)
+    # a blank line is no record; a whitespace-only buffer is an empty one
+    assert len(titles) == (2 if mode == "line" else 3), titles
+    assert re.search(r"^Record 1 is empty\b", titles[0]), titles
+    assert re.search(r"^Record 2 is too long\b.*max-record-size \(100\)",
+                     titles[1]), titles
+    if mode == "buffer":
+        assert re.search(r"^Record 3 is empty\b", titles[2]), titles
+    assert not any("not valid base64" in t for t in titles), titles

@@ -410,7 +410,7 @@ test_dec_bad_records (void)
     {"QUJD!EVG", "byte 4"},
     {"QUJDR", "byte 5"},
     {"QQ=A", "byte 3"},
-    {"  \r", "empty"},
+    {"data:image/png;base64,", "is empty"},
   };
   GstBus *bus = gst_bus_new ();
   GstHarness *hr = new_dec ("line", bus);
@@ -460,6 +460,141 @@ test_dec_bad_records (void)
   gst_element_set_bus (hr->element, NULL);
   gst_object_unref (bus);
   gst_harness_teardown (hr);
+}
+
+/* Blank lines between records (empty, CR of a CRLF file, spaces) are no
+ * records: no warning, no DISCONT, not even with strict=true; they still
+ * count as lines in the record numbers of messages. */
+static void
+test_dec_blank_lines (void)
+{
+  GstBus *bus = gst_bus_new ();
+  GstHarness *hr = new_dec ("line", bus);
+  GstBuffer *out;
+
+  g_object_set (hr->element, "strict", TRUE, NULL);
+  g_assert_cmpint (gst_harness_push (hr, text_buffer ("\nQUJD\n\n\r\n \t"
+              "\r\nRE")), ==, GST_FLOW_OK);
+  g_assert_cmpint (gst_harness_push (hr, text_buffer ("VG\r\n\n")), ==,
+      GST_FLOW_OK);
+  g_assert_true (gst_harness_push_event (hr, gst_event_new_eos ()));
+  g_assert_cmpuint (gst_harness_buffers_received (hr), ==, 2);
+  out = gst_harness_pull (hr);
+  g_assert_true (buffer_equals (out, (const guint8 *) "ABC", 3));
+  gst_buffer_unref (out);
+  out = gst_harness_pull (hr);
+  g_assert_true (buffer_equals (out, (const guint8 *) "DEF", 3));
+  g_assert_false (GST_BUFFER_IS_DISCONT (out));
+  gst_buffer_unref (out);
+  g_assert_null (gst_bus_pop_filtered (bus, GST_MESSAGE_WARNING |
+          GST_MESSAGE_ERROR));
+  gst_element_set_bus (hr->element, NULL);
+  gst_harness_teardown (hr);
+
+  /* line numbers count the blank lines */
+  hr = new_dec ("line", bus);
+  gst_harness_push (hr, text_buffer ("\n\nQU!D\n"));
+  g_assert_cmpuint (count_messages (bus, GST_MESSAGE_WARNING, "Record 3 "),
+      ==, 1);
+  gst_element_set_bus (hr->element, NULL);
+  gst_object_unref (bus);
+  gst_harness_teardown (hr);
+}
+
+/* Empty and overlong records are called what they are, with the limit;
+ * not "not valid base64". */
+static void
+test_dec_empty_and_too_long_messages (void)
+{
+  static const gchar *const records[] = { "buffer", "line" };
+  GstBus *bus = gst_bus_new ();
+
+  for (guint r = 0; r < G_N_ELEMENTS (records); r++) {
+    GstHarness *hr = new_dec (records[r], bus);
+    gboolean line = r == 1;
+    GstMessage *msg;
+    GError *err = NULL;
+
+    g_object_set (hr->element, "max-record-size", (guint64) 30, NULL);
+    /* buffer records: an empty buffer; lines: only a data URI prefix */
+    gst_harness_push (hr, line ? text_buffer ("data:text/plain;base64,\n") :
+        gst_buffer_new ());
+    gst_harness_push (hr, text_buffer (line ? "QUJDREVGR0hJQUJDREVGR0hJ"
+            "QUJDREVGR0hJ\n" : "QUJDREVGR0hJQUJDREVGR0hJQUJDREVGR0hJ"));
+    for (guint i = 0; i < 2; i++) {
+      msg = gst_bus_pop_filtered (bus, GST_MESSAGE_WARNING);
+      g_assert_nonnull (msg);
+      gst_message_parse_warning (msg, &err, NULL);
+      g_assert_null (strstr (err->message, "not valid base64"));
+      if (i == 0) {
+        g_assert_nonnull (strstr (err->message, "Record 1 is empty"));
+      } else {
+        g_assert_nonnull (strstr (err->message, "Record 2 is too long"));
+        g_assert_nonnull (strstr (err->message, "max-record-size (30)"));
+      }
+      g_clear_error (&err);
+      gst_message_unref (msg);
+    }
+    g_assert_null (gst_bus_pop_filtered (bus, GST_MESSAGE_WARNING));
+    gst_bus_set_flushing (bus, TRUE);
+    gst_bus_set_flushing (bus, FALSE);
+    g_assert_cmpuint (gst_harness_buffers_received (hr), ==, 0);
+    gst_element_set_bus (hr->element, NULL);
+    gst_harness_teardown (hr);
+  }
+  gst_object_unref (bus);
+}
+
+/* records=auto (the default): buffers after application/x-base64 caps,
+ * lines after text/x-raw or no caps. */
+static void
+test_dec_records_auto (void)
+{
+  static const gchar *const caps[] = { "application/x-base64", "text/x-raw",
+    NULL
+  };
+
+  for (guint c = 0; c < G_N_ELEMENTS (caps); c++) {
+    GstHarness *hr = gst_harness_new ("base64dec");
+    gboolean lines = c > 0;
+    gint records = -1;
+    GParamSpec *pspec;
+    GstBuffer *out;
+
+    g_object_get (hr->element, "records", &records, NULL);
+    pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (hr->element),
+        "records");
+    g_assert_cmpstr (g_enum_get_value (G_PARAM_SPEC_ENUM (pspec)->enum_class,
+            records)->value_nick, ==, "auto");
+    if (caps[c]) {
+      gst_harness_set_src_caps_str (hr, caps[c]);
+    } else {
+      GstSegment seg;
+
+      /* the events a caps-less source such as filesrc sends */
+      gst_harness_play (hr);
+      gst_segment_init (&seg, GST_FORMAT_BYTES);
+      g_assert_true (gst_harness_push_event (hr,
+              gst_event_new_stream_start ("no-caps")));
+      g_assert_true (gst_harness_push_event (hr,
+              gst_event_new_segment (&seg)));
+    }
+    /* "QUJD\nREVG" as one buffer record is "ABCDEF"; as lines, the second
+     * line goes on in the next buffer */
+    gst_harness_push (hr, text_buffer ("QUJD\nREVG"));
+    gst_harness_push (hr, text_buffer ("R0hJ\n"));
+    g_assert_true (gst_harness_push_event (hr, gst_event_new_eos ()));
+    out = gst_harness_pull (hr);
+    g_assert_true (lines ? buffer_equals (out, (const guint8 *) "ABC", 3) :
+        buffer_equals (out, (const guint8 *) "ABCDEF", 6));
+    gst_buffer_unref (out);
+    out = gst_harness_pull (hr);
+    g_assert_true (lines ? buffer_equals (out, (const guint8 *) "DEFGHI", 6)
+        : buffer_equals (out, (const guint8 *) "GHI", 3));
+    gst_buffer_unref (out);
+    g_assert_cmpuint (gst_harness_buffers_received (hr), ==, 2);
+    gst_harness_teardown (hr);
+  }
 }
 
 /* A line longer than max-record-size is refused as it grows, never held
@@ -583,6 +718,10 @@ main (int argc, char **argv)
   g_test_add_func ("/base64dec/lines-across-buffers",
       test_dec_lines_across_buffers);
   g_test_add_func ("/base64dec/bad-records", test_dec_bad_records);
+  g_test_add_func ("/base64dec/blank-lines", test_dec_blank_lines);
+  g_test_add_func ("/base64dec/empty-and-too-long-messages",
+      test_dec_empty_and_too_long_messages);
+  g_test_add_func ("/base64dec/records-auto", test_dec_records_auto);
   g_test_add_func ("/base64dec/max-record-size", test_dec_max_record_size);
   g_test_add_func ("/base64dec/events-and-flush", test_dec_events_and_flush);
   g_test_add_func ("/base64/state-cycles", test_state_cycles);
