@@ -13,6 +13,13 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (GstBase64enc, gst_base64enc, GST, BASE64ENC,
     GstElement);
 
+/* What one record is (the "records" property). */
+typedef enum
+{
+  GST_BASE64ENC_RECORDS_BUFFER, /* each input buffer */
+  GST_BASE64ENC_RECORDS_STREAM, /* the whole stream, up to EOS or a flush */
+} GstBase64encRecords;
+
 G_END_DECLS
 
 #endif /* __GST_BASE64ENC_H__ */

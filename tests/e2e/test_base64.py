@@ -608,3 +608,107 @@ def test_empty_and_too_long_say_so(mode):
     if mode == "buffer":
         assert re.search(r"^Record 3 is empty\b", titles[2]), titles
     assert not any("not valid base64" in t for t in titles), titles
+
+
+# ---- 10. base64enc records=stream ----
+
+def _big_png(tmp_path):
+    """A PNG file of about 256 KB (noise does not compress), made by
+    Pillow."""
+    rng = random.Random(42)
+    img = Image.frombytes("RGB", (300, 290), rng.randbytes(300 * 290 * 3))
+    path = tmp_path / "photo.png"
+    img.save(path, "PNG")
+    data = path.read_bytes()
+    assert 250000 < len(data) < 270000, len(data)
+    return path, data
+
+
+def _stream_case(name, data):
+    """(properties, expected text) of records=stream for the bytes."""
+    std, url = _std(data), _url(data)
+    return {
+        "data-uri": ("data-uri=true", b"data:image/png;base64," + std),
+        "mime": ("line-length=76 newline=true", base64.encodebytes(data)),
+        "wrap-5-url-safe": ("line-length=5 url-safe=true newline=true",
+                            _wrap(url, 5) + b"\n"),
+        "all": ("data-uri=true line-length=7 url-safe=true newline=true",
+                b"data:image/png;base64," + _wrap(url, 7) + b"\n"),
+    }[name]
+
+
+@pytest.mark.parametrize("name", ["data-uri", "mime", "wrap-5-url-safe",
+                                  "all"])
+@pytest.mark.parametrize("blocksize", [None, 1000, 4097, 65536])
+def test_stream_record_is_one_text(tmp_path, name, blocksize):
+    """filesrc ! image/png ! base64enc records=stream writes the file as one
+    record, whatever the block size, as Python's base64 writes it."""
+    path, data = _big_png(tmp_path)
+    props, want = _stream_case(name, data)
+    out = tmp_path / "photo.uri"
+    pipeline = Gst.parse_launch(
+        "filesrc location=%s %s ! image/png ! base64enc records=stream %s ! "
+        "filesink location=%s" % (path, "blocksize=%d" % blocksize
+                                  if blocksize else "", props, out))
+    pipeline.set_state(Gst.State.PLAYING)
+    msg = pipeline.get_bus().timed_pop_filtered(
+        60 * Gst.SECOND, Gst.MessageType.EOS | Gst.MessageType.ERROR)
+    pipeline.set_state(Gst.State.NULL)
+    assert msg is not None and msg.type == Gst.MessageType.EOS
+    text = out.read_bytes()
+    assert text == want, (len(text), len(want))
+    if name == "data-uri":
+        assert text.count(b"data:") == 1
+        raw = base64.b64decode(text.split(b",", 1)[1], validate=True)
+        assert Image.open(io.BytesIO(raw)).size == (300, 290)
+
+
+@pytest.mark.parametrize("sizes", [[1, 1, 1, 1, 1], [2, 2, 2], [1, 3, 5],
+                                   [3, 3], [4, 0, 4], [0], []])
+def test_stream_buffers_hold_whole_groups(sizes):
+    """Every output buffer of records=stream holds whole 4-character groups
+    (it decodes on its own) and has the timestamps of the input buffer it
+    came from; the end (padding, newline) comes at EOS."""
+    rng = random.Random(len(sizes))
+    chunks = [rng.randbytes(n) for n in sizes]
+    data = b"".join(chunks)
+    res = push_chunks("base64enc records=stream newline=true", chunks,
+                      caps="application/x-test-bytes")
+    assert not res.errors and not res.warnings
+    assert b"".join(res.datas) == (_std(data) + b"\n" if data else b"")
+    for text in res.datas[:-1]:
+        assert len(text) % 4 == 0 and len(text) > 0, text
+        base64.b64decode(text, validate=True)
+    pts = [b[2] for b in res.buffers]
+    # one output per input that completed a group, plus the end
+    filled, have = [], 0
+    for i, n in enumerate(sizes):
+        if (have + n) // 3 > have // 3:
+            filled.append(Gst.SECOND + i * Gst.MSECOND)
+        have += n
+    if data:
+        # the end: the last group (if any bytes are left) and the newline
+        filled.append(Gst.CLOCK_TIME_NONE)
+    assert pts == filled, (pts, filled)
+
+
+def test_stream_round_trips():
+    """records=stream text decodes back, through base64dec (records=auto:
+    buffers after application/x-base64) and through imdecode."""
+    img = Image.fromarray(make_image(120, 90))
+    bio = io.BytesIO()
+    img.save(bio, "PNG")
+    png = bio.getvalue()
+    chunks = [png[i:i + 1000] for i in range(0, len(png), 1000)]
+    res = push_chunks("base64enc records=stream line-length=76 ! base64dec",
+                      chunks, caps="image/png")
+    assert not res.errors and not res.warnings
+    assert b"".join(res.datas) == png
+    res = push_chunks("base64enc records=stream data-uri=true ! imdecode ! "
+                      "video/x-raw,format=RGB", chunks, caps="image/png")
+    assert not res.errors and not res.warnings, (res.errors, res.warnings)
+    assert len(res.buffers) == 1
+    got = res.datas[0]
+    stride = (120 * 3 + 3) & ~3
+    assert b"".join(got[y * stride:y * stride + 360] for y in range(90)) == \
+        img.tobytes()

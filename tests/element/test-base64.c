@@ -211,6 +211,104 @@ test_enc_options (void)
   gst_harness_teardown (hr);
 }
 
+/* @text with a '\n' after every @line characters (none at the end), as
+ * base64enc's line-length says. */
+static gchar *
+wrap_lines (const gchar * text, gsize line)
+{
+  GString *out = g_string_new (NULL);
+
+  for (gsize i = 0; text[i]; i++) {
+    if (i > 0 && i % line == 0)
+      g_string_append_c (out, '\n');
+    g_string_append_c (out, text[i]);
+  }
+  return g_string_free (out, FALSE);
+}
+
+/* records=stream: 0..40 bytes cut into buffers at every pair of places
+ * give one record, as GLib encodes the whole (data URI prefix once, lines
+ * of 5 wrapped across buffers, newline at EOS); every output buffer but
+ * the last holds whole groups and the timestamps of its input buffer. */
+static void
+test_enc_records_stream (void)
+{
+  for (gsize len = 0; len <= 40; len += (len < 8 ? 1 : 7)) {
+    GstBuffer *all = make_bytes (len, 9, 0);
+    GstMapInfo map;
+    gchar *b64, *wrapped, *want;
+
+    g_assert_true (gst_buffer_map (all, &map, GST_MAP_READ));
+    b64 = g_base64_encode (map.data, map.size);
+    wrapped = wrap_lines (b64, 5);
+    want = len ? g_strconcat ("data:image/png;base64,", wrapped, "\n",
+        NULL) : g_strdup ("");
+    for (gsize cut1 = 0; cut1 <= len; cut1++) {
+      for (gsize cut2 = cut1; cut2 <= len; cut2++) {
+        GstHarness *hr = gst_harness_new ("base64enc");
+        const gsize cuts[4] = { 0, cut1, cut2, len };
+        GString *got = g_string_new (NULL);
+        GstBuffer *out;
+
+        gst_util_set_object_arg (G_OBJECT (hr->element), "records",
+            "stream");
+        g_object_set (hr->element, "data-uri", TRUE, "line-length", 5,
+            "newline", TRUE, NULL);
+        gst_harness_set_src_caps_str (hr, "image/png");
+        for (guint i = 0; i < 3; i++) {
+          gsize n = cuts[i + 1] - cuts[i];
+          GstBuffer *in = n ? gst_buffer_new_memdup (map.data + cuts[i], n)
+              : gst_buffer_new ();
+
+          GST_BUFFER_PTS (in) = (i + 1) * GST_SECOND;
+          g_assert_cmpint (gst_harness_push (hr, in), ==, GST_FLOW_OK);
+          /* a setting changed once the record has begun waits for the
+           * next record */
+          if (cuts[i + 1] > 0)
+            g_object_set (hr->element, "data-uri", FALSE, "url-safe", TRUE,
+                NULL);
+          while ((out = gst_harness_try_pull (hr))) {
+            gchar *text = buffer_text (out);
+
+            g_assert_cmpuint (GST_BUFFER_PTS (out), ==, (i + 1) *
+                GST_SECOND);
+            g_string_append (got, text);
+            g_free (text);
+            gst_buffer_unref (out);
+          }
+          /* nothing but whole groups so far */
+          if (got->len > 0) {
+            gchar *body = g_strdup (strchr (got->str, ',') + 1);
+            gsize n = 0;
+
+            for (gsize k = 0; body[k]; k++)
+              n += body[k] != '\n';
+            g_assert_cmpuint (n % 4, ==, 0);
+            g_free (body);
+          }
+        }
+        g_assert_true (gst_harness_push_event (hr, gst_event_new_eos ()));
+        while ((out = gst_harness_try_pull (hr))) {
+          gchar *text = buffer_text (out);
+
+          g_assert_false (GST_BUFFER_PTS_IS_VALID (out));
+          g_string_append (got, text);
+          g_free (text);
+          gst_buffer_unref (out);
+        }
+        g_assert_cmpstr (got->str, ==, want);
+        g_string_free (got, TRUE);
+        gst_harness_teardown (hr);
+      }
+    }
+    gst_buffer_unmap (all, &map);
+    gst_buffer_unref (all);
+    g_free (b64);
+    g_free (wrapped);
+    g_free (want);
+  }
+}
+
 /* Without upstream caps: octet-stream, and the segment still follows the
  * caps; metas without tags are copied, tagged ones are not. */
 static void
@@ -713,6 +811,7 @@ main (int argc, char **argv)
   g_test_add_func ("/base64enc/matches-glib", test_enc_matches_glib);
   g_test_add_func ("/base64enc/options", test_enc_options);
   g_test_add_func ("/base64enc/no-caps-and-metas", test_enc_no_caps_and_metas);
+  g_test_add_func ("/base64enc/records-stream", test_enc_records_stream);
   g_test_add_func ("/base64dec/records-buffer-and-caps",
       test_dec_records_buffer_and_caps);
   g_test_add_func ("/base64dec/lines-across-buffers",
