@@ -7,26 +7,31 @@
  * SECTION:element-base64dec
  * @title: base64dec
  *
- * Decodes base64 text (RFC 4648) back to bytes. Each record (by default
- * each input buffer; with records=line each line, even when lines are
- * split across buffers) becomes one output buffer. The standard and
- * URL-safe alphabets are accepted, padded or not, with whitespace anywhere
- * and an optional `data:<type>;base64,` prefix.
+ * Decodes base64 text (RFC 4648) back to bytes. Each record becomes one
+ * output buffer: with records=buffer each input buffer, with records=line
+ * each line (even when lines are split across buffers; blank lines are
+ * skipped), and with records=auto (the default) buffers after
+ * application/x-base64 caps (an element framed the records) and lines
+ * otherwise (text/x-raw, no caps: a file). The standard and URL-safe
+ * alphabets are accepted, padded or not, with whitespace anywhere and an
+ * optional `data:<type>;base64,` prefix.
  *
  * The source caps come from the decoded bytes: image/jpeg and image/png
  * are recognised directly, anything else is typefound, and bytes nobody
- * recognises are application/octet-stream. They change when a record of
- * another type comes.
+ * recognises, or of a type downstream refuses, are
+ * application/octet-stream. They change when a record of another type
+ * comes.
  *
  * A record that is not valid base64, is empty, or is longer than
- * max-record-size posts a warning naming the record (numbered from 1: the
- * line number with records=line) and the byte offset in it, and is
- * dropped; the next output buffer is marked DISCONT and the stream goes on.
- * With strict=true such a record is an error instead.
+ * max-record-size posts a warning saying which of these, naming the record
+ * (numbered from 1: the line number with records=line) and, for invalid
+ * text, the byte offset in it; it is dropped, the next output buffer is
+ * marked DISCONT and the stream goes on. With strict=true such a record is
+ * an error instead.
  *
  * ## Example launch lines
  * |[
- * gst-launch-1.0 filesrc location=images.b64 ! base64dec records=line ! \
+ * gst-launch-1.0 filesrc location=images.b64 ! base64dec ! \
  *     multifilesink location=image-%03d.jpg
  * gst-launch-1.0 filesrc location=photo.b64 ! base64dec ! jpegdec ! \
  *     videoconvert ! autovideosink

@@ -21,6 +21,14 @@
  * domain, much faster than decoding and then scaling; PNGs are decoded and
  * then resampled. Colour to gray uses BT.601 luma weights.
  *
+ * Input: image/jpeg and image/png bytes cut anywhere (images are framed by
+ * their markers and chunks); application/octet-stream and text/plain (what
+ * base64dec announces for records that are no image) as bytes too;
+ * application/x-base64, each buffer one record whose bytes join the byte
+ * stream; and without caps, base64 text one record per line if the first
+ * line is base64, bytes otherwise. Bytes that are no image are skipped up
+ * to the next signature with one warning saying how many.
+ *
  * Images larger than max-pixels are refused from their header, before any
  * pixel is decoded. A corrupt or truncated image is never output, not even
  * in part: it posts a warning and is dropped (strict=true: an error).
@@ -29,9 +37,10 @@
  * |[
  * gst-launch-1.0 filesrc location=photo.jpg ! imdecode ! \
  *     video/x-raw,format=GRAY8 ! videoconvert ! autovideosink
- * gst-launch-1.0 filesrc location=images.b64 ! base64dec records=line ! \
+ * gst-launch-1.0 filesrc location=images.b64 ! base64dec ! \
  *     imdecode scale=1/4 ! imencode width=160 ! \
  *     multifilesink location=thumb-%03d.jpg
+ * gst-launch-1.0 filesrc location=photo.b64 ! imdecode ! fakesink
  * ]|
  */
 
