@@ -632,7 +632,7 @@ gst_imdecode_image (GstImdecode * self, const GstImdecodeSettings * s,
     height = jinfo.height;
   } else if (image_kind == IMCORE_IMAGE_PNG) {
     kind = "PNG";
-    err = imcore_png_read_info (data, len, &pinfo);
+    err = imcore_png_decoder_read_info (self->png, data, len, &pinfo);
     width = pinfo.width;
     height = pinfo.height;
   } else {
@@ -641,10 +641,12 @@ gst_imdecode_image (GstImdecode * self, const GstImdecodeSettings * s,
         "signature; accepted: JPEG, PNG, or their base64 text");
   }
   if (err != IMCORE_OK) {
+    const gchar *lib = is_jpeg ? imcore_jpeg_decoder_last_error (self->jpeg)
+        : imcore_png_decoder_last_error (self->png);
+
     what = g_strdup_printf ("Corrupt %s header", kind);
     detail = g_strdup_printf ("%s%s%s", imcore_strerror (err),
-        is_jpeg ? ": " : "",
-        is_jpeg ? imcore_jpeg_decoder_last_error (self->jpeg) : "");
+        lib[0] ? ": " : "", lib);
     ret = gst_imdecode_refuse_image (self, s, what, detail);
     goto out;
   }

@@ -17,6 +17,7 @@ struct ImcorePngDecoder
   png_bytep *rows;
   size_t n_rows;
   char error[200];
+  char warning[120];            /* libpng's last warning in this image */
 };
 
 /* The compressed image being read by libpng. */
@@ -55,47 +56,57 @@ be32 (const uint8_t * p)
       ((uint32_t) p[2] << 8) | p[3];
 }
 
-ImcoreError
-imcore_png_read_info (const uint8_t * data, size_t len, ImcorePngInfo * info)
+/* Reads the header at @data into @info; returns NULL, or what is wrong
+ * with it. */
+static const char *
+header_problem (const uint8_t * data, size_t len, ImcorePngInfo * info,
+    char *why, size_t why_size)
 {
   unsigned depth, type;
   size_t pos;
 
-  if (!data || !info)
-    return IMCORE_ERROR_INVALID_ARGUMENT;
   /* signature, then IHDR: length 13, "IHDR", 13 bytes, CRC */
-  if (len < 8 + 8 + 13 + 4 ||
-      imcore_image_kind (data, len) != IMCORE_IMAGE_PNG ||
-      be32 (data + 8) != 13 || memcmp (data + 12, "IHDR", 4) != 0)
-    return IMCORE_ERROR_INVALID_INPUT;
+  if (imcore_image_kind (data, len) != IMCORE_IMAGE_PNG)
+    return "no PNG signature";
+  if (len < 8 + 8 + 13 + 4)
+    return "the data ends inside the IHDR chunk";
+  if (be32 (data + 8) != 13 || memcmp (data + 12, "IHDR", 4) != 0)
+    return "the first chunk is not a 13-byte IHDR";
   info->width = be32 (data + 16);
   info->height = be32 (data + 20);
   depth = data[24];
   type = data[25];
   if (info->width == 0 || info->height == 0 ||
-      info->width > PNG_UINT_31_MAX || info->height > PNG_UINT_31_MAX)
-    return IMCORE_ERROR_INVALID_INPUT;
+      info->width > PNG_UINT_31_MAX || info->height > PNG_UINT_31_MAX) {
+    snprintf (why, why_size, "IHDR: size %ux%u is not allowed (1 to 2^31-1 "
+        "a side)", info->width, info->height);
+    return why;
+  }
   /* the combinations the PNG specification allows */
   switch (type) {
     case 0:                    /* gray */
       if (depth != 1 && depth != 2 && depth != 4 && depth != 8 && depth != 16)
-        return IMCORE_ERROR_INVALID_INPUT;
+        goto bad_depth;
       break;
     case 3:                    /* palette */
       if (depth != 1 && depth != 2 && depth != 4 && depth != 8)
-        return IMCORE_ERROR_INVALID_INPUT;
+        goto bad_depth;
       break;
     case 2:                    /* RGB */
     case 4:                    /* gray + alpha */
     case 6:                    /* RGBA */
       if (depth != 8 && depth != 16)
-        return IMCORE_ERROR_INVALID_INPUT;
+        goto bad_depth;
       break;
     default:
-      return IMCORE_ERROR_INVALID_INPUT;
+      snprintf (why, why_size, "IHDR: colour type %u does not exist", type);
+      return why;
   }
-  if (data[28] > 1)
-    return IMCORE_ERROR_INVALID_INPUT;
+  if (data[28] > 1) {
+    snprintf (why, why_size, "IHDR: interlace method %u does not exist",
+        data[28]);
+    return why;
+  }
   info->bit_depth = depth;
   info->color = (type & 2) != 0;
   info->palette = type == 3;
@@ -114,7 +125,43 @@ imcore_png_read_info (const uint8_t * data, size_t len, ImcorePngInfo * info)
       break;
     pos += 12 + (size_t) clen;
   }
-  return IMCORE_OK;
+  return NULL;
+
+bad_depth:
+  snprintf (why, why_size, "IHDR: bit depth %u is not allowed for colour "
+      "type %u", depth, type);
+  return why;
+}
+
+ImcoreError
+imcore_png_read_info (const uint8_t * data, size_t len, ImcorePngInfo * info)
+{
+  char why[120];
+
+  if (!data || !info)
+    return IMCORE_ERROR_INVALID_ARGUMENT;
+  return header_problem (data, len, info, why, sizeof (why)) ?
+      IMCORE_ERROR_INVALID_INPUT : IMCORE_OK;
+}
+
+ImcoreError
+imcore_png_decoder_read_info (ImcorePngDecoder * dec, const uint8_t * data,
+    size_t len, ImcorePngInfo * info)
+{
+  const char *problem;
+
+  if (!dec || !data || !info)
+    return IMCORE_ERROR_INVALID_ARGUMENT;
+  dec->warning[0] = '\0';
+  problem = header_problem (data, len, info, dec->error,
+      sizeof (dec->error));
+  if (!problem) {
+    dec->error[0] = '\0';
+    return IMCORE_OK;
+  }
+  if (problem != dec->error)
+    snprintf (dec->error, sizeof (dec->error), "%s", problem);
+  return IMCORE_ERROR_INVALID_INPUT;
 }
 
 bool
@@ -140,14 +187,23 @@ png_on_error (png_structp png, png_const_charp msg)
 {
   ImcorePngDecoder *dec = png_get_error_ptr (png);
 
-  snprintf (dec->error, sizeof (dec->error), "%s", msg);
+  /* the last warning often says what led to the error */
+  if (dec->warning[0])
+    snprintf (dec->error, sizeof (dec->error), "%s (after libpng's "
+        "warning: %s)", msg, dec->warning);
+  else
+    snprintf (dec->error, sizeof (dec->error), "%s", msg);
   png_longjmp (png, 1);
 }
 
 static void
 png_on_warning (png_structp png, png_const_charp msg)
 {
-  /* benign ancillary-chunk problems: decoding goes on */
+  ImcorePngDecoder *dec = png_get_error_ptr (png);
+
+  /* benign ancillary-chunk problems: decoding goes on, the text is kept
+   * for an error that may follow */
+  snprintf (dec->warning, sizeof (dec->warning), "%s", msg);
 }
 
 /* Row-pointer array of @n entries, kept for the next image. */
@@ -305,6 +361,7 @@ imcore_png_decode (ImcorePngDecoder * dec, const uint8_t * data, size_t len,
   if (!dec || !data || !dest)
     return IMCORE_ERROR_INVALID_ARGUMENT;
   dec->error[0] = '\0';
+  dec->warning[0] = '\0';
   if (!imcore_png_decode_accepts (dest->format))
     return IMCORE_ERROR_UNSUPPORTED_FORMAT;
   if (imcore_image_kind (data, len) != IMCORE_IMAGE_PNG) {

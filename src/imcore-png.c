@@ -5,6 +5,7 @@
 #include "imcore-png.h"
 
 #include <png.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
@@ -20,6 +21,9 @@ typedef struct
   size_t size;
   size_t len;
   bool overflow;
+  char *error;                  /* where libpng's message goes, or NULL */
+  size_t error_size;
+  char warning[120];            /* libpng's last warning */
 } PngSink;
 
 ImcorePngColor
@@ -38,24 +42,39 @@ png_channels (ImcorePngColor c)
   return c == IMCORE_PNG_GRAY ? 1 : c == IMCORE_PNG_RGB ? 3 : 4;
 }
 
+/* @a + @b into *@sum; false on overflow. */
+static bool
+add_u64 (uint64_t a, uint64_t b, uint64_t * sum)
+{
+  if (a > UINT64_MAX - b)
+    return false;
+  *sum = a + b;
+  return true;
+}
+
 size_t
 imcore_png_bound (ImcorePixelFormat format, uint32_t width, uint32_t height)
 {
   ImcorePngColor color = imcore_png_color_for (format);
-  unsigned __int128 row, raw, z, chunks, total;
+  uint64_t row, raw, z, chunks, total;
 
   if (color == IMCORE_PNG_UNSUPPORTED || width == 0 || height == 0 ||
       width > PNG_UINT_31_MAX || height > PNG_UINT_31_MAX)
     return 0;
-  row = 1 + (uint64_t) width * png_channels (color);    /* filter byte */
+  /* a filter byte and at most 4 bytes per pixel: below 2^34 */
+  row = 1 + (uint64_t) width * png_channels (color);
+  if (row > UINT64_MAX / height)
+    return 0;
   raw = row * height;
   /* zlib stored blocks: 5 bytes per 16383-byte block, plus the 2-byte
    * header and the 4-byte Adler-32; rounded up generously. */
-  z = raw + raw / 16000 * 5 + 5 + 6 + 64;
+  if (!add_u64 (raw, raw / 16000 * 5, &z) || !add_u64 (z, 5 + 6 + 64, &z))
+    return 0;
   chunks = z / IMCORE_PNG_MIN_IDAT + 1;
-  /* signature 8, IHDR 25, IEND 12, and 12 bytes per IDAT chunk */
-  total = (unsigned __int128) z + chunks * 12 + 8 + 25 + 12;
-  if (total > SIZE_MAX)
+  /* signature 8, IHDR 25, IEND 12, and 12 bytes per IDAT chunk (chunks
+   * is below 2^64 / 8192, so chunks * 12 cannot overflow) */
+  if (!add_u64 (z, chunks * 12, &total) ||
+      !add_u64 (total, 8 + 25 + 12, &total) || total > SIZE_MAX)
     return 0;
   return (size_t) total;
 }
@@ -66,8 +85,9 @@ png_sink_write (png_structp png, png_bytep data, size_t length)
   PngSink *sink = png_get_io_ptr (png);
 
   if (length > sink->size - sink->len) {
+    /* not libpng's trouble: IMCORE_ERROR_NO_SPACE says it all */
     sink->overflow = true;
-    png_error (png, "output buffer full");
+    png_longjmp (png, 1);
   }
   memcpy (sink->out + sink->len, data, length);
   sink->len += length;
@@ -81,12 +101,26 @@ png_sink_flush (png_structp png)
 static void
 png_on_error (png_structp png, png_const_charp msg)
 {
+  PngSink *sink = png_get_error_ptr (png);
+
+  /* the last warning often says what led to the error (libpng warns
+   * "Image width exceeds user limit in IHDR", then fails with "Invalid
+   * IHDR data") */
+  if (sink && sink->error && sink->warning[0])
+    snprintf (sink->error, sink->error_size, "%s (after libpng's warning: "
+        "%s)", msg, sink->warning);
+  else if (sink && sink->error)
+    snprintf (sink->error, sink->error_size, "%s", msg);
   png_longjmp (png, 1);
 }
 
 static void
 png_on_warning (png_structp png, png_const_charp msg)
 {
+  PngSink *sink = png_get_error_ptr (png);
+
+  if (sink)
+    snprintf (sink->warning, sizeof (sink->warning), "%s", msg);
 }
 
 /* Tells libpng how the caller's rows differ from the PNG's byte order. */
@@ -194,6 +228,13 @@ imcore_png_arena_clear (ImcorePngArena * arena)
 {
   imcore_scratch_clear (&arena->mem);
   arena->used = arena->wanted = 0;
+  arena->error[0] = '\0';
+}
+
+const char *
+imcore_png_arena_last_error (const ImcorePngArena * arena)
+{
+  return arena ? arena->error : "";
 }
 
 static ImcoreError encode (const ImcoreImage * img,
@@ -228,7 +269,7 @@ static ImcoreError
 encode (const ImcoreImage * img, const ImcorePngParams * params,
     ImcorePngArena * arena, uint8_t * out, size_t out_size, size_t *out_len)
 {
-  PngSink sink = { out, out_size, 0, false };
+  PngSink sink = { out, out_size, 0, false, NULL, 0, "" };
   png_structp png = NULL;
   png_infop info = NULL;
   ImcorePngColor color;
@@ -249,12 +290,16 @@ encode (const ImcoreImage * img, const ImcorePngParams * params,
   color_type = color == IMCORE_PNG_GRAY ? PNG_COLOR_TYPE_GRAY :
       color == IMCORE_PNG_RGB ? PNG_COLOR_TYPE_RGB : PNG_COLOR_TYPE_RGBA;
 
-  if (arena)
-    png = png_create_write_struct_2 (PNG_LIBPNG_VER_STRING, NULL,
+  if (arena) {
+    arena->error[0] = '\0';
+    sink.error = arena->error;
+    sink.error_size = sizeof (arena->error);
+    png = png_create_write_struct_2 (PNG_LIBPNG_VER_STRING, &sink,
         png_on_error, png_on_warning, arena, arena_malloc, arena_free);
-  else
-    png = png_create_write_struct (PNG_LIBPNG_VER_STRING, NULL, png_on_error,
-        png_on_warning);
+  } else {
+    png = png_create_write_struct (PNG_LIBPNG_VER_STRING, &sink,
+        png_on_error, png_on_warning);
+  }
   if (!png)
     return IMCORE_ERROR_OUT_OF_MEMORY;
   info = png_create_info_struct (png);

@@ -59,6 +59,7 @@ typedef struct
   ImcoreScratch mem;
   size_t used;                  /* bytes handed out during this image */
   size_t wanted;                /* what this image asked for in all */
+  char error[200];              /* libpng's message for the last failure */
 } ImcorePngArena;
 
 /* As imcore_png_encode(), with libpng's and zlib's memory taken from
@@ -70,6 +71,11 @@ ImcoreError imcore_png_encode_reusing (const ImcoreImage * img,
 
 /* Frees the memory of @arena and zeroes it. */
 void imcore_png_arena_clear (ImcorePngArena * arena);
+
+/* libpng's message for the last imcore_png_encode_reusing() with @arena
+ * that failed in libpng ("" after a success or a failure of ours, such as
+ * IMCORE_ERROR_NO_SPACE, which says it all). */
+const char *imcore_png_arena_last_error (const ImcorePngArena * arena);
 
 /* ---- decoding ---- */
 
@@ -94,7 +100,8 @@ ImcorePngDecoder *imcore_png_decoder_new (void);
 /* Frees @dec; NULL is allowed. */
 void imcore_png_decoder_free (ImcorePngDecoder * dec);
 
-/* libpng's (or our) message for the last failure of @dec (or ""). */
+/* libpng's (or our) message for the last failure of @dec (or ""), with
+ * the last warning libpng gave before it, if any. */
 const char *imcore_png_decoder_last_error (ImcorePngDecoder * dec);
 
 /* Reads the signature, IHDR and the chunks up to the first IDAT of the @len
@@ -102,6 +109,12 @@ const char *imcore_png_decoder_last_error (ImcorePngDecoder * dec);
  * IMCORE_ERROR_INVALID_INPUT if that much is not a valid PNG start. */
 ImcoreError imcore_png_read_info (const uint8_t * data, size_t len,
     ImcorePngInfo * info);
+
+/* imcore_png_read_info(), leaving in @dec's last error what is wrong with
+ * the header when it fails ("IHDR: bit depth 3 is not allowed for colour
+ * type 2"...). */
+ImcoreError imcore_png_decoder_read_info (ImcorePngDecoder * dec,
+    const uint8_t * data, size_t len, ImcorePngInfo * info);
 
 /* Whether imcore_png_decode() writes @format: packed RGB in any order,
  * with alpha (from the image's alpha or tRNS, else 255) or padding, and

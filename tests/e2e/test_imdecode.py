@@ -1331,3 +1331,16 @@ def test_trailing_bytes_after_last_image(tmp_path):
     _warned_once(res, r"skipped 2 trailing bytes after a jpeg image")
     assert not _informative([w.split(" (../")[0] for w in res.warnings],
                             r"image dropped")
+
+
+def test_png_header_problem_is_named():
+    """A refused PNG header says what is wrong with it (the PNG rules for
+    IHDR), in the warning's debug text."""
+    bad = PNG_SIG + _chunk(b"IHDR", struct.pack(">IIBBBBB", 4, 4, 4, 2, 0,
+                                                0, 0)) + \
+        _chunk(b"IEND", b"")
+    res = push_chunks("imdecode", [bad, GOOD_PNG], caps="image/png")
+    assert not res.errors and len(res.buffers) == 1
+    assert len(res.warnings) == 1, res.warnings
+    assert _informative(res.warnings, r"corrupt png header.*"
+                        r"bit depth 4 is not allowed for colour type 2")
