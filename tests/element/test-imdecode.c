@@ -10,6 +10,7 @@
  */
 #include <gst/check/gstharness.h>
 #include <gst/video/video.h>
+#include <png.h>
 #include <string.h>
 #include <turbojpeg.h>
 
@@ -272,6 +273,98 @@ test_base64_input (void)
   gst_harness_teardown (hr);
 }
 
+/* A w x h RGB PNG written by libpng's simplified writer from @rgb. */
+static GstBuffer *
+make_png (const guint8 * rgb, gint w, gint h)
+{
+  png_image pi;
+  png_alloc_size_t size = 0;
+  guint8 *mem;
+  GstBuffer *buf;
+
+  memset (&pi, 0, sizeof (pi));
+  pi.version = PNG_IMAGE_VERSION;
+  pi.width = w;
+  pi.height = h;
+  pi.format = PNG_FORMAT_RGB;
+  g_assert_true (png_image_write_to_memory (&pi, NULL, &size, 0, rgb, 0,
+          NULL));
+  mem = g_malloc (size);
+  g_assert_true (png_image_write_to_memory (&pi, mem, &size, 0, rgb, 0,
+          NULL));
+  buf = gst_buffer_new_wrapped (mem, size);
+  return buf;
+}
+
+/* PNG to I420 goes through an intermediate RGB frame and
+ * GstVideoConverter; with a framerate in the input caps the converter
+ * must still be made (it once was not: CRITICALs, which fatal-warnings
+ * turns into a crash here, and garbage frames). Y must be the BT.601
+ * full-range luma of the source pixels (JFIF, what the caps'
+ * colorimetry says), U and V their 2x2 means within rounding. */
+static void
+test_png_to_i420_with_framerate (void)
+{
+  const gint w = 20, h = 10;
+  guint8 rgb[20 * 10 * 3];
+  GstHarness *hr = gst_harness_new ("imdecode");
+  GstBuffer *out;
+  GstVideoInfo info;
+  GstVideoFrame frame;
+  GstCaps *caps;
+  gint fps_n = 0, fps_d = 0;
+
+  for (gint i = 0; i < w * h; i++) {
+    rgb[i * 3] = (guint8) (i * 7);
+    rgb[i * 3 + 1] = (guint8) (255 - i);
+    rgb[i * 3 + 2] = (guint8) ((i % w) * 12);
+  }
+  gst_harness_set_sink_caps_str (hr, "video/x-raw,format=I420");
+  gst_harness_set_src_caps_str (hr, "image/png,framerate=25/1");
+  g_assert_cmpint (gst_harness_push (hr, make_png (rgb, w, h)), ==,
+      GST_FLOW_OK);
+  out = gst_harness_pull (hr);
+  caps = gst_pad_get_current_caps (hr->sinkpad);
+  g_assert_true (gst_video_info_from_caps (&info, caps));
+  g_assert_true (gst_structure_get_fraction (gst_caps_get_structure (caps,
+              0), "framerate", &fps_n, &fps_d));
+  g_assert_cmpint (fps_n, ==, 25);
+  g_assert_cmpint (fps_d, ==, 1);
+  g_assert_true (gst_video_frame_map (&frame, &info, out, GST_MAP_READ));
+  for (gint y = 0; y < h; y++) {
+    for (gint x = 0; x < w; x++) {
+      const guint8 *p = rgb + (y * w + x) * 3;
+      gdouble want = 0.299 * p[0] + 0.587 * p[1] + 0.114 * p[2];
+      guint8 got = ((guint8 *) GST_VIDEO_FRAME_COMP_DATA (&frame, 0))[y *
+          GST_VIDEO_FRAME_COMP_STRIDE (&frame, 0) + x];
+
+      g_assert_cmpfloat (ABS (got - want), <=, 2.0);
+    }
+  }
+  for (gint c = 1; c <= 2; c++) {
+    for (gint y = 0; y < h / 2; y++) {
+      for (gint x = 0; x < w / 2; x++) {
+        gdouble want = 0;
+        guint8 got = ((guint8 *) GST_VIDEO_FRAME_COMP_DATA (&frame, c))[y *
+            GST_VIDEO_FRAME_COMP_STRIDE (&frame, c) + x];
+
+        for (gint k = 0; k < 4; k++) {
+          const guint8 *p = rgb + ((2 * y + k / 2) * w + 2 * x + k % 2) * 3;
+
+          want += (c == 1 ? 128 - 0.168736 * p[0] - 0.331264 * p[1] +
+              0.5 * p[2] : 128 + 0.5 * p[0] - 0.418688 * p[1] -
+              0.081312 * p[2]) / 4;
+        }
+        g_assert_cmpfloat (ABS (got - want), <=, 4.0);
+      }
+    }
+  }
+  gst_video_frame_unmap (&frame);
+  gst_caps_unref (caps);
+  gst_buffer_unref (out);
+  gst_harness_teardown (hr);
+}
+
 /* A flush forgets half an image; state cycles in a pipeline leak nothing. */
 static void
 test_flush_and_state_cycles (void)
@@ -332,6 +425,8 @@ main (int argc, char **argv)
   g_test_add_func ("/imdecode/max-pixels-and-strict",
       test_max_pixels_and_strict);
   g_test_add_func ("/imdecode/base64-input", test_base64_input);
+  g_test_add_func ("/imdecode/png-to-i420-with-framerate",
+      test_png_to_i420_with_framerate);
   g_test_add_func ("/imdecode/flush-and-state-cycles",
       test_flush_and_state_cycles);
 
