@@ -7,8 +7,8 @@
  * - byte 0: the sink caps (bits 0-2: none, image/jpeg, image/png,
  *   application/x-base64, application/octet-stream, text/plain,
  *   image/png with a framerate, image/jpeg with a framerate); bit 3: a caps
- *   event of another kind halfway; bit 4: strict=true; bit 5: a flush
- *   halfway; bit 6: max-pixels 4096 (else 2^20); bit 7: no EOS at the end
+ *   event of another kind halfway (after a flush when there were no caps);
+ *   bit 4: strict=true; bit 5: a flush halfway; bit 6: max-pixels 4096 (else 2^20); bit 7: no EOS at the end
  *   (teardown with data held);
  * - byte 1: scale (bits 0-1: 1, 1/2, 1/4, 1/8), the format downstream
  *   takes (bits 2-4: RGB, BGR, RGBA, BGRA, GRAY8, I420, any), bit 5: the
@@ -138,20 +138,22 @@ LLVMFuzzerTestOneInput (const uint8_t * data, size_t size)
 
     if (off >= half && off - n < half) {
       /* halfway: the things that may happen mid-stream */
-      if (ctl & 0x08) {
-        const char *other = sink_caps[1 + (ctl & 7) % 7];
-
-        gst_harness_set_src_caps_str (hr, other);
-        changed_caps = TRUE;
-      }
-      if (ctl & 0x20) {
+      /* (caps after a segment must come after a flush: a stream without
+       * caps gets its first caps that way) */
+      if (ctl & 0x20 || (ctl & 0x08 && !sink_caps[ctl & 7])) {
         GstSegment seg;
 
         CHECK (gst_harness_push_event (hr, gst_event_new_flush_start ()));
         CHECK (gst_harness_push_event (hr,
                 gst_event_new_flush_stop (TRUE)));
         gst_segment_init (&seg, GST_FORMAT_BYTES);
-        CHECK (gst_harness_push_event (hr, gst_event_new_segment (&seg)));
+        if (!(ctl & 0x08))
+          CHECK (gst_harness_push_event (hr, gst_event_new_segment (&seg)));
+      }
+      if (ctl & 0x08) {
+        /* the harness sends a segment after the caps */
+        gst_harness_set_src_caps_str (hr, sink_caps[1 + (ctl & 7) % 7]);
+        changed_caps = TRUE;
       }
       if (fmt & 0x20) {
         gst_harness_set_sink_caps_str (hr, formats[((fmt >> 2) + 1) & 7]);
