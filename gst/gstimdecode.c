@@ -1121,7 +1121,8 @@ gst_imdecode_text (GstImdecode * self, const GstImdecodeSettings * s,
     g_byte_array_append (self->text, data + off, used);
     off += used;
     if (res == IMCORE_SPLIT_END) {
-      gboolean newline = data[off - 1] == '\n';
+      /* (a record ended by its padding may end before this buffer) */
+      gboolean newline = used > 0 && data[off - 1] == '\n';
 
       ret = gst_imdecode_flush_text (self, s);
       if (newline) {

@@ -273,6 +273,58 @@ test_base64_input (void)
   gst_harness_teardown (hr);
 }
 
+/* Base64 text without caps, one padded record per buffer with no newline
+ * between them: a record ended by its padding ends where the buffer does.
+ * (fuzz-imdecode found the element reading the byte before such a buffer
+ * when the next one started: build-asan reports it.) */
+static void
+test_text_records_cut_after_padding (void)
+{
+  GstBuffer *a = NULL, *b = make_jpeg (20, 12, 9), *out;
+  GstHarness *hr = new_dec (NULL, NULL);
+  GstSegment seg;
+  gchar *ta, *tb;
+  GstMapInfo map;
+
+  /* a JPEG whose base64 ends in padding */
+  for (guint seed = 0; !a; seed++) {
+    a = make_jpeg (16 + seed, 8, seed);
+    if (gst_buffer_get_size (a) % 3 == 0)
+      gst_clear_buffer (&a);
+  }
+  g_assert_true (gst_buffer_map (a, &map, GST_MAP_READ));
+  ta = g_base64_encode (map.data, map.size);
+  gst_buffer_unmap (a, &map);
+  g_assert_true (gst_buffer_map (b, &map, GST_MAP_READ));
+  tb = g_base64_encode (map.data, map.size);
+  gst_buffer_unmap (b, &map);
+  g_assert_true (g_str_has_suffix (ta, "="));
+
+  gst_harness_play (hr);
+  gst_segment_init (&seg, GST_FORMAT_BYTES);
+  g_assert_true (gst_harness_push_event (hr,
+          gst_event_new_stream_start ("text")));
+  g_assert_true (gst_harness_push_event (hr, gst_event_new_segment (&seg)));
+  g_assert_cmpint (gst_harness_push (hr, gst_buffer_new_memdup (ta,
+              strlen (ta))), ==, GST_FLOW_OK);
+  g_assert_cmpint (gst_harness_push (hr, gst_buffer_new_memdup (tb,
+              strlen (tb))), ==, GST_FLOW_OK);
+  g_assert_true (gst_harness_push_event (hr, gst_event_new_eos ()));
+  g_assert_cmpuint (gst_harness_buffers_received (hr), ==, 2);
+  out = gst_harness_pull (hr);
+  assert_frame_is (hr, out, a);
+  gst_buffer_unref (out);
+  out = gst_harness_pull (hr);
+  assert_frame_is (hr, out, b);
+  gst_buffer_unref (out);
+
+  g_free (ta);
+  g_free (tb);
+  gst_buffer_unref (a);
+  gst_buffer_unref (b);
+  gst_harness_teardown (hr);
+}
+
 /* A w x h RGB PNG written by libpng's simplified writer from @rgb. */
 static GstBuffer *
 make_png (const guint8 * rgb, gint w, gint h)
@@ -425,6 +477,8 @@ main (int argc, char **argv)
   g_test_add_func ("/imdecode/max-pixels-and-strict",
       test_max_pixels_and_strict);
   g_test_add_func ("/imdecode/base64-input", test_base64_input);
+  g_test_add_func ("/imdecode/text-records-cut-after-padding",
+      test_text_records_cut_after_padding);
   g_test_add_func ("/imdecode/png-to-i420-with-framerate",
       test_png_to_i420_with_framerate);
   g_test_add_func ("/imdecode/flush-and-state-cycles",
