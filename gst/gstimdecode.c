@@ -52,8 +52,8 @@
 
 #include <gst/video/video.h>
 
-#include "gstimbase64.h"
 #include "gstimdecode.h"
+#include "gstimdecodeinput.h"
 #include "gstimencodeelements.h"
 #include "gstimpad.h"
 #include "gstimvideo.h"
@@ -86,20 +86,6 @@ typedef struct
   gboolean strict;
 } GstImdecodeSettings;
 
-/* What the sink pad receives, from its caps (or, without caps, from the
- * first bytes). Whatever it is, it ends up as bytes in which images are
- * found by imcore_scan_image(). */
-typedef enum
-{
-  INPUT_SNIFF,                  /* no caps, nothing decided: buffers held */
-  INPUT_BINARY,                 /* image/jpeg, image/png, octet-stream,
-                                 * text/plain, or no caps and binary */
-  INPUT_RECORDS,                /* application/x-base64: each buffer is a
-                                 * base64 record */
-  INPUT_TEXT,                   /* no caps and base64 text: one record per
-                                 * line, lines may span buffers */
-} GstImdecodeInput;
-
 struct _GstImdecode
 {
   GstElement parent;
@@ -111,7 +97,8 @@ struct _GstImdecode
   GstImdecodeSettings settings;
 
   /* streaming thread only */
-  GstImdecodeInput input;
+  GstImdecodeSettings current;  /* copied for each buffer */
+  GstImInput input;             /* bytes, records, text to images */
   gint fps_n, fps_d;
   GstVideoInfo out_info;        /* valid when negotiated */
   gboolean negotiated;
@@ -122,38 +109,9 @@ struct _GstImdecode
   GstVideoInfo convert_in, convert_out;
   GstBuffer *mid_buf;           /* decoded image before conversion */
   GstVideoInfo mid_info;
-  gboolean discont;
+  gboolean discont;             /* the next frame follows a drop */
   GstImHeldEvents held;
-
-  /* bytes cut anywhere: the start of an unfinished image */
-  GByteArray *pending;
-  ImcoreScan scan;
-  GstBuffer *pending_timing;    /* timestamps for it, or NULL */
-  gboolean framed;              /* buffers have held whole images */
-
-  /* bytes that are not an image, skipped since the last image began */
-  guint64 skipped;
-  ImcoreImageKind skipped_after;        /* the good image they follow */
-  ImcoreImageKind last_good;    /* the last image, if it decoded */
-  gboolean warned_not_image;    /* until the next image decodes */
-
-  /* INPUT_SNIFF: buffers held until their bytes say text or binary */
-  GQueue sniff_held;
-  gsize sniff_bytes;
-  ImcoreBase64Splitter sniff;
-
-  /* INPUT_TEXT: the current record's text not decoded yet */
-  GByteArray *text;
-  ImcoreBase64Splitter split;
-  GstBuffer *text_timing;       /* of the buffer the text began in */
-  guint64 line;                 /* the current line, from 1 */
-  guint64 line_bytes;           /* of the current line before @text */
-  gboolean skip_line;           /* after invalid text, up to its newline */
-  gboolean warned_text;         /* invalid text, until an image decodes */
 };
-
-/* An unfinished image is not buffered past this many bytes. */
-#define MAX_PENDING_BYTES ((gsize) 512 << 20)
 
 #define gst_imdecode_parent_class parent_class
 G_DEFINE_TYPE (GstImdecode, gst_imdecode, GST_TYPE_ELEMENT);
@@ -209,6 +167,9 @@ static gboolean gst_imdecode_sink_event (GstPad * pad, GstObject * parent,
     GstEvent * event);
 static gboolean gst_imdecode_src_query (GstPad * pad, GstObject * parent,
     GstQuery * query);
+static GstFlowReturn gst_imdecode_image (gpointer user_data,
+    const guint8 * data, gsize len, GstBuffer * timing, gboolean discont,
+    GstImInputOutcome * outcome);
 
 static void
 gst_imdecode_class_init (GstImdecodeClass * klass)
@@ -272,18 +233,8 @@ gst_imdecode_init (GstImdecode * self)
   self->settings.max_pixels = DEFAULT_MAX_PIXELS;
   self->settings.strict = DEFAULT_STRICT;
   self->fps_d = 1;
-  self->pending = g_byte_array_new ();
-  self->text = g_byte_array_new ();
-  g_queue_init (&self->sniff_held);
-}
-
-/* Forgets an unfinished image. */
-static void
-gst_imdecode_drop_pending (GstImdecode * self)
-{
-  g_byte_array_set_size (self->pending, 0);
-  imcore_scan_reset (&self->scan);
-  gst_clear_buffer (&self->pending_timing);
+  gst_im_input_init (&self->input, GST_ELEMENT (self), gst_imdecode_image,
+      self);
 }
 
 static void
@@ -295,51 +246,19 @@ gst_imdecode_drop_pool (GstImdecode * self)
   }
 }
 
-/* Forgets the text of an unfinished base64 record. */
-static void
-gst_imdecode_drop_text (GstImdecode * self)
-{
-  g_byte_array_set_size (self->text, 0);
-  gst_clear_buffer (&self->text_timing);
-}
-
-/* Forgets buffers held while sniffing. */
-static void
-gst_imdecode_drop_sniffed (GstImdecode * self)
-{
-  GstBuffer *buf;
-
-  while ((buf = g_queue_pop_head (&self->sniff_held)))
-    gst_buffer_unref (buf);
-  self->sniff_bytes = 0;
-  imcore_base64_splitter_reset (&self->sniff);
-}
-
 static void
 gst_imdecode_reset (GstImdecode * self)
 {
-  self->input = INPUT_SNIFF;
   self->fps_n = 0;
   self->fps_d = 1;
   self->negotiated = FALSE;
   self->discont = FALSE;
-  self->framed = FALSE;
-  self->skipped = 0;
-  self->last_good = IMCORE_IMAGE_UNKNOWN;
-  self->warned_not_image = FALSE;
-  self->warned_text = FALSE;
-  self->skip_line = FALSE;
-  self->line = 1;
-  self->line_bytes = 0;
-  imcore_base64_splitter_reset (&self->split);
   g_clear_pointer (&self->jpeg, imcore_jpeg_decoder_free);
   g_clear_pointer (&self->png, imcore_png_decoder_free);
   g_clear_pointer (&self->convert, gst_video_converter_free);
   gst_clear_buffer (&self->mid_buf);
   gst_im_held_events_clear (&self->held);
-  gst_imdecode_drop_pending (self);
-  gst_imdecode_drop_text (self);
-  gst_imdecode_drop_sniffed (self);
+  gst_im_input_reset (&self->input);
   gst_imdecode_drop_pool (self);
 }
 
@@ -349,8 +268,7 @@ gst_imdecode_finalize (GObject * object)
   GstImdecode *self = GST_IMDECODE (object);
 
   gst_imdecode_reset (self);
-  g_byte_array_unref (self->pending);
-  g_byte_array_unref (self->text);
+  gst_im_input_clear (&self->input);
 
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
@@ -492,7 +410,6 @@ gst_imdecode_refuse_image (GstImdecode * self, const GstImdecodeSettings * s,
       g_strdup_printf ("%s; image dropped", what);
   GstFlowReturn ret = gst_imdecode_refuse (self, s, msg, detail);
 
-  self->last_good = IMCORE_IMAGE_UNKNOWN;
   g_free (msg);
   return ret;
 }
@@ -605,13 +522,15 @@ done:
   return err;
 }
 
-/* Decodes one whole image and pushes it with the timestamps of @timing
- * (none when NULL). *@corrupt tells whether it was refused for being
- * corrupt (rather than pushed, or refused for its size). */
+/* GstImInputImageFunc: decodes one whole image with the settings of the
+ * buffer being handled and pushes it with the timestamps of @timing (none
+ * when NULL), marked DISCONT after anything dropped. */
 static GstFlowReturn
-gst_imdecode_image (GstImdecode * self, const GstImdecodeSettings * s,
-    const guint8 * data, gsize len, GstBuffer * timing, gboolean * corrupt)
+gst_imdecode_image (gpointer user_data, const guint8 * data, gsize len,
+    GstBuffer * timing, gboolean discont, GstImInputOutcome * outcome)
 {
+  GstImdecode *self = user_data;
+  const GstImdecodeSettings *s = &self->current;
   ImcoreImageKind image_kind = imcore_image_kind (data, len);
   gboolean is_jpeg = image_kind == IMCORE_IMAGE_JPEG;
   ImcoreJpegInfo jinfo = { 0 };
@@ -624,7 +543,9 @@ gst_imdecode_image (GstImdecode * self, const GstImdecodeSettings * s,
   GstFlowReturn ret;
   ImcoreError err;
 
-  *corrupt = TRUE;
+  /* kept until a frame goes out */
+  self->discont |= discont;
+  *outcome = GST_IM_INPUT_IMAGE_CORRUPT;
   if (is_jpeg) {
     kind = "JPEG";
     err = imcore_jpeg_read_info (self->jpeg, data, len, &jinfo);
@@ -650,7 +571,7 @@ gst_imdecode_image (GstImdecode * self, const GstImdecodeSettings * s,
     ret = gst_imdecode_refuse_image (self, s, what, detail);
     goto out;
   }
-  *corrupt = FALSE;
+  *outcome = GST_IM_INPUT_IMAGE_REFUSED;
   if ((guint64) width * height > s->max_pixels) {
     what = g_strdup_printf ("%s image of %ux%u is too large", kind, width,
         height);
@@ -687,7 +608,7 @@ gst_imdecode_image (GstImdecode * self, const GstImdecodeSettings * s,
   gst_video_frame_unmap (&frame);
   if (err != IMCORE_OK) {
     gst_buffer_unref (outbuf);
-    *corrupt = TRUE;
+    *outcome = GST_IM_INPUT_IMAGE_CORRUPT;
     what = g_strdup_printf ("Corrupt or unsupported %s image (%ux%u)", kind,
         width, height);
     ret = gst_imdecode_refuse_image (self, s, what, detail);
@@ -700,9 +621,7 @@ gst_imdecode_image (GstImdecode * self, const GstImdecodeSettings * s,
     GST_BUFFER_FLAG_SET (outbuf, GST_BUFFER_FLAG_DISCONT);
     self->discont = FALSE;
   }
-  self->warned_not_image = FALSE;
-  self->warned_text = FALSE;
-  self->last_good = image_kind;
+  *outcome = GST_IM_INPUT_IMAGE_DECODED;
   return gst_pad_push (self->srcpad, outbuf);
 
 out:
@@ -711,583 +630,24 @@ out:
   return ret;
 }
 
-/* Posts the warning for the bytes skipped since the last image, now that
- * they end (at @until): one warning for the whole run, and one until an
- * image decodes. */
-static void
-gst_imdecode_end_skipped (GstImdecode * self, const gchar * until)
-{
-  const gchar *after;
-
-  if (self->skipped == 0)
-    return;
-  after = self->skipped_after == IMCORE_IMAGE_JPEG ? "JPEG" :
-      self->skipped_after == IMCORE_IMAGE_PNG ? "PNG" : NULL;
-  if (self->warned_not_image) {
-    GST_DEBUG_OBJECT (self, "%" G_GUINT64_FORMAT " more bytes skipped up to "
-        "%s", self->skipped, until);
-  } else if (after) {
-    GST_ELEMENT_WARNING (self, STREAM, DECODE,
-        ("Skipped %" G_GUINT64_FORMAT " trailing bytes after a %s image: "
-            "not a JPEG or PNG image", self->skipped, after),
-        ("the bytes after the image's end (%s) up to %s are no image; "
-            "the image itself was decoded (warned once until an image "
-            "decodes). Accepted: JPEG, PNG, or their base64 text",
-            after[0] == 'J' ? "EOI, FF D9" : "IEND", until));
-    self->warned_not_image = TRUE;
-  } else {
-    GST_ELEMENT_WARNING (self, STREAM, DECODE,
-        ("Skipped %" G_GUINT64_FORMAT " bytes that are not a JPEG or PNG "
-            "image", self->skipped),
-        ("skipped up to %s (warned once until an image decodes). "
-            "Accepted: JPEG (starting FF D8 FF), PNG (starting with its "
-            "8-byte signature), or their base64 text", until));
-    self->warned_not_image = TRUE;
-  }
-  self->skipped = 0;
-}
-
-/* Skips @n bytes that are not an image, counting them for the warning
- * posted when the run of them ends; with strict=true an error. */
-static GstFlowReturn
-gst_imdecode_skip (GstImdecode * self, const GstImdecodeSettings * s,
-    gsize n)
-{
-  if (s->strict) {
-    GST_ELEMENT_ERROR (self, STREAM, DECODE, ("Not a JPEG or PNG image"),
-        ("the data starts with neither the JPEG (FF D8 FF) nor the PNG "
-            "signature; accepted: JPEG, PNG, or their base64 text "
-            "(strict=true)"));
-    return GST_FLOW_ERROR;
-  }
-  if (self->skipped == 0)
-    self->skipped_after = self->last_good;
-  self->skipped += n;
-  self->last_good = IMCORE_IMAGE_UNKNOWN;
-  self->discont = TRUE;
-  return GST_FLOW_OK;
-}
-
-/* Finds the images in @data with @scan and decodes each whole one. The
- * image at offset 0 takes the timestamps of @timing; the first other one
- * that starts at or after @inbuf_from takes those of @inbuf (the buffer
- * just appended; NULL when @data is that buffer), and *@inbuf_used says
- * so. Returns in *@consumed the bytes used up: the rest is the start of an
- * unfinished image, unless @last (end of stream) says that it is all there
- * is. */
-static GstFlowReturn
-gst_imdecode_frames (GstImdecode * self, const GstImdecodeSettings * s,
-    ImcoreScan * scan, const guint8 * data, gsize len, GstBuffer * timing,
-    GstBuffer * inbuf, gsize inbuf_from, gboolean * inbuf_used,
-    gboolean last, gsize * consumed)
-{
-  GstFlowReturn ret = GST_FLOW_OK;
-  gsize off = 0;
-
-  while (off < len && ret == GST_FLOW_OK) {
-    size_t image_len = 0;
-    GstBuffer *stamps = NULL;
-    ImcoreScanResult res;
-    gboolean corrupt;
-
-    res = imcore_scan_image (scan, data + off, len - off, &image_len);
-    if (res == IMCORE_SCAN_NOT_IMAGE) {
-      gsize skip = imcore_scan_find_start (data + off, len - off);
-
-      skip = MAX (skip, 1);
-      ret = gst_imdecode_skip (self, s, skip);
-      off += skip;
-      imcore_scan_reset (scan);
-      continue;
-    }
-    if (scan->kind == IMCORE_IMAGE_UNKNOWN) {
-      /* the start of a signature at the end: more bytes will tell */
-      if (!last) {
-        *consumed = off;
-        return ret;
-      }
-      ret = gst_imdecode_skip (self, s, len - off);
-      off = len;
-      break;
-    }
-    /* an image begins: the bytes skipped before it are over */
-    gst_imdecode_end_skipped (self, scan->kind == IMCORE_IMAGE_JPEG ?
-        "a JPEG signature (FF D8 FF)" : "a PNG signature");
-    if (res == IMCORE_SCAN_MORE) {
-      if (!last) {
-        *consumed = off;
-        return ret;
-      }
-      /* cut short: the decoder says what is wrong with it */
-      image_len = len - off;
-    }
-    if (off == 0)
-      stamps = timing;
-    else if (inbuf && off >= inbuf_from && !*inbuf_used) {
-      stamps = inbuf;
-      *inbuf_used = TRUE;
-    }
-    GST_LOG_OBJECT (self, "image at %" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT
-        " bytes (of %" G_GSIZE_FORMAT ")", off, (gsize) image_len, len);
-    ret = gst_imdecode_image (self, s, data + off, image_len, stamps,
-        &corrupt);
-    if (corrupt && image_len > 1) {
-      /* A cut image's stated segment or chunk lengths may have carried the
-       * scan into the next image: go on from the first signature inside
-       * the refused bytes, if any. */
-      gsize restart = imcore_scan_find_start (data + off + 1,
-          image_len - 1) + 1;
-
-      if (restart < image_len)
-        image_len = restart;
-    }
-    off += image_len;
-    imcore_scan_reset (scan);
-  }
-  *consumed = off;
-  return ret;
-}
-
-/* Bytes cut anywhere: whole images in them are decoded in place; the start
- * of an unfinished one waits in self->pending. @inbuf gives the timestamps
- * (and DISCONT) of images starting in @data. */
-static GstFlowReturn
-gst_imdecode_binary (GstImdecode * self, const GstImdecodeSettings * s,
-    const guint8 * data, gsize len, GstBuffer * inbuf)
-{
-  ImcoreImageKind starts = imcore_image_kind (data, len);
-  GstFlowReturn ret = GST_FLOW_OK;
-  gsize consumed = 0, old_len;
-  gboolean inbuf_used = FALSE;
-
-  if (self->pending->len > 0 && (starts == IMCORE_IMAGE_PNG ||
-          (self->framed && starts == IMCORE_IMAGE_JPEG))) {
-    /* A new image at a buffer start ends an unfinished one that was cut
-     * short: for PNG always (its signature never occurs inside an image
-     * by chance), for JPEG when buffers have held whole images so far (a
-     * JPEG may embed a thumbnail JPEG, which a cut could expose). */
-    ret = gst_imdecode_frames (self, s, &self->scan, self->pending->data,
-        self->pending->len, self->pending_timing, NULL, 0, NULL, TRUE,
-        &consumed);
-    gst_imdecode_drop_pending (self);
-    if (ret != GST_FLOW_OK)
-      return ret;
-  }
-
-  if (self->pending->len == 0) {
-    ret = gst_imdecode_frames (self, s, &self->scan, data, len, inbuf, NULL,
-        0, NULL, FALSE, &consumed);
-    if (consumed == len && len > 0)
-      self->framed = TRUE;
-    if (ret == GST_FLOW_OK && consumed < len) {
-      g_byte_array_append (self->pending, data + consumed, len - consumed);
-      gst_clear_buffer (&self->pending_timing);
-      self->pending_timing = gst_buffer_new ();
-      if (consumed == 0)
-        gst_buffer_copy_into (self->pending_timing, inbuf,
-            GST_BUFFER_COPY_TIMESTAMPS, 0, -1);
-    }
-    return ret;
-  }
-
-  if (self->pending->len + (guint64) len > MAX_PENDING_BYTES) {
-    gchar *detail = g_strdup_printf ("no end found in %" G_GSIZE_FORMAT
-        " bytes", MAX_PENDING_BYTES);
-
-    gst_imdecode_drop_pending (self);
-    ret = gst_imdecode_refuse_image (self, s, "Image data too long", detail);
-    g_free (detail);
-    return ret;
-  }
-  old_len = self->pending->len;
-  g_byte_array_append (self->pending, data, len);
-  ret = gst_imdecode_frames (self, s, &self->scan, self->pending->data,
-      self->pending->len, self->pending_timing, inbuf, old_len, &inbuf_used,
-      FALSE, &consumed);
-  if (consumed > 0) {
-    /* an image was put together from several buffers */
-    self->framed = FALSE;
-    g_byte_array_remove_range (self->pending, 0, consumed);
-    gst_clear_buffer (&self->pending_timing);
-    if (self->pending->len > 0) {
-      /* what is left began in this buffer: its timestamps, unless an
-       * earlier image starting in it took them */
-      self->pending_timing = gst_buffer_new ();
-      if (consumed >= old_len && !inbuf_used)
-        gst_buffer_copy_into (self->pending_timing, inbuf,
-            GST_BUFFER_COPY_TIMESTAMPS, 0, -1);
-    } else {
-      imcore_scan_reset (&self->scan);
-    }
-  }
-  return ret;
-}
-
-/* The stream ends (EOS, or a caps change says other bytes follow): an
- * unfinished image is decoded, and refused, as the truncated image it is;
- * bytes skipped before it are reported as ending at @until. */
-static GstFlowReturn
-gst_imdecode_finish_binary (GstImdecode * self,
-    const GstImdecodeSettings * s, const gchar * until)
-{
-  GstFlowReturn ret = GST_FLOW_OK;
-
-  if (self->pending->len > 0) {
-    gsize consumed;
-
-    ret = gst_imdecode_frames (self, s, &self->scan, self->pending->data,
-        self->pending->len, self->pending_timing, NULL, 0, NULL, TRUE,
-        &consumed);
-    gst_imdecode_drop_pending (self);
-  }
-  gst_imdecode_end_skipped (self, until);
-  return ret;
-}
-
-/* Base64 text that could not be decoded: the bytes of an unfinished image
- * before it are lost with it. Warned once until an image decodes (for
- * text without caps) or for each record (application/x-base64). */
-static GstFlowReturn
-gst_imdecode_bad_text (GstImdecode * self, const GstImdecodeSettings * s,
-    const gchar * what, const gchar * detail)
-{
-  gboolean had_image = self->pending->len > 0;
-  gchar *msg;
-  GstFlowReturn ret = GST_FLOW_OK;
-
-  gst_imdecode_drop_pending (self);
-  self->last_good = IMCORE_IMAGE_UNKNOWN;
-  msg = g_strdup_printf ("%s%s", what, had_image ?
-      "; the unfinished image before it was dropped" : "");
-  if (self->input == INPUT_TEXT && self->warned_text && !s->strict) {
-    GST_DEBUG_OBJECT (self, "%s: %s", msg, detail);
-    self->discont = TRUE;
-  } else {
-    ret = gst_imdecode_refuse (self, s, msg, detail);
-    self->warned_text = self->input == INPUT_TEXT;
-  }
-  g_free (msg);
-  return ret;
-}
-
-/* Decodes base64 text (whole groups, or a record's end) and hands the bytes
- * to gst_imdecode_binary(). @where names the text in messages. */
-static GstFlowReturn
-gst_imdecode_decode_text (GstImdecode * self, const GstImdecodeSettings * s,
-    const guint8 * text, gsize len, GstBuffer * timing, const gchar * where)
-{
-  GError *error = NULL;
-  GstBuffer *bin;
-  GstMapInfo map;
-  GstFlowReturn ret;
-
-  /* a data URI prefix is only recognised at the very start */
-  while (len > 0 && g_ascii_isspace (text[0]))
-    text++, len--;
-  if (len == 0)
-    return GST_FLOW_OK;
-  bin = gst_im_base64_decode (text, len, NULL, &error);
-  if (!bin) {
-    gchar *what = g_strdup_printf ("Invalid base64 image text (%s)", where);
-    gchar *detail = g_strdup_printf ("%s; " GST_IM_BASE64_ACCEPTED,
-        error->message);
-
-    ret = gst_imdecode_bad_text (self, s, what, detail);
-    g_free (detail);
-    g_free (what);
-    g_error_free (error);
-    return ret;
-  }
-  if (gst_buffer_get_size (bin) == 0) {
-    gst_buffer_unref (bin);
-    return GST_FLOW_OK;
-  }
-  if (!gst_buffer_map (bin, &map, GST_MAP_READ)) {
-    gst_buffer_unref (bin);
-    GST_ELEMENT_ERROR (self, RESOURCE, FAILED, (NULL),
-        ("cannot map decoded base64"));
-    return GST_FLOW_ERROR;
-  }
-  ret = gst_imdecode_binary (self, s, map.data, map.size, timing);
-  gst_buffer_unmap (bin, &map);
-  gst_buffer_unref (bin);
-  return ret;
-}
-
-/* application/x-base64: each buffer is one record. Its bytes join the
- * byte stream, so a record may hold an image, several, or a piece of one
- * (a record split across buffers, as base64enc records=stream sends). */
-static GstFlowReturn
-gst_imdecode_record (GstImdecode * self, const GstImdecodeSettings * s,
-    const guint8 * text, gsize len, GstBuffer * inbuf)
-{
-  gsize i, prefix;
-
-  for (i = 0; i < len && g_ascii_isspace (text[i]); i++);
-  prefix = imcore_base64_skip_data_uri ((const char *) text + i, len - i);
-  for (i += prefix; i < len && g_ascii_isspace (text[i]); i++);
-  if (i == len) {
-    return gst_imdecode_refuse (self, s, "Empty base64 image text",
-        "the record (an input buffer) holds no base64 characters");
-  }
-  return gst_imdecode_decode_text (self, s, text, len, inbuf,
-      "an application/x-base64 record");
-}
-
-/* INPUT_TEXT: decodes the text held for the current record (as far as it
- * goes: a record's end, or whole groups) and forgets it. */
-static GstFlowReturn
-gst_imdecode_flush_text (GstImdecode * self, const GstImdecodeSettings * s)
-{
-  gchar *where;
-  GstFlowReturn ret;
-
-  if (self->text->len == 0)
-    return GST_FLOW_OK;
-  where = g_strdup_printf ("line %" G_GUINT64_FORMAT, self->line);
-  ret = gst_imdecode_decode_text (self, s, self->text->data, self->text->len,
-      self->text_timing, where);
-  g_free (where);
-  self->line_bytes += self->text->len;
-  gst_imdecode_drop_text (self);
-  return ret;
-}
-
-/* INPUT_TEXT: base64 text with no framing (a file, a socket). Each line is
- * a record; its text is decoded whenever it holds whole 4-character groups
- * (so a long line is not held whole) and at its end, and the bytes go to
- * the image framing, which puts images together across records (MIME's
- * 76-character lines). */
-static GstFlowReturn
-gst_imdecode_text (GstImdecode * self, const GstImdecodeSettings * s,
-    const guint8 * data, gsize len, GstBuffer * inbuf)
-{
-  GstFlowReturn ret = GST_FLOW_OK;
-  gboolean stamped = FALSE;
-  gsize off = 0;
-
-  while (off < len && ret == GST_FLOW_OK) {
-    ImcoreSplitResult res;
-    size_t used;
-
-    if (self->skip_line) {
-      const guint8 *nl = memchr (data + off, '\n', len - off);
-
-      if (!nl)
-        break;
-      off = nl - data + 1;
-      self->skip_line = FALSE;
-      self->line++;
-      self->line_bytes = 0;
-      continue;
-    }
-    res = imcore_base64_split (&self->split, data + off, len - off, &used);
-    if (res == IMCORE_SPLIT_INVALID) {
-      guint8 c = data[off + used];
-      gchar *bad = g_ascii_isgraph (c) ? g_strdup_printf ("character '%c'",
-          c) : g_strdup_printf ("byte 0x%02x", c);
-      gchar *what = g_strdup_printf ("Invalid base64 image text on line %"
-          G_GUINT64_FORMAT ": %s at byte %" G_GUINT64_FORMAT
-          "; rest of the line skipped", self->line, bad,
-          self->line_bytes + self->text->len + used);
-
-      g_free (bad);
-      gst_imdecode_drop_text (self);
-      ret = gst_imdecode_bad_text (self, s, what,
-          "without caps, text is taken as base64 records, one per line; "
-          GST_IM_BASE64_ACCEPTED);
-      g_free (what);
-      off += used;
-      self->skip_line = TRUE;
-      imcore_base64_splitter_restart (&self->split);
-      continue;
-    }
-    if (self->text->len == 0 && !self->text_timing) {
-      self->text_timing = gst_buffer_new ();
-      if (!stamped)
-        gst_buffer_copy_into (self->text_timing, inbuf,
-            GST_BUFFER_COPY_TIMESTAMPS, 0, -1);
-      stamped = TRUE;
-    }
-    if (self->text->len + (guint64) used > MAX_PENDING_BYTES) {
-      gst_imdecode_drop_text (self);
-      ret = gst_imdecode_bad_text (self, s, "Base64 line too long",
-          "no end of the line's text in 512 MiB; rest of the line skipped");
-      off += used;
-      self->skip_line = res == IMCORE_SPLIT_MORE;
-      imcore_base64_splitter_restart (&self->split);
-      continue;
-    }
-    g_byte_array_append (self->text, data + off, used);
-    off += used;
-    if (res == IMCORE_SPLIT_END) {
-      /* (a record ended by its padding may end before this buffer) */
-      gboolean newline = used > 0 && data[off - 1] == '\n';
-
-      ret = gst_imdecode_flush_text (self, s);
-      if (newline) {
-        self->line++;
-        self->line_bytes = 0;
-      }
-    } else if (imcore_base64_splitter_at_group_end (&self->split)) {
-      ret = gst_imdecode_flush_text (self, s);
-    } else if (!imcore_base64_splitter_in_record (&self->split)) {
-      /* only whitespace: nothing to keep */
-      self->line_bytes += self->text->len;
-      gst_imdecode_drop_text (self);
-    }
-  }
-  return ret;
-}
-
-/* Whether the sniffed bytes so far tell text from binary: sets
- * self->input and returns TRUE, or FALSE to wait for more (unless @eos). */
+/* Copies the settings for the images the input is about to hand on (those
+ * of a buffer, or the last ones an event releases); returns strict. */
 static gboolean
-gst_imdecode_sniff_decide (GstImdecode * self, const guint8 * data,
-    gsize len, gboolean eos)
+gst_imdecode_take_settings (GstImdecode * self)
 {
-  gsize off = 0;
-
-  while (off < len) {
-    size_t used;
-
-    switch (imcore_base64_split (&self->sniff, data + off, len - off,
-            &used)) {
-      case IMCORE_SPLIT_INVALID:
-        self->input = INPUT_BINARY;
-        return TRUE;
-      case IMCORE_SPLIT_END:
-        if (self->sniff.total_chars > 0) {
-          self->input = INPUT_TEXT;
-          return TRUE;
-        }
-        break;
-      case IMCORE_SPLIT_MORE:
-        break;
-    }
-    off += used;
-    if (self->sniff.total_chars >= 64) {
-      self->input = INPUT_TEXT;
-      return TRUE;
-    }
-  }
-  if (eos || self->sniff_bytes > 65536) {
-    self->input = self->sniff.total_chars > 0 ? INPUT_TEXT : INPUT_BINARY;
-    return TRUE;
-  }
-  return FALSE;
-}
-
-static GstFlowReturn gst_imdecode_process (GstImdecode * self,
-    const GstImdecodeSettings * s, GstBuffer * inbuf);
-
-/* No caps: @inbuf (NULL at EOS) is held until the first bytes tell base64
- * text (base64 characters, whitespace, data URI prefixes, over a whole
- * line or 64 characters) from anything else, which is taken as binary:
- * images, or bytes skipped up to one. Then the held buffers are decoded. */
-static GstFlowReturn
-gst_imdecode_sniff (GstImdecode * self, const GstImdecodeSettings * s,
-    GstBuffer * inbuf)
-{
-  GstFlowReturn ret = GST_FLOW_OK;
-  gboolean decided;
-  GstBuffer *buf;
-
-  if (inbuf) {
-    GstMapInfo map;
-
-    if (!gst_buffer_map (inbuf, &map, GST_MAP_READ)) {
-      gst_buffer_unref (inbuf);
-      return gst_imdecode_refuse (self, s, "Cannot read an input buffer",
-          "mapping the buffer failed");
-    }
-    self->sniff_bytes += map.size;
-    decided = gst_imdecode_sniff_decide (self, map.data, map.size, FALSE);
-    gst_buffer_unmap (inbuf, &map);
-    g_queue_push_tail (&self->sniff_held, inbuf);
-  } else {
-    decided = gst_imdecode_sniff_decide (self, NULL, 0, TRUE);
-  }
-  if (!decided)
-    return GST_FLOW_OK;
-
-  GST_DEBUG_OBJECT (self, "no caps, the data is %s after %" G_GSIZE_FORMAT
-      " bytes", self->input == INPUT_TEXT ? "base64 text" : "binary",
-      self->sniff_bytes);
-  while ((buf = g_queue_pop_head (&self->sniff_held))) {
-    if (ret == GST_FLOW_OK)
-      ret = gst_imdecode_process (self, s, buf);
-    else
-      gst_buffer_unref (buf);
-  }
-  gst_imdecode_drop_sniffed (self);
-  return ret;
-}
-
-/* Decodes @inbuf (taken) as self->input says. */
-static GstFlowReturn
-gst_imdecode_process (GstImdecode * self, const GstImdecodeSettings * s,
-    GstBuffer * inbuf)
-{
-  GstMapInfo map;
-  GstFlowReturn ret;
-
-  if (self->input == INPUT_SNIFF)
-    return gst_imdecode_sniff (self, s, inbuf);
-
-  if (!gst_buffer_map (inbuf, &map, GST_MAP_READ)) {
-    gst_buffer_unref (inbuf);
-    return gst_imdecode_refuse (self, s, "Cannot read an input buffer",
-        "mapping the buffer failed");
-  }
-  switch (self->input) {
-    case INPUT_RECORDS:
-      ret = gst_imdecode_record (self, s, map.data, map.size, inbuf);
-      break;
-    case INPUT_TEXT:
-      ret = gst_imdecode_text (self, s, map.data, map.size, inbuf);
-      break;
-    default:
-      ret = gst_imdecode_binary (self, s, map.data, map.size, inbuf);
-      break;
-  }
-  gst_buffer_unmap (inbuf, &map);
-  gst_buffer_unref (inbuf);
-  return ret;
+  GST_OBJECT_LOCK (self);
+  self->current = self->settings;
+  GST_OBJECT_UNLOCK (self);
+  return self->current.strict;
 }
 
 static GstFlowReturn
 gst_imdecode_chain (GstPad * pad, GstObject * parent, GstBuffer * inbuf)
 {
   GstImdecode *self = GST_IMDECODE (parent);
-  GstImdecodeSettings s;
 
-  GST_OBJECT_LOCK (self);
-  s = self->settings;
-  GST_OBJECT_UNLOCK (self);
-
-  return gst_imdecode_process (self, &s, inbuf);
-}
-
-/* The input ends (EOS, or new caps): held or unfinished data is decoded as
- * all there is. */
-static void
-gst_imdecode_finish_input (GstImdecode * self, const gchar * until)
-{
-  GstImdecodeSettings s;
-
-  GST_OBJECT_LOCK (self);
-  s = self->settings;
-  GST_OBJECT_UNLOCK (self);
-
-  if (self->input == INPUT_SNIFF)
-    gst_imdecode_sniff (self, &s, NULL);
-  if (self->input == INPUT_TEXT) {
-    gst_imdecode_flush_text (self, &s);
-    self->skip_line = FALSE;
-    imcore_base64_splitter_restart (&self->split);
-  }
-  gst_imdecode_finish_binary (self, &s, until);
+  return gst_im_input_push (&self->input, inbuf,
+      gst_imdecode_take_settings (self));
 }
 
 /* ---- events and queries ---- */
@@ -1301,17 +661,14 @@ gst_imdecode_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
     case GST_EVENT_CAPS:{
       GstCaps *caps;
       GstStructure *st;
-      GstImdecodeInput input;
 
       gst_event_parse_caps (event, &caps);
       st = gst_caps_get_structure (caps, 0);
-      input = gst_structure_has_name (st, "application/x-base64") ?
-          INPUT_RECORDS : INPUT_BINARY;
-      if (input != self->input) {
-        /* what came before was all of its kind */
-        gst_imdecode_finish_input (self, "new caps");
-        self->input = input;
-      }
+      /* what came before new caps of another kind was all of its kind */
+      gst_im_input_set_kind (&self->input,
+          gst_structure_has_name (st, "application/x-base64") ?
+          GST_IM_INPUT_RECORDS : GST_IM_INPUT_BINARY,
+          gst_imdecode_take_settings (self));
       if (!gst_structure_get_fraction (st, "framerate", &self->fps_n,
               &self->fps_d) || self->fps_d == 0) {
         self->fps_n = 0;
@@ -1323,16 +680,11 @@ gst_imdecode_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
     }
     case GST_EVENT_FLUSH_STOP:
       gst_im_held_events_clear (&self->held);
-      gst_imdecode_drop_pending (self);
-      gst_imdecode_drop_text (self);
-      gst_imdecode_drop_sniffed (self);
-      imcore_base64_splitter_restart (&self->split);
-      self->skip_line = FALSE;
-      self->skipped = 0;
-      self->discont = TRUE;
+      gst_im_input_flush (&self->input);
       break;
     case GST_EVENT_EOS:
-      gst_imdecode_finish_input (self, "the end of the stream");
+      gst_im_input_finish (&self->input,
+          gst_imdecode_take_settings (self));
       gst_im_held_events_push (&self->held, self->srcpad);
       break;
     default:

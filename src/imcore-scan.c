@@ -182,8 +182,9 @@ imcore_scan_image (ImcoreScan * scan, const uint8_t * data, size_t len,
   }
   if (scan->pos > len)          /* still inside a segment skipped earlier */
     return IMCORE_SCAN_MORE;
-  return scan->kind == IMCORE_IMAGE_JPEG ? scan_jpeg (scan, data, len, image_len) :
-      scan_png (scan, data, len, image_len);
+  if (scan->kind == IMCORE_IMAGE_JPEG)
+    return scan_jpeg (scan, data, len, image_len);
+  return scan_png (scan, data, len, image_len);
 }
 
 size_t

@@ -6,9 +6,9 @@
  * tests/meson.build with clang -fsanitize=fuzzer,address,undefined from
  * their own file, the elements' sources in gst/ and the core's in src/,
  * so that the plugin's code is instrumented; GStreamer, GLib,
- * libjpeg-turbo and libpng come from the system (pkg-config) and are not. The elements are
- * registered statically (GST_ELEMENT_REGISTER with no plugin) in
- * LLVMFuzzerInitialize(), and driven through GstHarness. GLib criticals
+ * libjpeg-turbo and libpng come from the system (pkg-config) and are
+ * not. The elements are registered statically (GST_ELEMENT_REGISTER with
+ * no plugin) in LLVMFuzzerInitialize(), and driven through GstHarness. GLib criticals
  * and warnings abort, which libFuzzer reports as a crash.
  */
 #ifndef FUZZ_GST_H

@@ -8,8 +8,8 @@
  *   application/x-base64, application/octet-stream, text/plain,
  *   image/png with a framerate, image/jpeg with a framerate); bit 3: a caps
  *   event of another kind halfway (after a flush when there were no caps);
- *   bit 4: strict=true; bit 5: a flush halfway; bit 6: max-pixels 4096 (else 2^20); bit 7: no EOS at the end
- *   (teardown with data held);
+ *   bit 4: strict=true; bit 5: a flush halfway; bit 6: max-pixels 4096
+ *   (else 2^20); bit 7: no EOS at the end (teardown with data held);
  * - byte 1: scale (bits 0-1: 1, 1/2, 1/4, 1/8), the format downstream
  *   takes (bits 2-4: RGB, BGR, RGBA, BGRA, GRAY8, I420, any), bit 5: the
  *   format changes halfway;

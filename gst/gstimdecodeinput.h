@@ -1,0 +1,128 @@
+/* gst-imencode: how the bytes that reach imdecode become images
+ * Copyright (C) 2026 gst-imencode contributors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifndef __GST_IM_DECODE_INPUT_H__
+#define __GST_IM_DECODE_INPUT_H__
+
+#include <gst/gst.h>
+
+#include "imcore.h"
+
+G_BEGIN_DECLS
+
+/* imdecode's sink receives JPEG and PNG bytes cut anywhere (filesrc blocks,
+ * a socket), application/x-base64 records, base64 text with no framing of
+ * its own, or, without caps, any of these. GstImInput turns all of it into
+ * whole images, handed one at a time to a callback that decodes and pushes
+ * them, and skips what is no image with one warning per run, saying how
+ * many bytes. It knows nothing of decoding or negotiation; it posts its
+ * messages on the element it was given.
+ *
+ * Threads: every call from the streaming thread (chain, serialized
+ * events), or while streaming is stopped (reset, clear). */
+
+/* What arrives, from the caps (SNIFF: no caps, not decided yet). */
+typedef enum
+{
+  GST_IM_INPUT_SNIFF,           /* buffers held until their first bytes
+                                 * tell TEXT from BINARY */
+  GST_IM_INPUT_BINARY,          /* image/jpeg, image/png,
+                                 * application/octet-stream, text/plain */
+  GST_IM_INPUT_RECORDS,         /* application/x-base64: each buffer one
+                                 * base64 record, its bytes joining the
+                                 * byte stream */
+  GST_IM_INPUT_TEXT,            /* base64 text: one record per line, lines
+                                 * spanning buffers */
+} GstImInputKind;
+
+/* What became of an image handed to the callback. */
+typedef enum
+{
+  GST_IM_INPUT_IMAGE_DECODED,   /* pushed (whatever downstream said) */
+  GST_IM_INPUT_IMAGE_CORRUPT,   /* refused as corrupt or truncated: the
+                                 * next image may start inside its bytes */
+  GST_IM_INPUT_IMAGE_REFUSED,   /* refused for what it is (too large), or
+                                 * not decoded (negotiation, flushing) */
+} GstImInputOutcome;
+
+/* Decodes and pushes the @len bytes at @data: one JPEG or PNG file, whole
+ * unless the stream ended inside it (then decoding refuses it). @timing
+ * holds the timestamps (and DISCONT flag) of the buffer the image started
+ * in, or is NULL (none); @discont says that bytes were skipped or dropped
+ * since the last image. Sets *@outcome; returns the flow. */
+typedef GstFlowReturn (*GstImInputImageFunc) (gpointer user_data,
+    const guint8 * data, gsize len, GstBuffer * timing, gboolean discont,
+    GstImInputOutcome * outcome);
+
+typedef struct
+{
+  /*< private >*/
+  GstElement *element;          /* messages go here (not owned) */
+  GstImInputImageFunc image;
+  gpointer user_data;
+
+  GstImInputKind kind;
+  gboolean discont;             /* something dropped since the last image */
+
+  /* bytes cut anywhere: the start of an unfinished image */
+  GByteArray *pending;
+  ImcoreScan scan;
+  GstBuffer *pending_timing;    /* timestamps for it, or NULL */
+  gboolean framed;              /* buffers have held whole images */
+
+  /* bytes that are no image, skipped since the last image began */
+  guint64 skipped;
+  ImcoreImageKind skipped_after;        /* the decoded image they follow */
+  ImcoreImageKind last_good;    /* the last image, if it decoded */
+  gboolean warned_not_image;    /* until the next image decodes */
+
+  /* SNIFF: buffers held until their bytes say text or binary */
+  GQueue sniff_held;
+  gsize sniff_bytes;
+  ImcoreBase64Splitter sniff;
+
+  /* TEXT: the current record's text not decoded yet */
+  GByteArray *text;
+  ImcoreBase64Splitter split;
+  GstBuffer *text_timing;       /* of the buffer the text began in */
+  guint64 line;                 /* the current line, from 1 */
+  guint64 line_bytes;           /* of the current line before @text */
+  gboolean skip_line;           /* after invalid text, up to its newline */
+  gboolean warned_text;         /* invalid text, until an image decodes */
+} GstImInput;
+
+/* Prepares @in, for images handed to @image with @user_data and messages
+ * posted on @element; then as after gst_im_input_reset(). */
+void gst_im_input_init (GstImInput * in, GstElement * element,
+    GstImInputImageFunc image, gpointer user_data);
+
+/* Frees what @in holds. */
+void gst_im_input_clear (GstImInput * in);
+
+/* A new stream: nothing held, no caps (SNIFF), counts from the start. */
+void gst_im_input_reset (GstImInput * in);
+
+/* A flush: drops held and unfinished data; the kind stays, the next image
+ * is marked DISCONT. */
+void gst_im_input_flush (GstImInput * in);
+
+/* New caps say what comes now. When that is another kind, what came
+ * before is finished first as all there is (a truncated image refused,
+ * skipped bytes reported). */
+void gst_im_input_set_kind (GstImInput * in, GstImInputKind kind,
+    gboolean strict);
+
+/* Takes @buf and finds the images in it. Flow errors come from the
+ * callback; GST_FLOW_ERROR also when @strict and bytes are refused (after
+ * an error message). */
+GstFlowReturn gst_im_input_push (GstImInput * in, GstBuffer * buf,
+    gboolean strict);
+
+/* The stream ends (EOS): held and unfinished data is handed on as all
+ * there is; skipped bytes are reported. */
+void gst_im_input_finish (GstImInput * in, gboolean strict);
+
+G_END_DECLS
+
+#endif /* __GST_IM_DECODE_INPUT_H__ */
