@@ -15,7 +15,8 @@ of base64 images with blank, invalid, empty and non-image records, under
 each caps and records mode, alone and followed by imdecode.
 
 Run with /usr/bin/python3 tests/fuzz/make-element-corpora.py; the files
-are deterministic.
+are deterministic. corpus-imdecode/found-* are inputs the fuzzer found
+(kept as regression inputs; this script leaves them alone).
 """
 
 import base64
