@@ -117,7 +117,7 @@ gst_base64dec_records_get_type (void)
 {
   static gsize id = 0;
   static const GEnumValue values[] = {
-    {GST_BASE64DEC_RECORDS_AUTO, "buffer after application/x-base64 caps "
+    {GST_BASE64DEC_RECORDS_AUTO, "Buffer after application/x-base64 caps "
           "(an element framed the records), line otherwise (text/x-raw, no "
           "caps)", "auto"},
     {GST_BASE64DEC_RECORDS_BUFFER, "Each input buffer is one record",
