@@ -21,6 +21,8 @@ PACKAGES=(
   # tests: headless Chromium shows the MJPEG example's page
   # (examples/mjpeg-http.py)
   chromium
+  # tests: the core builds for 32-bit targets (core-32bit, gcc -m32)
+  gcc-multilib
   # tests: fuzzing (clang; libclang-rt-dev holds libFuzzer's runtime,
   # libclang_rt.fuzzer, which clang only recommends)
   clang libclang-rt-dev
