@@ -146,8 +146,6 @@ static GstFlowReturn gst_base64dec_chain (GstPad * pad, GstObject * parent,
     GstBuffer * inbuf);
 static gboolean gst_base64dec_sink_event (GstPad * pad, GstObject * parent,
     GstEvent * event);
-static gboolean gst_base64dec_src_query (GstPad * pad, GstObject * parent,
-    GstQuery * query);
 
 static void
 gst_base64dec_class_init (GstBase64decClass * klass)
@@ -206,8 +204,6 @@ gst_base64dec_init (GstBase64dec * self)
   gst_element_add_pad (GST_ELEMENT (self), self->sinkpad);
 
   self->srcpad = gst_pad_new_from_static_template (&src_template, "src");
-  gst_pad_set_query_function (self->srcpad,
-      GST_DEBUG_FUNCPTR (gst_base64dec_src_query));
   gst_pad_use_fixed_caps (self->srcpad);
   gst_element_add_pad (GST_ELEMENT (self), self->srcpad);
 
@@ -602,17 +598,6 @@ gst_base64dec_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
       break;
   }
   return gst_pad_event_default (pad, parent, event);
-}
-
-static gboolean
-gst_base64dec_src_query (GstPad * pad, GstObject * parent, GstQuery * query)
-{
-  switch (GST_QUERY_TYPE (query)) {
-    case GST_QUERY_CAPS:
-      return gst_im_pad_answer_caps_query (pad, query);
-    default:
-      return gst_pad_query_default (pad, parent, query);
-  }
 }
 
 static void

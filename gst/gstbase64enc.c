@@ -158,8 +158,6 @@ static GstFlowReturn gst_base64enc_chain (GstPad * pad, GstObject * parent,
     GstBuffer * inbuf);
 static gboolean gst_base64enc_sink_event (GstPad * pad, GstObject * parent,
     GstEvent * event);
-static gboolean gst_base64enc_src_query (GstPad * pad, GstObject * parent,
-    GstQuery * query);
 
 static void
 gst_base64enc_class_init (GstBase64encClass * klass)
@@ -226,8 +224,6 @@ gst_base64enc_init (GstBase64enc * self)
   gst_element_add_pad (GST_ELEMENT (self), self->sinkpad);
 
   self->srcpad = gst_pad_new_from_static_template (&src_template, "src");
-  gst_pad_set_query_function (self->srcpad,
-      GST_DEBUG_FUNCPTR (gst_base64enc_src_query));
   gst_pad_use_fixed_caps (self->srcpad);
   gst_element_add_pad (GST_ELEMENT (self), self->srcpad);
 
@@ -604,17 +600,6 @@ gst_base64enc_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
       break;
   }
   return gst_pad_event_default (pad, parent, event);
-}
-
-static gboolean
-gst_base64enc_src_query (GstPad * pad, GstObject * parent, GstQuery * query)
-{
-  switch (GST_QUERY_TYPE (query)) {
-    case GST_QUERY_CAPS:
-      return gst_im_pad_answer_caps_query (pad, query);
-    default:
-      return gst_pad_query_default (pad, parent, query);
-  }
 }
 
 static void

@@ -165,8 +165,6 @@ static GstFlowReturn gst_imdecode_chain (GstPad * pad, GstObject * parent,
     GstBuffer * inbuf);
 static gboolean gst_imdecode_sink_event (GstPad * pad, GstObject * parent,
     GstEvent * event);
-static gboolean gst_imdecode_src_query (GstPad * pad, GstObject * parent,
-    GstQuery * query);
 static GstFlowReturn gst_imdecode_image (gpointer user_data,
     const guint8 * data, gsize len, GstBuffer * timing, gboolean discont,
     GstImInputOutcome * outcome);
@@ -224,8 +222,6 @@ gst_imdecode_init (GstImdecode * self)
   gst_element_add_pad (GST_ELEMENT (self), self->sinkpad);
 
   self->srcpad = gst_pad_new_from_static_template (&src_template, "src");
-  gst_pad_set_query_function (self->srcpad,
-      GST_DEBUG_FUNCPTR (gst_imdecode_src_query));
   gst_pad_use_fixed_caps (self->srcpad);
   gst_element_add_pad (GST_ELEMENT (self), self->srcpad);
 
@@ -693,17 +689,6 @@ gst_imdecode_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
       break;
   }
   return gst_pad_event_default (pad, parent, event);
-}
-
-static gboolean
-gst_imdecode_src_query (GstPad * pad, GstObject * parent, GstQuery * query)
-{
-  switch (GST_QUERY_TYPE (query)) {
-    case GST_QUERY_CAPS:
-      return gst_im_pad_answer_caps_query (pad, query);
-    default:
-      return gst_pad_query_default (pad, parent, query);
-  }
 }
 
 /* ---- properties ---- */

@@ -1570,8 +1570,6 @@ gst_imencode_src_query (GstPad * pad, GstObject * parent, GstQuery * query)
   GstImencode *self = GST_IMENCODE (parent);
 
   switch (GST_QUERY_TYPE (query)) {
-    case GST_QUERY_CAPS:
-      return gst_im_pad_answer_caps_query (pad, query);
     case GST_QUERY_LATENCY:{
       gboolean live;
       GstClockTime min, max, frame;

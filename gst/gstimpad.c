@@ -44,20 +44,3 @@ gst_im_held_events_clear (GstImHeldEvents * held)
   g_list_free_full (held->events, (GDestroyNotify) gst_event_unref);
   held->events = NULL;
 }
-
-gboolean
-gst_im_pad_answer_caps_query (GstPad * pad, GstQuery * query)
-{
-  GstCaps *filter, *caps, *result;
-
-  gst_query_parse_caps (query, &filter);
-  caps = gst_pad_get_current_caps (pad);
-  if (!caps)
-    caps = gst_pad_get_pad_template_caps (pad);
-  result = filter ? gst_caps_intersect_full (filter, caps,
-      GST_CAPS_INTERSECT_FIRST) : gst_caps_ref (caps);
-  gst_query_set_caps_result (query, result);
-  gst_caps_unref (result);
-  gst_caps_unref (caps);
-  return TRUE;
-}

@@ -33,10 +33,6 @@ void gst_im_held_events_push (GstImHeldEvents * held, GstPad * srcpad);
 /* Drops the held events (flush, state change, dispose). */
 void gst_im_held_events_clear (GstImHeldEvents * held);
 
-/* Answers a caps query on a source pad whose caps are fixed once chosen:
- * the current caps, or the pad template's before there are any, filtered
- * by the query's filter. Always returns TRUE. */
-gboolean gst_im_pad_answer_caps_query (GstPad * pad, GstQuery * query);
 
 G_END_DECLS
 
