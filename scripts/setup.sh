@@ -10,6 +10,9 @@ PACKAGES=(
   meson ninja-build pkg-config gcc libc6-dev
   libglib2.0-dev libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
   libturbojpeg0-dev libpng-dev zlib1g-dev
+  # libjpeg-turbo's libjpeg API (libjpeg.pc): YUV goes to the encoder as raw
+  # data one iMCU row at a time, converted on the way (README.md says why)
+  libjpeg62-turbo-dev
   # run and test: gst-launch, videotestsrc, the stock elements we compare to
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   # tests: Debian's own Python with GStreamer bindings and independent decoders

@@ -5,17 +5,109 @@
 #include "imcore-jpeg.h"
 
 #include <limits.h>
+#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <turbojpeg.h>
+/* after stdio.h, which it needs */
+#include <jpeglib.h>
+#include <jerror.h>
+
+#include "imcore-yuvconv.h"
+
+/* libjpeg's error manager, with where to jump to */
+typedef struct
+{
+  struct jpeg_error_mgr pub;
+  jmp_buf jump;
+} EncoderErrorMgr;
 
 struct ImcoreJpegEncoder
 {
+  /* packed RGB and GRAY8: TurboJPEG converts and encodes */
   tjhandle tj;
-  ImcoreScratch scratch;        /* range-expanded copy of planar input */
-  char error[200];
+
+  /* YUV: libjpeg's own API with raw (already subsampled) data, fed one
+   * iMCU row (8 or 16 lines) at a time from @strip or straight from the
+   * caller's planes. One compressor for every image. */
+  struct jpeg_compress_struct cinfo;
+  EncoderErrorMgr err;
+  struct jpeg_destination_mgr dest;
+  uint8_t *out;
+  size_t out_size;
+  bool no_space;                /* the output filled up */
+  /* one iMCU row of converted or padded samples, and the luma terms */
+  ImcoreScratch strip;
+  JSAMPROW rows[3][16];
+  /* the colorimetry map of the last YUV image, and its colorimetry */
+  ImcoreYuvConv conv;
+  ImcoreYuvColorimetry conv_from;
+  bool conv_valid;
+
+  char error[JMSG_LENGTH_MAX];
 };
+
+static void
+encoder_error_exit (j_common_ptr cinfo)
+{
+  ImcoreJpegEncoder *enc = cinfo->client_data;
+
+  (*cinfo->err->format_message) (cinfo, enc->error);
+  longjmp (enc->err.jump, 1);
+}
+
+/* Warnings and traces go nowhere: a library has no stderr. */
+static void
+encoder_output_message (j_common_ptr cinfo)
+{
+}
+
+static void
+dest_init (j_compress_ptr cinfo)
+{
+  ImcoreJpegEncoder *enc = cinfo->client_data;
+
+  enc->dest.next_output_byte = enc->out;
+  enc->dest.free_in_buffer = enc->out_size;
+}
+
+/* Cannot happen with a bound-sized buffer; fail rather than suspend. */
+static boolean
+dest_full (j_compress_ptr cinfo)
+{
+  ImcoreJpegEncoder *enc = cinfo->client_data;
+
+  enc->no_space = true;
+  cinfo->err->msg_code = JERR_BUFFER_SIZE;
+  (*cinfo->err->error_exit) ((j_common_ptr) cinfo);
+  return FALSE;
+}
+
+static void
+dest_term (j_compress_ptr cinfo)
+{
+}
+
+/* libjpeg reports running out of memory here through error_exit */
+static bool
+create_compressor (ImcoreJpegEncoder * enc)
+{
+  enc->cinfo.err = jpeg_std_error (&enc->err.pub);
+  enc->err.pub.error_exit = encoder_error_exit;
+  enc->err.pub.output_message = encoder_output_message;
+  enc->cinfo.client_data = enc;
+  if (setjmp (enc->err.jump)) {
+    jpeg_destroy_compress (&enc->cinfo);
+    return false;
+  }
+  jpeg_create_compress (&enc->cinfo);
+  enc->dest.init_destination = dest_init;
+  enc->dest.empty_output_buffer = dest_full;
+  enc->dest.term_destination = dest_term;
+  enc->cinfo.dest = &enc->dest;
+  return true;
+}
 
 ImcoreJpegEncoder *
 imcore_jpeg_encoder_new (void)
@@ -25,7 +117,9 @@ imcore_jpeg_encoder_new (void)
   if (!enc)
     return NULL;
   enc->tj = tjInitCompress ();
-  if (!enc->tj) {
+  if (!enc->tj || !create_compressor (enc)) {
+    if (enc->tj)
+      tjDestroy (enc->tj);
     free (enc);
     return NULL;
   }
@@ -37,8 +131,9 @@ imcore_jpeg_encoder_free (ImcoreJpegEncoder * enc)
 {
   if (!enc)
     return;
+  jpeg_destroy_compress (&enc->cinfo);
   tjDestroy (enc->tj);
-  imcore_scratch_clear (&enc->scratch);
+  imcore_scratch_clear (&enc->strip);
   free (enc);
 }
 
@@ -153,48 +248,303 @@ imcore_jpeg_accepts (ImcorePixelFormat format, ImcoreSubsampling subsampling)
       planar_subsampling (format) == subsampling;
 }
 
-/* Makes JFIF-colorimetry copies of the planes in the encoder's scratch and
- * points @img at them. TurboJPEG reads subsampled luma as if padded to
- * whole chroma samples, so odd sizes get a replicated last column and row
- * that the caller's planes may not have. */
-static ImcoreError
-convert_into_scratch (ImcoreJpegEncoder * enc, ImcoreImage * img,
-    const ImcoreYuvColorimetry * from)
-{
-  ImcoreImage copy;
-  unsigned hs, vs;
-  uint32_t pw, ph;
-  size_t luma, need;
-  ImcoreError err;
+/* ---- YUV through libjpeg's raw-data interface ---- */
 
-  imcore_pixel_chroma_shift (img->format, &hs, &vs);
-  pw = img->width + (hs && (img->width & 1));
-  ph = img->height + (vs && (img->height & 1));
-  need = imcore_image_size (img->format, img->width, img->height);
-  luma = (size_t) pw * ph;
-  if (need == 0 || need > SIZE_MAX - luma)
-    return IMCORE_ERROR_TOO_LARGE;
-  need += luma;                 /* room for the padded luma plane */
-  if (!imcore_scratch_get (&enc->scratch, need))
-    return IMCORE_ERROR_OUT_OF_MEMORY;
-  err = imcore_image_init_packed (&copy, img->format, img->width, img->height,
-      enc->scratch.data + luma, enc->scratch.size - luma);
-  if (err != IMCORE_OK)
-    return err;
-  copy.planes[0] = enc->scratch.data;
-  copy.strides[0] = pw;
-  err = imcore_image_yuv_to_jfif (img, from, &copy);
-  if (err != IMCORE_OK)
-    return err;
-  if (pw > img->width) {
-    for (uint32_t y = 0; y < img->height; y++)
-      copy.planes[0][(size_t) y * pw + img->width] =
-          copy.planes[0][(size_t) y * pw + img->width - 1];
+/* Where the samples of a YUV image lie; the pointers are at its first
+ * pixel (a crop is applied before). */
+typedef enum
+{
+  YUV_PLANAR,                   /* Y, U, V planes, chroma shifted by hs, vs */
+  YUV_SEMI_PLANAR,              /* Y, then a plane of chroma pairs (4:2:0) */
+  YUV_PACKED,                   /* 4:2:2 macropixels */
+} YuvLayout;
+
+typedef struct
+{
+  YuvLayout layout;
+  uint32_t width, height;
+  /* planar: Y, U, V; semi-planar: Y, pairs; packed: the first pixel's two
+   * bytes, and the macropixel holding its chroma (same rows) */
+  const uint8_t *planes[3];
+  size_t strides[3];
+  unsigned hs, vs;              /* chroma shifts of the source */
+  bool v_first;                 /* semi-planar: V is a pair's first byte */
+  unsigned y_offset, u_offset, v_offset;        /* packed */
+} YuvSource;
+
+/* The JPEG's components as libjpeg reads them */
+typedef struct
+{
+  unsigned n;                   /* 1 (gray) or 3 */
+  unsigned jhs, jvs;            /* the JPEG's chroma shifts */
+  uint32_t width[3], height[3]; /* samples */
+  uint32_t padded[3];           /* samples libjpeg reads a row: whole blocks */
+  unsigned rows[3];             /* rows of an iMCU row */
+  bool direct[3];               /* read in place from the caller's plane */
+  size_t pitch[3];              /* of its rows in the strip */
+  size_t offset[3];             /* of its rows in the strip */
+  size_t strip_size;            /* luma terms first, then the rows */
+} JpegLayout;
+
+static void
+jpeg_shifts (ImcoreSubsampling s, unsigned *hs, unsigned *vs)
+{
+  *hs = s == IMCORE_SUBSAMPLING_420 || s == IMCORE_SUBSAMPLING_422;
+  *vs = s == IMCORE_SUBSAMPLING_420;
+}
+
+static void
+plan_layout (const YuvSource * src, const ImcoreYuvConv * conv,
+    ImcoreSubsampling samp, JpegLayout * l)
+{
+  /* luma terms: one per chroma sample of a source row (a pixel at 4:4:4),
+   * and a vector's worth of slack */
+  size_t offset = ((size_t) src->width + 32) * sizeof (int16_t);
+
+  memset (l, 0, sizeof (*l));
+  l->n = samp == IMCORE_SUBSAMPLING_GRAY ? 1 : 3;
+  jpeg_shifts (samp, &l->jhs, &l->jvs);
+  for (unsigned c = 0; c < l->n; c++) {
+    unsigned hs = c ? l->jhs : 0, vs = c ? l->jvs : 0;
+
+    l->width[c] = (src->width + (1u << hs) - 1) >> hs;
+    l->height[c] = (src->height + (1u << vs) - 1) >> vs;
+    l->padded[c] = (l->width[c] + 7) / 8 * 8;
+    l->rows[c] = c ? 8 : 8u << l->jvs;
+    /* JFIF samples need no conversion; rows of whole blocks need no
+     * padding: libjpeg reads those straight from the caller's plane, and
+     * the bottom is padded by repeating a row pointer */
+    l->direct[c] = conv->identity && l->width[c] % 8 == 0 &&
+        (c == 0 ? src->layout != YUV_PACKED : src->layout == YUV_PLANAR);
+    if (l->direct[c])
+      continue;
+    offset = (offset + 31) / 32 * 32;
+    l->pitch[c] = ((size_t) l->padded[c] + 31) / 32 * 32;
+    l->offset[c] = offset;
+    offset += l->pitch[c] * l->rows[c];
   }
-  if (ph > img->height)
-    memcpy (copy.planes[0] + (size_t) img->height * pw,
-        copy.planes[0] + (size_t) (img->height - 1) * pw, pw);
-  *img = copy;
+  l->strip_size = offset;
+}
+
+/* Repeats the last of @n samples up to @padded */
+static void
+pad_row (uint8_t * row, uint32_t n, uint32_t padded)
+{
+  if (padded > n)
+    memset (row + n, row[n - 1], padded - n);
+}
+
+static const uint8_t *
+source_row (const YuvSource * src, unsigned plane, uint32_t row)
+{
+  return src->planes[plane] + (size_t) row * src->strides[plane];
+}
+
+/* Luma row @y of @src into @dst with the luma terms @lterm (NULL: the
+ * flat one) of chroma shifted by @lshift */
+static void
+convert_luma_row (const YuvSource * src, const ImcoreYuvConv * conv,
+    uint32_t y, const int16_t * lterm, unsigned lshift, uint8_t * dst,
+    uint32_t padded)
+{
+  const uint8_t *row = source_row (src, 0, y);
+
+  if (src->layout == YUV_PACKED)
+    imcore_yuvconv_luma_packed (conv, row, src->y_offset, lterm, src->width,
+        dst);
+  else if (conv->identity)
+    memcpy (dst, row, src->width);
+  else
+    imcore_yuvconv_luma (conv, row, lterm, lshift, src->width, dst);
+  pad_row (dst, src->width, padded);
+}
+
+/* Chroma row @sc of a planar or semi-planar @src into @cb, @cr (NULL if
+ * not wanted) and @lterm (NULL if not wanted) */
+static void
+convert_chroma_row (const YuvSource * src, const ImcoreYuvConv * conv,
+    uint32_t sc, uint32_t n, uint8_t * cb, uint8_t * cr, int16_t * lterm)
+{
+  if (src->layout == YUV_SEMI_PLANAR) {
+    imcore_yuvconv_chroma_pairs (conv, source_row (src, 1, sc), src->v_first,
+        n, cb, cr, lterm);
+  } else if (conv->identity && !lterm) {
+    if (cb)
+      memcpy (cb, source_row (src, 1, sc), n);
+    if (cr)
+      memcpy (cr, source_row (src, 2, sc), n);
+  } else {
+    imcore_yuvconv_chroma_planar (conv, source_row (src, 1, sc),
+        source_row (src, 2, sc), n, cb, cr, lterm);
+  }
+}
+
+/* Points enc->rows at iMCU row @m of @src, converted into the strip where
+ * it cannot be read in place. */
+static void
+fill_imcu_row (ImcoreJpegEncoder * enc, const YuvSource * src,
+    const ImcoreYuvConv * conv, const JpegLayout * l, uint32_t m)
+{
+  uint8_t *strip = enc->strip.data;
+  int16_t *lterm = conv->cross ? (int16_t *) strip : NULL;
+  uint32_t y0 = m * l->rows[0], cy0 = m * 8;
+  uint32_t valid[3];
+
+  for (unsigned c = 0; c < l->n; c++) {
+    uint32_t first = c ? cy0 : y0;
+
+    valid[c] = l->height[c] - first < l->rows[c] ? l->height[c] - first :
+        l->rows[c];
+    for (unsigned r = 0; r < l->rows[c]; r++)
+      enc->rows[c][r] = l->direct[c] ?
+          (JSAMPROW) source_row (src, c, first + (r < valid[c] ? r :
+              valid[c] - 1)) : strip + l->offset[c] + (size_t) (r <
+          valid[c] ? r : valid[c] - 1) * l->pitch[c];
+  }
+
+  if (src->layout != YUV_PACKED) {
+    /* each source chroma row: the JPEG's chroma row (same subsampling)
+     * and the terms of the luma rows it covers */
+    unsigned svs = src->vs;
+    bool chroma = l->n == 3 && !l->direct[1];
+
+    for (uint32_t sc = y0 >> svs; sc <= (y0 + valid[0] - 1) >> svs; sc++) {
+      uint32_t j = sc - cy0, ya = sc << svs, yb = (sc + 1) << svs;
+
+      if (chroma || lterm)
+        convert_chroma_row (src, conv, sc, (src->width + (1u << src->hs) - 1)
+            >> src->hs, chroma ? enc->rows[1][j] : NULL,
+            chroma ? enc->rows[2][j] : NULL, lterm);
+      if (chroma) {
+        pad_row (enc->rows[1][j], l->width[1], l->padded[1]);
+        pad_row (enc->rows[2][j], l->width[2], l->padded[2]);
+      }
+      if (l->direct[0])
+        continue;
+      for (uint32_t y = ya < y0 ? y0 : ya; y < yb && y < y0 + valid[0]; y++)
+        convert_luma_row (src, conv, y, lterm, src->hs, enc->rows[0][y - y0],
+            l->padded[0]);
+    }
+    return;
+  }
+
+  /* packed 4:2:2: chroma of each row, or of two rows averaged; luma terms
+   * from each row's own chroma */
+  for (uint32_t r = 0; r < valid[0]; r++) {
+    uint32_t y = y0 + r;
+    const uint8_t *mp = source_row (src, 1, y);
+    uint8_t *cb = NULL, *cr = NULL;
+
+    if (l->n == 3 && l->jvs == 0) {
+      cb = enc->rows[1][r];
+      cr = enc->rows[2][r];
+    } else if (l->n == 3 && (r & 1) == 0) {
+      /* 4:2:0: this row and the next, if there is one */
+      uint32_t j = r >> 1;
+
+      imcore_yuvconv_chroma_packed (conv, mp, y + 1 < src->height ?
+          source_row (src, 1, y + 1) : NULL, src->u_offset, src->v_offset,
+          l->width[1], enc->rows[1][j], enc->rows[2][j], NULL);
+      pad_row (enc->rows[1][j], l->width[1], l->padded[1]);
+      pad_row (enc->rows[2][j], l->width[2], l->padded[2]);
+    }
+    if (cb || lterm)
+      imcore_yuvconv_chroma_packed (conv, mp, NULL, src->u_offset,
+          src->v_offset, (src->width + 1) / 2, cb, cr, lterm);
+    if (cb) {
+      pad_row (cb, l->width[1], l->padded[1]);
+      pad_row (cr, l->width[2], l->padded[2]);
+    }
+    convert_luma_row (src, conv, y, lterm, 1, enc->rows[0][r], l->padded[0]);
+  }
+}
+
+/* Encodes @src as a baseline JFIF JPEG with @params into the caller's
+ * @out, which holds at least the bound. */
+static ImcoreError
+encode_yuv (ImcoreJpegEncoder * enc, const YuvSource * src,
+    const ImcoreJpegParams * params, uint8_t * out, size_t out_size,
+    size_t *out_len)
+{
+  j_compress_ptr cinfo = &enc->cinfo;
+  const ImcoreYuvConv *conv = &enc->conv;
+  JpegLayout l;
+  JSAMPARRAY planes[3] = { enc->rows[0], enc->rows[1], enc->rows[2] };
+  uint32_t imcu_rows;
+
+  /* the map's tables take a few microseconds: kept while the colorimetry
+   * stays */
+  if (!enc->conv_valid || enc->conv_from.kr != params->yuv.kr ||
+      enc->conv_from.kb != params->yuv.kb ||
+      enc->conv_from.limited_range != params->yuv.limited_range) {
+    ImcoreError err = imcore_yuvconv_init (&enc->conv, &params->yuv, 0);
+
+    enc->conv_valid = err == IMCORE_OK;
+    if (err != IMCORE_OK)
+      return err;
+    enc->conv_from = params->yuv;
+  }
+  plan_layout (src, conv, params->subsampling, &l);
+  if (!imcore_scratch_get (&enc->strip, l.strip_size))
+    return IMCORE_ERROR_OUT_OF_MEMORY;
+  imcu_rows = (src->height + l.rows[0] - 1) / l.rows[0];
+
+  enc->out = out;
+  enc->out_size = out_size;
+  enc->no_space = false;
+  if (setjmp (enc->err.jump)) {
+    jpeg_abort_compress (cinfo);
+    return enc->no_space ? IMCORE_ERROR_NO_SPACE : IMCORE_ERROR_CODEC;
+  }
+  /* TurboJPEG's settings (tjCompressFromYUVPlanes() in libjpeg-turbo
+   * 2.1), so that JFIF input makes the same file as before: defaults,
+   * baseline quality tables, the fast forward DCT below quality 96, no
+   * Huffman optimisation */
+  cinfo->image_width = src->width;
+  cinfo->image_height = src->height;
+  cinfo->input_components = 3;
+  cinfo->in_color_space = JCS_RGB;
+  jpeg_set_defaults (cinfo);
+  jpeg_set_quality (cinfo, params->quality, TRUE);
+  cinfo->dct_method = params->quality >= 96 ? JDCT_ISLOW : JDCT_IFAST;
+  jpeg_set_colorspace (cinfo, l.n == 1 ? JCS_GRAYSCALE : JCS_YCbCr);
+  cinfo->raw_data_in = TRUE;
+  cinfo->comp_info[0].h_samp_factor = 1 + l.jhs;
+  cinfo->comp_info[0].v_samp_factor = 1 + l.jvs;
+  for (unsigned c = 1; c < l.n; c++)
+    cinfo->comp_info[c].h_samp_factor = cinfo->comp_info[c].v_samp_factor = 1;
+  jpeg_start_compress (cinfo, TRUE);
+  for (unsigned c = 0; c < l.n; c++) {
+    if (cinfo->comp_info[c].width_in_blocks * 8 != l.padded[c] ||
+        (unsigned) cinfo->comp_info[c].v_samp_factor * 8 != l.rows[c]) {
+      snprintf (enc->error, sizeof (enc->error), "libjpeg laid out "
+          "component %u unexpectedly", c);
+      jpeg_abort_compress (cinfo);
+      return IMCORE_ERROR_CODEC;
+    }
+  }
+  for (uint32_t m = 0; m < imcu_rows; m++) {
+    fill_imcu_row (enc, src, conv, &l, m);
+    jpeg_write_raw_data (cinfo, planes, l.rows[0]);
+  }
+  jpeg_finish_compress (cinfo);
+  *out_len = out_size - enc->dest.free_in_buffer;
+  return IMCORE_OK;
+}
+
+/* The size checks every encode makes, last, for a @width x @height image */
+static ImcoreError
+check_bound (const ImcoreJpegParams * params, uint32_t width,
+    uint32_t height, size_t out_size)
+{
+  size_t bound = imcore_jpeg_bound (width, height, params->subsampling);
+
+  if (bound == 0)
+    return IMCORE_ERROR_TOO_LARGE;
+  /* TJFLAG_NOREALLOC trusts the buffer to hold tjBufSize() bytes; the
+   * YUV path keeps the same contract */
+  if (out_size < bound)
+    return IMCORE_ERROR_NO_SPACE;
   return IMCORE_OK;
 }
 
@@ -213,65 +563,51 @@ imcore_jpeg_encode (ImcoreJpegEncoder * enc, const ImcoreImage * img,
     const ImcoreJpegParams * params, uint8_t * out, size_t out_size,
     size_t *out_len)
 {
-  const int flags = TJFLAG_NOREALLOC;
   unsigned char *dst = out;
   unsigned long len = out_size;
-  ImcoreImage src;
-  size_t bound;
-  int samp, pf, r;
+  ImcoreError err;
+  int pf;
 
   if (!enc || !img || !params || !out || !out_len)
     return IMCORE_ERROR_INVALID_ARGUMENT;
   enc->error[0] = '\0';
-  if (params->quality < 1 || params->quality > 100 ||
-      img->width == 0 || img->height == 0 ||
-      imcore_pixel_n_planes (img->format) == 0)
+  if (imcore_pixel_n_planes (img->format) == 0)
     return IMCORE_ERROR_INVALID_ARGUMENT;
   for (unsigned i = 0; i < imcore_pixel_n_planes (img->format); i++) {
     if (!img->planes[i])
       return IMCORE_ERROR_INVALID_ARGUMENT;
   }
+  if (params->quality < 1 || params->quality > 100 || img->width == 0 ||
+      img->height == 0)
+    return IMCORE_ERROR_INVALID_ARGUMENT;
   if (!imcore_jpeg_accepts (img->format, params->subsampling))
     return IMCORE_ERROR_UNSUPPORTED_FORMAT;
-  bound = imcore_jpeg_bound (img->width, img->height, params->subsampling);
-  if (bound == 0 || !strides_fit_int (img))
-    return IMCORE_ERROR_TOO_LARGE;
-  /* TJFLAG_NOREALLOC trusts the buffer to hold tjBufSize() bytes. */
-  if (out_size < bound)
-    return IMCORE_ERROR_NO_SPACE;
+  err = check_bound (params, img->width, img->height, out_size);
+  if (err != IMCORE_OK)
+    return err;
 
-  samp = tj_subsampling (params->subsampling);
-  src = *img;
   pf = tj_pixel_format (img->format);
+  if (pf < 0) {
+    YuvSource src;
 
-  if (pf >= 0) {
-    r = tjCompress2 (enc->tj, src.planes[0], (int) src.width,
-        (int) src.strides[0], (int) src.height, pf, &dst, &len, samp,
-        params->quality, flags);
-  } else {
-    const unsigned char *planes[3];
-    int strides[3];
-
-    unsigned hs, vs;
-
-    imcore_pixel_chroma_shift (src.format, &hs, &vs);
-    if (!imcore_yuv_is_jfif (&params->yuv) ||
-        (params->subsampling != IMCORE_SUBSAMPLING_GRAY &&
-            ((hs && (src.width & 1)) || (vs && (src.height & 1))))) {
-      ImcoreError err = convert_into_scratch (enc, &src, &params->yuv);
-
-      if (err != IMCORE_OK)
-        return err;
-    }
+    memset (&src, 0, sizeof (src));
+    src.layout = YUV_PLANAR;
+    src.width = img->width;
+    src.height = img->height;
     for (unsigned i = 0; i < 3; i++) {
-      planes[i] = src.planes[i];
-      strides[i] = (int) src.strides[i];
+      src.planes[i] = img->planes[i];
+      src.strides[i] = img->strides[i];
     }
-    r = tjCompressFromYUVPlanes (enc->tj, planes, (int) src.width, strides,
-        (int) src.height, samp, &dst, &len, params->quality, flags);
+    imcore_pixel_chroma_shift (img->format, &src.hs, &src.vs);
+    return encode_yuv (enc, &src, params, out, out_size, out_len);
   }
 
-  if (r != 0) {
+  if (!strides_fit_int (img))
+    return IMCORE_ERROR_TOO_LARGE;
+  if (tjCompress2 (enc->tj, img->planes[0], (int) img->width,
+          (int) img->strides[0], (int) img->height, pf, &dst, &len,
+          tj_subsampling (params->subsampling), params->quality,
+          TJFLAG_NOREALLOC) != 0) {
     snprintf (enc->error, sizeof (enc->error), "%s",
         tjGetErrorStr2 (enc->tj));
     return IMCORE_ERROR_CODEC;
@@ -283,4 +619,83 @@ imcore_jpeg_encode (ImcoreJpegEncoder * enc, const ImcoreImage * img,
   }
   *out_len = len;
   return IMCORE_OK;
+}
+
+bool
+imcore_jpeg_accepts_interleaved (bool packed, ImcoreSubsampling subsampling)
+{
+  switch (subsampling) {
+    case IMCORE_SUBSAMPLING_420:
+    case IMCORE_SUBSAMPLING_GRAY:
+      return true;
+    case IMCORE_SUBSAMPLING_422:
+      return packed;
+    default:
+      return false;
+  }
+}
+
+static bool
+interleaved_offsets_valid (const ImcoreInterleavedYuv * src)
+{
+  if (!src->packed)
+    return src->u_offset < 2 && src->v_offset < 2 &&
+        src->u_offset != src->v_offset;
+  /* Y at y_offset and y_offset + 2, U and V in the two other bytes */
+  return src->y_offset < 2 && src->u_offset < 4 && src->v_offset < 4 &&
+      src->u_offset != src->v_offset &&
+      (src->u_offset & 1) != src->y_offset &&
+      (src->v_offset & 1) != src->y_offset;
+}
+
+ImcoreError
+imcore_jpeg_encode_interleaved (ImcoreJpegEncoder * enc,
+    const ImcoreInterleavedYuv * src, const ImcoreRect * rect,
+    const ImcoreJpegParams * params, uint8_t * out, size_t out_size,
+    size_t *out_len)
+{
+  YuvSource s;
+  ImcoreError err;
+
+  if (!enc || !src || !rect || !params || !out || !out_len)
+    return IMCORE_ERROR_INVALID_ARGUMENT;
+  enc->error[0] = '\0';
+  if (!interleaved_offsets_valid (src) || !src->planes[0] ||
+      (!src->packed && !src->planes[1]) || params->quality < 1 ||
+      params->quality > 100 || rect->width == 0 || rect->height == 0 ||
+      rect->x > src->width || rect->width > src->width - rect->x ||
+      rect->y > src->height || rect->height > src->height - rect->y)
+    return IMCORE_ERROR_INVALID_ARGUMENT;
+  if (!imcore_jpeg_accepts_interleaved (src->packed, params->subsampling))
+    return IMCORE_ERROR_UNSUPPORTED_FORMAT;
+  err = check_bound (params, rect->width, rect->height, out_size);
+  if (err != IMCORE_OK)
+    return err;
+
+  memset (&s, 0, sizeof (s));
+  s.width = rect->width;
+  s.height = rect->height;
+  s.hs = 1;
+  if (src->packed) {
+    const uint8_t *row = src->planes[0] + (size_t) rect->y * src->strides[0];
+
+    s.layout = YUV_PACKED;
+    s.planes[0] = row + 2 * (size_t) rect->x;
+    s.planes[1] = row + 4 * (size_t) (rect->x / 2);
+    s.strides[0] = s.strides[1] = src->strides[0];
+    s.y_offset = src->y_offset;
+    s.u_offset = src->u_offset;
+    s.v_offset = src->v_offset;
+  } else {
+    s.layout = YUV_SEMI_PLANAR;
+    s.vs = 1;
+    s.planes[0] = src->planes[0] + (size_t) rect->y * src->strides[0] +
+        rect->x;
+    s.planes[1] = src->planes[1] + (size_t) (rect->y / 2) * src->strides[1] +
+        2 * (size_t) (rect->x / 2);
+    s.strides[0] = src->strides[0];
+    s.strides[1] = src->strides[1];
+    s.v_first = src->v_offset < src->u_offset;
+  }
+  return encode_yuv (enc, &s, params, out, out_size, out_len);
 }

@@ -6,6 +6,7 @@
 #define IMCORE_JPEG_H
 
 #include "imcore-image.h"
+#include "imcore-interleaved.h"
 
 /* JPEG chroma subsampling. */
 typedef enum
@@ -24,15 +25,17 @@ typedef struct
 {
   int quality;                  /* 1..100, libjpeg scale */
   ImcoreSubsampling subsampling;
-  /* Planar YUV input only, and required there (a zeroed value is
-   * refused): how its samples encode colour. Anything but
-   * IMCORE_YUV_JFIF is converted to it (range and matrix) in the
-   * encoder's scratch before encoding, so decoders show the right colours. */
+  /* YUV input only (planar or interleaved), and required there (a zeroed
+   * value is refused): how its samples encode colour. Anything but
+   * IMCORE_YUV_JFIF is converted to it (range and matrix) on the way into
+   * libjpeg, a few rows at a time, so that decoders show the right
+   * colours; see imcore_jpeg_encode(). */
   ImcoreYuvColorimetry yuv;
 } ImcoreJpegParams;
 
-/* One encoder: a libjpeg-turbo handle and scratch memory. Not thread-safe;
- * use one per thread. */
+/* One encoder: a TurboJPEG handle, a libjpeg compressor and a few rows of
+ * scratch memory, all reused from image to image. Not thread-safe; use one
+ * per thread. */
 typedef struct ImcoreJpegEncoder ImcoreJpegEncoder;
 
 /* A new encoder, or NULL when out of memory. */
@@ -59,13 +62,45 @@ bool imcore_jpeg_accepts (ImcorePixelFormat format,
 /* Encodes @img as a baseline JFIF JPEG into the caller's @out of @out_size
  * bytes, which must be at least imcore_jpeg_bound() for the image
  * (IMCORE_ERROR_NO_SPACE otherwise). Packed RGB input is converted to
- * YCbCr (BT.601, full range) by libjpeg-turbo; planar YUV planes are
- * encoded as they are, without an RGB round trip. On success writes the
- * byte count to @out_len. The only memory the encoder allocates is scratch
- * for colorimetry conversion, kept and reused across calls. */
+ * YCbCr (BT.601, full range) by libjpeg-turbo (TurboJPEG). Planar YUV goes
+ * to libjpeg as raw data, without an RGB round trip: JFIF-colorimetry
+ * planes whose rows are whole 8-sample blocks are read in place; anything
+ * else is converted (or padded) into the encoder's strip one iMCU row (8
+ * or 16 lines) at a time, just before libjpeg reads it. The conversion to
+ * JFIF is exact to within 1 code value (see imcore-yuvconv.h); luma of a
+ * pixel takes in the chroma sample it is stored with (4:2:0: the one of
+ * its 2x2 block). Colorimetries whose map does not fit the converter fail
+ * with IMCORE_ERROR_INVALID_ARGUMENT. JFIF input gives the same bytes as
+ * TurboJPEG's tjCompressFromYUVPlanes(): the fast integer DCT below
+ * quality 96, the accurate one from 96. On success writes the byte count
+ * to @out_len. Allocates only when the strip must grow, and libjpeg's own
+ * per-image workspace. */
 ImcoreError imcore_jpeg_encode (ImcoreJpegEncoder * enc,
     const ImcoreImage * img, const ImcoreJpegParams * params, uint8_t * out,
     size_t out_size, size_t *out_len);
+
+/* Whether imcore_jpeg_encode_interleaved() makes a @subsampling JPEG of
+ * interleaved YUV: semi-planar (@packed false) to 4:2:0 or gray, packed
+ * 4:2:2 to 4:2:2, 4:2:0 or gray. */
+bool imcore_jpeg_accepts_interleaved (bool packed,
+    ImcoreSubsampling subsampling);
+
+/* Encodes the part @rect of the semi-planar (NV12, NV21) or packed 4:2:2
+ * (YUY2, UYVY, YVYU) image @src like imcore_jpeg_encode() does planar YUV,
+ * reading the interleaved samples straight into the strip (no planar copy
+ * of the image is made). Chroma comes from the sample covering (x, y) of
+ * @rect, as imcore_interleaved_view() and imcore_image_crop() take it;
+ * packed 4:2:2 to 4:2:0 averages the chroma of each two rows (half up, an
+ * odd last row alone), while luma takes in its own row's chroma. Errors:
+ * IMCORE_ERROR_INVALID_ARGUMENT (NULLs, @rect not inside @src, bad
+ * offsets, quality, colorimetry), IMCORE_ERROR_UNSUPPORTED_FORMAT (see
+ * imcore_jpeg_accepts_interleaved()), IMCORE_ERROR_TOO_LARGE,
+ * IMCORE_ERROR_NO_SPACE (@out_size below the bound of @rect's size),
+ * IMCORE_ERROR_OUT_OF_MEMORY, IMCORE_ERROR_CODEC. */
+ImcoreError imcore_jpeg_encode_interleaved (ImcoreJpegEncoder * enc,
+    const ImcoreInterleavedYuv * src, const ImcoreRect * rect,
+    const ImcoreJpegParams * params, uint8_t * out, size_t out_size,
+    size_t *out_len);
 
 /* The message libjpeg-turbo gave for the last IMCORE_ERROR_CODEC of @enc,
  * or "" if none. Valid until the next call on @enc. */
