@@ -26,9 +26,6 @@ struct _GstImencodeWorker
   /* libpng's and zlib's working memory, reused from image to image */
   ImcorePngArena png_arena;
 
-  /* planes of NV12/NV21/YUY2/UYVY split for the JPEG encoder */
-  ImcoreScratch deinterleaved;
-
   /* the encoded file before base64 */
   guint8 *encoded;
   gsize encoded_size;
@@ -54,7 +51,6 @@ gst_imencode_worker_free (GstImencodeWorker * w)
     return;
   imcore_jpeg_encoder_free (w->jpeg);
   gst_imencode_worker_drop_converter (w);
-  imcore_scratch_clear (&w->deinterleaved);
   imcore_png_arena_clear (&w->png_arena);
   g_free (w->encoded);
   g_free (w);
@@ -250,10 +246,19 @@ gst_imencode_worker_bound (const GstVideoInfo * in,
   return text == G_MAXSIZE ? 0 : text;
 }
 
-/* Encodes @img, whose samples @info describes, into @out of @out_size
+/* What the encoder reads: a view of planes or packed pixels, or the part
+ * @rect of interleaved YUV (JPEG only) */
+typedef struct
+{
+  const ImcoreImage *img;
+  const ImcoreInterleavedYuv *yuv;
+  const ImcoreRect *rect;
+} EncodeSource;
+
+/* Encodes @src, whose samples @info describes, into @out of @out_size
  * bytes (at least the file bound); sets *@len. */
 static gboolean
-encode_file (GstImencodeWorker * w, const ImcoreImage * img,
+encode_file (GstImencodeWorker * w, const EncodeSource * src,
     const GstVideoInfo * info, const GstImencodeJob * job, guint8 * out,
     gsize out_size, gsize * len, GError ** error)
 {
@@ -263,7 +268,7 @@ encode_file (GstImencodeWorker * w, const ImcoreImage * img,
   if (job->png) {
     ImcorePngParams params = { job->compression_level };
 
-    err = imcore_png_encode_reusing (img, &params, &w->png_arena, out,
+    err = imcore_png_encode_reusing (src->img, &params, &w->png_arena, out,
         out_size, &n);
   } else {
     ImcoreJpegParams params = { job->quality, job->subsampling,
@@ -272,14 +277,20 @@ encode_file (GstImencodeWorker * w, const ImcoreImage * img,
 
     if (!w->jpeg && !(w->jpeg = imcore_jpeg_encoder_new ())) {
       err = IMCORE_ERROR_OUT_OF_MEMORY;
+    } else if (src->img) {
+      err = imcore_jpeg_encode (w->jpeg, src->img, &params, out, out_size,
+          &n);
     } else {
-      err = imcore_jpeg_encode (w->jpeg, img, &params, out, out_size, &n);
+      err = imcore_jpeg_encode_interleaved (w->jpeg, src->yuv, src->rect,
+          &params, out, out_size, &n);
     }
   }
   if (err != IMCORE_OK) {
     g_set_error (error, GST_STREAM_ERROR, GST_STREAM_ERROR_ENCODE,
         "%s encoding of a %ux%u image failed: %s%s%s",
-        job->png ? "PNG" : "JPEG", img->width, img->height,
+        job->png ? "PNG" : "JPEG",
+        src->img ? src->img->width : src->rect->width,
+        src->img ? src->img->height : src->rect->height,
         imcore_strerror (err), w->jpeg && !job->png ? " " : "",
         w->jpeg && !job->png ? imcore_jpeg_encoder_last_error (w->jpeg) : "");
     return FALSE;
@@ -288,10 +299,10 @@ encode_file (GstImencodeWorker * w, const ImcoreImage * img,
   return TRUE;
 }
 
-/* Encodes @img into @out as @job says: the file itself, or the file
+/* Encodes @src into @out as @job says: the file itself, or the file
  * encoded into scratch memory and then its base64 text into @out. */
 static gboolean
-encode_image (GstImencodeWorker * w, const ImcoreImage * img,
+encode_image (GstImencodeWorker * w, const EncodeSource * src,
     const GstVideoInfo * info, const GstImencodeJob * job, guint8 * out,
     gsize out_size, gsize * len, GError ** error)
 {
@@ -299,11 +310,11 @@ encode_image (GstImencodeWorker * w, const ImcoreImage * img,
   gsize bound, n;
 
   if (job->text == GST_IMENCODE_TEXT_NONE)
-    return encode_file (w, img, info, job, out, out_size, len, error);
+    return encode_file (w, src, info, job, out, out_size, len, error);
 
   bound = file_bound (info, job);
   if (!ensure_encoded_scratch (w, bound, error) ||
-      !encode_file (w, img, info, job, w->encoded, bound, &n, error))
+      !encode_file (w, src, info, job, w->encoded, bound, &n, error))
     return FALSE;
   text_format (job, &format);
   if (gst_im_base64_text_len (n, &format) > out_size) {
@@ -315,35 +326,16 @@ encode_image (GstImencodeWorker * w, const ImcoreImage * img,
   return TRUE;
 }
 
-/* For a JPEG of an unscaled crop of semi-planar or packed YUV: makes @img
- * a planar view of the crop with only the interleaved samples copied, in
- * the chroma layout the JPEG asks for (none for gray). FALSE when that
- * does not apply, and the converter has to do it. */
+/* Whether a JPEG of @job can read the mapped @frame's interleaved samples
+ * (semi-planar or packed YUV) directly: an unscaled crop, in a subsampling
+ * the encoder makes of them. Fills @yuv then. */
 static gboolean
-deinterleaved_view (GstImencodeWorker * w, const GstVideoFrame * frame,
-    const GstImencodeJob * job, ImcoreImage * img)
+reads_interleaved (const GstVideoFrame * frame, const GstImencodeJob * job,
+    ImcoreInterleavedYuv * yuv)
 {
-  ImcoreInterleavedYuv yuv;
-  ImcorePixelFormat format;
-
-  if (job->png || !imcore_plan_is_identity (&job->plan) ||
-      !gst_im_video_frame_interleaved (frame, &yuv))
-    return FALSE;
-  switch (job->subsampling) {
-    case IMCORE_SUBSAMPLING_420:
-    case IMCORE_SUBSAMPLING_GRAY:
-      format = IMCORE_PIXEL_I420;
-      break;
-    case IMCORE_SUBSAMPLING_422:
-      if (!yuv.packed)
-        return FALSE;
-      format = IMCORE_PIXEL_I422;
-      break;
-    default:
-      return FALSE;
-  }
-  return imcore_interleaved_view (&yuv, &job->plan.src, format,
-      &w->deinterleaved, img) == IMCORE_OK;
+  return !job->png && imcore_plan_is_identity (&job->plan) &&
+      gst_im_video_frame_interleaved (frame, yuv) &&
+      imcore_jpeg_accepts_interleaved (yuv->packed, job->subsampling);
 }
 
 gboolean
@@ -352,7 +344,9 @@ gst_imencode_worker_encode (GstImencodeWorker * w,
     gsize out_size, gsize * out_len, GError ** error)
 {
   const GstVideoInfo *in = &frame->info;
+  ImcoreInterleavedYuv yuv;
   ImcoreImage whole, img;
+  EncodeSource src = { &img, NULL, NULL };
   ImcorePlan conv;
   ImcoreRect inner;
   GstVideoFrame conv_frame;
@@ -365,10 +359,14 @@ gst_imencode_worker_encode (GstImencodeWorker * w,
           : imcore_jpeg_accepts (whole.format, job->subsampling)) &&
       imcore_image_crop (&whole, &job->plan.src, &img) == IMCORE_OK) {
     /* zero-copy: the encoder reads the frame through a pointer offset */
-    return encode_image (w, &img, in, job, out, out_size, out_len, error);
+    return encode_image (w, &src, in, job, out, out_size, out_len, error);
   }
-  if (deinterleaved_view (w, frame, job, &img))
-    return encode_image (w, &img, in, job, out, out_size, out_len, error);
+  if (reads_interleaved (frame, job, &yuv)) {
+    /* the encoder takes the crop's samples apart a strip at a time */
+    EncodeSource isrc = { NULL, &yuv, &job->plan.src };
+
+    return encode_image (w, &isrc, in, job, out, out_size, out_len, error);
+  }
 
   fmt = intermediate_format (in, job);
   conv = job->plan;
@@ -408,7 +406,7 @@ gst_imencode_worker_encode (GstImencodeWorker * w,
     g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED,
         "no core layout for %s", gst_video_format_to_string (fmt));
   else
-    ok = encode_image (w, &img, &conv_frame.info, job, out, out_size, out_len,
+    ok = encode_image (w, &src, &conv_frame.info, job, out, out_size, out_len,
         error);
   gst_video_frame_unmap (&conv_frame);
   return ok;

@@ -55,7 +55,10 @@ gsize gst_imencode_worker_bound (const GstVideoInfo * in,
  * holds @out_size >= gst_imencode_worker_bound() bytes: exactly one
  * complete file, or its base64 text. Writes the size to *@out_len.
  * @job->plan must lie inside the frame. Crops that need no scaling are
- * read through a pointer offset; anything else goes through one
+ * read through a pointer offset (planar YUV, gray, packed RGB), or, for a
+ * JPEG of semi-planar or packed YUV, straight from the interleaved
+ * samples a strip at a time; YUV of any colorimetry is converted to JFIF's
+ * inside the JPEG encoder on the way. Anything else goes through one
  * GstVideoConverter pass into reused memory. Allocates nothing once the
  * worker has seen a job of the same shape. On failure returns FALSE and
  * sets @error. */
