@@ -23,6 +23,13 @@
  *   J2  RGB -> JPEG 4:2:0           videoconvert ! I420 ! jpegenc
  *   J3  I420 -> crop 1280x720 -> 640x360 JPEG   videocrop ! videoscale
  *   J4  NV12 -> JPEG                jpegenc; and imencode J4 against J1
+ *   C1-C4  what cameras and decoders send: limited-range BT.601 / BT.709
+ *       I420, NV12, YUY2 640x480 and the J3 crop, each against the same
+ *       format in full-range BT.601 (JFIF's own, no conversion) and
+ *       against jpegenc with the same caps (which converts nothing and so
+ *       writes wrong levels); the pipelines of a group run in interleaved
+ *       rounds, and the raw floors are TurboJPEG on the planes as they are
+ *       and imcore's encoder (which converts) called directly
  *   P1  RGB -> PNG level 1          pngenc, cv2.imencode (cv2-png.py)
  *   B1  J1 as base64 text           against binary J1
  *
@@ -34,6 +41,8 @@
  *
  *   bench-imencode [jpeg-frames [png-frames [rss-frames]]]
  */
+#include "imcore.h"
+
 #include <dlfcn.h>
 #include <fcntl.h>
 #include <gst/app/gstappsrc.h>
@@ -65,6 +74,13 @@
 #define CROP_H 720
 #define SMALL_W 640
 #define SMALL_H 360
+
+/* C3: a webcam's size */
+#define CAM_W 640
+#define CAM_H 480
+
+/* C rows: interleaved rounds per group */
+#define C_ROUNDS 3
 
 #define JPEG_WARM 16            /* untimed outputs before the clock starts */
 #define PNG_WARM 6
@@ -178,43 +194,45 @@ new_frame_buffer (gsize size)
   return gst_buffer_new_allocate (NULL, size, &params);
 }
 
-/* The 8 RGB frames: the canvas panned over its whole spare width and
- * height, in an order that jumps around. */
+/* 8 RGB frames of @w x @h: the canvas panned over its whole spare width
+ * and height, in an order that jumps around. */
 static void
-make_rgb_frames (const guint8 * canvas, FrameSet * set)
+make_rgb_frames (const guint8 * canvas, gint w, gint h, FrameSet * set)
 {
-  gst_video_info_set_format (&set->info, GST_VIDEO_FORMAT_RGB, W, H);
+  gst_video_info_set_format (&set->info, GST_VIDEO_FORMAT_RGB, w, h);
   GST_VIDEO_INFO_FPS_N (&set->info) = FPS;
   GST_VIDEO_INFO_FPS_D (&set->info) = 1;
   set->caps = gst_video_info_to_caps (&set->info);
   for (gint i = 0; i < N_FRAMES; i++) {
-    gint ox = i * (CANVAS_W - W) / (N_FRAMES - 1);
-    gint oy = (i * 5 % N_FRAMES) * (CANVAS_H - H) / (N_FRAMES - 1);
+    gint ox = i * (CANVAS_W - w) / (N_FRAMES - 1);
+    gint oy = (i * 5 % N_FRAMES) * (CANVAS_H - h) / (N_FRAMES - 1);
     GstVideoFrame f;
 
     set->frames[i] = new_frame_buffer (set->info.size);
     gst_video_frame_map (&f, &set->info, set->frames[i], GST_MAP_WRITE);
-    for (gint y = 0; y < H; y++)
+    for (gint y = 0; y < h; y++)
       memcpy ((guint8 *) GST_VIDEO_FRAME_PLANE_DATA (&f, 0) +
           (gsize) y * GST_VIDEO_FRAME_PLANE_STRIDE (&f, 0),
-          canvas + ((gsize) (oy + y) * CANVAS_W + ox) * 3, (gsize) W * 3);
+          canvas + ((gsize) (oy + y) * CANVAS_W + ox) * 3, (gsize) w * 3);
     gst_video_frame_unmap (&f);
   }
 }
 
-/* @rgb's frames converted to @format, full-range BT.601 (what a JPEG file
- * holds, so that neither imencode nor the floor converts colours). */
+/* @rgb's frames converted to @format in @range and @matrix (the transfer
+ * and primaries the RGB frames have, so that only the YUV coding
+ * changes) */
 static void
-make_yuv_frames (const FrameSet * rgb, GstVideoFormat format, FrameSet * set)
+make_yuv_frames_in (const FrameSet * rgb, GstVideoFormat format,
+    GstVideoColorRange range, GstVideoColorMatrix matrix, FrameSet * set)
 {
   GstVideoConverter *conv;
 
-  gst_video_info_set_format (&set->info, format, W, H);
+  gst_video_info_set_format (&set->info, format,
+      GST_VIDEO_INFO_WIDTH (&rgb->info), GST_VIDEO_INFO_HEIGHT (&rgb->info));
   GST_VIDEO_INFO_FPS_N (&set->info) = FPS;
   GST_VIDEO_INFO_FPS_D (&set->info) = 1;
-  set->info.colorimetry.range = GST_VIDEO_COLOR_RANGE_0_255;
-  set->info.colorimetry.matrix = GST_VIDEO_COLOR_MATRIX_BT601;
-  /* as the RGB frames: no transfer or primaries conversion */
+  set->info.colorimetry.range = range;
+  set->info.colorimetry.matrix = matrix;
   set->info.colorimetry.transfer = rgb->info.colorimetry.transfer;
   set->info.colorimetry.primaries = rgb->info.colorimetry.primaries;
   set->caps = gst_video_info_to_caps (&set->info);
@@ -235,6 +253,15 @@ make_yuv_frames (const FrameSet * rgb, GstVideoFormat format, FrameSet * set)
     gst_video_frame_unmap (&in);
   }
   gst_video_converter_free (conv);
+}
+
+/* @rgb's frames converted to @format, full-range BT.601 (what a JPEG file
+ * holds, so that neither imencode nor the floor converts colours). */
+static void
+make_yuv_frames (const FrameSet * rgb, GstVideoFormat format, FrameSet * set)
+{
+  make_yuv_frames_in (rgb, format, GST_VIDEO_COLOR_RANGE_0_255,
+      GST_VIDEO_COLOR_MATRIX_BT601, set);
 }
 
 static void
@@ -432,6 +459,49 @@ run_pipeline (const FrameSet * set, const gchar * chain, guint warm,
   return r;
 }
 
+/* A pipeline of a C group */
+typedef struct
+{
+  const FrameSet *set;
+  gchar *chain;
+  Result r;
+} GroupRun;
+
+static int
+compare_fps (const void *a, const void *b)
+{
+  const Result *x = a, *y = b;
+
+  return x->fps < y->fps ? -1 : x->fps > y->fps;
+}
+
+/* Runs the @n pipelines of @runs in C_ROUNDS interleaved rounds of
+ * @frames / C_ROUNDS frames each, so that load from elsewhere falls on all
+ * of them alike; each gets its median round. */
+static void
+run_group (GroupRun * runs, guint n, guint frames)
+{
+  Result *rounds = g_new0 (Result, (gsize) n * C_ROUNDS);
+  guint per = MAX (frames / C_ROUNDS, 20);
+
+  for (guint k = 0; k < C_ROUNDS; k++) {
+    for (guint i = 0; i < n; i++)
+      rounds[i * C_ROUNDS + k] = run_pipeline (runs[i].set, runs[i].chain,
+          JPEG_WARM, per, 0, 0);
+  }
+  for (guint i = 0; i < n; i++) {
+    Result *r = &rounds[i * C_ROUNDS];
+    gboolean ok = TRUE;
+
+    for (guint k = 0; k < C_ROUNDS; k++)
+      ok = ok && r[k].ok;
+    qsort (r, C_ROUNDS, sizeof (Result), compare_fps);
+    runs[i].r = ok ? r[C_ROUNDS / 2] : (Result) {
+    FALSE};
+  }
+  g_free (rounds);
+}
+
 /* Encodes frame @i (mod N_FRAMES); returns the encoded size. */
 typedef gsize (*EncodeFunc) (gpointer ctx, guint i);
 
@@ -463,11 +533,16 @@ typedef struct
 {
   tjhandle tj;
   guint8 *out;
+  gint w, h;
   GstVideoFrame frames[N_FRAMES];
   /* J3: crop and scale into @small first */
   GstVideoConverter *conv;
   GstBuffer *small_buf;
   GstVideoFrame small;
+  /* C rows: imcore's encoder instead of TurboJPEG, converting from @yuv */
+  ImcoreJpegEncoder *imcore;
+  ImcoreYuvColorimetry yuv;
+  gsize out_size;
 } TjFloor;
 
 static void
@@ -499,7 +574,7 @@ tj_encode_i420 (gpointer ctx, guint i)
 {
   TjFloor *c = ctx;
 
-  return tj_encode_planes (c, &c->frames[i % N_FRAMES], W, H);
+  return tj_encode_planes (c, &c->frames[i % N_FRAMES], c->w, c->h);
 }
 
 static gsize
@@ -510,8 +585,8 @@ tj_encode_rgb (gpointer ctx, guint i)
   unsigned char *dst = c->out;
   unsigned long len = 0;
 
-  tj_check (c, tjCompress2 (c->tj, GST_VIDEO_FRAME_PLANE_DATA (f, 0), W,
-          GST_VIDEO_FRAME_PLANE_STRIDE (f, 0), H, TJPF_RGB, &dst, &len,
+  tj_check (c, tjCompress2 (c->tj, GST_VIDEO_FRAME_PLANE_DATA (f, 0), c->w,
+          GST_VIDEO_FRAME_PLANE_STRIDE (f, 0), c->h, TJPF_RGB, &dst, &len,
           TJSAMP_420, QUALITY, TJFLAG_NOREALLOC));
   return len;
 }
@@ -525,16 +600,98 @@ tj_encode_crop_scale (gpointer ctx, guint i)
   return tj_encode_planes (c, &c->small, SMALL_W, SMALL_H);
 }
 
-/* J1 (I420), J2 (RGB) and, with @crop_scale, J3. */
+/* imcore's encoder on a mapped I420, NV12 or YUY2 frame, with the
+ * colorimetry it carries */
+static gsize
+imcore_encode_frame (TjFloor * c, const GstVideoFrame * f)
+{
+  ImcoreJpegParams p = { QUALITY, IMCORE_SUBSAMPLING_420, c->yuv };
+  GstVideoFormat format = GST_VIDEO_FRAME_FORMAT (f);
+  ImcoreRect all = { 0, 0, GST_VIDEO_FRAME_WIDTH (f),
+    GST_VIDEO_FRAME_HEIGHT (f)
+  };
+  ImcoreError err;
+  size_t len = 0;
+
+  if (format == GST_VIDEO_FORMAT_I420) {
+    ImcoreImage img;
+
+    memset (&img, 0, sizeof (img));
+    img.format = IMCORE_PIXEL_I420;
+    img.width = all.width;
+    img.height = all.height;
+    for (gint k = 0; k < 3; k++) {
+      img.planes[k] = GST_VIDEO_FRAME_PLANE_DATA (f, k);
+      img.strides[k] = GST_VIDEO_FRAME_PLANE_STRIDE (f, k);
+    }
+    err = imcore_jpeg_encode (c->imcore, &img, &p, c->out, c->out_size, &len);
+  } else {
+    ImcoreInterleavedYuv yuv;
+
+    memset (&yuv, 0, sizeof (yuv));
+    yuv.packed = format == GST_VIDEO_FORMAT_YUY2;
+    yuv.width = all.width;
+    yuv.height = all.height;
+    for (guint k = 0; k < GST_VIDEO_FRAME_N_PLANES (f); k++) {
+      yuv.planes[k] = GST_VIDEO_FRAME_PLANE_DATA (f, k);
+      yuv.strides[k] = GST_VIDEO_FRAME_PLANE_STRIDE (f, k);
+    }
+    yuv.y_offset = 0;
+    yuv.u_offset = yuv.packed ? 1 : 0;
+    yuv.v_offset = yuv.packed ? 3 : 1;
+    err = imcore_jpeg_encode_interleaved (c->imcore, &yuv, &all, &p, c->out,
+        c->out_size, &len);
+  }
+  if (err != IMCORE_OK)
+    g_error ("imcore: %s", imcore_strerror (err));
+  return len;
+}
+
+static gsize
+imcore_encode_whole (gpointer ctx, guint i)
+{
+  TjFloor *c = ctx;
+
+  return imcore_encode_frame (c, &c->frames[i % N_FRAMES]);
+}
+
+static gsize
+imcore_encode_crop_scale (gpointer ctx, guint i)
+{
+  TjFloor *c = ctx;
+
+  gst_video_converter_frame (c->conv, &c->frames[i % N_FRAMES], &c->small);
+  return imcore_encode_frame (c, &c->small);
+}
+
+/* J1 (I420), J2 (RGB) and, with @crop_scale, J3; with @imcore the core's
+ * encoder (I420, NV12, YUY2), converting from the frames' colorimetry, in
+ * place of TurboJPEG */
 static Result
-floor_jpeg (const FrameSet * set, guint frames, gboolean crop_scale)
+floor_jpeg_with (const FrameSet * set, guint frames, gboolean crop_scale,
+    gboolean imcore)
 {
   TjFloor c = { NULL };
   Result r;
-  EncodeFunc encode = tj_encode_i420;
+  EncodeFunc encode = imcore ? imcore_encode_whole : tj_encode_i420;
 
   c.tj = tjInitCompress ();
-  c.out = g_malloc (tjBufSize (W, H, TJSAMP_420));
+  c.w = GST_VIDEO_INFO_WIDTH (&set->info);
+  c.h = GST_VIDEO_INFO_HEIGHT (&set->info);
+  c.out_size = tjBufSize (c.w, c.h, TJSAMP_444);
+  c.out = g_malloc (c.out_size);
+  if (imcore) {
+    gdouble kr, kb;
+
+    c.imcore = imcore_jpeg_encoder_new ();
+    c.yuv.limited_range =
+        set->info.colorimetry.range != GST_VIDEO_COLOR_RANGE_0_255;
+    if (!gst_video_color_matrix_get_Kr_Kb (set->info.colorimetry.matrix, &kr,
+            &kb))
+      g_error ("no matrix");
+    c.yuv.kr = kr;
+    c.yuv.kb = kb;
+  }
   map_frames (set, c.frames);
   if (GST_VIDEO_INFO_IS_RGB (&set->info))
     encode = tj_encode_rgb;
@@ -562,7 +719,7 @@ floor_jpeg (const FrameSet * set, guint frames, gboolean crop_scale)
       g_error ("cannot set up the crop and scale converter");
     c.small_buf = new_frame_buffer (small.size);
     gst_video_frame_map (&c.small, &small, c.small_buf, GST_MAP_READWRITE);
-    encode = tj_encode_crop_scale;
+    encode = imcore ? imcore_encode_crop_scale : tj_encode_crop_scale;
   }
   r = time_loop (encode, &c, frames);
   if (crop_scale) {
@@ -573,7 +730,14 @@ floor_jpeg (const FrameSet * set, guint frames, gboolean crop_scale)
   unmap_frames (c.frames);
   g_free (c.out);
   tjDestroy (c.tj);
+  imcore_jpeg_encoder_free (c.imcore);
   return r;
+}
+
+static Result
+floor_jpeg (const FrameSet * set, guint frames, gboolean crop_scale)
+{
+  return floor_jpeg_with (set, frames, crop_scale, FALSE);
 }
 
 typedef struct
@@ -818,6 +982,89 @@ worst_other_allocs (const Result * const *results, gint n, double baseline,
   return worst;
 }
 
+/* ---- C: the colorimetries cameras and decoders send ---- */
+
+static const gchar *c_chains[3] = {
+  "jpegenc quality=85", "imencode threads=1", "imencode threads=0"
+};
+
+/* A line of the C summary */
+static void
+summary_target (GString * summary, const gchar * what, double value,
+    double threshold)
+{
+  gchar measured[32];
+
+  g_snprintf (measured, sizeof (measured), "%.3fx", value);
+  g_string_append_printf (summary, "    %-52s %-24s %s\n", what,
+      value > 0 ? measured : "n/a", value <= 0 ? "-" : value >= threshold ?
+      "met" : "NOT MET");
+}
+
+/* The rows of one C group: for each set (the first in JFIF's colorimetry),
+ * the raw floors, then jpegenc and imencode threads=1/0 with the same
+ * caps; ratios against jpegenc, against the same pipeline on the JFIF set
+ * and against imcore's own floor. Target lines go to @summary. */
+static void
+colour_group (const gchar * title, const FrameSet ** sets,
+    const gchar ** names, guint n_sets, const gchar * const *chains,
+    gboolean crop_scale, gboolean tj_floor, guint jn, GString * summary)
+{
+  GroupRun runs[4 * 3];
+  Result floors[4][2];
+
+  printf ("%s\n", title);
+  for (guint s = 0; s < n_sets; s++) {
+    for (guint k = 0; k < 3; k++) {
+      runs[s * 3 + k].set = sets[s];
+      runs[s * 3 + k].chain = g_strdup (chains[k]);
+    }
+    floors[s][0] = tj_floor ? floor_jpeg_with (sets[s], jn, crop_scale,
+        FALSE) : (Result) {
+    FALSE};
+    floors[s][1] = floor_jpeg_with (sets[s], jn, crop_scale, TRUE);
+  }
+  run_group (runs, n_sets * 3, jn);
+  for (guint s = 0; s < n_sets; s++) {
+    Result *stock = &runs[s * 3].r, *t1 = &runs[s * 3 + 1].r;
+    Result *t0 = &runs[s * 3 + 2].r;
+    Result *own1 = &runs[1].r, *own0 = &runs[2].r;
+    gchar *label;
+
+    printf (" %s\n", names[s]);
+    if (tj_floor)
+      report_both (crop_scale ? "raw converter + TurboJPEG, no colour conv." :
+          "raw TurboJPEG, planes as they are", &floors[s][0], NULL, NULL,
+          NULL, NULL);
+    report_both (crop_scale ? "raw converter + imcore_jpeg_encode" :
+        "raw imcore encoder (converts)", &floors[s][1], NULL, NULL, NULL,
+        NULL);
+    report (chains[0], stock, &floors[s][1], "imcore floor", NULL, NULL);
+    report_both ("imencode threads=1", t1, stock, "stock", &floors[s][1],
+        "imcore floor");
+    if (s > 0)
+      printf ("  %-42s   %.3fx imencode threads=1 on %s\n", "",
+          ratio (t1, own1), names[0]);
+    report_both ("imencode threads=0", t0, stock, "stock", NULL, NULL);
+    if (s > 0)
+      printf ("  %-42s   %.3fx imencode threads=0 on %s\n", "",
+          ratio (t0, own0), names[0]);
+
+    label = g_strdup_printf ("%s: %s", title, names[s]);
+    g_string_append_printf (summary, "  %s\n", label);
+    summary_target (summary, "threads=1 >= 1.0x stock", ratio (t1, stock),
+        1.0);
+    if (s > 0)
+      summary_target (summary, "threads=1 >= 0.95x its rate on JFIF input",
+          ratio (t1, own1), 0.95);
+    summary_target (summary, "threads=0 >= 1.8x stock", ratio (t0, stock),
+        1.8);
+    g_free (label);
+  }
+  for (guint i = 0; i < n_sets * 3; i++)
+    g_free (runs[i].chain);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -825,6 +1072,8 @@ main (int argc, char **argv)
   guint pn = argc > 2 ? (guint) atoi (argv[2]) : MAX (4, jn * 40 / 300);
   guint rn = argc > 3 ? (guint) atoi (argv[3]) : MAX (100, jn * 10000 / 300);
   FrameSet rgb, i420, nv12;
+  FrameSet i420_601l, i420_709l, nv12_709l, cam_rgb, yuy2, yuy2_601l;
+  GString *c_summary = g_string_new (NULL);
   guint8 *canvas;
   gchar *chain, *cv2_note = NULL;
   const gchar *slice = g_getenv ("G_SLICE");
@@ -853,9 +1102,20 @@ main (int argc, char **argv)
       "bench_malloc_ignore_thread");
 
   canvas = make_scene ();
-  make_rgb_frames (canvas, &rgb);
+  make_rgb_frames (canvas, W, H, &rgb);
   make_yuv_frames (&rgb, GST_VIDEO_FORMAT_I420, &i420);
   make_yuv_frames (&rgb, GST_VIDEO_FORMAT_NV12, &nv12);
+  /* C: the same frames as cameras and decoders code them */
+  make_yuv_frames_in (&rgb, GST_VIDEO_FORMAT_I420, GST_VIDEO_COLOR_RANGE_16_235,
+      GST_VIDEO_COLOR_MATRIX_BT601, &i420_601l);
+  make_yuv_frames_in (&rgb, GST_VIDEO_FORMAT_I420, GST_VIDEO_COLOR_RANGE_16_235,
+      GST_VIDEO_COLOR_MATRIX_BT709, &i420_709l);
+  make_yuv_frames_in (&rgb, GST_VIDEO_FORMAT_NV12, GST_VIDEO_COLOR_RANGE_16_235,
+      GST_VIDEO_COLOR_MATRIX_BT709, &nv12_709l);
+  make_rgb_frames (canvas, CAM_W, CAM_H, &cam_rgb);
+  make_yuv_frames (&cam_rgb, GST_VIDEO_FORMAT_YUY2, &yuy2);
+  make_yuv_frames_in (&cam_rgb, GST_VIDEO_FORMAT_YUY2,
+      GST_VIDEO_COLOR_RANGE_16_235, GST_VIDEO_COLOR_MATRIX_BT601, &yuy2_601l);
   g_free (canvas);
 
   printf ("imencode vs stock encoders and raw libraries: %d 1920x1080 frames "
@@ -927,6 +1187,35 @@ main (int argc, char **argv)
   j4t0 = run_pipeline (&nv12, "imencode threads=0", JPEG_WARM, jn, 0, 0);
   report_both ("imencode threads=0", &j4t0, &j4s, "jpegenc", &j1t0,
       "J1 (I420)");
+
+  {
+    const FrameSet *c1[] = { &i420, &i420_601l, &i420_709l };
+    const gchar *c1n[] = { "full-range BT.601 (JFIF)", "limited BT.601",
+      "limited BT.709"
+    };
+    const FrameSet *c2[] = { &nv12, &nv12_709l };
+    const gchar *c2n[] = { "full-range BT.601 (JFIF)", "limited BT.709" };
+    const FrameSet *c3[] = { &yuy2, &yuy2_601l };
+    const gchar *c3n[] = { "full-range BT.601 (JFIF)", "limited BT.601" };
+    const FrameSet *c4[] = { &i420, &i420_709l };
+    gchar *crop1 = g_strdup_printf ("imencode %s threads=1", j3_props);
+    gchar *crop0 = g_strdup_printf ("imencode %s threads=0", j3_props);
+    const gchar *c4chains[] = { "videocrop left=320 right=320 top=180 "
+          "bottom=180 ! videoscale ! video/x-raw,width=640,height=360 ! "
+          "jpegenc quality=85", crop1, crop0
+    };
+
+    colour_group ("C1 I420 1080p -> JPEG", c1, c1n, 3, c_chains, FALSE,
+        TRUE, jn, c_summary);
+    colour_group ("C2 NV12 1080p -> JPEG", c2, c2n, 2, c_chains, FALSE,
+        FALSE, jn, c_summary);
+    colour_group ("C3 YUY2 640x480 -> JPEG 4:2:0 (jpegenc: 4:2:2)", c3, c3n,
+        2, c_chains, FALSE, FALSE, jn, c_summary);
+    colour_group ("C4 I420 1080p -> crop 1280x720 -> 640x360 JPEG", c4, c2n,
+        2, c4chains, TRUE, TRUE, jn, c_summary);
+    g_free (crop1);
+    g_free (crop0);
+  }
 
   printf ("P1 RGB 1080p -> PNG, zlib level 1\n");
   p1f = floor_png (&rgb, pn, FALSE);
@@ -1033,7 +1322,17 @@ main (int argc, char **argv)
       "allocates its per-image workspace itself and is not counted there.)"
       "\n");
 
+  printf ("\nSummary against the colorimetry targets (C rows; medians of %d "
+      "interleaved rounds)\n%s", C_ROUNDS, c_summary->str);
+  g_string_free (c_summary, TRUE);
+
   g_free (cv2_note);
+  frame_set_clear (&i420_601l);
+  frame_set_clear (&i420_709l);
+  frame_set_clear (&nv12_709l);
+  frame_set_clear (&cam_rgb);
+  frame_set_clear (&yuy2);
+  frame_set_clear (&yuy2_601l);
   frame_set_clear (&rgb);
   frame_set_clear (&i420);
   frame_set_clear (&nv12);

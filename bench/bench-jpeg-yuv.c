@@ -24,7 +24,13 @@
  * Rounds interleave the variants (each encodes the round's frame once), so
  * load from other processes falls on all alike; reported is the median
  * time per frame. With "only VARIANT COLORIMETRY N" it runs one variant N
- * times (for valgrind --tool=callgrind --toggle-collect=encode_once).
+ * times, for instruction counts:
+ *
+ *   valgrind --tool=callgrind --instr-atstart=no --toggle-collect=encode_once
+ *     bench-jpeg-yuv only imcore bt709-limited 8
+ *
+ * (the frames are made without instrumentation when valgrind/callgrind.h
+ * is there; VARIANT may be prefixed with nv12: or yuy2:).
  *
  *   bench-jpeg-yuv [rounds]
  *   bench-jpeg-yuv only imcore bt709-limited 20
@@ -38,6 +44,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <turbojpeg.h>
+#if defined(__has_include)
+#if __has_include(<valgrind/callgrind.h>)
+#include <valgrind/callgrind.h>
+#endif
+#endif
+#ifndef CALLGRIND_START_INSTRUMENTATION
+#define CALLGRIND_START_INSTRUMENTATION
+#define CALLGRIND_STOP_INSTRUMENTATION
+#endif
 
 #define W 1920
 #define H 1080
@@ -366,10 +381,17 @@ main (int argc, char **argv)
   ctx.out = g_malloc (ctx.out_size);
   ctx.copy = g_malloc ((gsize) W * H * 3 / 2);
   for (guint c = 0; c < N_COLORIMETRIES; c++) {
-    for (gint i = 0; i < N_FRAMES; i++)
-      make_frame (canvas, i * (CANVAS_W - W) / (N_FRAMES - 1),
-          (i * 3 % N_FRAMES) * (CANVAS_H - H) / (N_FRAMES - 1),
-          &colorimetries[c].c, &frames[c][i]);
+    /* "only" makes the frames of its colorimetry alone */
+    gboolean wanted = argc != 5 || strcmp (argv[1], "only") != 0 ||
+        strcmp (colorimetries[c].name, argv[3]) == 0;
+
+    for (gint i = 0; i < N_FRAMES; i++) {
+      memset (&frames[c][i], 0, sizeof (Frame));
+      if (wanted)
+        make_frame (canvas, i * (CANVAS_W - W) / (N_FRAMES - 1),
+            (i * 3 % N_FRAMES) * (CANVAS_H - H) / (N_FRAMES - 1),
+            &colorimetries[c].c, &frames[c][i]);
+    }
   }
   g_free (canvas);
 
@@ -394,9 +416,11 @@ main (int argc, char **argv)
     imcore_yuvconv_init (&ctx.avx2, &colorimetries[c].c, 0);
     imcore_yuvconv_init (&ctx.portable, &colorimetries[c].c,
         IMCORE_YUVCONV_PORTABLE);
+    CALLGRIND_START_INSTRUMENTATION;
     for (guint i = 0; i < n; i++)
       encode_once (&ctx, v, s, &frames[c][i % N_FRAMES],
           &colorimetries[c].c);
+    CALLGRIND_STOP_INSTRUMENTATION;
     printf ("%s %s %s: %u frames\n", source_names[s], variants[v],
         colorimetries[c].name, n);
     return 0;

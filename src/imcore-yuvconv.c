@@ -187,50 +187,70 @@ offset16 (int16_t * p, uint32_t i)
   return p ? p + i : NULL;
 }
 
-/* One chroma sample (@u, @v) into the outputs that are wanted */
+/* Chroma sample @i, (@u, @v), through the cross map into the outputs that
+ * are wanted (@cb and @cr both or neither). The saturations of the
+ * definition change nothing here: imcore_yuvconv_init() made sure that
+ * the sums fit 16 bits, and a saturated sum clamps to what the wider one
+ * does. */
 static inline void
-chroma_one (const ImcoreYuvConv * conv, unsigned u, unsigned v, uint8_t * cb,
-    uint8_t * cr, int16_t * lterm)
+cross_one (const ImcoreYuvConv * conv, unsigned u, unsigned v, uint8_t * cb,
+    uint8_t * cr, int16_t * lterm, uint32_t i)
 {
-  if (!conv->cross) {
-    if (cb) {
-      *cb = conv->cb_map[u];
-      *cr = conv->cr_map[v];
-    }
-    if (lterm)
-      *lterm = conv->l_const;
-    return;
-  }
   if (cb) {
-    *cb = clamp8 (sat16 (sat16 (conv->u_term[0][u] + conv->v_term[0][v]) +
+    cb[i] = clamp8 ((conv->u_term[0][u] + conv->v_term[0][v] +
             CHROMA_CONST) >> 7);
-    *cr = clamp8 (sat16 (sat16 (conv->u_term[1][u] + conv->v_term[1][v]) +
+    cr[i] = clamp8 ((conv->u_term[1][u] + conv->v_term[1][v] +
             CHROMA_CONST) >> 7);
   }
   if (lterm)
-    *lterm = (int16_t) sat16 (sat16 (conv->u_term[2][u] + conv->v_term[2][v])
-        + conv->l_const);
+    lterm[i] = (int16_t) (conv->u_term[2][u] + conv->v_term[2][v] +
+        conv->l_const);
 }
+
+/* Without cross terms L is the same for all */
+static void
+flat_terms (const ImcoreYuvConv * conv, int16_t * lterm, uint32_t n)
+{
+  for (uint32_t i = 0; lterm && i < n; i++)
+    lterm[i] = conv->l_const;
+}
+
+/* In the kernels below @cb and @cr are both set or both NULL. Each case
+ * has its own loop, so that the common ones are plain table lookups. */
 
 static void
 chroma_planar_c (const ImcoreYuvConv * conv, const uint8_t * u,
     const uint8_t * v, uint32_t n, uint8_t * cb, uint8_t * cr,
     int16_t * lterm)
 {
+  if (!conv->cross) {
+    for (uint32_t i = 0; cb && i < n; i++) {
+      cb[i] = conv->cb_map[u[i]];
+      cr[i] = conv->cr_map[v[i]];
+    }
+    flat_terms (conv, lterm, n);
+    return;
+  }
   for (uint32_t i = 0; i < n; i++)
-    chroma_one (conv, u[i], v[i], offset8 (cb, i), offset8 (cr, i),
-        offset16 (lterm, i));
+    cross_one (conv, u[i], v[i], cb, cr, lterm, i);
 }
 
 static void
 chroma_pairs_c (const ImcoreYuvConv * conv, const uint8_t * pairs,
     bool v_first, uint32_t n, uint8_t * cb, uint8_t * cr, int16_t * lterm)
 {
-  unsigned uo = v_first ? 1 : 0;
+  unsigned uo = v_first ? 1 : 0, vo = uo ^ 1;
 
+  if (!conv->cross) {
+    for (uint32_t i = 0; cb && i < n; i++) {
+      cb[i] = conv->cb_map[pairs[2 * i + uo]];
+      cr[i] = conv->cr_map[pairs[2 * i + vo]];
+    }
+    flat_terms (conv, lterm, n);
+    return;
+  }
   for (uint32_t i = 0; i < n; i++)
-    chroma_one (conv, pairs[2 * i + uo], pairs[2 * i + (uo ^ 1)],
-        offset8 (cb, i), offset8 (cr, i), offset16 (lterm, i));
+    cross_one (conv, pairs[2 * i + uo], pairs[2 * i + vo], cb, cr, lterm, i);
 }
 
 static void
@@ -248,8 +268,16 @@ chroma_packed_c (const ImcoreYuvConv * conv, const uint8_t * row0,
       u = (u + p1[uo] + 1) >> 1;
       v = (v + p1[vo] + 1) >> 1;
     }
-    chroma_one (conv, u, v, offset8 (cb, i), offset8 (cr, i),
-        offset16 (lterm, i));
+    if (conv->cross) {
+      cross_one (conv, u, v, cb, cr, lterm, i);
+    } else {
+      if (cb) {
+        cb[i] = conv->cb_map[u];
+        cr[i] = conv->cr_map[v];
+      }
+      if (lterm)
+        lterm[i] = conv->l_const;
+    }
   }
 }
 
@@ -259,12 +287,19 @@ luma_c (const ImcoreYuvConv * conv, const uint8_t * y, size_t step,
 {
   const int16_t *t = conv->y_term;
 
-  if (!lterm) {
+  if (!lterm && step == 1) {
     for (uint32_t i = 0; i < n; i++)
-      out[i] = conv->y_map[y[i * step]];
+      out[i] = conv->y_map[y[i]];
+  } else if (!lterm) {
+    for (uint32_t i = 0; i < n; i++)
+      out[i] = conv->y_map[y[2 * i]];
+  } else if (hshift) {
+    /* as in cross_one(), no saturation needed before the clamp */
+    for (uint32_t i = 0; i < n; i++)
+      out[i] = clamp8 ((t[y[i * step]] + lterm[i >> 1]) >> 7);
   } else {
     for (uint32_t i = 0; i < n; i++)
-      out[i] = clamp8 (sat16 (t[y[i * step]] + lterm[i >> hshift]) >> 7);
+      out[i] = clamp8 ((t[y[i * step]] + lterm[i]) >> 7);
   }
 }
 
