@@ -23,7 +23,9 @@
  *
  * Rounds interleave the variants (each encodes the round's frame once), so
  * load from other processes falls on all alike; reported is the median
- * time per frame. With "only VARIANT COLORIMETRY N" it runs one variant N
+ * time per frame, as CPU time of the thread (CLOCK_THREAD_CPUTIME_ID:
+ * time the thread was preempted does not count, so figures hold on a busy
+ * machine; caches shared with other processes still do). With "only VARIANT COLORIMETRY N" it runs one variant N
  * times, for instruction counts:
  *
  *   valgrind --tool=callgrind --instr-atstart=no --toggle-collect=encode_once
@@ -43,6 +45,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <turbojpeg.h>
 #if defined(__has_include)
 #if __has_include(<valgrind/callgrind.h>)
@@ -358,6 +361,16 @@ variant_applies (guint variant, Source s)
   return s == SRC_I420 || (variant != 0 && variant != 2 && variant != 7);
 }
 
+/* CPU time of this thread, in ms */
+static double
+thread_ms (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
 static int
 compare_double (const void *a, const void *b)
 {
@@ -372,10 +385,13 @@ main (int argc, char **argv)
   guint rounds = argc > 1 && strcmp (argv[1], "only") != 0 ?
       (guint) atoi (argv[1]) : 40;
   Frame frames[N_COLORIMETRIES][N_FRAMES];
+  ImcoreJpegEncoder *encs[N_COLORIMETRIES];
   guint8 *canvas = make_scene ();
   Ctx ctx;
 
-  ctx.enc = imcore_jpeg_encoder_new ();
+  for (guint c = 0; c < N_COLORIMETRIES; c++)
+    encs[c] = imcore_jpeg_encoder_new ();
+  ctx.enc = encs[0];
   ctx.tj = tjInitCompress ();
   ctx.out_size = imcore_jpeg_bound (W, H, IMCORE_SUBSAMPLING_420);
   ctx.out = g_malloc (ctx.out_size);
@@ -428,59 +444,60 @@ main (int argc, char **argv)
 
   imcore_yuvconv_init (&ctx.avx2, &colorimetries[0].c, 0);
   printf ("1920x1080 4:2:0 q%d, %d frames, median of %u interleaved rounds, "
-      "ms per frame (kernels: %s)\n", QUALITY, N_FRAMES, rounds,
+      "ms of thread CPU time per frame (kernels: %s)\n", QUALITY, N_FRAMES, rounds,
       imcore_yuvconv_implementation (&ctx.avx2));
   for (Source s = SRC_I420; s <= SRC_YUY2; s++) {
-    double jfif_imcore = 0;
+    /* t[(c * N_VARIANTS + v) * rounds + r] */
+    double *t = g_new0 (double, N_COLORIMETRIES * N_VARIANTS * rounds);
+    gsize bytes[N_COLORIMETRIES][N_VARIANTS] = { {0} };
+    double med[N_COLORIMETRIES][N_VARIANTS];
 
-    for (guint c = 0; c < N_COLORIMETRIES; c++) {
-      double *t[N_VARIANTS];
-      double med[N_VARIANTS];
-      gsize bytes[N_VARIANTS] = { 0 };
-
-      imcore_yuvconv_init (&ctx.avx2, &colorimetries[c].c, 0);
-      imcore_yuvconv_init (&ctx.portable, &colorimetries[c].c,
-          IMCORE_YUVCONV_PORTABLE);
-      for (guint v = 0; v < N_VARIANTS; v++)
-        t[v] = g_new (double, rounds);
-      for (guint r = 0; r < rounds + 2; r++) {
+    /* every colorimetry and variant once a round, so that JFIF input and
+     * the others see the same conditions */
+    for (guint r = 0; r < rounds + 2; r++) {
+      for (guint c = 0; c < N_COLORIMETRIES; c++) {
+        imcore_yuvconv_init (&ctx.avx2, &colorimetries[c].c, 0);
+        imcore_yuvconv_init (&ctx.portable, &colorimetries[c].c,
+            IMCORE_YUVCONV_PORTABLE);
+        /* one encoder per colorimetry, as a stream has */
+        ctx.enc = encs[c];
         for (guint v = 0; v < N_VARIANTS; v++) {
           const Frame *f = &frames[c][r % N_FRAMES];
-          gint64 t0;
+          double t0;
           gsize n;
 
           if (!variant_applies (v, s))
             continue;
-          t0 = g_get_monotonic_time ();
+          t0 = thread_ms ();
           n = encode_once (&ctx, v, s, f, &colorimetries[c].c);
           /* the first two rounds warm up */
           if (r >= 2) {
-            t[v][r - 2] = (g_get_monotonic_time () - t0) / 1000.0;
-            bytes[v] += n;
+            t[(c * N_VARIANTS + v) * rounds + r - 2] = thread_ms () - t0;
+            bytes[c][v] += n;
           }
         }
       }
+    }
+    for (guint c = 0; c < N_COLORIMETRIES; c++) {
       printf ("%s %s\n", source_names[s], colorimetries[c].name);
       for (guint v = 0; v < N_VARIANTS; v++) {
-        if (!variant_applies (v, s)) {
-          g_free (t[v]);
+        double *tv = t + (c * N_VARIANTS + v) * rounds;
+
+        if (!variant_applies (v, s))
           continue;
-        }
-        qsort (t[v], rounds, sizeof (double), compare_double);
-        med[v] = t[v][rounds / 2];
-        g_free (t[v]);
-        printf ("  %-14s %7.3f ms", variants[v], med[v]);
-        if (bytes[v])
-          printf (" %8" G_GSIZE_FORMAT " B", bytes[v] / rounds);
-        if (v == 1 && c == 0)
-          jfif_imcore = med[v];
-        if (v >= 1 && v <= 4 && jfif_imcore > 0)
-          printf ("   %.3fx imcore's JFIF rate", jfif_imcore / med[v]);
+        qsort (tv, rounds, sizeof (double), compare_double);
+        med[c][v] = tv[rounds / 2];
+        printf ("  %-14s %7.3f ms", variants[v], med[c][v]);
+        if (bytes[c][v])
+          printf (" %8" G_GSIZE_FORMAT " B", bytes[c][v] / rounds);
+        if (v >= 1 && v <= 4)
+          printf ("   %.3fx imcore's JFIF rate", med[0][1] / med[c][v]);
         if (v >= 1 && v <= 4 && variant_applies (0, s))
-          printf ("   %.3fx floor", med[0] / med[v]);
+          printf ("   %.3fx floor", med[c][0] / med[c][v]);
         printf ("\n");
       }
     }
+    g_free (t);
   }
 
   for (guint c = 0; c < N_COLORIMETRIES; c++) {
@@ -490,6 +507,7 @@ main (int argc, char **argv)
   g_free (ctx.copy);
   g_free (ctx.out);
   tjDestroy (ctx.tj);
-  imcore_jpeg_encoder_free (ctx.enc);
+  for (guint c = 0; c < N_COLORIMETRIES; c++)
+    imcore_jpeg_encoder_free (encs[c]);
   return 0;
 }

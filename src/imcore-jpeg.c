@@ -280,7 +280,6 @@ typedef struct
   uint32_t width[3], height[3]; /* samples */
   uint32_t padded[3];           /* samples libjpeg reads a row: whole blocks */
   unsigned rows[3];             /* rows of an iMCU row */
-  bool direct[3];               /* read in place from the caller's plane */
   size_t pitch[3];              /* of its rows in the strip */
   size_t offset[3];             /* of its rows in the strip */
   size_t strip_size;            /* luma terms first, then the rows */
@@ -294,8 +293,7 @@ jpeg_shifts (ImcoreSubsampling s, unsigned *hs, unsigned *vs)
 }
 
 static void
-plan_layout (const YuvSource * src, const ImcoreYuvConv * conv,
-    ImcoreSubsampling samp, JpegLayout * l)
+plan_layout (const YuvSource * src, ImcoreSubsampling samp, JpegLayout * l)
 {
   /* luma terms: one per chroma sample of a source row (a pixel at 4:4:4),
    * and a vector's worth of slack */
@@ -311,13 +309,6 @@ plan_layout (const YuvSource * src, const ImcoreYuvConv * conv,
     l->height[c] = (src->height + (1u << vs) - 1) >> vs;
     l->padded[c] = (l->width[c] + 7) / 8 * 8;
     l->rows[c] = c ? 8 : 8u << l->jvs;
-    /* JFIF samples need no conversion; rows of whole blocks need no
-     * padding: libjpeg reads those straight from the caller's plane, and
-     * the bottom is padded by repeating a row pointer */
-    l->direct[c] = conv->identity && l->width[c] % 8 == 0 &&
-        (c == 0 ? src->layout != YUV_PACKED : src->layout == YUV_PLANAR);
-    if (l->direct[c])
-      continue;
     offset = (offset + 31) / 32 * 32;
     l->pitch[c] = ((size_t) l->padded[c] + 31) / 32 * 32;
     l->offset[c] = offset;
@@ -379,8 +370,11 @@ convert_chroma_row (const YuvSource * src, const ImcoreYuvConv * conv,
   }
 }
 
-/* Points enc->rows at iMCU row @m of @src, converted into the strip where
- * it cannot be read in place. */
+/* Converts (or, for JFIF input, copies) iMCU row @m of @src into the strip
+ * and points enc->rows at it. JFIF planes are copied too: libjpeg reading
+ * its 8x8 blocks straight out of frame-sized planes measured 13 % slower
+ * (bench-jpeg-yuv, thread CPU time) than a sequential copy of each iMCU row
+ * into the cache-resident strip first. */
 static void
 fill_imcu_row (ImcoreJpegEncoder * enc, const YuvSource * src,
     const ImcoreYuvConv * conv, const JpegLayout * l, uint32_t m)
@@ -395,18 +389,17 @@ fill_imcu_row (ImcoreJpegEncoder * enc, const YuvSource * src,
 
     valid[c] = l->height[c] - first < l->rows[c] ? l->height[c] - first :
         l->rows[c];
+    /* rows past the image repeat its last one */
     for (unsigned r = 0; r < l->rows[c]; r++)
-      enc->rows[c][r] = l->direct[c] ?
-          (JSAMPROW) source_row (src, c, first + (r < valid[c] ? r :
-              valid[c] - 1)) : strip + l->offset[c] + (size_t) (r <
-          valid[c] ? r : valid[c] - 1) * l->pitch[c];
+      enc->rows[c][r] = strip + l->offset[c] +
+          (size_t) (r < valid[c] ? r : valid[c] - 1) * l->pitch[c];
   }
 
   if (src->layout != YUV_PACKED) {
     /* each source chroma row: the JPEG's chroma row (same subsampling)
      * and the terms of the luma rows it covers */
     unsigned svs = src->vs;
-    bool chroma = l->n == 3 && !l->direct[1];
+    bool chroma = l->n == 3;
 
     for (uint32_t sc = y0 >> svs; sc <= (y0 + valid[0] - 1) >> svs; sc++) {
       uint32_t j = sc - cy0, ya = sc << svs, yb = (sc + 1) << svs;
@@ -419,8 +412,6 @@ fill_imcu_row (ImcoreJpegEncoder * enc, const YuvSource * src,
         pad_row (enc->rows[1][j], l->width[1], l->padded[1]);
         pad_row (enc->rows[2][j], l->width[2], l->padded[2]);
       }
-      if (l->direct[0])
-        continue;
       for (uint32_t y = ya < y0 ? y0 : ya; y < yb && y < y0 + valid[0]; y++)
         convert_luma_row (src, conv, y, lterm, src->hs, enc->rows[0][y - y0],
             l->padded[0]);
@@ -484,7 +475,7 @@ encode_yuv (ImcoreJpegEncoder * enc, const YuvSource * src,
       return err;
     enc->conv_from = params->yuv;
   }
-  plan_layout (src, conv, params->subsampling, &l);
+  plan_layout (src, params->subsampling, &l);
   if (!imcore_scratch_get (&enc->strip, l.strip_size))
     return IMCORE_ERROR_OUT_OF_MEMORY;
   imcu_rows = (src->height + l.rows[0] - 1) / l.rows[0];

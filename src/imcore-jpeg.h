@@ -63,10 +63,10 @@ bool imcore_jpeg_accepts (ImcorePixelFormat format,
  * bytes, which must be at least imcore_jpeg_bound() for the image
  * (IMCORE_ERROR_NO_SPACE otherwise). Packed RGB input is converted to
  * YCbCr (BT.601, full range) by libjpeg-turbo (TurboJPEG). Planar YUV goes
- * to libjpeg as raw data, without an RGB round trip: JFIF-colorimetry
- * planes whose rows are whole 8-sample blocks are read in place; anything
- * else is converted (or padded) into the encoder's strip one iMCU row (8
- * or 16 lines) at a time, just before libjpeg reads it. The conversion to
+ * to libjpeg as raw data, without an RGB round trip: each iMCU row (8 or
+ * 16 lines) is converted to JFIF's colorimetry (JFIF input: copied) and
+ * padded into the encoder's cache-resident strip just before libjpeg
+ * reads it; no converted copy of the image exists. The conversion to
  * JFIF is exact to within 1 code value (see imcore-yuvconv.h); luma of a
  * pixel takes in the chroma sample it is stored with (4:2:0: the one of
  * its 2x2 block). Colorimetries whose map does not fit the converter fail
