@@ -1,7 +1,8 @@
 #!/bin/sh
 # gst-imencode: the core compiles for a 32-bit target.
 # Usage: check-32bit.sh CC SRCDIR. Exit 77 (skipped) when CC cannot build
-# for i386 (Debian: gcc-multilib) or pkg-config lacks libpng/libturbojpeg.
+# for i386 (Debian: gcc-multilib) or pkg-config lacks libpng/libturbojpeg/
+# libjpeg.
 # SPDX-License-Identifier: LGPL-2.1-or-later
 cc=$1
 src=$2
@@ -12,10 +13,13 @@ if ! "$cc" -m32 -fsyntax-only "$probe/p.c" 2>/dev/null; then
   echo "skipped: $cc cannot compile for -m32 (install gcc-multilib)"
   exit 77
 fi
-flags=$(pkg-config --cflags libpng libturbojpeg zlib 2>/dev/null) || {
-  echo "skipped: pkg-config --cflags libpng libturbojpeg zlib failed"
+flags=$(pkg-config --cflags libpng libturbojpeg libjpeg zlib 2>/dev/null) || {
+  echo "skipped: pkg-config --cflags libpng libturbojpeg libjpeg zlib failed"
   exit 77
 }
+# jpeglib.h includes the multiarch jconfig.h; without the i386 package the
+# host's is taken (libjpeg-turbo's holds no size-dependent definitions)
+flags="$flags -idirafter /usr/include/$("$cc" -print-multiarch 2>/dev/null)"
 status=0
 for f in "$src"/*.c; do
   # shellcheck disable=SC2086
