@@ -104,7 +104,10 @@ bool imcore_yuv_is_jfif (const ImcoreYuvColorimetry * c);
 /* Converts planar YUV @src whose samples follow @from to BT.601 full range
  * (JFIF), writing @dst, which must have the same format and size and may
  * be @src itself. Luma mixes in the co-sited chroma sample when the matrices
- * differ; values are rounded and clamped to 0..255. */
+ * differ; values are rounded and clamped to 0..255. A whole-image pass with
+ * scalar lookup tables, for callers that want a converted copy: the JPEG
+ * encoder does not use it, it converts a strip at a time with the kernels
+ * of imcore-yuvconv.h. */
 ImcoreError imcore_image_yuv_to_jfif (const ImcoreImage * src,
     const ImcoreYuvColorimetry * from, ImcoreImage * dst);
 
