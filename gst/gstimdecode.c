@@ -33,6 +33,12 @@
  * pixel is decoded. A corrupt or truncated image is never output, not even
  * in part: it posts a warning and is dropped (strict=true: an error).
  *
+ * Images are decoded on several threads (threads, default one per core):
+ * the streaming thread finds where each image ends, reads its header,
+ * negotiates and hands the image to a worker; frames go out in input order
+ * with the same timestamps, flags, caps and messages as with threads=1,
+ * which decodes in the streaming thread.
+ *
  * ## Example launch lines
  * |[
  * gst-launch-1.0 filesrc location=photo.jpg ! imdecode ! \
@@ -57,6 +63,7 @@
 #include "gstimencodeelements.h"
 #include "gstimpad.h"
 #include "gstimvideo.h"
+#include "gstimworkpool.h"
 #include "imcore.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_imdecode_debug);
@@ -65,6 +72,12 @@ GST_DEBUG_CATEGORY_STATIC (gst_imdecode_debug);
 #define DEFAULT_SCALE GST_IMDECODE_SCALE_1
 #define DEFAULT_MAX_PIXELS G_GUINT64_CONSTANT (100000000)
 #define DEFAULT_STRICT FALSE
+#define DEFAULT_THREADS 0
+#define MAX_THREADS 64
+
+/* Output frames held by the images in flight at most, in bytes (2 x
+ * threads 4K RGBA frames would otherwise be gigabytes with many cores). */
+#define MAX_BYTES_IN_FLIGHT (G_GUINT64_CONSTANT (256) << 20)
 
 /* Full-range BT.601 with sRGB transfer and primaries: what JFIF YCbCr is,
  * and what I420 converted from PNG is made to be too. */
@@ -76,6 +89,7 @@ enum
   PROP_SCALE,
   PROP_MAX_PIXELS,
   PROP_STRICT,
+  PROP_THREADS,
 };
 
 /* The properties, copied under the object lock once per image. */
@@ -84,7 +98,44 @@ typedef struct
   GstImdecodeScale scale;
   guint64 max_pixels;
   gboolean strict;
+  guint threads;
 } GstImdecodeSettings;
+
+/* One thread's decoders and scratch: the streaming thread's (headers, and
+ * every image with threads=1) and each worker's. */
+typedef struct
+{
+  ImcoreJpegDecoder *jpeg;
+  ImcorePngDecoder *png;
+  GstVideoConverter *convert;
+  GstVideoInfo convert_in, convert_out;
+  GstBuffer *mid_buf;           /* decoded image before conversion */
+  GstVideoInfo mid_info;
+} GstImdecodeDecoder;
+
+/* One image whose header was read: framed and negotiated in the streaming
+ * thread, decoded by a worker (or the streaming thread with threads=1),
+ * pushed in input order. Lives in the work pool's slots. */
+typedef struct
+{
+  const guint8 *data;           /* the image's bytes */
+  gsize len;
+  gboolean owns_data;           /* a copy (threads), freed with the job */
+  gboolean is_jpeg;
+  ImcoreJpegInfo jinfo;
+  guint width, height;          /* full size */
+  guint denom;
+  gboolean strict;
+  GstVideoInfo info;            /* of the output frame */
+  GstBuffer *outbuf;            /* from the output pool; the frame */
+  GstClockTime pts, dts, duration;
+  guint64 offset, offset_end;
+  gboolean discont;             /* anything dropped before, or upstream's */
+  /* the decode's result */
+  gboolean map_failed;
+  ImcoreError err;
+  gchar *detail;
+} GstImdecodeJob;
 
 struct _GstImdecode
 {
@@ -103,14 +154,17 @@ struct _GstImdecode
   GstVideoInfo out_info;        /* valid when negotiated */
   gboolean negotiated;
   GstBufferPool *pool;          /* output frames of out_info */
-  ImcoreJpegDecoder *jpeg;
-  ImcorePngDecoder *png;
-  GstVideoConverter *convert;
-  GstVideoInfo convert_in, convert_out;
-  GstBuffer *mid_buf;           /* decoded image before conversion */
-  GstVideoInfo mid_info;
-  gboolean discont;             /* the next frame follows a drop */
+  GstImdecodeDecoder *dec;      /* headers; images with threads=1 */
+  GstImWorkPool *workers;       /* threads>1; replaced by the streaming
+                                 * thread only, under the object lock */
+  gboolean flow_reported;       /* the workers' kept flow went upstream */
   GstImHeldEvents held;
+
+  /* in output order: changed by finish, or by the streaming thread with
+   * no image in flight */
+  gboolean discont;             /* the next frame follows a drop */
+  gboolean settle_decoded;      /* a frame went out since the last settle */
+  GstImInputOutcome settle_last;        /* of the last image finished */
 };
 
 #define gst_imdecode_parent_class parent_class
@@ -165,9 +219,17 @@ static GstFlowReturn gst_imdecode_chain (GstPad * pad, GstObject * parent,
     GstBuffer * inbuf);
 static gboolean gst_imdecode_sink_event (GstPad * pad, GstObject * parent,
     GstEvent * event);
+static gboolean gst_imdecode_sink_query (GstPad * pad, GstObject * parent,
+    GstQuery * query);
+static gboolean gst_imdecode_src_event (GstPad * pad, GstObject * parent,
+    GstEvent * event);
+static gboolean gst_imdecode_src_query (GstPad * pad, GstObject * parent,
+    GstQuery * query);
 static GstFlowReturn gst_imdecode_image (gpointer user_data,
     const guint8 * data, gsize len, GstBuffer * timing, gboolean discont,
     GstImInputOutcome * outcome);
+static GstFlowReturn gst_imdecode_settle (gpointer user_data,
+    gboolean * decoded_any, GstImInputOutcome * last);
 
 static void
 gst_imdecode_class_init (GstImdecodeClass * klass)
@@ -196,6 +258,13 @@ gst_imdecode_class_init (GstImdecodeClass * klass)
           "false: a corrupt, truncated or refused image posts a warning and "
           "is dropped, the stream goes on; true: it is an error",
           DEFAULT_STRICT, flags));
+  g_object_class_install_property (gobject_class, PROP_THREADS,
+      g_param_spec_uint ("threads", "Threads",
+          "Decoder threads (0 = one per CPU core, 1 = decode in the "
+          "streaming thread). With more than one, images are decoded in "
+          "parallel, up to twice as many in flight as threads (fewer for "
+          "large frames), and frames still come out in input order",
+          0, MAX_THREADS, DEFAULT_THREADS, flags));
 
   gst_element_class_add_static_pad_template (element_class, &sink_template);
   gst_element_class_add_static_pad_template (element_class, &src_template);
@@ -219,18 +288,119 @@ gst_imdecode_init (GstImdecode * self)
       GST_DEBUG_FUNCPTR (gst_imdecode_chain));
   gst_pad_set_event_function (self->sinkpad,
       GST_DEBUG_FUNCPTR (gst_imdecode_sink_event));
+  gst_pad_set_query_function (self->sinkpad,
+      GST_DEBUG_FUNCPTR (gst_imdecode_sink_query));
   gst_element_add_pad (GST_ELEMENT (self), self->sinkpad);
 
   self->srcpad = gst_pad_new_from_static_template (&src_template, "src");
+  gst_pad_set_event_function (self->srcpad,
+      GST_DEBUG_FUNCPTR (gst_imdecode_src_event));
+  gst_pad_set_query_function (self->srcpad,
+      GST_DEBUG_FUNCPTR (gst_imdecode_src_query));
   gst_pad_use_fixed_caps (self->srcpad);
   gst_element_add_pad (GST_ELEMENT (self), self->srcpad);
 
   self->settings.scale = DEFAULT_SCALE;
   self->settings.max_pixels = DEFAULT_MAX_PIXELS;
   self->settings.strict = DEFAULT_STRICT;
+  self->settings.threads = DEFAULT_THREADS;
   self->fps_d = 1;
   gst_im_input_init (&self->input, GST_ELEMENT (self), gst_imdecode_image,
-      self);
+      gst_imdecode_settle, self);
+}
+
+static void
+gst_imdecode_decoder_free (GstImdecodeDecoder * d)
+{
+  if (!d)
+    return;
+  imcore_jpeg_decoder_free (d->jpeg);
+  imcore_png_decoder_free (d->png);
+  if (d->convert)
+    gst_video_converter_free (d->convert);
+  gst_clear_buffer (&d->mid_buf);
+  g_free (d);
+}
+
+/* A thread's decoders, or NULL when out of memory. */
+static GstImdecodeDecoder *
+gst_imdecode_decoder_new (void)
+{
+  GstImdecodeDecoder *d = g_new0 (GstImdecodeDecoder, 1);
+
+  d->jpeg = imcore_jpeg_decoder_new ();
+  d->png = imcore_png_decoder_new ();
+  if (!d->jpeg || !d->png) {
+    gst_imdecode_decoder_free (d);
+    return NULL;
+  }
+  return d;
+}
+
+/* Decoder threads for the threads setting @threads (0 = one per core). */
+static guint
+gst_imdecode_effective_threads (guint threads)
+{
+  return threads ? threads : MIN (g_get_num_processors (), MAX_THREADS);
+}
+
+/* Images in flight for @threads decoder threads and output frames of
+ * @frame_size bytes (0: unknown): twice as many as threads, so that every
+ * worker finds its next image waiting while an earlier frame is still
+ * being pushed or a larger image holds up the order, but no more than
+ * MAX_BYTES_IN_FLIGHT of output frames (at least two, though). */
+static guint
+gst_imdecode_images_in_flight (guint threads, gsize frame_size)
+{
+  guint n = threads > 1 ? 2 * threads : 1;
+
+  if (n > 2 && frame_size > 0)
+    n = CLAMP (MAX_BYTES_IN_FLIGHT / frame_size, 2, n);
+  return n;
+}
+
+/* Replaces the work pool by @workers (NULL = none) and frees the old one,
+ * which must be drained or flushing. */
+static void
+gst_imdecode_set_workers (GstImdecode * self, GstImWorkPool * workers)
+{
+  GstImWorkPool *old;
+
+  GST_OBJECT_LOCK (self);
+  old = self->workers;
+  self->workers = workers;
+  GST_OBJECT_UNLOCK (self);
+  gst_im_work_pool_free (old);
+}
+
+/* Starts or stops dropping the images in flight (any thread). */
+static void
+gst_imdecode_set_flushing (GstImdecode * self, gboolean flushing)
+{
+  GST_OBJECT_LOCK (self);
+  if (self->workers && flushing)
+    gst_im_work_pool_set_flushing (self->workers, TRUE);
+  GST_OBJECT_UNLOCK (self);
+  /* flush-stop runs under the sink pad's stream lock (from the streaming
+   * thread, a seeking thread or a worker pushing), so the streaming
+   * thread, which alone replaces the pool, is not in chain */
+  if (self->workers && !flushing)
+    gst_im_work_pool_set_flushing (self->workers, FALSE);
+}
+
+/* Waits until the images in flight are out (streaming thread). A flow
+ * error returned here goes upstream. */
+static GstFlowReturn
+gst_imdecode_drain (GstImdecode * self)
+{
+  GstFlowReturn ret;
+
+  if (!self->workers)
+    return GST_FLOW_OK;
+  ret = gst_im_work_pool_drain (self->workers);
+  if (ret != GST_FLOW_OK && ret != GST_FLOW_FLUSHING)
+    self->flow_reported = TRUE;
+  return ret;
 }
 
 static void
@@ -248,11 +418,13 @@ gst_imdecode_reset (GstImdecode * self)
   self->fps_n = 0;
   self->fps_d = 1;
   self->negotiated = FALSE;
+  gst_imdecode_set_flushing (self, TRUE);
+  gst_imdecode_set_workers (self, NULL);
+  self->flow_reported = FALSE;
   self->discont = FALSE;
-  g_clear_pointer (&self->jpeg, imcore_jpeg_decoder_free);
-  g_clear_pointer (&self->png, imcore_png_decoder_free);
-  g_clear_pointer (&self->convert, gst_video_converter_free);
-  gst_clear_buffer (&self->mid_buf);
+  self->settle_decoded = FALSE;
+  self->settle_last = GST_IM_INPUT_IMAGE_REFUSED;
+  g_clear_pointer (&self->dec, gst_imdecode_decoder_free);
   gst_im_held_events_clear (&self->held);
   gst_im_input_reset (&self->input);
   gst_imdecode_drop_pool (self);
@@ -277,18 +449,24 @@ gst_imdecode_change_state (GstElement * element, GstStateChange transition)
 
   if (transition == GST_STATE_CHANGE_READY_TO_PAUSED) {
     gst_imdecode_reset (self);
-    self->jpeg = imcore_jpeg_decoder_new ();
-    self->png = imcore_png_decoder_new ();
-    if (!self->jpeg || !self->png) {
+    self->dec = gst_imdecode_decoder_new ();
+    if (!self->dec) {
       GST_ELEMENT_ERROR (self, RESOURCE, FAILED, (NULL),
           ("cannot create the JPEG and PNG decoders (out of memory)"));
       return GST_STATE_CHANGE_FAILURE;
     }
   }
+  /* let a streaming thread waiting for room in the pool return */
+  if (transition == GST_STATE_CHANGE_PAUSED_TO_READY)
+    gst_imdecode_set_flushing (self, TRUE);
 
   ret = GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
-  if (ret != GST_STATE_CHANGE_FAILURE &&
-      transition == GST_STATE_CHANGE_PAUSED_TO_READY)
+  if (ret == GST_STATE_CHANGE_FAILURE) {
+    if (transition == GST_STATE_CHANGE_PAUSED_TO_READY)
+      gst_imdecode_set_flushing (self, FALSE);
+    return ret;
+  }
+  if (transition == GST_STATE_CHANGE_PAUSED_TO_READY)
     gst_imdecode_reset (self);
   return ret;
 }
@@ -382,12 +560,12 @@ gst_imdecode_negotiate (GstImdecode * self, guint width, guint height)
 /* ---- decoding ---- */
 
 /* Refused input: a warning saying @what and that the stream goes on, or
- * with strict=true an error. */
+ * with @strict an error. Called in output order. */
 static GstFlowReturn
-gst_imdecode_refuse (GstImdecode * self, const GstImdecodeSettings * s,
-    const gchar * what, const gchar * detail)
+gst_imdecode_refuse (GstImdecode * self, gboolean strict, const gchar * what,
+    const gchar * detail)
 {
-  if (s->strict) {
+  if (strict) {
     GST_ELEMENT_ERROR (self, STREAM, DECODE, ("%s", what),
         ("%s (strict=true)", detail));
     return GST_FLOW_ERROR;
@@ -399,48 +577,49 @@ gst_imdecode_refuse (GstImdecode * self, const GstImdecodeSettings * s,
 
 /* A refused image: gst_imdecode_refuse(), saying the image was dropped. */
 static GstFlowReturn
-gst_imdecode_refuse_image (GstImdecode * self, const GstImdecodeSettings * s,
+gst_imdecode_refuse_image (GstImdecode * self, gboolean strict,
     const gchar * what, const gchar * detail)
 {
-  gchar *msg = s->strict ? g_strdup (what) :
+  gchar *msg = strict ? g_strdup (what) :
       g_strdup_printf ("%s; image dropped", what);
-  GstFlowReturn ret = gst_imdecode_refuse (self, s, msg, detail);
+  GstFlowReturn ret = gst_imdecode_refuse (self, strict, msg, detail);
 
   g_free (msg);
   return ret;
 }
 
 /* Converts the full frame @src into @dest (size and format), caching the
- * converter for the next image of the same kind. FALSE if GstVideoConverter
- * cannot convert between the two (nothing is written then). */
+ * converter in @d for the next image of the same kind. FALSE if
+ * GstVideoConverter cannot convert between the two (nothing is written
+ * then). */
 static gboolean
-gst_imdecode_convert (GstImdecode * self, GstVideoFrame * src,
+gst_imdecode_convert (GstImdecodeDecoder * d, GstVideoFrame * src,
     GstVideoFrame * dest)
 {
-  if (!self->convert || !gst_video_info_is_equal (&self->convert_in,
-          &src->info) || !gst_video_info_is_equal (&self->convert_out,
-          &dest->info)) {
-    g_clear_pointer (&self->convert, gst_video_converter_free);
-    self->convert_in = src->info;
-    self->convert_out = dest->info;
-    self->convert = gst_video_converter_new (&self->convert_in,
-        &self->convert_out, gst_structure_new ("config",
+  if (!d->convert || !gst_video_info_is_equal (&d->convert_in, &src->info)
+      || !gst_video_info_is_equal (&d->convert_out, &dest->info)) {
+    g_clear_pointer (&d->convert, gst_video_converter_free);
+    d->convert_in = src->info;
+    d->convert_out = dest->info;
+    d->convert = gst_video_converter_new (&d->convert_in, &d->convert_out,
+        gst_structure_new ("config",
             GST_VIDEO_CONVERTER_OPT_RESAMPLER_METHOD,
             GST_TYPE_VIDEO_RESAMPLER_METHOD, GST_VIDEO_RESAMPLER_METHOD_CUBIC,
-            NULL));
-    if (!self->convert)
+            /* one image per thread already: no threads of its own */
+            GST_VIDEO_CONVERTER_OPT_THREADS, G_TYPE_UINT, 1, NULL));
+    if (!d->convert)
       return FALSE;
   }
-  gst_video_converter_frame (self->convert, src, dest);
+  gst_video_converter_frame (d->convert, src, dest);
   return TRUE;
 }
 
-/* Decodes @data (a JPEG if @is_jpeg, else a PNG) into the mapped @frame,
- * directly when the core writes its format at that size, else through an
- * intermediate frame and one conversion. Returns the core's error and
- * leaves a message in @detail. */
+/* Decodes @data (a JPEG if @is_jpeg, else a PNG) with @d into the mapped
+ * @frame, directly when the core writes its format at that size, else
+ * through an intermediate frame and one conversion. Returns the core's
+ * error and leaves a message in @detail. */
 static ImcoreError
-gst_imdecode_decode_into (GstImdecode * self, gboolean is_jpeg,
+gst_imdecode_decode_into (GstImdecodeDecoder * d, gboolean is_jpeg,
     const ImcoreJpegInfo * jinfo, guint width, guint height, guint denom,
     const guint8 * data, gsize len, GstVideoFrame * frame, gchar ** detail)
 {
@@ -461,8 +640,8 @@ gst_imdecode_decode_into (GstImdecode * self, gboolean is_jpeg,
 
   if (direct) {
     gst_im_video_frame_view (frame, &img);
-    err = is_jpeg ? imcore_jpeg_decode (self->jpeg, data, len, denom, &img)
-        : imcore_png_decode (self->png, data, len, &img);
+    err = is_jpeg ? imcore_jpeg_decode (d->jpeg, data, len, denom, &img)
+        : imcore_png_decode (d->png, data, len, &img);
     goto done;
   }
 
@@ -481,23 +660,22 @@ gst_imdecode_decode_into (GstImdecode * self, gboolean is_jpeg,
   GST_VIDEO_INFO_FPS_N (&mid_info) = GST_VIDEO_INFO_FPS_N (&frame->info);
   GST_VIDEO_INFO_FPS_D (&mid_info) = GST_VIDEO_INFO_FPS_D (&frame->info);
   /* kept for the next image of the same size and format */
-  if (!self->mid_buf || !gst_video_info_is_equal (&self->mid_info,
-          &mid_info)) {
-    gst_clear_buffer (&self->mid_buf);
-    self->mid_info = mid_info;
-    self->mid_buf = gst_buffer_new_allocate (NULL, mid_info.size, NULL);
+  if (!d->mid_buf || !gst_video_info_is_equal (&d->mid_info, &mid_info)) {
+    gst_clear_buffer (&d->mid_buf);
+    d->mid_info = mid_info;
+    d->mid_buf = gst_buffer_new_allocate (NULL, mid_info.size, NULL);
   }
-  if (!self->mid_buf || !gst_video_frame_map (&mid, &self->mid_info,
-          self->mid_buf, GST_MAP_READWRITE)) {
-    gst_clear_buffer (&self->mid_buf);
+  if (!d->mid_buf || !gst_video_frame_map (&mid, &d->mid_info, d->mid_buf,
+          GST_MAP_READWRITE)) {
+    gst_clear_buffer (&d->mid_buf);
     *detail = g_strdup_printf ("cannot allocate a %ux%u intermediate frame",
         mid_w, mid_h);
     return IMCORE_ERROR_OUT_OF_MEMORY;
   }
   gst_im_video_frame_view (&mid, &img);
-  err = is_jpeg ? imcore_jpeg_decode (self->jpeg, data, len, denom, &img)
-      : imcore_png_decode (self->png, data, len, &img);
-  if (err == IMCORE_OK && !gst_imdecode_convert (self, &mid, frame)) {
+  err = is_jpeg ? imcore_jpeg_decode (d->jpeg, data, len, denom, &img)
+      : imcore_png_decode (d->png, data, len, &img);
+  if (err == IMCORE_OK && !gst_imdecode_convert (d, &mid, frame)) {
     gst_video_frame_unmap (&mid);
     *detail = g_strdup_printf ("GstVideoConverter cannot convert %s %ux%u "
         "to %s %ux%u", gst_video_format_to_string (mid_fmt), mid_w, mid_h,
@@ -509,8 +687,8 @@ gst_imdecode_decode_into (GstImdecode * self, gboolean is_jpeg,
 
 done:
   if (err != IMCORE_OK) {
-    const gchar *lib = is_jpeg ? imcore_jpeg_decoder_last_error (self->jpeg)
-        : imcore_png_decoder_last_error (self->png);
+    const gchar *lib = is_jpeg ? imcore_jpeg_decoder_last_error (d->jpeg)
+        : imcore_png_decoder_last_error (d->png);
 
     *detail = g_strdup_printf ("%s%s%s", imcore_strerror (err),
         lib[0] ? ": " : "", lib);
@@ -518,9 +696,224 @@ done:
   return err;
 }
 
-/* GstImInputImageFunc: decodes one whole image with the settings of the
- * buffer being handled and pushes it with the timestamps of @timing (none
- * when NULL), marked DISCONT after anything dropped. */
+/* ---- jobs: one image each ---- */
+
+/* Releases what @job holds. */
+static void
+gst_imdecode_job_clear (GstImdecodeJob * job)
+{
+  gst_clear_buffer (&job->outbuf);
+  if (job->owns_data)
+    g_free ((gpointer) job->data);
+  job->data = NULL;
+  g_clear_pointer (&job->detail, g_free);
+}
+
+/* GstImWorkPoolFuncs.process: decodes @job's image into its frame, with
+ * the decoders of the thread it runs in (@thread_state; NULL when they
+ * could not be made). */
+static void
+gst_imdecode_job_process (gpointer thread_state, gpointer data,
+    gpointer user_data)
+{
+  GstImdecodeDecoder *d = thread_state;
+  GstImdecodeJob *job = data;
+  GstVideoFrame frame;
+
+  if (!d) {
+    job->err = IMCORE_ERROR_OUT_OF_MEMORY;
+    job->detail = g_strdup ("cannot create the JPEG and PNG decoders of a "
+        "decoder thread (out of memory)");
+    return;
+  }
+  if (!gst_video_frame_map (&frame, &job->info, job->outbuf, GST_MAP_WRITE)) {
+    job->map_failed = TRUE;
+    return;
+  }
+  job->err = gst_imdecode_decode_into (d, job->is_jpeg, &job->jinfo,
+      job->width, job->height, job->denom, job->data, job->len, &frame,
+      &job->detail);
+  gst_video_frame_unmap (&frame);
+}
+
+/* GstImWorkPoolFuncs.finish: in input order, pushes @job's frame with its
+ * timestamps (DISCONT after anything dropped), or refuses the image. */
+static GstFlowReturn
+gst_imdecode_job_finish (gpointer data, gpointer user_data)
+{
+  GstImdecode *self = user_data;
+  GstImdecodeJob *job = data;
+  GstBuffer *outbuf;
+  GstFlowReturn ret;
+
+  if (job->map_failed) {
+    GST_ELEMENT_ERROR (self, RESOURCE, NO_SPACE_LEFT, (NULL),
+        ("cannot allocate a %ux%u frame", GST_VIDEO_INFO_WIDTH (&job->info),
+            GST_VIDEO_INFO_HEIGHT (&job->info)));
+    self->discont |= job->discont;
+    self->settle_last = GST_IM_INPUT_IMAGE_REFUSED;
+    gst_imdecode_job_clear (job);
+    return GST_FLOW_ERROR;
+  }
+  if (job->err != IMCORE_OK) {
+    gchar *what = g_strdup_printf ("Corrupt or unsupported %s image (%ux%u)",
+        job->is_jpeg ? "JPEG" : "PNG", job->width, job->height);
+
+    self->discont |= job->discont;
+    ret = gst_imdecode_refuse_image (self, job->strict, what, job->detail);
+    g_free (what);
+    self->settle_last = GST_IM_INPUT_IMAGE_CORRUPT;
+    gst_imdecode_job_clear (job);
+    return ret;
+  }
+
+  outbuf = g_steal_pointer (&job->outbuf);
+  GST_BUFFER_PTS (outbuf) = job->pts;
+  GST_BUFFER_DTS (outbuf) = job->dts;
+  GST_BUFFER_DURATION (outbuf) = job->duration;
+  GST_BUFFER_OFFSET (outbuf) = job->offset;
+  GST_BUFFER_OFFSET_END (outbuf) = job->offset_end;
+  if (self->discont || job->discont) {
+    GST_BUFFER_FLAG_SET (outbuf, GST_BUFFER_FLAG_DISCONT);
+    self->discont = FALSE;
+  }
+  self->settle_decoded = TRUE;
+  self->settle_last = GST_IM_INPUT_IMAGE_DECODED;
+  gst_imdecode_job_clear (job);
+  return gst_pad_push (self->srcpad, outbuf);
+}
+
+/* GstImWorkPoolFuncs.discard: a flush or the pool's end drops @job. */
+static void
+gst_imdecode_job_discard (gpointer data, gpointer user_data)
+{
+  GstImdecode *self = user_data;
+
+  self->settle_last = GST_IM_INPUT_IMAGE_REFUSED;
+  gst_imdecode_job_clear (data);
+}
+
+static gpointer
+gst_imdecode_thread_init (gpointer user_data)
+{
+  return gst_imdecode_decoder_new ();
+}
+
+static void
+gst_imdecode_thread_clear (gpointer thread_state, gpointer user_data)
+{
+  gst_imdecode_decoder_free (thread_state);
+}
+
+static const GstImWorkPoolFuncs gst_imdecode_pool_funcs = {
+  gst_imdecode_thread_init,
+  gst_imdecode_thread_clear,
+  gst_imdecode_job_process,
+  gst_imdecode_job_finish,
+  gst_imdecode_job_discard,
+};
+
+/* Makes the work pool match the threads setting @threads and the output
+ * frame size: none for one thread, else a pool of that many threads and
+ * images in flight. Drains the old pool. */
+static GstFlowReturn
+gst_imdecode_ensure_workers (GstImdecode * self, guint threads)
+{
+  GstImWorkPool *workers;
+  GstFlowReturn ret;
+  guint in_flight;
+
+  threads = gst_imdecode_effective_threads (threads);
+  in_flight = gst_imdecode_images_in_flight (threads,
+      GST_VIDEO_INFO_SIZE (&self->out_info));
+  if (threads == 1 && !self->workers)
+    return GST_FLOW_OK;
+  if (self->workers &&
+      gst_im_work_pool_get_n_threads (self->workers) == threads &&
+      gst_im_work_pool_get_max_in_flight (self->workers) == in_flight)
+    return GST_FLOW_OK;
+
+  ret = gst_imdecode_drain (self);
+  if (ret != GST_FLOW_OK)
+    return ret;
+  workers = NULL;
+  if (threads > 1) {
+    workers = gst_im_work_pool_new ("imdecode", threads, in_flight,
+        sizeof (GstImdecodeJob), &gst_imdecode_pool_funcs, self);
+    if (!workers)
+      GST_WARNING_OBJECT (self, "no worker threads; decoding in the "
+          "streaming thread");
+  }
+  GST_DEBUG_OBJECT (self, "%u decoder threads, %u images in flight",
+      workers ? threads : 1, workers ? in_flight : 1);
+  gst_imdecode_set_workers (self, workers);
+  return GST_FLOW_OK;
+}
+
+/* Hands @job to a worker, or decodes and finishes it right here with
+ * threads=1; sets *@outcome. What @job holds goes with it, whatever the
+ * return. */
+static GstFlowReturn
+gst_imdecode_run_job (GstImdecode * self, GstImdecodeJob * job,
+    GstImInputOutcome * outcome)
+{
+  GstFlowReturn ret;
+
+  if (!self->workers) {
+    gst_imdecode_job_process (self->dec, job, self);
+    ret = gst_imdecode_job_finish (job, self);
+    *outcome = self->settle_last;
+    self->settle_decoded = FALSE;
+    return ret;
+  }
+  job->data = g_memdup2 (job->data, job->len);
+  job->owns_data = TRUE;
+  ret = gst_im_work_pool_submit (self->workers, job);
+  if (ret != GST_FLOW_OK) {
+    gst_imdecode_job_clear (job);
+    /* upstream hears of the downstream failure now */
+    self->flow_reported = ret != GST_FLOW_FLUSHING;
+    *outcome = GST_IM_INPUT_IMAGE_REFUSED;
+    return ret;
+  }
+  *outcome = GST_IM_INPUT_IMAGE_PENDING;
+  return GST_FLOW_OK;
+}
+
+/* GstImInputSettleFunc: waits for the images in flight. */
+static GstFlowReturn
+gst_imdecode_settle (gpointer user_data, gboolean * decoded_any,
+    GstImInputOutcome * last)
+{
+  GstImdecode *self = user_data;
+  GstFlowReturn ret = gst_imdecode_drain (self);
+
+  *decoded_any = self->settle_decoded;
+  *last = self->settle_last;
+  self->settle_decoded = FALSE;
+  return ret;
+}
+
+/* An image refused in the streaming thread, after the frames of the images
+ * before it; @discont as handed to gst_imdecode_image(). */
+static GstFlowReturn
+gst_imdecode_refuse_now (GstImdecode * self, gboolean discont,
+    const gchar * what, const gchar * detail)
+{
+  GstFlowReturn ret = gst_imdecode_drain (self);
+
+  if (ret != GST_FLOW_OK)
+    return ret;
+  /* kept until a frame goes out */
+  self->discont |= discont;
+  return gst_imdecode_refuse_image (self, self->current.strict, what,
+      detail);
+}
+
+/* GstImInputImageFunc: reads the header of one whole image with the
+ * settings of the buffer being handled, negotiates for its size and hands
+ * it on to be decoded and pushed in order with the timestamps of @timing
+ * (none when NULL), marked DISCONT after anything dropped. */
 static GstFlowReturn
 gst_imdecode_image (gpointer user_data, const guint8 * data, gsize len,
     GstBuffer * timing, gboolean discont, GstImInputOutcome * outcome)
@@ -533,38 +926,36 @@ gst_imdecode_image (gpointer user_data, const guint8 * data, gsize len,
   ImcorePngInfo pinfo;
   guint width, height, out_w, out_h;
   const gchar *kind;
-  GstBuffer *outbuf;
-  GstVideoFrame frame;
+  GstImdecodeJob job;
   gchar *detail = NULL, *what = NULL;
   GstFlowReturn ret;
   ImcoreError err;
 
-  /* kept until a frame goes out */
-  self->discont |= discont;
   *outcome = GST_IM_INPUT_IMAGE_CORRUPT;
   if (is_jpeg) {
     kind = "JPEG";
-    err = imcore_jpeg_read_info (self->jpeg, data, len, &jinfo);
+    err = imcore_jpeg_read_info (self->dec->jpeg, data, len, &jinfo);
     width = jinfo.width;
     height = jinfo.height;
   } else if (image_kind == IMCORE_IMAGE_PNG) {
     kind = "PNG";
-    err = imcore_png_decoder_read_info (self->png, data, len, &pinfo);
+    err = imcore_png_decoder_read_info (self->dec->png, data, len, &pinfo);
     width = pinfo.width;
     height = pinfo.height;
   } else {
-    return gst_imdecode_refuse_image (self, s, "Not a JPEG or PNG image",
+    return gst_imdecode_refuse_now (self, discont, "Not a JPEG or PNG image",
         "the data starts with neither the JPEG (FF D8 FF) nor the PNG "
         "signature; accepted: JPEG, PNG, or their base64 text");
   }
   if (err != IMCORE_OK) {
-    const gchar *lib = is_jpeg ? imcore_jpeg_decoder_last_error (self->jpeg)
-        : imcore_png_decoder_last_error (self->png);
+    const gchar *lib = is_jpeg ?
+        imcore_jpeg_decoder_last_error (self->dec->jpeg) :
+        imcore_png_decoder_last_error (self->dec->png);
 
     what = g_strdup_printf ("Corrupt %s header", kind);
     detail = g_strdup_printf ("%s%s%s", imcore_strerror (err),
         lib[0] ? ": " : "", lib);
-    ret = gst_imdecode_refuse_image (self, s, what, detail);
+    ret = gst_imdecode_refuse_now (self, discont, what, detail);
     goto out;
   }
   *outcome = GST_IM_INPUT_IMAGE_REFUSED;
@@ -574,51 +965,54 @@ gst_imdecode_image (gpointer user_data, const guint8 * data, gsize len,
     detail = g_strdup_printf ("%" G_GUINT64_FORMAT " pixels, more than "
         "max-pixels (%" G_GUINT64_FORMAT ")", (guint64) width * height,
         s->max_pixels);
-    ret = gst_imdecode_refuse_image (self, s, what, detail);
+    ret = gst_imdecode_refuse_now (self, discont, what, detail);
     goto out;
   }
   imcore_scaled_size (width, height, s->scale, &out_w, &out_h);
 
+  /* new caps go out after the frames before them */
   if (!self->negotiated || gst_pad_check_reconfigure (self->srcpad) ||
       GST_VIDEO_INFO_WIDTH (&self->out_info) != (gint) out_w ||
       GST_VIDEO_INFO_HEIGHT (&self->out_info) != (gint) out_h) {
+    ret = gst_imdecode_drain (self);
+    if (ret != GST_FLOW_OK) {
+      gst_pad_mark_reconfigure (self->srcpad);
+      return ret;
+    }
     if (!gst_imdecode_negotiate (self, out_w, out_h)) {
       gst_pad_mark_reconfigure (self->srcpad);
       return GST_PAD_IS_FLUSHING (self->srcpad) ? GST_FLOW_FLUSHING :
           GST_FLOW_NOT_NEGOTIATED;
     }
   }
-
-  outbuf = NULL;
-  ret = gst_buffer_pool_acquire_buffer (self->pool, &outbuf, NULL);
+  ret = gst_imdecode_ensure_workers (self, s->threads);
   if (ret != GST_FLOW_OK)
     return ret;
-  if (!gst_video_frame_map (&frame, &self->out_info, outbuf, GST_MAP_WRITE)) {
-    gst_clear_buffer (&outbuf);
-    GST_ELEMENT_ERROR (self, RESOURCE, NO_SPACE_LEFT, (NULL),
-        ("cannot allocate a %ux%u frame", out_w, out_h));
-    return GST_FLOW_ERROR;
-  }
-  err = gst_imdecode_decode_into (self, is_jpeg, &jinfo, width, height,
-      s->scale, data, len, &frame, &detail);
-  gst_video_frame_unmap (&frame);
-  if (err != IMCORE_OK) {
-    gst_buffer_unref (outbuf);
-    *outcome = GST_IM_INPUT_IMAGE_CORRUPT;
-    what = g_strdup_printf ("Corrupt or unsupported %s image (%ux%u)", kind,
-        width, height);
-    ret = gst_imdecode_refuse_image (self, s, what, detail);
-    goto out;
-  }
 
-  if (timing)
-    gst_buffer_copy_into (outbuf, timing, GST_BUFFER_COPY_TIMESTAMPS, 0, -1);
-  if (self->discont || (timing && GST_BUFFER_IS_DISCONT (timing))) {
-    GST_BUFFER_FLAG_SET (outbuf, GST_BUFFER_FLAG_DISCONT);
-    self->discont = FALSE;
+  memset (&job, 0, sizeof (job));
+  ret = gst_buffer_pool_acquire_buffer (self->pool, &job.outbuf, NULL);
+  if (ret != GST_FLOW_OK)
+    return ret;
+  job.data = data;
+  job.len = len;
+  job.is_jpeg = is_jpeg;
+  job.jinfo = jinfo;
+  job.width = width;
+  job.height = height;
+  job.denom = s->scale;
+  job.strict = s->strict;
+  job.info = self->out_info;
+  job.pts = job.dts = job.duration = GST_CLOCK_TIME_NONE;
+  job.offset = job.offset_end = GST_BUFFER_OFFSET_NONE;
+  if (timing) {
+    job.pts = GST_BUFFER_PTS (timing);
+    job.dts = GST_BUFFER_DTS (timing);
+    job.duration = GST_BUFFER_DURATION (timing);
+    job.offset = GST_BUFFER_OFFSET (timing);
+    job.offset_end = GST_BUFFER_OFFSET_END (timing);
   }
-  *outcome = GST_IM_INPUT_IMAGE_DECODED;
-  return gst_pad_push (self->srcpad, outbuf);
+  job.discont = discont || (timing && GST_BUFFER_IS_DISCONT (timing));
+  return gst_imdecode_run_job (self, &job, outcome);
 
 out:
   g_free (what);
@@ -652,11 +1046,20 @@ static gboolean
 gst_imdecode_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
 {
   GstImdecode *self = GST_IMDECODE (parent);
+  GstFlowReturn ret;
+
+  /* a serialized event follows the frames before it: let them out first
+   * (caps are not forwarded; EOS hands on the last image first) */
+  if (GST_EVENT_IS_SERIALIZED (event) && GST_EVENT_TYPE (event) !=
+      GST_EVENT_FLUSH_STOP && GST_EVENT_TYPE (event) != GST_EVENT_CAPS &&
+      GST_EVENT_TYPE (event) != GST_EVENT_EOS)
+    gst_imdecode_drain (self);
 
   switch (GST_EVENT_TYPE (event)) {
     case GST_EVENT_CAPS:{
       GstCaps *caps;
       GstStructure *st;
+      gint fps_n, fps_d;
 
       gst_event_parse_caps (event, &caps);
       st = gst_caps_get_structure (caps, 0);
@@ -665,22 +1068,40 @@ gst_imdecode_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
           gst_structure_has_name (st, "application/x-base64") ?
           GST_IM_INPUT_RECORDS : GST_IM_INPUT_BINARY,
           gst_imdecode_take_settings (self));
-      if (!gst_structure_get_fraction (st, "framerate", &self->fps_n,
-              &self->fps_d) || self->fps_d == 0) {
-        self->fps_n = 0;
-        self->fps_d = 1;
+      if (!gst_structure_get_fraction (st, "framerate", &fps_n, &fps_d) ||
+          fps_d == 0) {
+        fps_n = 0;
+        fps_d = 1;
       }
+      GST_OBJECT_LOCK (self);
+      self->fps_n = fps_n;
+      self->fps_d = fps_d;
+      GST_OBJECT_UNLOCK (self);
       /* the source caps follow the first image */
       gst_event_unref (event);
       return TRUE;
     }
+    case GST_EVENT_FLUSH_START:
+      /* drop the images in flight before downstream unblocks our push */
+      gst_imdecode_set_flushing (self, TRUE);
+      break;
     case GST_EVENT_FLUSH_STOP:
+      gst_imdecode_set_flushing (self, FALSE);
+      self->flow_reported = FALSE;
       gst_im_held_events_clear (&self->held);
       gst_im_input_flush (&self->input);
       break;
     case GST_EVENT_EOS:
       gst_im_input_finish (&self->input,
           gst_imdecode_take_settings (self));
+      /* Downstream refused a frame after upstream had handed its image
+       * over, and upstream never heard of it: say so, as upstream would
+       * have (an error of our own, strict=true, was posted already). */
+      ret = self->workers ? gst_im_work_pool_drain (self->workers) :
+          GST_FLOW_OK;
+      if ((ret == GST_FLOW_NOT_LINKED || ret < GST_FLOW_EOS) &&
+          ret != GST_FLOW_ERROR && !self->flow_reported)
+        GST_ELEMENT_FLOW_ERROR (self, ret);
       gst_im_held_events_push (&self->held, self->srcpad);
       break;
     default:
@@ -689,6 +1110,71 @@ gst_imdecode_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
       break;
   }
   return gst_pad_event_default (pad, parent, event);
+}
+
+static gboolean
+gst_imdecode_sink_query (GstPad * pad, GstObject * parent, GstQuery * query)
+{
+  GstImdecode *self = GST_IMDECODE (parent);
+
+  /* a serialized query (drain) follows the frames before it */
+  if (GST_QUERY_IS_SERIALIZED (query))
+    gst_imdecode_drain (self);
+  return gst_pad_query_default (pad, parent, query);
+}
+
+static gboolean
+gst_imdecode_src_event (GstPad * pad, GstObject * parent, GstEvent * event)
+{
+  GstImdecode *self = GST_IMDECODE (parent);
+
+  /* relinked: the workers may push again (as queue does) */
+  if (GST_EVENT_TYPE (event) == GST_EVENT_RECONFIGURE) {
+    GST_OBJECT_LOCK (self);
+    if (self->workers)
+      gst_im_work_pool_clear_flow (self->workers, GST_FLOW_NOT_LINKED);
+    GST_OBJECT_UNLOCK (self);
+  }
+  return gst_pad_event_default (pad, parent, event);
+}
+
+static gboolean
+gst_imdecode_src_query (GstPad * pad, GstObject * parent, GstQuery * query)
+{
+  GstImdecode *self = GST_IMDECODE (parent);
+  GstClockTime min, max, frame;
+  guint threads, in_flight;
+  gboolean live;
+  gint fps_n, fps_d;
+
+  if (GST_QUERY_TYPE (query) != GST_QUERY_LATENCY)
+    return gst_pad_query_default (pad, parent, query);
+
+  if (!gst_pad_peer_query (self->sinkpad, query))
+    return FALSE;
+  gst_query_parse_latency (query, &live, &min, &max);
+  GST_OBJECT_LOCK (self);
+  threads = gst_imdecode_effective_threads (self->settings.threads);
+  fps_n = self->fps_n;
+  fps_d = self->fps_d;
+  in_flight = self->workers ?
+      gst_im_work_pool_get_max_in_flight (self->workers) :
+      gst_imdecode_images_in_flight (threads, 0);
+  GST_OBJECT_UNLOCK (self);
+  /* One thread adds nothing beyond the decoding time, like any filter.
+   * With more, an image leaves once it and the images before it are
+   * decoded: one frame duration while the decoders keep up; the pool
+   * holds at most in_flight images. */
+  if (threads > 1 && fps_n > 0 && fps_d > 0) {
+    frame = gst_util_uint64_scale_int (GST_SECOND, fps_d, fps_n);
+    min += frame;
+    if (GST_CLOCK_TIME_IS_VALID (max))
+      max += in_flight * frame;
+  }
+  GST_DEBUG_OBJECT (self, "latency %" GST_TIME_FORMAT " - %" GST_TIME_FORMAT
+      " with %u threads", GST_TIME_ARGS (min), GST_TIME_ARGS (max), threads);
+  gst_query_set_latency (query, live, min, max);
+  return TRUE;
 }
 
 /* ---- properties ---- */
@@ -709,6 +1195,9 @@ gst_imdecode_set_property (GObject * object, guint prop_id,
       break;
     case PROP_STRICT:
       self->settings.strict = g_value_get_boolean (value);
+      break;
+    case PROP_THREADS:
+      self->settings.threads = g_value_get_uint (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -733,6 +1222,9 @@ gst_imdecode_get_property (GObject * object, guint prop_id, GValue * value,
       break;
     case PROP_STRICT:
       g_value_set_boolean (value, self->settings.strict);
+      break;
+    case PROP_THREADS:
+      g_value_set_uint (value, self->settings.threads);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);

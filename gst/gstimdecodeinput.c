@@ -25,12 +25,39 @@ GST_DEBUG_CATEGORY_STATIC (gst_im_input_debug);
  * many bytes. */
 #define MAX_PENDING_BYTES ((gsize) 512 << 20)
 
+/* Waits for the images handed on to be decoded later and takes in what
+ * became of them, as if each had been decoded when it was handed on. */
+static GstFlowReturn
+gst_im_input_settle (GstImInput * in)
+{
+  GstImInputOutcome last = GST_IM_INPUT_IMAGE_REFUSED;
+  gboolean decoded_any = FALSE;
+  GstFlowReturn ret;
+
+  if (!in->unsettled)
+    return GST_FLOW_OK;
+  ret = in->settle (in->user_data, &decoded_any, &last);
+  in->unsettled = FALSE;
+  if (decoded_any) {
+    in->warned_not_image = FALSE;
+    in->warned_text = FALSE;
+  }
+  in->last_good = last == GST_IM_INPUT_IMAGE_DECODED ? in->unsettled_kind :
+      IMCORE_IMAGE_UNKNOWN;
+  in->last_settled = last;
+  return ret;
+}
+
 /* Refused input: a warning saying @what and that the stream goes on, or
- * with @strict an error. */
+ * with @strict an error; after the frames of the images before it. */
 static GstFlowReturn
 gst_im_input_refuse (GstImInput * in, gboolean strict, const gchar * what,
     const gchar * detail)
 {
+  GstFlowReturn ret = gst_im_input_settle (in);
+
+  if (ret != GST_FLOW_OK)
+    return ret;
   if (strict) {
     GST_ELEMENT_ERROR (in->element, STREAM, DECODE, ("%s", what),
         ("%s (strict=true)", detail));
@@ -73,10 +100,11 @@ gst_im_input_drop_sniffed (GstImInput * in)
 
 /* Hands one image to the callback, saying whether anything was dropped
  * before it (the callback keeps that until it pushes a frame);
- * *@corrupt says whether it was refused as corrupt. */
+ * *@corrupt says whether it was refused as corrupt, *@pending that it is
+ * decoded later (not known yet). */
 static GstFlowReturn
 gst_im_input_image (GstImInput * in, const guint8 * data, gsize len,
-    GstBuffer * timing, gboolean * corrupt)
+    GstBuffer * timing, gboolean * corrupt, gboolean * pending)
 {
   GstImInputOutcome outcome = GST_IM_INPUT_IMAGE_REFUSED;
   gboolean discont = in->discont;
@@ -85,6 +113,20 @@ gst_im_input_image (GstImInput * in, const guint8 * data, gsize len,
   in->discont = FALSE;
   ret = in->image (in->user_data, data, len, timing, discont, &outcome);
   *corrupt = outcome == GST_IM_INPUT_IMAGE_CORRUPT;
+  *pending = outcome == GST_IM_INPUT_IMAGE_PENDING;
+  if (*pending) {
+    in->unsettled = TRUE;
+    in->unsettled_kind = imcore_image_kind (data, len);
+    return ret;
+  }
+  /* (the callback refused this one at once: the images before it, if
+   * pending, come first) */
+  if (in->unsettled) {
+    GstFlowReturn settled = gst_im_input_settle (in);
+
+    if (ret == GST_FLOW_OK)
+      ret = settled;
+  }
   if (outcome == GST_IM_INPUT_IMAGE_DECODED) {
     in->last_good = imcore_image_kind (data, len);
     in->warned_not_image = FALSE;
@@ -137,6 +179,10 @@ gst_im_input_end_skipped (GstImInput * in, const gchar * until)
 static GstFlowReturn
 gst_im_input_skip (GstImInput * in, gboolean strict, gsize n)
 {
+  GstFlowReturn ret = gst_im_input_settle (in);
+
+  if (ret != GST_FLOW_OK)
+    return ret;
   if (strict) {
     GST_ELEMENT_ERROR (in->element, STREAM, DECODE, ("Not a JPEG or PNG image"),
         ("the data starts with neither the JPEG (FF D8 FF) nor the PNG "
@@ -172,7 +218,7 @@ gst_im_input_frames (GstImInput * in, gboolean strict,
     size_t image_len = 0;
     GstBuffer *stamps = NULL;
     ImcoreScanResult res;
-    gboolean corrupt;
+    gboolean corrupt, pending;
 
     res = imcore_scan_image (scan, data + off, len - off, &image_len);
     if (res == IMCORE_SCAN_NOT_IMAGE) {
@@ -214,15 +260,25 @@ gst_im_input_frames (GstImInput * in, gboolean strict,
     GST_LOG_OBJECT (in->element,
         "image at %" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT " bytes (of %"
         G_GSIZE_FORMAT ")", off, (gsize) image_len, len);
-    ret = gst_im_input_image (in, data + off, image_len, stamps, &corrupt);
-    if (corrupt && image_len > 1) {
+    ret = gst_im_input_image (in, data + off, image_len, stamps, &corrupt,
+        &pending);
+    if ((corrupt || pending) && image_len > 1) {
       /* A cut image's stated segment or chunk lengths may have carried the
        * scan into the next image: go on from the first signature inside
-       * the refused bytes, if any. */
+       * the refused bytes, if any. Whether an image with such a signature
+       * (a cut one, or one embedding a thumbnail) was refused is worth
+       * waiting for. */
       gsize restart = imcore_scan_find_start (data + off + 1,
           image_len - 1) + 1;
 
-      if (restart < image_len)
+      if (restart < image_len && pending) {
+        GstFlowReturn settled = gst_im_input_settle (in);
+
+        if (ret == GST_FLOW_OK)
+          ret = settled;
+        corrupt = in->last_settled == GST_IM_INPUT_IMAGE_CORRUPT;
+      }
+      if (restart < image_len && corrupt)
         image_len = restart;
     }
     off += image_len;
@@ -337,8 +393,12 @@ gst_im_input_bad_text (GstImInput * in, gboolean strict,
 {
   gboolean had_image = in->pending->len > 0;
   gchar *msg;
-  GstFlowReturn ret = GST_FLOW_OK;
+  GstFlowReturn ret = gst_im_input_settle (in);
 
+  if (ret != GST_FLOW_OK) {
+    gst_im_input_drop_pending (in);
+    return ret;
+  }
   gst_im_input_drop_pending (in);
   in->last_good = IMCORE_IMAGE_UNKNOWN;
   msg = g_strdup_printf ("%s%s", what, had_image ?
@@ -644,7 +704,8 @@ gst_im_input_process (GstImInput * in, gboolean strict, GstBuffer * inbuf)
 
 void
 gst_im_input_init (GstImInput * in, GstElement * element,
-    GstImInputImageFunc image, gpointer user_data)
+    GstImInputImageFunc image, GstImInputSettleFunc settle,
+    gpointer user_data)
 {
   static gsize debug_once = 0;
 
@@ -656,6 +717,7 @@ gst_im_input_init (GstImInput * in, GstElement * element,
   memset (in, 0, sizeof (*in));
   in->element = element;
   in->image = image;
+  in->settle = settle;
   in->user_data = user_data;
   in->pending = g_byte_array_new ();
   in->text = g_byte_array_new ();
@@ -675,6 +737,7 @@ void
 gst_im_input_reset (GstImInput * in)
 {
   in->kind = GST_IM_INPUT_SNIFF;
+  in->unsettled = FALSE;
   in->discont = FALSE;
   in->framed = FALSE;
   in->skipped = 0;
@@ -693,6 +756,8 @@ gst_im_input_reset (GstImInput * in)
 void
 gst_im_input_flush (GstImInput * in)
 {
+  /* what the images finished before the flush were */
+  gst_im_input_settle (in);
   gst_im_input_drop_pending (in);
   gst_im_input_drop_text (in);
   gst_im_input_drop_sniffed (in);

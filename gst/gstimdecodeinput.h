@@ -17,7 +17,11 @@ G_BEGIN_DECLS
  * whole images, handed one at a time to a callback that decodes and pushes
  * them, and skips what is no image with one warning per run, saying how
  * many bytes. It knows nothing of decoding or negotiation; it posts its
- * messages on the element it was given.
+ * messages on the element it was given. The callback may decode later, on
+ * other threads (answering PENDING): GstImInput then asks the settle
+ * callback for the outcomes before anything that depends on them, so
+ * framing and messages are the same as when every image is decoded at
+ * once.
  *
  * Threads: every call from the streaming thread (chain, serialized
  * events), or while streaming is stopped (reset, clear). */
@@ -44,23 +48,46 @@ typedef enum
                                  * next image may start inside its bytes */
   GST_IM_INPUT_IMAGE_REFUSED,   /* refused for what it is (too large), or
                                  * not decoded (negotiation, flushing) */
+  GST_IM_INPUT_IMAGE_PENDING,   /* handed on to be decoded later, in
+                                 * order: the settle callback tells what
+                                 * became of it when that matters */
 } GstImInputOutcome;
 
 /* Decodes and pushes the @len bytes at @data: one JPEG or PNG file, whole
  * unless the stream ended inside it (then decoding refuses it). @timing
  * holds the timestamps (and DISCONT flag) of the buffer the image started
  * in, or is NULL (none); @discont says that bytes were skipped or dropped
- * since the last image. Sets *@outcome; returns the flow. */
+ * since the last image. @data and @timing are only valid during the call:
+ * a callback that decodes later copies them. Sets *@outcome (PENDING when
+ * the image will be decoded later); returns the flow. */
 typedef GstFlowReturn (*GstImInputImageFunc) (gpointer user_data,
     const guint8 * data, gsize len, GstBuffer * timing, gboolean discont,
     GstImInputOutcome * outcome);
+
+/* Waits until every image the callback answered PENDING is decoded or
+ * refused (and pushed, or its warning posted). Sets *@decoded_any to
+ * whether any of them was decoded since the last call and *@last to what
+ * became of the last one (DECODED, CORRUPT or REFUSED; REFUSED when it was
+ * dropped by a flush). Returns the flow of the pushes (GST_FLOW_FLUSHING
+ * while flushing). Called by GstImInput whenever what it does next depends
+ * on those outcomes or posts a message that must follow their frames: at
+ * bytes skipped, refused text, a refused image whose bytes hold the start
+ * of another, a flush. */
+typedef GstFlowReturn (*GstImInputSettleFunc) (gpointer user_data,
+    gboolean * decoded_any, GstImInputOutcome * last);
 
 typedef struct
 {
   /*< private >*/
   GstElement *element;          /* messages go here (not owned) */
   GstImInputImageFunc image;
+  GstImInputSettleFunc settle;
   gpointer user_data;
+
+  /* images answered PENDING and not settled yet; the last one's kind */
+  gboolean unsettled;
+  ImcoreImageKind unsettled_kind;
+  GstImInputOutcome last_settled;       /* of the last settled image */
 
   GstImInputKind kind;
   gboolean discont;             /* something dropped since the last image */
@@ -92,10 +119,12 @@ typedef struct
   gboolean warned_text;         /* invalid text, until an image decodes */
 } GstImInput;
 
-/* Prepares @in, for images handed to @image with @user_data and messages
- * posted on @element; then as after gst_im_input_reset(). */
+/* Prepares @in, for images handed to @image (and, when it answers
+ * PENDING, settled by @settle) with @user_data and messages posted on
+ * @element; then as after gst_im_input_reset(). */
 void gst_im_input_init (GstImInput * in, GstElement * element,
-    GstImInputImageFunc image, gpointer user_data);
+    GstImInputImageFunc image, GstImInputSettleFunc settle,
+    gpointer user_data);
 
 /* Frees what @in holds. */
 void gst_im_input_clear (GstImInput * in);

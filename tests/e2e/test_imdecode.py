@@ -30,6 +30,26 @@ JPEG_KINDS = ["420", "422", "444", "gray", "progressive", "cmyk"]
 SIZES = [(1, 1), (3, 3), (17, 13), (641, 479)]
 PNG_SIG = b"\x89PNG\r\n\x1a\n"
 
+# IMDECODE_THREADS=N runs every pipeline here with imdecode threads=N
+# (meson runs this file with the default, one thread per core, and with
+# threads=1, decoding in the streaming thread).
+THREADS = os.environ.get("IMDECODE_THREADS")
+_IMDECODE = re.compile(r"(?<![\w-])imdecode(?![\w-])")
+
+
+@pytest.fixture(autouse=True)
+def imdecode_threads(monkeypatch):
+    if THREADS is None:
+        yield
+        return
+    launch = Gst.parse_launch
+
+    def with_threads(desc):
+        return launch(_IMDECODE.sub("imdecode threads=%s" % THREADS, desc))
+
+    monkeypatch.setattr(Gst, "parse_launch", with_threads)
+    yield
+
 
 # ---- making images ----
 

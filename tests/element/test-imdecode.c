@@ -6,7 +6,10 @@
  * tests/meson.build). Images are made with libjpeg-turbo's compressor and
  * pixels compared with its decompressor; Pillow/OpenCV comparisons are in
  * tests/e2e/test_imdecode.py. These tests are about the element's life:
- * framing, timestamps, warnings, flushing, state changes, leaks.
+ * framing, timestamps, warnings, flushing, state changes, leaks. Every
+ * test runs with threads=1 (decoding in the streaming thread) and with
+ * decoder threads; with threads, a drain query is where the frames and
+ * messages of the images pushed so far are out.
  */
 #include <gst/check/gstharness.h>
 #include <gst/video/video.h>
@@ -61,10 +64,26 @@ reference_rgb (GstBuffer * jpeg, gint * w, gint * h)
   return rgb;
 }
 
+/* imdecode's threads property for the test running */
+static guint test_threads = 1;
+
+/* Waits until the images pushed so far are decoded and out (a serialized
+ * query follows the frames before it). */
+static void
+settle (GstHarness * hr)
+{
+  GstQuery *q = gst_query_new_drain ();
+
+  gst_pad_peer_query (hr->srcpad, q);
+  gst_query_unref (q);
+}
+
 static GstHarness *
 new_dec (const gchar * caps, GstBus * bus)
 {
   GstHarness *hr = gst_harness_new ("imdecode");
+
+  g_object_set (hr->element, "threads", test_threads, NULL);
 
   if (bus)
     gst_element_set_bus (hr->element, bus);
@@ -125,6 +144,7 @@ test_framing_and_timestamps (void)
     g_assert_cmpint (gst_harness_push (hr, in), ==, GST_FLOW_OK);
   }
   gst_buffer_unmap (both, &map);
+  settle (hr);
   g_assert_cmpuint (gst_harness_buffers_received (hr), ==, 3);
   out = gst_harness_pull (hr);
   g_assert_cmpuint (GST_BUFFER_PTS (out), ==, 0);
@@ -181,8 +201,10 @@ test_truncated_images (void)
 
   gst_harness_push (hr, gst_buffer_copy_region (a, GST_BUFFER_COPY_MEMORY, 0,
           size / 2));
+  settle (hr);
   g_assert_cmpuint (gst_harness_buffers_received (hr), ==, 0);
   gst_harness_push (hr, gst_buffer_copy (a));
+  settle (hr);
   g_assert_cmpuint (count_warnings (bus, "Corrupt"), ==, 1);
   g_assert_cmpuint (gst_harness_buffers_received (hr), ==, 1);
   out = gst_harness_pull (hr);
@@ -195,8 +217,10 @@ test_truncated_images (void)
    * it ended */
   gst_harness_push (hr, gst_buffer_new_memdup ("\x01\x02garbage", 9));
   gst_harness_push (hr, gst_buffer_new_memdup ("\x01\x02garbage", 9));
+  settle (hr);
   g_assert_cmpuint (count_warnings (bus, NULL), ==, 0);
   gst_harness_push (hr, gst_buffer_copy (a));
+  settle (hr);
   g_assert_cmpuint (count_warnings (bus, "Skipped 18 trailing bytes after a "
           "JPEG image"), ==, 1);
   out = gst_harness_pull (hr);
@@ -231,6 +255,7 @@ test_max_pixels_and_strict (void)
   g_assert_cmpuint (count_warnings (bus, "too large"), ==, 1);
   g_assert_cmpint (gst_harness_push (hr, gst_buffer_copy (small)), ==,
       GST_FLOW_OK);
+  settle (hr);
   g_assert_cmpuint (gst_harness_buffers_received (hr), ==, 1);
 
   g_object_set (hr->element, "strict", TRUE, NULL);
@@ -371,6 +396,7 @@ test_png_to_i420_with_framerate (void)
     rgb[i * 3 + 1] = (guint8) (255 - i);
     rgb[i * 3 + 2] = (guint8) ((i % w) * 12);
   }
+  g_object_set (hr->element, "threads", test_threads, NULL);
   gst_harness_set_sink_caps_str (hr, "video/x-raw,format=I420");
   gst_harness_set_src_caps_str (hr, "image/png,framerate=25/1");
   g_assert_cmpint (gst_harness_push (hr, make_png (rgb, w, h)), ==,
@@ -424,6 +450,7 @@ test_flush_and_state_cycles (void)
   GstHarness *hr = new_dec ("image/jpeg", NULL);
   GstBuffer *a = make_jpeg (16, 8, 6), *out;
   GstElement *pipe;
+  gchar *desc;
 
   gst_harness_push (hr, gst_buffer_copy_region (a, GST_BUFFER_COPY_MEMORY, 0,
           10));
@@ -443,9 +470,11 @@ test_flush_and_state_cycles (void)
   gst_buffer_unref (a);
   gst_harness_teardown (hr);
 
-  pipe = gst_parse_launch ("videotestsrc num-buffers=3 ! "
-      "video/x-raw,width=32,height=24 ! imencode ! imdecode ! "
-      "video/x-raw,format=I420 ! fakesink", NULL);
+  desc = g_strdup_printf ("videotestsrc num-buffers=3 ! "
+      "video/x-raw,width=32,height=24 ! imencode ! imdecode threads=%u ! "
+      "video/x-raw,format=I420 ! fakesink", test_threads);
+  pipe = gst_parse_launch (desc, NULL);
+  g_free (desc);
   g_assert_nonnull (pipe);
   for (gint i = 0; i < 4; i++) {
     GstMessage *msg;
@@ -463,6 +492,40 @@ test_flush_and_state_cycles (void)
   gst_object_unref (pipe);
 }
 
+/* Each test runs with these threads settings. */
+static const guint thread_counts[] = { 1, 2, 4 };
+
+/* GTestDataFunc: sets the threads for the test, then runs it. */
+#define THREADED(fn) \
+  static void fn##_threaded (gconstpointer threads) \
+  { \
+    test_threads = *(const guint *) threads; \
+    fn (); \
+  }
+
+THREADED (test_framing_and_timestamps);
+THREADED (test_truncated_images);
+THREADED (test_max_pixels_and_strict);
+THREADED (test_base64_input);
+THREADED (test_text_records_cut_after_padding);
+THREADED (test_png_to_i420_with_framerate);
+THREADED (test_flush_and_state_cycles);
+
+static const struct
+{
+  const gchar *name;
+  GTestDataFunc func;
+} tests[] = {
+  {"framing-and-timestamps", test_framing_and_timestamps_threaded},
+  {"truncated-images", test_truncated_images_threaded},
+  {"max-pixels-and-strict", test_max_pixels_and_strict_threaded},
+  {"base64-input", test_base64_input_threaded},
+  {"text-records-cut-after-padding",
+      test_text_records_cut_after_padding_threaded},
+  {"png-to-i420-with-framerate", test_png_to_i420_with_framerate_threaded},
+  {"flush-and-state-cycles", test_flush_and_state_cycles_threaded},
+};
+
 int
 main (int argc, char **argv)
 {
@@ -471,18 +534,15 @@ main (int argc, char **argv)
   gst_init (&argc, &argv);
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/imdecode/framing-and-timestamps",
-      test_framing_and_timestamps);
-  g_test_add_func ("/imdecode/truncated-images", test_truncated_images);
-  g_test_add_func ("/imdecode/max-pixels-and-strict",
-      test_max_pixels_and_strict);
-  g_test_add_func ("/imdecode/base64-input", test_base64_input);
-  g_test_add_func ("/imdecode/text-records-cut-after-padding",
-      test_text_records_cut_after_padding);
-  g_test_add_func ("/imdecode/png-to-i420-with-framerate",
-      test_png_to_i420_with_framerate);
-  g_test_add_func ("/imdecode/flush-and-state-cycles",
-      test_flush_and_state_cycles);
+  for (guint i = 0; i < G_N_ELEMENTS (thread_counts); i++) {
+    for (guint t = 0; t < G_N_ELEMENTS (tests); t++) {
+      gchar *path = g_strdup_printf ("/imdecode/threads=%u/%s",
+          thread_counts[i], tests[t].name);
+
+      g_test_add_data_func (path, &thread_counts[i], tests[t].func);
+      g_free (path);
+    }
+  }
 
   ret = g_test_run ();
   gst_deinit ();
