@@ -147,7 +147,7 @@ struct _GstImdecode
   /* under the object lock */
   GstImdecodeSettings settings;
 
-  /* streaming thread only */
+  /* streaming thread only (fps_n, fps_d: written under the object lock) */
   GstImdecodeSettings current;  /* copied for each buffer */
   GstImInput input;             /* bytes, records, text to images */
   gint fps_n, fps_d;
@@ -906,8 +906,7 @@ gst_imdecode_refuse_now (GstImdecode * self, gboolean discont,
     return ret;
   /* kept until a frame goes out */
   self->discont |= discont;
-  return gst_imdecode_refuse_image (self, self->current.strict, what,
-      detail);
+  return gst_imdecode_refuse_image (self, self->current.strict, what, detail);
 }
 
 /* GstImInputImageFunc: reads the header of one whole image with the

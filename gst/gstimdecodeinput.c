@@ -704,8 +704,7 @@ gst_im_input_process (GstImInput * in, gboolean strict, GstBuffer * inbuf)
 
 void
 gst_im_input_init (GstImInput * in, GstElement * element,
-    GstImInputImageFunc image, GstImInputSettleFunc settle,
-    gpointer user_data)
+    GstImInputImageFunc image, GstImInputSettleFunc settle, gpointer user_data)
 {
   static gsize debug_once = 0;
 

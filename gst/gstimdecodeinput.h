@@ -123,8 +123,7 @@ typedef struct
  * PENDING, settled by @settle) with @user_data and messages posted on
  * @element; then as after gst_im_input_reset(). */
 void gst_im_input_init (GstImInput * in, GstElement * element,
-    GstImInputImageFunc image, GstImInputSettleFunc settle,
-    gpointer user_data);
+    GstImInputImageFunc image, GstImInputSettleFunc settle, gpointer user_data);
 
 /* Frees what @in holds. */
 void gst_im_input_clear (GstImInput * in);

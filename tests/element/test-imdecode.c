@@ -492,6 +492,124 @@ test_flush_and_state_cycles (void)
   gst_object_unref (pipe);
 }
 
+/* EOS right after images that are still being decoded: every frame goes
+ * out, in order, before EOS (a sink pad past EOS would refuse them). */
+static void
+test_eos_with_images_in_flight (void)
+{
+  GstHarness *hr = new_dec ("image/jpeg", NULL);
+  GstBuffer *a = make_jpeg (640, 480, 7), *in, *out;
+  const guint n = 12;
+
+  for (guint i = 0; i < n; i++) {
+    in = gst_buffer_copy (a);
+    GST_BUFFER_PTS (in) = i * GST_SECOND;
+    g_assert_cmpint (gst_harness_push (hr, in), ==, GST_FLOW_OK);
+  }
+  g_assert_true (gst_harness_push_event (hr, gst_event_new_eos ()));
+  g_assert_cmpuint (gst_harness_buffers_received (hr), ==, n);
+  for (guint i = 0; i < n; i++) {
+    out = gst_harness_pull (hr);
+    g_assert_cmpuint (GST_BUFFER_PTS (out), ==, i * GST_SECOND);
+    if (i == 0)
+      assert_frame_is (hr, out, a);
+    gst_buffer_unref (out);
+  }
+  gst_buffer_unref (a);
+  gst_harness_teardown (hr);
+}
+
+/* A flushing seek while images are being decoded: the frames that got out
+ * before it are the first ones, in order; none comes after the flush; the
+ * first image after it comes out alone, DISCONT, and nothing leaks. */
+static void
+test_flush_with_images_in_flight (void)
+{
+  GstHarness *hr = new_dec ("image/jpeg", NULL);
+  GstBuffer *a = make_jpeg (640, 480, 8), *b = make_jpeg (48, 32, 9);
+  GstBuffer *in, *out;
+  GstSegment seg;
+  guint before;
+
+  for (guint i = 0; i < 12; i++) {
+    in = gst_buffer_copy (a);
+    GST_BUFFER_PTS (in) = i * GST_SECOND;
+    g_assert_cmpint (gst_harness_push (hr, in), ==, GST_FLOW_OK);
+  }
+  g_assert_true (gst_harness_push_event (hr, gst_event_new_flush_start ()));
+  g_assert_true (gst_harness_push_event (hr,
+          gst_event_new_flush_stop (TRUE)));
+  before = gst_harness_buffers_received (hr);
+  g_test_message ("%u of 12 frames out before the flush", before);
+  g_assert_cmpuint (before, <=, 12);
+  gst_segment_init (&seg, GST_FORMAT_TIME);
+  g_assert_true (gst_harness_push_event (hr, gst_event_new_segment (&seg)));
+  in = gst_buffer_copy (b);
+  GST_BUFFER_PTS (in) = 100 * GST_SECOND;
+  g_assert_cmpint (gst_harness_push (hr, in), ==, GST_FLOW_OK);
+  settle (hr);
+  g_assert_cmpuint (gst_harness_buffers_received (hr), ==, before + 1);
+  for (guint i = 0; i < before; i++) {
+    out = gst_harness_pull (hr);
+    g_assert_cmpuint (GST_BUFFER_PTS (out), ==, i * GST_SECOND);
+    gst_buffer_unref (out);
+  }
+  out = gst_harness_pull (hr);
+  g_assert_cmpuint (GST_BUFFER_PTS (out), ==, 100 * GST_SECOND);
+  g_assert_true (GST_BUFFER_IS_DISCONT (out));
+  assert_frame_is (hr, out, b);
+  gst_buffer_unref (out);
+  gst_buffer_unref (a);
+  gst_buffer_unref (b);
+  gst_harness_teardown (hr);
+}
+
+/* strict=true and a corrupt image (its header intact: it fails while
+ * decoding) behind images still being decoded: one error, upstream gets
+ * GST_FLOW_ERROR, and exactly the frames before it come out, in order. */
+static void
+test_strict_error_with_images_in_flight (void)
+{
+  GstBus *bus = gst_bus_new ();
+  GstHarness *hr = new_dec ("image/jpeg", bus);
+  GstBuffer *a = make_jpeg (640, 480, 10), *in, *out;
+  GstFlowReturn ret = GST_FLOW_OK;
+  GstMessage *msg;
+  const guint n = 10;
+
+  g_object_set (hr->element, "strict", TRUE, NULL);
+  for (guint i = 0; i < n; i++) {
+    in = gst_buffer_copy (a);
+    GST_BUFFER_PTS (in) = i * GST_SECOND;
+    g_assert_cmpint (gst_harness_push (hr, in), ==, GST_FLOW_OK);
+  }
+  /* cut: refused once the next image starts */
+  g_assert_cmpint (gst_harness_push (hr, gst_buffer_copy_region (a,
+              GST_BUFFER_COPY_MEMORY, 0, gst_buffer_get_size (a) * 6 / 10)),
+      ==, GST_FLOW_OK);
+  for (guint i = 0; i < 3 && ret == GST_FLOW_OK; i++) {
+    /* (with threads the error comes from the image after the failed one
+     * was finished) */
+    settle (hr);
+    ret = gst_harness_push (hr, gst_buffer_copy (a));
+  }
+  g_assert_cmpint (ret, ==, GST_FLOW_ERROR);
+  msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  g_assert_nonnull (msg);
+  gst_message_unref (msg);
+  g_assert_null (gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR));
+  g_assert_cmpuint (gst_harness_buffers_received (hr), ==, n);
+  for (guint i = 0; i < n; i++) {
+    out = gst_harness_pull (hr);
+    g_assert_cmpuint (GST_BUFFER_PTS (out), ==, i * GST_SECOND);
+    gst_buffer_unref (out);
+  }
+  gst_buffer_unref (a);
+  gst_element_set_bus (hr->element, NULL);
+  gst_object_unref (bus);
+  gst_harness_teardown (hr);
+}
+
 /* Each test runs with these threads settings. */
 static const guint thread_counts[] = { 1, 2, 4 };
 
@@ -510,6 +628,9 @@ THREADED (test_base64_input);
 THREADED (test_text_records_cut_after_padding);
 THREADED (test_png_to_i420_with_framerate);
 THREADED (test_flush_and_state_cycles);
+THREADED (test_eos_with_images_in_flight);
+THREADED (test_flush_with_images_in_flight);
+THREADED (test_strict_error_with_images_in_flight);
 
 static const struct
 {
@@ -524,6 +645,11 @@ static const struct
       test_text_records_cut_after_padding_threaded},
   {"png-to-i420-with-framerate", test_png_to_i420_with_framerate_threaded},
   {"flush-and-state-cycles", test_flush_and_state_cycles_threaded},
+  {"eos-with-images-in-flight", test_eos_with_images_in_flight_threaded},
+  {"flush-with-images-in-flight",
+      test_flush_with_images_in_flight_threaded},
+  {"strict-error-with-images-in-flight",
+      test_strict_error_with_images_in_flight_threaded},
 };
 
 int
