@@ -9,6 +9,9 @@
  * appsrc ! <decoder chain> ! fakesink and reports frames per second; the
  * raw-library floor decodes the same bytes in a loop without GStreamer.
  * Scenarios run one after another in one process; ratios compare them.
+ * imdecode runs with threads=1 (decoding in the streaming thread, as the
+ * stock decoders do) everywhere, and in D1 also with its default threads=0
+ * (one decoder thread per core).
  *
  *   bench-imdecode [jpeg-frames] [png-frames]
  */
@@ -166,7 +169,8 @@ main (int argc, char **argv)
   ImcoreImage img;
   ImcorePngParams pp = { 6 };
   GstBuffer *jbuf, *pbuf;
-  double stock, ours, fl, accurate;
+  double stock, ours, fl, accurate, parallel;
+  gchar *name;
   const gchar *jcaps = "image/jpeg,width=1920,height=1080,framerate=30/1,"
       "parsed=true";
   const gchar *pcaps = "image/png,width=1920,height=1080,framerate=30/1,"
@@ -195,39 +199,50 @@ main (int argc, char **argv)
   printf ("D1 JPEG -> I420, full size\n");
   fl = floor_jpeg (jpeg, jpeg_len, jn, TRUE, 1);
   stock = run_pipeline (jcaps, "jpegdec", jbuf, jn);
-  ours = run_pipeline (jcaps, "imdecode ! video/x-raw,format=I420", jbuf,
-      jn);
+  ours = run_pipeline (jcaps, "imdecode threads=1 ! video/x-raw,format=I420",
+      jbuf, jn);
   accurate = run_pipeline (jcaps, "jpegdec idct-method=islow", jbuf, jn);
+  parallel = run_pipeline (jcaps, "imdecode threads=0 ! "
+      "video/x-raw,format=I420", jbuf, jn);
   row ("raw TurboJPEG tjDecompressToYUVPlanes", fl, 0, "");
   row ("jpegdec (default idct-method=ifast)", stock, fl, "floor");
   row ("jpegdec idct-method=islow (as accurate)", accurate, fl, "floor");
-  row ("imdecode (islow, as Pillow and OpenCV)", ours, stock, "jpegdec");
+  row ("imdecode threads=1 (islow, as Pillow, OpenCV)", ours, stock,
+      "jpegdec");
   row ("", ours, accurate, "jpegdec islow");
+  name = g_strdup_printf ("imdecode threads=0 (%u threads here)",
+      MIN (g_get_num_processors (), 64));
+  row (name, parallel, stock, "jpegdec");
+  row ("", parallel, accurate, "jpegdec islow");
+  row ("", parallel, ours, "threads=1");
+  g_free (name);
 
   printf ("D2 JPEG -> RGB, full size\n");
   fl = floor_jpeg (jpeg, jpeg_len, jn, FALSE, 1);
   stock = run_pipeline (jcaps, "jpegdec ! videoconvert ! "
       "video/x-raw,format=RGB", jbuf, jn);
-  ours = run_pipeline (jcaps, "imdecode ! video/x-raw,format=RGB", jbuf, jn);
+  ours = run_pipeline (jcaps, "imdecode threads=1 ! video/x-raw,format=RGB",
+      jbuf, jn);
   row ("raw TurboJPEG tjDecompress2 RGB", fl, 0, "");
   row ("jpegdec ! videoconvert (ifast)", stock, fl, "floor");
-  row ("imdecode", ours, stock, "stock");
+  row ("imdecode threads=1", ours, stock, "stock");
 
   printf ("D3 JPEG -> 480x270 I420 thumbnail\n");
   stock = run_pipeline (jcaps, "jpegdec ! videoscale ! "
       "video/x-raw,width=480,height=270", jbuf, jn);
-  ours = run_pipeline (jcaps, "imdecode scale=1/4 ! "
+  ours = run_pipeline (jcaps, "imdecode threads=1 scale=1/4 ! "
       "video/x-raw,format=I420", jbuf, jn);
   row ("jpegdec ! videoscale (full decode)", stock, 0, "");
-  row ("imdecode scale=1/4 (DCT scaling)", ours, stock, "stock");
+  row ("imdecode threads=1 scale=1/4 (DCT scaling)", ours, stock, "stock");
 
   printf ("D4 PNG -> RGB, full size\n");
   fl = floor_png (png, png_len, pn);
   stock = run_pipeline (pcaps, "pngdec ! video/x-raw,format=RGB", pbuf, pn);
-  ours = run_pipeline (pcaps, "imdecode ! video/x-raw,format=RGB", pbuf, pn);
+  ours = run_pipeline (pcaps, "imdecode threads=1 ! video/x-raw,format=RGB",
+      pbuf, pn);
   row ("raw libpng (imcore_png_decode)", fl, 0, "");
   row ("pngdec", stock, fl, "floor");
-  row ("imdecode", ours, stock, "pngdec");
+  row ("imdecode threads=1", ours, stock, "pngdec");
 
   gst_buffer_unref (jbuf);
   gst_buffer_unref (pbuf);

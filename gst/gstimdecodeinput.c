@@ -98,6 +98,27 @@ gst_im_input_drop_sniffed (GstImInput * in)
   imcore_base64_splitter_reset (&in->sniff);
 }
 
+/* Whether an image signature (or the start of one at the end) occurs in
+ * the @len bytes at @data: imcore_scan_find_start (data, len) < len, with
+ * memchr() finding the candidates (the check runs over every image handed
+ * on to be decoded later, in the streaming thread). */
+static gboolean
+gst_im_input_holds_start (const guint8 * data, gsize len)
+{
+  static const guint8 firsts[] = { 0xff, 0x89 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (firsts); i++) {
+    const guint8 *p = data, *end = data + len;
+
+    while ((p = memchr (p, firsts[i], end - p))) {
+      if (imcore_scan_find_start (p, MIN ((gsize) (end - p), 8)) == 0)
+        return TRUE;
+      p++;
+    }
+  }
+  return FALSE;
+}
+
 /* Hands one image to the callback, saying whether anything was dropped
  * before it (the callback keeps that until it pushes a frame);
  * *@corrupt says whether it was refused as corrupt, *@pending that it is
@@ -268,9 +289,11 @@ gst_im_input_frames (GstImInput * in, gboolean strict,
        * the refused bytes, if any. Whether an image with such a signature
        * (a cut one, or one embedding a thumbnail) was refused is worth
        * waiting for. */
-      gsize restart = imcore_scan_find_start (data + off + 1,
-          image_len - 1) + 1;
+      gsize restart = image_len;
 
+      if (!pending || gst_im_input_holds_start (data + off + 1,
+              image_len - 1))
+        restart = imcore_scan_find_start (data + off + 1, image_len - 1) + 1;
       if (restart < image_len && pending) {
         GstFlowReturn settled = gst_im_input_settle (in);
 
