@@ -13,7 +13,10 @@
  * stock decoders do) everywhere, and in D1 also with its default threads=0
  * (one decoder thread per core).
  *
- *   bench-imdecode [jpeg-frames] [png-frames]
+ * D1's four pipelines run [rounds] times, interleaved, and report their
+ * medians, so that load from other processes hits them alike.
+ *
+ *   bench-imdecode [jpeg-frames] [png-frames] [rounds]
  */
 #include "imcore.h"
 
@@ -147,6 +150,21 @@ floor_png (const guint8 * png, gsize len, gint frames)
   return frames / ((g_get_monotonic_time () - t0) / 1e6);
 }
 
+static int
+cmp_double (const void *a, const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static double
+median (double *v, gint n)
+{
+  qsort (v, n, sizeof (double), cmp_double);
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
 static void
 row (const gchar * name, double fps, double ref, const gchar * ref_name)
 {
@@ -161,6 +179,8 @@ main (int argc, char **argv)
 {
   gint jn = argc > 1 ? atoi (argv[1]) : 300;
   gint pn = argc > 2 ? atoi (argv[2]) : 60;
+  gint rounds = argc > 3 ? CLAMP (atoi (argv[3]), 1, 99) : 3;
+  double d1[4][99];
   guint8 *rgb, *png;
   unsigned char *jpeg = NULL;
   unsigned long jpeg_len = 0;
@@ -196,14 +216,20 @@ main (int argc, char **argv)
       "4:2:0 %lu bytes x %d frames, PNG level 6 %zu bytes x %d frames\n",
       jpeg_len, jn, png_len, pn);
 
-  printf ("D1 JPEG -> I420, full size\n");
+  printf ("D1 JPEG -> I420, full size (medians of %d rounds)\n", rounds);
   fl = floor_jpeg (jpeg, jpeg_len, jn, TRUE, 1);
-  stock = run_pipeline (jcaps, "jpegdec", jbuf, jn);
-  ours = run_pipeline (jcaps, "imdecode threads=1 ! video/x-raw,format=I420",
-      jbuf, jn);
-  accurate = run_pipeline (jcaps, "jpegdec idct-method=islow", jbuf, jn);
-  parallel = run_pipeline (jcaps, "imdecode threads=0 ! "
-      "video/x-raw,format=I420", jbuf, jn);
+  for (gint r = 0; r < rounds; r++) {
+    d1[0][r] = run_pipeline (jcaps, "jpegdec", jbuf, jn);
+    d1[1][r] = run_pipeline (jcaps, "imdecode threads=1 ! "
+        "video/x-raw,format=I420", jbuf, jn);
+    d1[2][r] = run_pipeline (jcaps, "jpegdec idct-method=islow", jbuf, jn);
+    d1[3][r] = run_pipeline (jcaps, "imdecode threads=0 ! "
+        "video/x-raw,format=I420", jbuf, jn);
+  }
+  stock = median (d1[0], rounds);
+  ours = median (d1[1], rounds);
+  accurate = median (d1[2], rounds);
+  parallel = median (d1[3], rounds);
   row ("raw TurboJPEG tjDecompressToYUVPlanes", fl, 0, "");
   row ("jpegdec (default idct-method=ifast)", stock, fl, "floor");
   row ("jpegdec idct-method=islow (as accurate)", accurate, fl, "floor");
