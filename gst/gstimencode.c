@@ -915,7 +915,9 @@ gst_imencode_frame_output (GstImencode * self, GstImencodeThread * t,
   if (f->job.text == GST_IMENCODE_TEXT_NONE) {
     memcpy (map.data, t->encoded, n);
   } else {
-    memcpy (map.data, t->head, head);
+    /* (no head outside JSON: t->head may never have been allocated) */
+    if (head)
+      memcpy (map.data, t->head, head);
     gst_im_base64_write (t->encoded, n, &format, map.data + head);
     if (head)
       memcpy (map.data + head + text, GST_IMENCODE_EVENT_TAIL,

@@ -194,6 +194,48 @@ test_png_and_base64_caps (void)
   gst_harness_teardown (hr);
 }
 
+/* base64 and data-URI text comes out whole from an encoding thread that
+ * never wrote a JSON event (its event-head memory was never allocated):
+ * the text is the plain base64 of a JPEG. Found by fuzz-imencode: the
+ * empty head was copied from a NULL pointer, undefined behaviour that
+ * UndefinedBehaviorSanitizer reports (build-asan). */
+static void
+test_base64_text_without_event_head (void)
+{
+  static const gchar *const props[] = {
+    "encoding=base64", "encoding=data-uri", "encoding=base64 threads=2",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (props); i++) {
+    GstHarness *hr = new_harness (props[i], "I420", 16, 8);
+    const gchar *prefix = strstr (props[i], "data-uri") ?
+        "data:image/jpeg;base64," : "";
+    GstBuffer *out;
+    GstMapInfo map;
+    gchar *text;
+    guchar *raw;
+    gsize raw_len;
+
+    g_assert_cmpint (gst_harness_push (hr, make_frame ("I420", 16, 8, 0)),
+        ==, GST_FLOW_OK);
+    out = gst_harness_pull (hr);
+    g_assert_true (gst_buffer_map (out, &map, GST_MAP_READ));
+    text = g_strndup ((const gchar *) map.data, map.size);
+    gst_buffer_unmap (out, &map);
+    g_assert_true (g_str_has_prefix (text, prefix));
+    raw = g_base64_decode (text + strlen (prefix), &raw_len);
+    g_assert_cmpuint (raw_len, >, 4);
+    g_assert_cmpuint (raw[0], ==, 0xff);
+    g_assert_cmpuint (raw[1], ==, 0xd8);
+    g_assert_cmpuint (raw[raw_len - 2], ==, 0xff);
+    g_assert_cmpuint (raw[raw_len - 1], ==, 0xd9);
+    g_free (raw);
+    g_free (text);
+    gst_buffer_unref (out);
+    gst_harness_teardown (hr);
+  }
+}
+
 /* Pops every warning on @bus; returns how many, and the debug text of
  * the last one in @last_debug (if not NULL; g_free it). */
 static guint
@@ -636,6 +678,8 @@ main (int argc, char **argv)
       test_every_format_and_tiny_size);
   g_test_add_func ("/imencode/timestamps-and-meta", test_timestamps_and_meta);
   g_test_add_func ("/imencode/png-and-base64-caps", test_png_and_base64_caps);
+  g_test_add_func ("/imencode/base64-text-without-event-head",
+      test_base64_text_without_event_head);
   g_test_add_func ("/imencode/empty-crop-warns-once",
       test_empty_crop_warns_once_then_recovers);
   g_test_add_func ("/imencode/short-buffer-dropped",
