@@ -118,8 +118,20 @@ ensure_converter (GstImencodeWorker * w, const GstVideoInfo * in,
     GstVideoFormat out_format, const ImcorePlan * p,
     const GstImencodeJob * job, GError ** error)
 {
-  GstVideoInfo out;
+  GstVideoInfo out, progressive;
   GstStructure *config;
+
+  /* GstVideoConverter scales interlaced frames field by field, and 4:2:0
+   * chroma has half the lines: a source or destination of fewer than 4
+   * lines would leave it a field without lines (a critical). Such a
+   * sliver is converted as the one picture it is. */
+  if (GST_VIDEO_INFO_IS_INTERLACED (in) && (p->src.height < 4 ||
+          p->dest.height < 4)) {
+    progressive = *in;
+    GST_VIDEO_INFO_INTERLACE_MODE (&progressive) =
+        GST_VIDEO_INTERLACE_MODE_PROGRESSIVE;
+    in = &progressive;
+  }
 
   gst_video_info_set_format (&out, out_format, p->out_width, p->out_height);
   /* the converter insists that these match */

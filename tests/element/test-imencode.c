@@ -236,6 +236,72 @@ test_base64_text_without_event_head (void)
   }
 }
 
+/* Interlaced input scaled from or to one line: GstVideoConverter scales
+ * interlaced frames field by field, and a picture one line high has no
+ * second field. Such frames are scaled as the one picture they are, with
+ * no critical (fatal here). Found by fuzz-imencode:
+ * "gst_video_resampler_init: assertion 'in_size != 0' failed". */
+static void
+test_interlaced_one_line_scaled (void)
+{
+  static const struct
+  {
+    const gchar *mode, *format;
+    gint in_w, in_h;
+    const gchar *props;
+    gint out_w, out_h;
+  } cases[] = {
+    {"mixed", "RGB", 33, 1, "width=16 height=12", 16, 12},
+    {"interleaved", "RGB", 33, 1, "width=16 height=12", 16, 12},
+    {"interleaved", "RGB", 32, 32, "width=16 height=1", 16, 1},
+    {"interleaved", "RGB", 32, 32, "crop-height=1 width=8 height=8", 8, 8},
+    /* 4:2:0 chroma of 2 lines: one per field */
+    {"interleaved", "I420", 32, 32, "width=16 height=2", 16, 2},
+    {"interleaved", "I420", 32, 2, "width=16 height=16", 16, 16},
+    {"interleaved", "RGB", 32, 32, "width=16 height=8", 16, 8},
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    GstHarness *hr = gst_harness_new ("imencode");
+    gchar *caps = g_strdup_printf ("video/x-raw,format=%s,width=%d,"
+        "height=%d,framerate=10/1,interlace-mode=%s", cases[i].format,
+        cases[i].in_w, cases[i].in_h, cases[i].mode);
+    gchar *props = g_strdup_printf ("threads=1 %s", cases[i].props);
+    gchar **kv = g_strsplit (props, " ", -1);
+    GstVideoInfo info;
+    GstCaps *c;
+    GstBuffer *in, *out;
+    gint w, h, samp;
+
+    for (gchar ** p = kv; *p; p++) {
+      gchar **pair = g_strsplit (*p, "=", 2);
+
+      gst_util_set_object_arg (G_OBJECT (hr->element), pair[0], pair[1]);
+      g_strfreev (pair);
+    }
+    g_strfreev (kv);
+    gst_harness_set_src_caps_str (hr, caps);
+    /* interlaced 4:2:0 rounds the height up to 4 lines: a frame of the
+     * caps' own size */
+    c = gst_caps_from_string (caps);
+    g_assert_true (gst_video_info_from_caps (&info, c));
+    gst_caps_unref (c);
+    in = gst_buffer_new_allocate (NULL, info.size, NULL);
+    gst_buffer_memset (in, 0, 0x80, info.size);
+    GST_BUFFER_PTS (in) = 0;
+    GST_BUFFER_FLAG_SET (in, GST_VIDEO_BUFFER_FLAG_INTERLACED);
+    g_assert_cmpint (gst_harness_push (hr, in), ==, GST_FLOW_OK);
+    out = gst_harness_pull (hr);
+    jpeg_size (out, &w, &h, &samp);
+    g_assert_cmpint (w, ==, cases[i].out_w);
+    g_assert_cmpint (h, ==, cases[i].out_h);
+    gst_buffer_unref (out);
+    gst_harness_teardown (hr);
+    g_free (props);
+    g_free (caps);
+  }
+}
+
 /* Pops every warning on @bus; returns how many, and the debug text of
  * the last one in @last_debug (if not NULL; g_free it). */
 static guint
@@ -680,6 +746,8 @@ main (int argc, char **argv)
   g_test_add_func ("/imencode/png-and-base64-caps", test_png_and_base64_caps);
   g_test_add_func ("/imencode/base64-text-without-event-head",
       test_base64_text_without_event_head);
+  g_test_add_func ("/imencode/interlaced-one-line-scaled",
+      test_interlaced_one_line_scaled);
   g_test_add_func ("/imencode/empty-crop-warns-once",
       test_empty_crop_warns_once_then_recovers);
   g_test_add_func ("/imencode/short-buffer-dropped",
