@@ -550,6 +550,71 @@ test_lying_video_meta_is_dropped_with_warning (void)
   }
 }
 
+/* Makes a buffer of @n_mems memories of the given sizes, filled. */
+static GstBuffer *
+buffer_of_memories (const gsize * sizes, guint n_mems)
+{
+  GstBuffer *buf = gst_buffer_new ();
+
+  for (guint i = 0; i < n_mems; i++) {
+    GstMemory *mem = gst_allocator_alloc (NULL, sizes[i], NULL);
+    GstMapInfo map;
+
+    g_assert_true (gst_memory_map (mem, &map, GST_MAP_WRITE));
+    memset (map.data, 0x40 + 0x20 * i, map.size);
+    gst_memory_unmap (mem, &map);
+    gst_buffer_append_memory (buf, mem);
+  }
+  return buf;
+}
+
+/* A GstVideoMeta plane must lie in one memory of the buffer: mapping
+ * through the meta gives each plane only the memory its first byte is in.
+ * A plane running on into the next memory is refused with one warning;
+ * planes each in a memory of their own are encoded. Found by
+ * fuzz-imencode: the frame was read past the end of its first memory (a
+ * heap-buffer-overflow under ASan; garbage pixels otherwise). */
+static void
+test_video_meta_plane_across_memories (void)
+{
+  GstBus *bus = gst_bus_new ();
+  GstHarness *hr = new_harness_on_bus (NULL, "RGB", 64, 48, bus);
+  gsize rgb_split[2] = { 4096, 64 * 48 * 3 - 4096 };
+  gsize offsets[GST_VIDEO_MAX_PLANES] = { 0 };
+  gint strides[GST_VIDEO_MAX_PLANES] = { 64 * 3 };
+  gsize i420_planes[3] = { 64 * 48, 32 * 24, 32 * 24 };
+  GstBuffer *buf, *out;
+  gint w, h, samp;
+
+  /* one RGB plane over two memories */
+  buf = buffer_of_memories (rgb_split, 2);
+  gst_buffer_add_video_meta_full (buf, GST_VIDEO_FRAME_FLAG_NONE,
+      GST_VIDEO_FORMAT_RGB, 64, 48, 1, offsets, strides);
+  g_assert_cmpint (gst_harness_push (hr, buf), ==, GST_FLOW_OK);
+  g_assert_cmpuint (gst_harness_buffers_received (hr), ==, 0);
+  g_assert_cmpuint (count_warnings (bus), ==, 1);
+  gst_element_set_bus (hr->element, NULL);
+  gst_object_unref (bus);
+  gst_harness_teardown (hr);
+
+  /* I420 with a memory per plane */
+  hr = new_harness (NULL, "I420", 64, 48);
+  buf = buffer_of_memories (i420_planes, 3);
+  offsets[1] = i420_planes[0];
+  offsets[2] = i420_planes[0] + i420_planes[1];
+  strides[0] = 64;
+  strides[1] = strides[2] = 32;
+  gst_buffer_add_video_meta_full (buf, GST_VIDEO_FRAME_FLAG_NONE,
+      GST_VIDEO_FORMAT_I420, 64, 48, 3, offsets, strides);
+  g_assert_cmpint (gst_harness_push (hr, buf), ==, GST_FLOW_OK);
+  out = gst_harness_pull (hr);
+  jpeg_size (out, &w, &h, &samp);
+  g_assert_cmpint (w, ==, 64);
+  g_assert_cmpint (h, ==, 48);
+  gst_buffer_unref (out);
+  gst_harness_teardown (hr);
+}
+
 /* Output sizes beyond the formats' limits are refused with a warning
  * before any conversion or allocation: PNG 1000000 a side (libpng), JPEG
  * 65500 (libjpeg-turbo). 50000000x1 PNG used to abort the process in
@@ -760,6 +825,8 @@ main (int argc, char **argv)
       test_honest_video_meta_every_format);
   g_test_add_func ("/imencode/lying-video-meta",
       test_lying_video_meta_is_dropped_with_warning);
+  g_test_add_func ("/imencode/video-meta-plane-across-memories",
+      test_video_meta_plane_across_memories);
   g_test_add_func ("/imencode/oversized-outputs-refused",
       test_oversized_outputs_are_refused);
   g_test_add_func ("/imencode/input-wider-than-jpeg-refused",
