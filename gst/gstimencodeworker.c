@@ -121,12 +121,11 @@ ensure_converter (GstImencodeWorker * w, const GstVideoInfo * in,
   GstVideoInfo out, progressive;
   GstStructure *config;
 
-  /* GstVideoConverter scales interlaced frames field by field, and 4:2:0
-   * chroma has half the lines: a source or destination of fewer than 4
-   * lines would leave it a field without lines (a critical). Such a
-   * sliver is converted as the one picture it is. */
-  if (GST_VIDEO_INFO_IS_INTERLACED (in) && (p->src.height < 4 ||
-          p->dest.height < 4)) {
+  /* An interlaced frame is converted as the one (woven) picture it is,
+   * as the paths without a converter encode it: GstVideoConverter would
+   * scale it field by field, which fails (criticals) for odd heights and
+   * for slivers without a second field. */
+  if (GST_VIDEO_INFO_IS_INTERLACED (in)) {
     progressive = *in;
     GST_VIDEO_INFO_INTERLACE_MODE (&progressive) =
         GST_VIDEO_INTERLACE_MODE_PROGRESSIVE;
@@ -367,7 +366,7 @@ gst_imencode_worker_encode (GstImencodeWorker * w,
   ImcoreImage whole, img;
   ImcorePlan conv;
   ImcoreRect inner;
-  GstVideoFrame conv_frame;
+  GstVideoFrame src, conv_frame;
   GstVideoFormat fmt;
   gboolean ok;
 
@@ -410,7 +409,13 @@ gst_imencode_worker_encode (GstImencodeWorker * w,
         "cannot map the conversion buffer");
     return FALSE;
   }
-  gst_video_converter_frame (w->convert, frame, &conv_frame);
+  /* progressive, as the converter was made (ensure_converter) */
+  src = *frame;
+  GST_VIDEO_INFO_INTERLACE_MODE (&src.info) =
+      GST_VIDEO_INTERLACE_MODE_PROGRESSIVE;
+  src.flags &= ~(GST_VIDEO_FRAME_FLAG_INTERLACED | GST_VIDEO_FRAME_FLAG_TFF |
+      GST_VIDEO_FRAME_FLAG_RFF | GST_VIDEO_FRAME_FLAG_ONEFIELD);
+  gst_video_converter_frame (w->convert, &src, &conv_frame);
   ok = gst_im_video_frame_view (&conv_frame, &whole);
   if (ok && imcore_plan_is_identity (&conv))
     ok = imcore_image_crop (&whole, &inner, &img) == IMCORE_OK;
