@@ -915,6 +915,7 @@ gst_imencode_frame_output (GstImencode * self, GstImencodeThread * t,
   if (f->job.text == GST_IMENCODE_TEXT_NONE) {
     memcpy (map.data, t->encoded, n);
   } else {
+    /* (no head outside JSON: t->head may never have been allocated) */
     if (head)
       memcpy (map.data, t->head, head);
     gst_im_base64_write (t->encoded, n, &format, map.data + head);

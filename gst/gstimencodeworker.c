@@ -114,8 +114,19 @@ ensure_converter (GstImencodeWorker * w, const GstVideoInfo * in,
     GstVideoFormat out_format, const ImcorePlan * p,
     const GstImencodeJob * job, GError ** error)
 {
-  GstVideoInfo out;
+  GstVideoInfo out, progressive;
   GstStructure *config;
+
+  /* An interlaced frame is converted as the one (woven) picture it is,
+   * as the paths without a converter encode it: GstVideoConverter would
+   * scale it field by field, which fails (criticals) for odd heights and
+   * for slivers without a second field. */
+  if (GST_VIDEO_INFO_IS_INTERLACED (in)) {
+    progressive = *in;
+    GST_VIDEO_INFO_INTERLACE_MODE (&progressive) =
+        GST_VIDEO_INTERLACE_MODE_PROGRESSIVE;
+    in = &progressive;
+  }
 
   gst_video_info_set_format (&out, out_format, p->out_width, p->out_height);
   /* the converter insists that these match */
@@ -349,7 +360,7 @@ gst_imencode_worker_encode (GstImencodeWorker * w,
   EncodeSource src = { &img, NULL, NULL };
   ImcorePlan conv;
   ImcoreRect inner;
-  GstVideoFrame conv_frame;
+  GstVideoFrame woven, conv_frame;
   GstVideoFormat fmt;
   gboolean ok;
 
@@ -396,7 +407,13 @@ gst_imencode_worker_encode (GstImencodeWorker * w,
         "cannot map the conversion buffer");
     return FALSE;
   }
-  gst_video_converter_frame (w->convert, frame, &conv_frame);
+  /* progressive, as the converter was made (ensure_converter) */
+  woven = *frame;
+  GST_VIDEO_INFO_INTERLACE_MODE (&woven.info) =
+      GST_VIDEO_INTERLACE_MODE_PROGRESSIVE;
+  woven.flags &= ~(GST_VIDEO_FRAME_FLAG_INTERLACED | GST_VIDEO_FRAME_FLAG_TFF |
+      GST_VIDEO_FRAME_FLAG_RFF | GST_VIDEO_FRAME_FLAG_ONEFIELD);
+  gst_video_converter_frame (w->convert, &woven, &conv_frame);
   ok = gst_im_video_frame_view (&conv_frame, &whole);
   if (ok && imcore_plan_is_identity (&conv))
     ok = imcore_image_crop (&whole, &inner, &img) == IMCORE_OK;

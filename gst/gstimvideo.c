@@ -155,6 +155,20 @@ gst_im_video_plane_rows (const GstVideoFormatInfo * finfo, guint plane,
   return 0;
 }
 
+/* Whether the @bytes from @offset of @buffer lie in the one memory that
+ * holds the byte at @offset: GstVideoMeta's mapping gives a plane that
+ * memory only. */
+static gboolean
+gst_im_video_in_one_memory (GstBuffer * buffer, gsize offset, guint64 bytes)
+{
+  guint idx, n;
+  gsize skip;
+
+  if (!gst_buffer_find_memory (buffer, offset, 1, &idx, &n, &skip))
+    return FALSE;
+  return skip + bytes <= gst_buffer_peek_memory (buffer, idx)->size;
+}
+
 gboolean
 gst_im_video_buffer_holds_frame (const GstVideoInfo * info,
     GstBuffer * buffer, gchar * why, gsize why_len)
@@ -201,6 +215,14 @@ gst_im_video_buffer_holds_frame (const GstVideoInfo * info,
       g_snprintf (why, why_len, "its GstVideoMeta puts plane %u at bytes %"
           G_GSIZE_FORMAT "..%" G_GUINT64_FORMAT " of a %" G_GUINT64_FORMAT
           "-byte buffer", p, meta->offset[p], end, size);
+      return FALSE;
+    }
+    if (!gst_im_video_in_one_memory (buffer, meta->offset[p],
+            end - meta->offset[p])) {
+      g_snprintf (why, why_len, "its GstVideoMeta puts plane %u at bytes %"
+          G_GSIZE_FORMAT "..%" G_GUINT64_FORMAT ", across the end of the "
+          "memory it starts in (of the buffer's %u)", p, meta->offset[p], end,
+          gst_buffer_n_memory (buffer));
       return FALSE;
     }
   }

@@ -40,7 +40,9 @@ ImcoreYuvColorimetry gst_im_video_yuv_colorimetry (const GstVideoInfo * info);
 /* Whether @buffer holds a whole frame that @info (the negotiated caps)
  * describes, read through its GstVideoMeta when it has one: the meta's
  * format and size must be the caps', its strides positive and at least a
- * row wide, and every plane, from its offset, must lie inside the buffer.
+ * row wide, and every plane, from its offset, must lie inside the buffer,
+ * in the one memory its first byte is in (mapping through the meta gives
+ * a plane that memory only).
  * On FALSE writes what was wrong to @why (@why_len bytes). Nothing of the
  * buffer is mapped. */
 gboolean gst_im_video_buffer_holds_frame (const GstVideoInfo * info,

@@ -194,6 +194,119 @@ test_png_and_base64_caps (void)
   gst_harness_teardown (hr);
 }
 
+/* base64 and data-URI text comes out whole from an encoding thread that
+ * never wrote a JSON event (its event-head memory was never allocated):
+ * the text is the plain base64 of a JPEG. Found by fuzz-imencode: the
+ * empty head was copied from a NULL pointer, undefined behaviour that
+ * UndefinedBehaviorSanitizer reports (build-asan). */
+static void
+test_base64_text_without_event_head (void)
+{
+  static const gchar *const props[] = {
+    "encoding=base64", "encoding=data-uri", "encoding=base64 threads=2",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (props); i++) {
+    GstHarness *hr = new_harness (props[i], "I420", 16, 8);
+    const gchar *prefix = strstr (props[i], "data-uri") ?
+        "data:image/jpeg;base64," : "";
+    GstBuffer *out;
+    GstMapInfo map;
+    gchar *text;
+    guchar *raw;
+    gsize raw_len;
+
+    g_assert_cmpint (gst_harness_push (hr, make_frame ("I420", 16, 8, 0)),
+        ==, GST_FLOW_OK);
+    out = gst_harness_pull (hr);
+    g_assert_true (gst_buffer_map (out, &map, GST_MAP_READ));
+    text = g_strndup ((const gchar *) map.data, map.size);
+    gst_buffer_unmap (out, &map);
+    g_assert_true (g_str_has_prefix (text, prefix));
+    raw = g_base64_decode (text + strlen (prefix), &raw_len);
+    g_assert_cmpuint (raw_len, >, 4);
+    g_assert_cmpuint (raw[0], ==, 0xff);
+    g_assert_cmpuint (raw[1], ==, 0xd8);
+    g_assert_cmpuint (raw[raw_len - 2], ==, 0xff);
+    g_assert_cmpuint (raw[raw_len - 1], ==, 0xd9);
+    g_free (raw);
+    g_free (text);
+    gst_buffer_unref (out);
+    gst_harness_teardown (hr);
+  }
+}
+
+/* Interlaced input is scaled as the one (woven) picture the frame is, as
+ * the unscaled paths encode it: GStreamer's field-by-field scaling fails
+ * for frames of odd height (one of 3 lines for any output; 5 lines to 12;
+ * 4:2:0 chroma of 3 lines), and a sliver of one line has no second field
+ * at all. Found by fuzz-imencode: criticals (fatal here)
+ * "gst_video_resampler_init: assertion 'in_size != 0' failed" and
+ * "resampler_zip: assertion 'r1->max_taps == r2->max_taps' failed". */
+static void
+test_interlaced_scaled_as_one_picture (void)
+{
+  static const struct
+  {
+    const gchar *mode, *format;
+    gint in_w, in_h;
+    const gchar *props;
+    gint out_w, out_h;
+  } cases[] = {
+    {"mixed", "RGB", 33, 1, "width=16 height=12", 16, 12},
+    {"interleaved", "RGB", 33, 1, "width=16 height=12", 16, 12},
+    {"interleaved", "RGB", 32, 32, "width=16 height=1", 16, 1},
+    {"interleaved", "RGB", 32, 32, "crop-height=1 width=8 height=8", 8, 8},
+    /* 4:2:0 chroma of 2 lines: one per field */
+    {"interleaved", "I420", 32, 32, "width=16 height=2", 16, 2},
+    {"interleaved", "I420", 32, 2, "width=16 height=16", 16, 16},
+    {"mixed", "I420", 53, 5, "width=16 height=12", 16, 12},
+    {"interleaved", "RGB", 40, 3, "width=40 height=30", 40, 30},
+    {"interleaved", "I420", 32, 6, "width=16 height=9", 16, 9},
+    {"interleaved", "RGB", 32, 32, "width=16 height=8", 16, 8},
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    GstHarness *hr = gst_harness_new ("imencode");
+    gchar *caps = g_strdup_printf ("video/x-raw,format=%s,width=%d,"
+        "height=%d,framerate=10/1,interlace-mode=%s", cases[i].format,
+        cases[i].in_w, cases[i].in_h, cases[i].mode);
+    gchar *props = g_strdup_printf ("threads=1 %s", cases[i].props);
+    gchar **kv = g_strsplit (props, " ", -1);
+    GstVideoInfo info;
+    GstCaps *c;
+    GstBuffer *in, *out;
+    gint w, h, samp;
+
+    for (gchar ** p = kv; *p; p++) {
+      gchar **pair = g_strsplit (*p, "=", 2);
+
+      gst_util_set_object_arg (G_OBJECT (hr->element), pair[0], pair[1]);
+      g_strfreev (pair);
+    }
+    g_strfreev (kv);
+    gst_harness_set_src_caps_str (hr, caps);
+    /* interlaced 4:2:0 rounds the height up to 4 lines: a frame of the
+     * caps' own size */
+    c = gst_caps_from_string (caps);
+    g_assert_true (gst_video_info_from_caps (&info, c));
+    gst_caps_unref (c);
+    in = gst_buffer_new_allocate (NULL, info.size, NULL);
+    gst_buffer_memset (in, 0, 0x80, info.size);
+    GST_BUFFER_PTS (in) = 0;
+    GST_BUFFER_FLAG_SET (in, GST_VIDEO_BUFFER_FLAG_INTERLACED);
+    g_assert_cmpint (gst_harness_push (hr, in), ==, GST_FLOW_OK);
+    out = gst_harness_pull (hr);
+    jpeg_size (out, &w, &h, &samp);
+    g_assert_cmpint (w, ==, cases[i].out_w);
+    g_assert_cmpint (h, ==, cases[i].out_h);
+    gst_buffer_unref (out);
+    gst_harness_teardown (hr);
+    g_free (props);
+    g_free (caps);
+  }
+}
+
 /* Pops every warning on @bus; returns how many, and the debug text of
  * the last one in @last_debug (if not NULL; g_free it). */
 static guint
@@ -442,6 +555,71 @@ test_lying_video_meta_is_dropped_with_warning (void)
   }
 }
 
+/* Makes a buffer of @n_mems memories of the given sizes, filled. */
+static GstBuffer *
+buffer_of_memories (const gsize * sizes, guint n_mems)
+{
+  GstBuffer *buf = gst_buffer_new ();
+
+  for (guint i = 0; i < n_mems; i++) {
+    GstMemory *mem = gst_allocator_alloc (NULL, sizes[i], NULL);
+    GstMapInfo map;
+
+    g_assert_true (gst_memory_map (mem, &map, GST_MAP_WRITE));
+    memset (map.data, 0x40 + 0x20 * i, map.size);
+    gst_memory_unmap (mem, &map);
+    gst_buffer_append_memory (buf, mem);
+  }
+  return buf;
+}
+
+/* A GstVideoMeta plane must lie in one memory of the buffer: mapping
+ * through the meta gives each plane only the memory its first byte is in.
+ * A plane running on into the next memory is refused with one warning;
+ * planes each in a memory of their own are encoded. Found by
+ * fuzz-imencode: the frame was read past the end of its first memory (a
+ * heap-buffer-overflow under ASan; garbage pixels otherwise). */
+static void
+test_video_meta_plane_across_memories (void)
+{
+  GstBus *bus = gst_bus_new ();
+  GstHarness *hr = new_harness_on_bus (NULL, "RGB", 64, 48, bus);
+  gsize rgb_split[2] = { 4096, 64 * 48 * 3 - 4096 };
+  gsize offsets[GST_VIDEO_MAX_PLANES] = { 0 };
+  gint strides[GST_VIDEO_MAX_PLANES] = { 64 * 3 };
+  gsize i420_planes[3] = { 64 * 48, 32 * 24, 32 * 24 };
+  GstBuffer *buf, *out;
+  gint w, h, samp;
+
+  /* one RGB plane over two memories */
+  buf = buffer_of_memories (rgb_split, 2);
+  gst_buffer_add_video_meta_full (buf, GST_VIDEO_FRAME_FLAG_NONE,
+      GST_VIDEO_FORMAT_RGB, 64, 48, 1, offsets, strides);
+  g_assert_cmpint (gst_harness_push (hr, buf), ==, GST_FLOW_OK);
+  g_assert_cmpuint (gst_harness_buffers_received (hr), ==, 0);
+  g_assert_cmpuint (count_warnings (bus), ==, 1);
+  gst_element_set_bus (hr->element, NULL);
+  gst_object_unref (bus);
+  gst_harness_teardown (hr);
+
+  /* I420 with a memory per plane */
+  hr = new_harness (NULL, "I420", 64, 48);
+  buf = buffer_of_memories (i420_planes, 3);
+  offsets[1] = i420_planes[0];
+  offsets[2] = i420_planes[0] + i420_planes[1];
+  strides[0] = 64;
+  strides[1] = strides[2] = 32;
+  gst_buffer_add_video_meta_full (buf, GST_VIDEO_FRAME_FLAG_NONE,
+      GST_VIDEO_FORMAT_I420, 64, 48, 3, offsets, strides);
+  g_assert_cmpint (gst_harness_push (hr, buf), ==, GST_FLOW_OK);
+  out = gst_harness_pull (hr);
+  jpeg_size (out, &w, &h, &samp);
+  g_assert_cmpint (w, ==, 64);
+  g_assert_cmpint (h, ==, 48);
+  gst_buffer_unref (out);
+  gst_harness_teardown (hr);
+}
+
 /* Output sizes beyond the formats' limits are refused with a warning
  * before any conversion or allocation: PNG 1000000 a side (libpng), JPEG
  * 65500 (libjpeg-turbo). 50000000x1 PNG used to abort the process in
@@ -636,6 +814,10 @@ main (int argc, char **argv)
       test_every_format_and_tiny_size);
   g_test_add_func ("/imencode/timestamps-and-meta", test_timestamps_and_meta);
   g_test_add_func ("/imencode/png-and-base64-caps", test_png_and_base64_caps);
+  g_test_add_func ("/imencode/base64-text-without-event-head",
+      test_base64_text_without_event_head);
+  g_test_add_func ("/imencode/interlaced-scaled-as-one-picture",
+      test_interlaced_scaled_as_one_picture);
   g_test_add_func ("/imencode/empty-crop-warns-once",
       test_empty_crop_warns_once_then_recovers);
   g_test_add_func ("/imencode/short-buffer-dropped",
@@ -648,6 +830,8 @@ main (int argc, char **argv)
       test_honest_video_meta_every_format);
   g_test_add_func ("/imencode/lying-video-meta",
       test_lying_video_meta_is_dropped_with_warning);
+  g_test_add_func ("/imencode/video-meta-plane-across-memories",
+      test_video_meta_plane_across_memories);
   g_test_add_func ("/imencode/oversized-outputs-refused",
       test_oversized_outputs_are_refused);
   g_test_add_func ("/imencode/input-wider-than-jpeg-refused",
