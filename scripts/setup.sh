@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages gst-imencode needs to build, test and
-# run its demo, then configures and builds it in ./build.
+# run its demo, then configures and builds it in ./build (or $BUILD_DIR).
 # Only what is missing is installed; as non-root it uses sudo.
+#   scripts/setup.sh               everything, tests built too
+#   scripts/setup.sh --build-only  only what building and running need
+#                                  (no test packages), tests not built
+# Further arguments go to meson setup.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PACKAGES=(
+RUN_PACKAGES=(
   # build
   meson ninja-build pkg-config gcc libc6-dev
   libglib2.0-dev libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
@@ -15,6 +19,8 @@ PACKAGES=(
   libjpeg62-turbo-dev
   # run and test: gst-launch, videotestsrc, the stock elements we compare to
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
+)
+TEST_PACKAGES=(
   # tests: Debian's own Python with GStreamer bindings and independent decoders
   python3 python3-gi python3-gst-1.0 gir1.2-gstreamer-1.0
   gir1.2-gst-plugins-base-1.0 python3-pytest python3-pil python3-numpy
@@ -36,8 +42,17 @@ PACKAGES=(
 
 # scripts/test-gst126.sh installs the same in its Debian 13 chroot
 if [ "${1:-}" = --list-packages ]; then
-  printf '%s\n' "${PACKAGES[@]}"
+  printf '%s\n' "${RUN_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
   exit 0
+fi
+
+PACKAGES=("${RUN_PACKAGES[@]}")
+TESTS=enabled
+if [ "${1:-}" = --build-only ]; then
+  shift
+  TESTS=disabled
+else
+  PACKAGES+=("${TEST_PACKAGES[@]}")
 fi
 
 missing=()
@@ -48,7 +63,8 @@ done
 # mmdebstrap checks Debian 13's Release file against the host's Debian
 # keyring. Bookworm's has trixie's keys from 2023.3+deb12u2 on: an older
 # one is upgraded.
-[ -f /usr/share/keyrings/debian-archive-trixie-stable.gpg ] \
+[ "$TESTS" = disabled ] \
+  || [ -f /usr/share/keyrings/debian-archive-trixie-stable.gpg ] \
   || missing+=(debian-archive-keyring)
 
 if [ ${#missing[@]} -gt 0 ]; then
@@ -62,8 +78,8 @@ fi
 
 BUILD_DIR=${BUILD_DIR:-build}
 if [ -f "$BUILD_DIR/build.ninja" ]; then
-  meson setup --reconfigure "$BUILD_DIR" "$@" >/dev/null
+  meson setup --reconfigure "$BUILD_DIR" -Dtests="$TESTS" "$@" >/dev/null
 else
-  meson setup "$BUILD_DIR" "$@" >/dev/null
+  meson setup "$BUILD_DIR" -Dtests="$TESTS" "$@" >/dev/null
 fi
 ninja -C "$BUILD_DIR"
