@@ -658,6 +658,42 @@ test_oversized_outputs_are_refused (void)
   }
 }
 
+/* A crop stretched more than 65536 times wider is refused with a warning
+ * (GstVideoScaler's 2-tap horizontal paths step through the source in
+ * 16.16 fixed point, and read far outside the line beyond that); 65536
+ * times is encoded. Found by fuzz-imencode: YV12 5x25 to a 1000000x1 PNG
+ * crashed (SEGV in ORC code), as did RGBA 2 wide to 65538. */
+static void
+test_extreme_horizontal_stretch_refused (void)
+{
+  static const struct
+  {
+    const gchar *format, *props;
+    gint in_w;
+    gboolean ok;
+  } cases[] = {
+    {"RGBA", "format=png width=65538 height=2", 2, FALSE},
+    {"I420", "format=png width=1000000 height=1", 5, FALSE},
+    {"RGBA", "format=png width=65537 height=2", 2, TRUE},
+    {"RGBA", "format=png width=100000 height=2", 1, TRUE},
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    GstBus *bus = gst_bus_new ();
+    GstHarness *hr = new_harness_on_bus (cases[i].props, cases[i].format,
+        cases[i].in_w, 2, bus);
+
+    g_assert_cmpint (gst_harness_push (hr, make_frame (cases[i].format,
+                cases[i].in_w, 2, 0)), ==, GST_FLOW_OK);
+    g_assert_cmpuint (gst_harness_buffers_received (hr), ==,
+        cases[i].ok ? 1 : 0);
+    g_assert_cmpuint (count_warnings (bus), ==, cases[i].ok ? 0 : 1);
+    gst_element_set_bus (hr->element, NULL);
+    gst_object_unref (bus);
+    gst_harness_teardown (hr);
+  }
+}
+
 /* Input wider than JPEG allows is refused, not quietly scaled to the
  * limit by caps fixation. */
 static void
@@ -834,6 +870,8 @@ main (int argc, char **argv)
       test_video_meta_plane_across_memories);
   g_test_add_func ("/imencode/oversized-outputs-refused",
       test_oversized_outputs_are_refused);
+  g_test_add_func ("/imencode/extreme-horizontal-stretch-refused",
+      test_extreme_horizontal_stretch_refused);
   g_test_add_func ("/imencode/input-wider-than-jpeg-refused",
       test_input_wider_than_jpeg_allows_is_refused);
   g_test_add_func ("/imencode/eos-and-flush", test_eos_and_flush);
