@@ -454,6 +454,37 @@ test_region_outputs_sized_to_content_and_meta_reused (void)
   gst_harness_teardown (hr);
 }
 
+/* The caps imencode sends lie inside its source pad template, also in
+ * region mode, where they carry no size: for every encoding. Found by
+ * fuzz-imencode, which checks every caps event against the template. */
+static void
+test_region_caps_inside_template (void)
+{
+  static const gchar *const props[] = {
+    "roi-type=*", "roi-type=* format=png", "roi-type=* encoding=base64",
+    "roi-type=* encoding=data-uri", "roi-type=* encoding=json", "",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (props); i++) {
+    GstHarness *hr = new_harness (props[i], "I420", 64, 48);
+    GstBuffer *in = make_frame ("I420", 64, 48, 0);
+    GstPad *src = gst_element_get_static_pad (hr->element, "src");
+    GstCaps *caps, *templ = gst_pad_get_pad_template_caps (src);
+
+    gst_buffer_add_video_region_of_interest_meta (in, "person", 4, 4, 20,
+        16);
+    g_assert_cmpint (gst_harness_push (hr, in), ==, GST_FLOW_OK);
+    gst_buffer_unref (gst_harness_pull (hr));
+    caps = gst_pad_get_current_caps (hr->sinkpad);
+    g_assert_nonnull (caps);
+    g_assert_true (gst_caps_is_subset (caps, templ));
+    gst_caps_unref (caps);
+    gst_caps_unref (templ);
+    gst_object_unref (src);
+    gst_harness_teardown (hr);
+  }
+}
+
 /* Honest GstVideoMetas are accepted for every format: tight rows of an
  * odd width (stride = the row, no padding) and padded, offset planes. */
 static void
@@ -862,6 +893,8 @@ main (int argc, char **argv)
       test_resolution_change_and_property_change);
   g_test_add_func ("/imencode/region-outputs-sized-to-content",
       test_region_outputs_sized_to_content_and_meta_reused);
+  g_test_add_func ("/imencode/region-caps-inside-template",
+      test_region_caps_inside_template);
   g_test_add_func ("/imencode/honest-video-meta-every-format",
       test_honest_video_meta_every_format);
   g_test_add_func ("/imencode/lying-video-meta",
