@@ -454,6 +454,33 @@ test_region_outputs_sized_to_content_and_meta_reused (void)
   gst_harness_teardown (hr);
 }
 
+/* A region type that is not UTF-8 (a detector's label can be any bytes)
+ * reaches ImencodeMeta's roi-type with each bad byte replaced by U+FFFD,
+ * as JSON events write it: GstStructure strings must be UTF-8. Found by
+ * fuzz-imencode: GStreamer warned (fatal here) and left the field unset,
+ * so a recycled output buffer kept the previous image's type. */
+static void
+test_region_type_not_utf8 (void)
+{
+  static const gchar *const types[] = { "car", "\xff\xfe" "car", "car" };
+  static const gchar *const expected[] = { "car",
+    "\xef\xbf\xbd\xef\xbf\xbd" "car", "car"
+  };
+  GstHarness *hr = new_harness ("roi-type=*", "I420", 32, 32);
+
+  for (guint i = 0; i < G_N_ELEMENTS (types); i++) {
+    GstBuffer *in = make_frame ("I420", 32, 32, i * GST_SECOND), *out;
+
+    gst_buffer_add_video_region_of_interest_meta (in, types[i], 2, 2, 8, 8);
+    g_assert_cmpint (gst_harness_push (hr, in), ==, GST_FLOW_OK);
+    out = gst_harness_pull (hr);
+    g_assert_cmpstr (gst_structure_get_string (meta_structure (out),
+            "roi-type"), ==, expected[i]);
+    gst_buffer_unref (out);
+  }
+  gst_harness_teardown (hr);
+}
+
 /* The caps imencode sends lie inside its source pad template, also in
  * region mode, where they carry no size: for every encoding. Found by
  * fuzz-imencode, which checks every caps event against the template. */
@@ -893,6 +920,8 @@ main (int argc, char **argv)
       test_resolution_change_and_property_change);
   g_test_add_func ("/imencode/region-outputs-sized-to-content",
       test_region_outputs_sized_to_content_and_meta_reused);
+  g_test_add_func ("/imencode/region-type-not-utf8",
+      test_region_type_not_utf8);
   g_test_add_func ("/imencode/region-caps-inside-template",
       test_region_caps_inside_template);
   g_test_add_func ("/imencode/honest-video-meta-every-format",
