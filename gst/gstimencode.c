@@ -259,15 +259,21 @@ static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
 #define SRC_CAPS_FIELDS \
     "width = (int) [ 1, MAX ], height = (int) [ 1, MAX ], " \
     "framerate = (fraction) [ 0/1, MAX ]"
+/* region mode: each image's size is in its meta, none in the caps */
+#define SRC_CAPS_REGION_FIELDS "framerate = (fraction) [ 0/1, MAX ]"
+#define SRC_CAPS_BASE64 "application/x-base64, " \
+    "content-type = (string) { image/jpeg, image/png }, " \
+    "data-uri = (boolean) { false, true }, "
 
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
     GST_PAD_SRC,
     GST_PAD_ALWAYS,
     GST_STATIC_CAPS ("image/jpeg, " SRC_CAPS_FIELDS "; "
         "image/png, " SRC_CAPS_FIELDS "; "
-        "application/x-base64, "
-        "content-type = (string) { image/jpeg, image/png }, "
-        "data-uri = (boolean) { false, true }, " SRC_CAPS_FIELDS "; "
+        SRC_CAPS_BASE64 SRC_CAPS_FIELDS "; "
+        "image/jpeg, " SRC_CAPS_REGION_FIELDS "; "
+        "image/png, " SRC_CAPS_REGION_FIELDS "; "
+        SRC_CAPS_BASE64 SRC_CAPS_REGION_FIELDS "; "
         "application/x-json, "
         "content-type = (string) { image/jpeg, image/png }"));
 

@@ -44,6 +44,7 @@ gst_imencode_meta_add (GstBuffer * buffer, const ImcoreRect * src,
 {
   GstCustomMeta *meta;
   GstStructure *s;
+  const gchar *type;
 
   meta = gst_buffer_get_custom_meta (buffer, GST_IMENCODE_META_NAME);
   if (meta == NULL) {
@@ -70,10 +71,19 @@ gst_imencode_meta_add (GstBuffer * buffer, const ImcoreRect * src,
   }
   gst_structure_set (s, "roi-id", G_TYPE_INT, region->id, NULL);
   /* a type name unchanged from the last image is not copied again */
-  if (g_strcmp0 (gst_structure_get_string (s, "roi-type"),
-          g_quark_to_string (region->type)) != 0)
-    gst_structure_set (s, "roi-type", G_TYPE_STRING,
-        region->type ? g_quark_to_string (region->type) : "", NULL);
+  type = region->type ? g_quark_to_string (region->type) : "";
+  if (g_strcmp0 (gst_structure_get_string (s, "roi-type"), type) != 0) {
+    if (g_utf8_validate (type, -1, NULL)) {
+      gst_structure_set (s, "roi-type", G_TYPE_STRING, type, NULL);
+    } else {
+      /* a label can be any bytes, a GstStructure string must be UTF-8:
+       * each bad byte becomes U+FFFD, as in JSON events */
+      gchar *valid = g_utf8_make_valid (type, -1);
+
+      gst_structure_set (s, "roi-type", G_TYPE_STRING, valid, NULL);
+      g_free (valid);
+    }
+  }
   if (region->has_confidence)
     gst_structure_set (s, "confidence", G_TYPE_DOUBLE, region->confidence,
         NULL);

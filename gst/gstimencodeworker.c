@@ -153,6 +153,18 @@ ensure_converter (GstImencodeWorker * w, const GstVideoInfo * in,
 
   gst_imencode_worker_drop_converter (w);
 
+  /* GstVideoScaler's 2-tap horizontal paths step through a line in 16.16
+   * fixed point, ((in - 1) << 16) / (out - 1) - 1: more than 65536 times
+   * wider, the step is negative and they read far outside the line (a
+   * crash in GStreamer 1.22). No image is stretched that far on purpose. */
+  if (p->src.width >= 2 && (guint64) p->dest.width - 1 >
+      (guint64) (p->src.width - 1) << 16) {
+    g_set_error (error, GST_STREAM_ERROR, GST_STREAM_ERROR_FORMAT,
+        "cannot stretch %u pixels to %u: GstVideoConverter scales at most "
+        "65536 times wider", p->src.width, p->dest.width);
+    return FALSE;
+  }
+
   config = gst_structure_new ("GstVideoConverter",
       GST_VIDEO_CONVERTER_OPT_SRC_X, G_TYPE_INT, (gint) p->src.x,
       GST_VIDEO_CONVERTER_OPT_SRC_Y, G_TYPE_INT, (gint) p->src.y,

@@ -454,6 +454,64 @@ test_region_outputs_sized_to_content_and_meta_reused (void)
   gst_harness_teardown (hr);
 }
 
+/* A region type that is not UTF-8 (a detector's label can be any bytes)
+ * reaches ImencodeMeta's roi-type with each bad byte replaced by U+FFFD,
+ * as JSON events write it: GstStructure strings must be UTF-8. Found by
+ * fuzz-imencode: GStreamer warned (fatal here) and left the field unset,
+ * so a recycled output buffer kept the previous image's type. */
+static void
+test_region_type_not_utf8 (void)
+{
+  static const gchar *const types[] = { "car", "\xff\xfe" "car", "car" };
+  static const gchar *const expected[] = { "car",
+    "\xef\xbf\xbd\xef\xbf\xbd" "car", "car"
+  };
+  GstHarness *hr = new_harness ("roi-type=*", "I420", 32, 32);
+
+  for (guint i = 0; i < G_N_ELEMENTS (types); i++) {
+    GstBuffer *in = make_frame ("I420", 32, 32, i * GST_SECOND), *out;
+
+    gst_buffer_add_video_region_of_interest_meta (in, types[i], 2, 2, 8, 8);
+    g_assert_cmpint (gst_harness_push (hr, in), ==, GST_FLOW_OK);
+    out = gst_harness_pull (hr);
+    g_assert_cmpstr (gst_structure_get_string (meta_structure (out),
+            "roi-type"), ==, expected[i]);
+    gst_buffer_unref (out);
+  }
+  gst_harness_teardown (hr);
+}
+
+/* The caps imencode sends lie inside its source pad template, also in
+ * region mode, where they carry no size: for every encoding. Found by
+ * fuzz-imencode, which checks every caps event against the template. */
+static void
+test_region_caps_inside_template (void)
+{
+  static const gchar *const props[] = {
+    "roi-type=*", "roi-type=* format=png", "roi-type=* encoding=base64",
+    "roi-type=* encoding=data-uri", "roi-type=* encoding=json", "",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (props); i++) {
+    GstHarness *hr = new_harness (props[i], "I420", 64, 48);
+    GstBuffer *in = make_frame ("I420", 64, 48, 0);
+    GstPad *src = gst_element_get_static_pad (hr->element, "src");
+    GstCaps *caps, *templ = gst_pad_get_pad_template_caps (src);
+
+    gst_buffer_add_video_region_of_interest_meta (in, "person", 4, 4, 20,
+        16);
+    g_assert_cmpint (gst_harness_push (hr, in), ==, GST_FLOW_OK);
+    gst_buffer_unref (gst_harness_pull (hr));
+    caps = gst_pad_get_current_caps (hr->sinkpad);
+    g_assert_nonnull (caps);
+    g_assert_true (gst_caps_is_subset (caps, templ));
+    gst_caps_unref (caps);
+    gst_caps_unref (templ);
+    gst_object_unref (src);
+    gst_harness_teardown (hr);
+  }
+}
+
 /* Honest GstVideoMetas are accepted for every format: tight rows of an
  * odd width (stride = the row, no padding) and padded, offset planes. */
 static void
@@ -658,6 +716,42 @@ test_oversized_outputs_are_refused (void)
   }
 }
 
+/* A crop stretched more than 65536 times wider is refused with a warning
+ * (GstVideoScaler's 2-tap horizontal paths step through the source in
+ * 16.16 fixed point, and read far outside the line beyond that); 65536
+ * times is encoded. Found by fuzz-imencode: YV12 5x25 to a 1000000x1 PNG
+ * crashed (SEGV in ORC code), as did RGBA 2 wide to 65538. */
+static void
+test_extreme_horizontal_stretch_refused (void)
+{
+  static const struct
+  {
+    const gchar *format, *props;
+    gint in_w;
+    gboolean ok;
+  } cases[] = {
+    {"RGBA", "format=png width=65538 height=2", 2, FALSE},
+    {"I420", "format=png width=1000000 height=1", 5, FALSE},
+    {"RGBA", "format=png width=65537 height=2", 2, TRUE},
+    {"RGBA", "format=png width=100000 height=2", 1, TRUE},
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    GstBus *bus = gst_bus_new ();
+    GstHarness *hr = new_harness_on_bus (cases[i].props, cases[i].format,
+        cases[i].in_w, 2, bus);
+
+    g_assert_cmpint (gst_harness_push (hr, make_frame (cases[i].format,
+                cases[i].in_w, 2, 0)), ==, GST_FLOW_OK);
+    g_assert_cmpuint (gst_harness_buffers_received (hr), ==,
+        cases[i].ok ? 1 : 0);
+    g_assert_cmpuint (count_warnings (bus), ==, cases[i].ok ? 0 : 1);
+    gst_element_set_bus (hr->element, NULL);
+    gst_object_unref (bus);
+    gst_harness_teardown (hr);
+  }
+}
+
 /* Input wider than JPEG allows is refused, not quietly scaled to the
  * limit by caps fixation. */
 static void
@@ -826,6 +920,10 @@ main (int argc, char **argv)
       test_resolution_change_and_property_change);
   g_test_add_func ("/imencode/region-outputs-sized-to-content",
       test_region_outputs_sized_to_content_and_meta_reused);
+  g_test_add_func ("/imencode/region-type-not-utf8",
+      test_region_type_not_utf8);
+  g_test_add_func ("/imencode/region-caps-inside-template",
+      test_region_caps_inside_template);
   g_test_add_func ("/imencode/honest-video-meta-every-format",
       test_honest_video_meta_every_format);
   g_test_add_func ("/imencode/lying-video-meta",
@@ -834,6 +932,8 @@ main (int argc, char **argv)
       test_video_meta_plane_across_memories);
   g_test_add_func ("/imencode/oversized-outputs-refused",
       test_oversized_outputs_are_refused);
+  g_test_add_func ("/imencode/extreme-horizontal-stretch-refused",
+      test_extreme_horizontal_stretch_refused);
   g_test_add_func ("/imencode/input-wider-than-jpeg-refused",
       test_input_wider_than_jpeg_allows_is_refused);
   g_test_add_func ("/imencode/eos-and-flush", test_eos_and_flush);
