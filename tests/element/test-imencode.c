@@ -8,6 +8,7 @@
  */
 #include <gst/check/gstharness.h>
 #include <gst/video/video.h>
+#include <malloc.h>
 #include <string.h>
 #include <turbojpeg.h>
 
@@ -752,6 +753,41 @@ test_extreme_horizontal_stretch_refused (void)
   }
 }
 
+/* Scaling a wide image down in height keeps GstVideoScaler's scratch
+ * bounded: it holds 16 bytes per pixel of a line for each vertical tap
+ * (128 at most), which for a 1000000x1 PNG of a 1x25 frame took 540 MB
+ * (found by fuzz-imencode, which limits allocations to 512 MB; from a
+ * 4K frame it would be 2 GB, and GLib aborts when that fails). Measured
+ * as the heap the encoding thread keeps (its converter is cached), with
+ * glibc's mallinfo2 (not under AddressSanitizer, whose heap it does not
+ * see). */
+static void
+test_wide_downscale_scratch_bounded (void)
+{
+#if defined (__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 33)
+  GstHarness *hr = new_harness ("format=png width=1000000 height=1", "YV12",
+      1, 25);
+  struct mallinfo2 before, after;
+  gsize held;
+
+  before = mallinfo2 ();
+  g_assert_cmpint (gst_harness_push (hr, make_frame ("YV12", 1, 25, 0)), ==,
+      GST_FLOW_OK);
+  gst_buffer_unref (gst_harness_pull (hr));
+  after = mallinfo2 ();
+  held = (after.uordblks + after.hblkhd) - MIN (after.uordblks +
+      after.hblkhd, before.uordblks + before.hblkhd);
+  g_test_message ("the encoding thread holds %" G_GSIZE_FORMAT " bytes more",
+      held);
+  /* 507 MB before; what stays (about 180 MB) is the converter's own
+   * state for lines of 1000000 pixels */
+  g_assert_cmpuint (held, <, 320 << 20);
+  gst_harness_teardown (hr);
+#else
+  g_test_skip ("needs glibc's mallinfo2");
+#endif
+}
+
 /* Input wider than JPEG allows is refused, not quietly scaled to the
  * limit by caps fixation. */
 static void
@@ -934,6 +970,8 @@ main (int argc, char **argv)
       test_oversized_outputs_are_refused);
   g_test_add_func ("/imencode/extreme-horizontal-stretch-refused",
       test_extreme_horizontal_stretch_refused);
+  g_test_add_func ("/imencode/wide-downscale-scratch-bounded",
+      test_wide_downscale_scratch_bounded);
   g_test_add_func ("/imencode/input-wider-than-jpeg-refused",
       test_input_wider_than_jpeg_allows_is_refused);
   g_test_add_func ("/imencode/eos-and-flush", test_eos_and_flush);
