@@ -296,6 +296,8 @@ static gboolean gst_imencode_src_query (GstPad * pad, GstObject * parent,
     GstQuery * query);
 
 static void gst_imencode_request_snapshot (GstImencode * self);
+static GstFlowReturn gst_imencode_release_slot (GstImencode * self,
+    guint slot);
 
 static void
 gst_imencode_class_init (GstImencodeClass * klass)
@@ -667,14 +669,18 @@ gst_imencode_make_request (GstImencode * self, const GstImencodeSettings * s,
 }
 
 /* Negotiates again when the request changed or downstream asked for it,
- * after the frames in flight have gone out under the old caps. */
+ * after the frames in flight and the tracks' kept best views (the tracks
+ * then start new best periods at stream time @now) have gone out under
+ * the old caps. */
 static GstFlowReturn
 gst_imencode_ensure_negotiated (GstImencode * self,
-    const GstImencodeSettings * s, const GstImencodeImage * image)
+    const GstImencodeSettings * s, const GstImencodeImage * image,
+    GstClockTime now)
 {
   GstImencodeRequest req;
   gboolean reconfigure = gst_pad_check_reconfigure (self->srcpad);
-  GstFlowReturn ret;
+  GstFlowReturn ret = GST_FLOW_OK;
+  guint n;
 
   gst_imencode_make_request (self, s, image, &req);
   if (self->negotiated && !reconfigure &&
@@ -685,6 +691,13 @@ gst_imencode_ensure_negotiated (GstImencode * self,
   if (!self->negotiated && self->refused && !reconfigure &&
       gst_imencode_request_equal (&req, &self->refused_req))
     return GST_FLOW_NOT_NEGOTIATED;
+  n = gst_imencode_tracks_renew (&self->tracks, now, self->due_slots);
+  for (guint i = 0; i < n && ret == GST_FLOW_OK; i++)
+    ret = gst_imencode_release_slot (self, self->due_slots[i]);
+  if (ret != GST_FLOW_OK) {
+    gst_pad_mark_reconfigure (self->srcpad);
+    return ret;
+  }
   if (self->pool) {
     ret = gst_im_work_pool_drain (self->pool);
     if (ret != GST_FLOW_OK) {
@@ -1352,13 +1365,15 @@ gst_imencode_chain (GstPad * pad, GstObject * parent, GstBuffer * inbuf)
     gst_imencode_plan_frame_regions (self, &s, inbuf);
     images = (GstImencodeImage *) self->images->data;
     n_images = self->images->len;
-    ret = gst_imencode_ensure_negotiated (self, &s, NULL);
+    ret = gst_imencode_ensure_negotiated (self, &s, NULL,
+        gst_imencode_gate_stream_time (&self->gate, GST_BUFFER_PTS (inbuf)));
   } else {
     if (!gst_imencode_plan_whole_frame (self, &s, &whole))
       goto out;
     images = &whole;
     n_images = 1;
-    ret = gst_imencode_ensure_negotiated (self, &s, &whole);
+    ret = gst_imencode_ensure_negotiated (self, &s, &whole,
+        gst_imencode_gate_stream_time (&self->gate, GST_BUFFER_PTS (inbuf)));
     if (ret == GST_FLOW_OK && (self->neg.width != whole.plan.out_width ||
             self->neg.height != whole.plan.out_height)) {
       ImcoreRect crop = whole.plan.src;
@@ -1427,9 +1442,11 @@ gst_imencode_set_input_caps (GstImencode * self, GstCaps * caps)
    * after them; an empty crop waits for a frame that can be encoded. */
   gst_imencode_read_settings (self, &s);
   if (s.roi_filter)
-    ok = gst_imencode_ensure_negotiated (self, &s, NULL) == GST_FLOW_OK;
+    ok = gst_imencode_ensure_negotiated (self, &s, NULL,
+        GST_CLOCK_TIME_NONE) == GST_FLOW_OK;
   else if (gst_imencode_plan_whole_frame (self, &s, &whole))
-    ok = gst_imencode_ensure_negotiated (self, &s, &whole) == GST_FLOW_OK;
+    ok = gst_imencode_ensure_negotiated (self, &s, &whole,
+        GST_CLOCK_TIME_NONE) == GST_FLOW_OK;
   gst_imencode_settings_clear (&s);
   return ok;
 }

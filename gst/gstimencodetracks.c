@@ -212,3 +212,25 @@ gst_imencode_tracks_expire (GstImencodeTracks * t,
   }
   return n;
 }
+
+guint
+gst_imencode_tracks_renew (GstImencodeTracks * t, GstClockTime now,
+    guint * slots)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < t->n_tracks; i++) {
+    if (t->tracks[i].has_candidate)
+      slots[n++] = i;
+  }
+  sort_by_order (slots, n, t->tracks);
+  for (guint k = 0; k < n; k++) {
+    GstImencodeTrack *track = &t->tracks[slots[k]];
+
+    track->has_candidate = FALSE;
+    if (GST_CLOCK_TIME_IS_VALID (now))
+      track->period_start = now;
+    slots[k] = track->slot;
+  }
+  return n;
+}

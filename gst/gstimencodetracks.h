@@ -86,6 +86,15 @@ guint gst_imencode_tracks_expire (GstImencodeTracks * t,
     GstImencodeRoiSelect select, GstClockTime now, GstClockTime timeout,
     gboolean eos, guint * slots);
 
+/* Ends the current best period of every track that has a candidate (the
+ * candidates are due now, e.g. before the output caps change, since they
+ * were encoded for the old ones): writes their slots, in the order their
+ * tracks appeared, to @slots (room for max_tracks) and returns how many.
+ * The tracks go on, each with a new period from stream time @now (NONE:
+ * the period keeps its start). */
+guint gst_imencode_tracks_renew (GstImencodeTracks * t, GstClockTime now,
+    guint * slots);
+
 G_END_DECLS
 
 #endif /* __GST_IMENCODE_TRACKS_H__ */

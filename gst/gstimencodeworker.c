@@ -9,6 +9,14 @@
 
 #include "gstimvideo.h"
 
+/* GstVideoScaler keeps, for each tap of its vertical scaler, a line of 16
+ * bytes a pixel (4 samples of 32 bits), with up to 128 taps (its default
+ * max-taps): 2 KiB per pixel of width. Beyond this budget the taps are
+ * fewer (a coarser downscale of outlandishly wide images) so that a
+ * 1000000-pixel-wide PNG does not take gigabytes. */
+#define SCALER_LINES_BUDGET (G_GUINT64_CONSTANT (64) << 20)
+#define SCALER_DEFAULT_MAX_TAPS 128
+
 struct _GstImencodeWorker
 {
   ImcoreJpegEncoder *jpeg;
@@ -116,6 +124,8 @@ ensure_converter (GstImencodeWorker * w, const GstVideoInfo * in,
 {
   GstVideoInfo out, progressive;
   GstStructure *config;
+  guint64 line_bytes;
+  gint max_taps;
 
   /* An interlaced frame is converted as the one (woven) picture it is,
    * as the paths without a converter encode it: GstVideoConverter would
@@ -165,6 +175,10 @@ ensure_converter (GstImencodeWorker * w, const GstVideoInfo * in,
     return FALSE;
   }
 
+  line_bytes = 16 * (guint64) MAX (p->src.width, p->dest.width);
+  max_taps = (gint) CLAMP (SCALER_LINES_BUDGET / line_bytes, 1,
+      SCALER_DEFAULT_MAX_TAPS);
+
   config = gst_structure_new ("GstVideoConverter",
       GST_VIDEO_CONVERTER_OPT_SRC_X, G_TYPE_INT, (gint) p->src.x,
       GST_VIDEO_CONVERTER_OPT_SRC_Y, G_TYPE_INT, (gint) p->src.y,
@@ -179,7 +193,8 @@ ensure_converter (GstImencodeWorker * w, const GstVideoInfo * in,
       GST_VIDEO_CONVERTER_OPT_RESAMPLER_METHOD,
       GST_TYPE_VIDEO_RESAMPLER_METHOD, job->method,
       GST_VIDEO_CONVERTER_OPT_DITHER_METHOD, GST_TYPE_VIDEO_DITHER_METHOD,
-      GST_VIDEO_DITHER_NONE, NULL);
+      GST_VIDEO_DITHER_NONE, GST_VIDEO_RESAMPLER_OPT_MAX_TAPS, G_TYPE_INT,
+      max_taps, NULL);
 
   w->convert = gst_video_converter_new ((GstVideoInfo *) in, &out, config);
   if (!w->convert) {

@@ -8,6 +8,7 @@
  */
 #include <gst/check/gstharness.h>
 #include <gst/video/video.h>
+#include <malloc.h>
 #include <string.h>
 #include <turbojpeg.h>
 
@@ -481,6 +482,81 @@ test_region_type_not_utf8 (void)
   gst_harness_teardown (hr);
 }
 
+/* Checks, as each buffer leaves imencode, that its bytes are what the
+ * caps it goes with say: a JPEG, a PNG, or base64 text. */
+static GstPadProbeReturn
+check_content_matches_caps (GstPad * pad, GstPadProbeInfo * info,
+    gpointer user_data)
+{
+  GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
+  GstCaps *caps = gst_pad_get_current_caps (pad);
+  const gchar *name = gst_structure_get_name (gst_caps_get_structure (caps,
+          0));
+  GstMapInfo map;
+
+  g_assert_true (gst_buffer_map (buf, &map, GST_MAP_READ));
+  g_assert_cmpuint (map.size, >, 8);
+  if (strcmp (name, "image/jpeg") == 0) {
+    g_assert_cmpmem (map.data, 2, "\xff\xd8", 2);
+  } else if (strcmp (name, "image/png") == 0) {
+    g_assert_cmpmem (map.data, 4, "\x89PNG", 4);
+  } else {
+    g_assert_cmpstr (name, ==, "application/x-base64");
+    for (gsize i = 0; i < map.size; i++)
+      g_assert_true (g_ascii_isalnum (map.data[i]) || map.data[i] == '+' ||
+          map.data[i] == '/' || map.data[i] == '=');
+  }
+  gst_buffer_unmap (buf, &map);
+  gst_caps_unref (caps);
+  (*(guint *) user_data)++;
+  return GST_PAD_PROBE_OK;
+}
+
+/* With roi-select=best, a track's best view is kept encoded for the caps
+ * of its time: when the output format or encoding changes, it goes out
+ * before the new caps (and the track starts a new best period), not
+ * later under caps that describe other bytes. Found by fuzz-imencode: a
+ * binary JPEG went out as application/x-base64 data-uri=true. */
+static void
+test_best_view_kept_across_caps_change (void)
+{
+  static const gchar *const changes[][2] = {
+    {"encoding", "base64"}, {"format", "png"}, {"encoding", "binary"},
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (changes); i++) {
+    GstHarness *hr = new_harness ("roi-type=person roi-select=best",
+        "RGB", 64, 48);
+    GstPad *src = gst_element_get_static_pad (hr->element, "src");
+    guint checked = 0;
+
+    if (i == 2)
+      gst_util_set_object_arg (G_OBJECT (hr->element), "encoding", "base64");
+    gst_pad_add_probe (src, GST_PAD_PROBE_TYPE_BUFFER,
+        check_content_matches_caps, &checked, NULL);
+    for (guint f = 0; f < 2; f++) {
+      GstBuffer *in = make_frame ("RGB", 64, 48, f * GST_SECOND / 10);
+      GstVideoRegionOfInterestMeta *m;
+
+      /* the second view is smaller: not better than the first */
+      m = gst_buffer_add_video_region_of_interest_meta (in, "person", 4, 4,
+          f ? 8 : 32, f ? 8 : 32);
+      gst_video_region_of_interest_meta_add_param (m,
+          gst_structure_new ("object_id", "id", G_TYPE_INT, 7, NULL));
+      if (f == 1)
+        gst_util_set_object_arg (G_OBJECT (hr->element), changes[i][0],
+            changes[i][1]);
+      g_assert_cmpint (gst_harness_push (hr, in), ==, GST_FLOW_OK);
+    }
+    g_assert_true (gst_harness_push_event (hr, gst_event_new_eos ()));
+    /* the first view under the old caps, the second under the new */
+    g_assert_cmpuint (checked, ==, 2);
+    g_assert_cmpuint (gst_harness_buffers_received (hr), ==, 2);
+    gst_object_unref (src);
+    gst_harness_teardown (hr);
+  }
+}
+
 /* The caps imencode sends lie inside its source pad template, also in
  * region mode, where they carry no size: for every encoding. Found by
  * fuzz-imencode, which checks every caps event against the template. */
@@ -752,6 +828,41 @@ test_extreme_horizontal_stretch_refused (void)
   }
 }
 
+/* Scaling a wide image down in height keeps GstVideoScaler's scratch
+ * bounded: it holds 16 bytes per pixel of a line for each vertical tap
+ * (128 at most), which for a 1000000x1 PNG of a 1x25 frame took 540 MB
+ * (found by fuzz-imencode, which limits allocations to 512 MB; from a
+ * 4K frame it would be 2 GB, and GLib aborts when that fails). Measured
+ * as the heap the encoding thread keeps (its converter is cached), with
+ * glibc's mallinfo2 (not under AddressSanitizer, whose heap it does not
+ * see). */
+static void
+test_wide_downscale_scratch_bounded (void)
+{
+#if defined (__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 33)
+  GstHarness *hr = new_harness ("format=png width=1000000 height=1", "YV12",
+      1, 25);
+  struct mallinfo2 before, after;
+  gsize held;
+
+  before = mallinfo2 ();
+  g_assert_cmpint (gst_harness_push (hr, make_frame ("YV12", 1, 25, 0)), ==,
+      GST_FLOW_OK);
+  gst_buffer_unref (gst_harness_pull (hr));
+  after = mallinfo2 ();
+  held = (after.uordblks + after.hblkhd) - MIN (after.uordblks +
+      after.hblkhd, before.uordblks + before.hblkhd);
+  g_test_message ("the encoding thread holds %" G_GSIZE_FORMAT " bytes more",
+      held);
+  /* 507 MB before; what stays (about 180 MB) is the converter's own
+   * state for lines of 1000000 pixels */
+  g_assert_cmpuint (held, <, 320 << 20);
+  gst_harness_teardown (hr);
+#else
+  g_test_skip ("needs glibc's mallinfo2");
+#endif
+}
+
 /* Input wider than JPEG allows is refused, not quietly scaled to the
  * limit by caps fixation. */
 static void
@@ -922,6 +1033,8 @@ main (int argc, char **argv)
       test_region_outputs_sized_to_content_and_meta_reused);
   g_test_add_func ("/imencode/region-type-not-utf8",
       test_region_type_not_utf8);
+  g_test_add_func ("/imencode/best-view-kept-across-caps-change",
+      test_best_view_kept_across_caps_change);
   g_test_add_func ("/imencode/region-caps-inside-template",
       test_region_caps_inside_template);
   g_test_add_func ("/imencode/honest-video-meta-every-format",
@@ -934,6 +1047,8 @@ main (int argc, char **argv)
       test_oversized_outputs_are_refused);
   g_test_add_func ("/imencode/extreme-horizontal-stretch-refused",
       test_extreme_horizontal_stretch_refused);
+  g_test_add_func ("/imencode/wide-downscale-scratch-bounded",
+      test_wide_downscale_scratch_bounded);
   g_test_add_func ("/imencode/input-wider-than-jpeg-refused",
       test_input_wider_than_jpeg_allows_is_refused);
   g_test_add_func ("/imencode/eos-and-flush", test_eos_and_flush);

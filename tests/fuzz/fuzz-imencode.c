@@ -75,6 +75,15 @@ static guint n_sink_formats;
 
 static GstCaps *src_template;
 
+/* FUZZ_IMENCODE_TRACE=1 prints what an input does (to triage findings) */
+static gboolean trace;
+
+#define TRACE(...) \
+  do { \
+    if (trace) \
+      fprintf (stderr, __VA_ARGS__); \
+  } while (0)
+
 static const char *const sink_caps[] = {
   "ANY", "image/jpeg", "image/png", "application/x-base64",
   "application/x-base64,data-uri=(boolean)true", "application/x-json",
@@ -199,6 +208,7 @@ LLVMFuzzerInitialize (int *argc, char ***argv)
   const GValue *list;
 
   fuzz_gst_init ();
+  trace = g_getenv ("FUZZ_IMENCODE_TRACE") != NULL;
   CHECK (gst_imencode_meta_register ());
   CHECK (GST_ELEMENT_REGISTER (imencode, NULL));
 
@@ -545,6 +555,8 @@ check_output (FuzzState * st, GstPad * pad, GstBuffer * out)
 
   check_meta (out);
   index = (gint) GST_BUFFER_DTS (out);
+  TRACE ("  out: frame %d, %" G_GSIZE_FORMAT " bytes, %dx%d, %s\n", index,
+      gst_buffer_get_size (out), iw, ih, name);
   CHECK (index >= 0 && index < g_atomic_int_get (&st->n_frames));
   CHECK (GST_BUFFER_PTS (out) == st->pts[index]);
   if (!g_atomic_int_get (&st->best_used))
@@ -566,6 +578,12 @@ probe_src (GstPad * pad, GstPadProbeInfo * pi, gpointer user_data)
       GstCaps *caps;
 
       gst_event_parse_caps (ev, &caps);
+      if (trace) {
+        gchar *str = gst_caps_to_string (caps);
+
+        TRACE ("  src caps %s\n", str);
+        g_free (str);
+      }
       CHECK (gst_caps_is_fixed (caps));
       CHECK (gst_caps_is_subset (caps, src_template));
     }
@@ -667,6 +685,12 @@ send_input_caps (FuzzState * st, FuzzReader * in)
     gst_caps_set_simple (caps, "colorimetry", G_TYPE_STRING, colorimetry,
         NULL);
 
+  if (trace) {
+    gchar *str = gst_caps_to_string (caps);
+
+    TRACE ("caps %s\n", str);
+    g_free (str);
+  }
   st->caps_valid = gst_video_info_from_caps (&st->info, caps);
   if (!st->caps_valid)
     st->may_refuse = TRUE;
@@ -691,6 +715,7 @@ set_downstream_caps (FuzzState * st, guint8 code)
 
   if (i != 0)
     st->may_refuse = TRUE;
+  TRACE ("downstream %s\n", sink_caps[i]);
   gst_harness_set_sink_caps_str (st->hr, sink_caps[i]);
 }
 
@@ -729,8 +754,31 @@ fuzz_double (guint8 code)
 }
 
 static void
+trace_properties (GObject * obj, const gchar * first, const gchar * second)
+{
+  const gchar *names[2] = { first, second };
+
+  for (guint i = 0; i < 2 && names[i]; i++) {
+    GValue v = G_VALUE_INIT;
+    gchar *str;
+
+    g_object_get_property (obj, names[i], &v);
+    str = g_strdup_value_contents (&v);
+    TRACE ("%s=%s\n", names[i], str);
+    g_free (str);
+    g_value_unset (&v);
+  }
+}
+
+static void
 set_property (FuzzState * st, FuzzReader * in)
 {
+  static const char *const names[] = { "format", "encoding", "quality",
+    "subsampling", "compression-level", "crop-x", "crop-y", "crop-width",
+    "crop-height", "width", "height", "method", "aspect-mode", "pad-color",
+    "threads", "roi-type", "roi-margin", "min-confidence", "roi-select",
+    "roi-best-timeout", "max-rate", "on-demand"
+  };
   guint8 which = take_u8 (in), v = take_u8 (in);
   GObject *obj = G_OBJECT (st->enc);
 
@@ -815,6 +863,9 @@ set_property (FuzzState * st, FuzzReader * in)
       g_object_set (obj, "on-demand", (gboolean) (v & 1), NULL);
       break;
   }
+  if (trace)
+    trace_properties (obj, names[which % 22], which % 22 == 9 ||
+        which % 22 == 10 ? names[19 - which % 22] : NULL);
 }
 
 /* Adds a GstVideoRegionOfInterestMeta made from the bytes at @in. */
@@ -1097,6 +1148,11 @@ push_frame (FuzzState * st, FuzzReader * in)
     gst_caps_unref (ref);
   }
   g_atomic_int_set (&st->n_frames, index + 1);
+  TRACE ("frame %d: %" G_GSIZE_FORMAT " bytes%s, pts %" GST_TIME_FORMAT
+      ", %u regions%s%s\n", index, gst_buffer_get_size (buf),
+      gst_buffer_get_video_meta (buf) ? " with a video meta" : "",
+      GST_TIME_ARGS (pts), n_regions, a & 4 ? ", discont" : "",
+      seed & 0x40 ? ", interlaced" : "");
   check_flow (st, gst_harness_push (st->hr, buf));
 }
 
@@ -1259,7 +1315,12 @@ LLVMFuzzerTestOneInput (const uint8_t * data, size_t size)
 
   for (guint op = 0; op < MAX_OPS && in.size > 0; op++) {
     guint8 code = take_u8 (&in);
+    static const char *const op_names[] = { "frame", "property", "flush",
+      "segment", "caps", "downstream caps", "snapshot", "EOS", "event",
+      "state cycle"
+    };
 
+    TRACE ("-- %s\n", op_names[op_kind (code)]);
     switch (op_kind (code)) {
       case OP_FRAME:
         push_frame (&st, &in);
