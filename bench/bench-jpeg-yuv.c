@@ -17,7 +17,8 @@
  *   simd+tj    the kernels of the design in use over the whole frame into
  *              a frame-sized copy, then tjCompressFromYUVPlanes
  *   simd+raw   the same copy encoded by imcore as JFIF (libjpeg raw data,
- *              in place): frame-sized copy against strip, same kernels
+ *              the strip a memcpy): frame-sized copy against strip, same
+ *              kernels
  *   conv:NAME  the conversion alone over a whole frame: avx2 / portable
  *              kernels, lut (imcore_image_yuv_to_jfif)
  *
@@ -25,8 +26,9 @@
  * load from other processes falls on all alike; reported is the median
  * time per frame, as CPU time of the thread (CLOCK_THREAD_CPUTIME_ID:
  * time the thread was preempted does not count, so figures hold on a busy
- * machine; caches shared with other processes still do). With "only VARIANT COLORIMETRY N" it runs one variant N
- * times, for instruction counts:
+ * machine; caches shared with other processes still do). With "only
+ * VARIANT COLORIMETRY N" it runs one variant N times, for instruction
+ * counts:
  *
  *   valgrind --tool=callgrind --instr-atstart=no --toggle-collect=encode_once
  *     bench-jpeg-yuv only imcore bt709-limited 8
@@ -444,8 +446,8 @@ main (int argc, char **argv)
 
   imcore_yuvconv_init (&ctx.avx2, &colorimetries[0].c, 0);
   printf ("1920x1080 4:2:0 q%d, %d frames, median of %u interleaved rounds, "
-      "ms of thread CPU time per frame (kernels: %s)\n", QUALITY, N_FRAMES, rounds,
-      imcore_yuvconv_implementation (&ctx.avx2));
+      "ms of thread CPU time per frame (kernels: %s)\n", QUALITY, N_FRAMES,
+      rounds, imcore_yuvconv_implementation (&ctx.avx2));
   for (Source s = SRC_I420; s <= SRC_YUY2; s++) {
     /* t[(c * N_VARIANTS + v) * rounds + r] */
     double *t = g_new0 (double, N_COLORIMETRIES * N_VARIANTS * rounds);

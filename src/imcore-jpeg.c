@@ -372,7 +372,7 @@ convert_chroma_row (const YuvSource * src, const ImcoreYuvConv * conv,
 
 /* Converts (or, for JFIF input, copies) iMCU row @m of @src into the strip
  * and points enc->rows at it. JFIF planes are copied too: libjpeg reading
- * its 8x8 blocks straight out of frame-sized planes measured 13 % slower
+ * its 8x8 blocks straight out of frame-sized planes measured 8-13 % slower
  * (bench-jpeg-yuv, thread CPU time) than a sequential copy of each iMCU row
  * into the cache-resident strip first. */
 static void
@@ -402,7 +402,9 @@ fill_imcu_row (ImcoreJpegEncoder * enc, const YuvSource * src,
     bool chroma = l->n == 3;
 
     for (uint32_t sc = y0 >> svs; sc <= (y0 + valid[0] - 1) >> svs; sc++) {
-      uint32_t j = sc - cy0, ya = sc << svs, yb = (sc + 1) << svs;
+      /* with chroma the JPEG's subsampling is the source's: row sc of
+       * the source is row j of the strip */
+      uint32_t j = chroma ? sc - cy0 : 0, ya = sc << svs, yb = (sc + 1) << svs;
 
       if (chroma || lterm)
         convert_chroma_row (src, conv, sc, (src->width + (1u << src->hs) - 1)
