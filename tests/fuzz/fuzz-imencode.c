@@ -52,6 +52,8 @@
  *   up- or downstream could be refused; no error is posted otherwise.
  *
  * Reproduce a crash with: build/tests/fuzz-imencode crash-<sha1>
+ * (FUZZ_IMENCODE_TRACE=1 prints the caps, properties, frames and outputs
+ * as they go).
  */
 
 #include <gst/video/video.h>
@@ -91,8 +93,8 @@ static const char *const sink_caps[] = {
   "application/x-base64,content-type=image/png,width=7,height=5",
   "video/x-raw", "image/jpeg;application/x-json,content-type=image/png",
   "image/png,framerate=0/1", "image/png,width=1000000,height=1",
-  "image/jpeg,width=65500,height=2", "application/x-json,content-type="
-      "image/jpeg", "image/jpeg,width=[1,8]",
+  "image/jpeg,width=65500,height=2",
+  "application/x-json,content-type=image/jpeg", "image/jpeg,width=[1,8]",
 };
 
 static const gint framerates[][2] = {
@@ -1039,14 +1041,15 @@ make_frame_buffer (FuzzState * st, FuzzReader * in, guint kind,
       for (guint i = 0; i < 1 + (a >> 7); i++) {
         guint8 what = take_u8 (in), v = take_u8 (in);
         guint p = (what >> 2) % n_planes;
-        gint row = strides[p];
+        gint64 row = strides[p];
 
         switch (what & 3) {
           case 0:{
-            gint values[] = { 0, -row, 1, row - 1, row + 1, G_MAXINT,
+            /* (a second lie may start from an extreme one) */
+            gint64 values[] = { 0, -row, 1, row - 1, row + 1, G_MAXINT,
               G_MININT, 2 * row
             };
-            strides[p] = values[v & 7];
+            strides[p] = (gint) CLAMP (values[v & 7], G_MININT, G_MAXINT);
             break;
           }
           case 1:{
