@@ -1156,6 +1156,16 @@ push_frame (FuzzState * st, FuzzReader * in)
       gst_buffer_get_video_meta (buf) ? " with a video meta" : "",
       GST_TIME_ARGS (pts), n_regions, a & 4 ? ", discont" : "",
       seed & 0x40 ? ", interlaced" : "");
+  if (trace && gst_buffer_get_video_meta (buf)) {
+    GstVideoMeta *m = gst_buffer_get_video_meta (buf);
+
+    TRACE ("  meta %s %ux%u, %u planes:",
+        gst_video_format_to_string (m->format), m->width, m->height,
+        m->n_planes);
+    for (guint p = 0; p < m->n_planes; p++)
+      TRACE (" %" G_GSIZE_FORMAT "+%d", m->offset[p], m->stride[p]);
+    TRACE (", %u memories\n", gst_buffer_n_memory (buf));
+  }
   check_flow (st, gst_harness_push (st->hr, buf));
 }
 
