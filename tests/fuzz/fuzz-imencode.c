@@ -37,7 +37,8 @@
  * at most 1 MiB; larger caps only get buffers that are too short.
  *
  * What must hold, besides no crash, no sanitizer report, no GLib critical
- * or warning, no leaked element:
+ * or warning, no leaked element, and no leak at all (tests/meson.build
+ * runs it with LeakSanitizer and G_SLICE=always-malloc):
  * - every caps event imencode sends is inside its source template;
  * - every output buffer is one complete image of the caps it goes with:
  *   a JPEG that libjpeg-turbo decodes without a warning, a PNG with its
