@@ -178,7 +178,8 @@ ensure_converter (GstImencodeWorker * w, const GstVideoInfo * in,
     return FALSE;
   }
 
-  line_bytes = 16 * (guint64) MAX (p->src.width, p->dest.width);
+  /* (a letterbox's lines span the whole output, borders included) */
+  line_bytes = 16 * (guint64) MAX (p->src.width, p->out_width);
   max_taps = (gint) CLAMP (SCALER_LINES_BUDGET / line_bytes, 1,
       SCALER_DEFAULT_MAX_TAPS);
 
