@@ -30,6 +30,8 @@ struct _GstImencodeWorker
   GstVideoResamplerMethod convert_method;
   guint32 convert_pad;
   GstBuffer *convert_buf;       /* converter output, convert_out sized */
+  GstBuffer *aligned_buf;       /* an input frame copied to the default
+                                 * layout (strides multiples of 4) */
 
   /* libpng's and zlib's working memory, reused from image to image */
   ImcorePngArena png_arena;
@@ -59,6 +61,7 @@ gst_imencode_worker_free (GstImencodeWorker * w)
     return;
   imcore_jpeg_encoder_free (w->jpeg);
   gst_imencode_worker_drop_converter (w);
+  gst_clear_buffer (&w->aligned_buf);
   imcore_png_arena_clear (&w->png_arena);
   g_free (w->encoded);
   g_free (w);
@@ -175,7 +178,8 @@ ensure_converter (GstImencodeWorker * w, const GstVideoInfo * in,
     return FALSE;
   }
 
-  line_bytes = 16 * (guint64) MAX (p->src.width, p->dest.width);
+  /* (a letterbox's lines span the whole output, borders included) */
+  line_bytes = 16 * (guint64) MAX (p->src.width, p->out_width);
   max_taps = (gint) CLAMP (SCALER_LINES_BUDGET / line_bytes, 1,
       SCALER_DEFAULT_MAX_TAPS);
 
@@ -376,6 +380,44 @@ reads_interleaved (const GstVideoFrame * frame, const GstImencodeJob * job,
       imcore_jpeg_accepts_interleaved (yuv->packed, job->subsampling);
 }
 
+/* Whether every plane of @frame has a stride that is a multiple of 4. */
+static gboolean
+strides_aligned (const GstVideoFrame * frame)
+{
+  for (guint p = 0; p < GST_VIDEO_FRAME_N_PLANES (frame); p++) {
+    if (GST_VIDEO_FRAME_PLANE_STRIDE (frame, p) % 4 != 0)
+      return FALSE;
+  }
+  return TRUE;
+}
+
+/* Maps @copy: @frame copied into the default layout of its format and
+ * size, in memory the worker keeps. */
+static gboolean
+copy_aligned (GstImencodeWorker * w, const GstVideoFrame * frame,
+    GstVideoFrame * copy)
+{
+  GstVideoInfo info;
+
+  if (!gst_video_info_set_interlaced_format (&info,
+          GST_VIDEO_FRAME_FORMAT (frame),
+          GST_VIDEO_INFO_INTERLACE_MODE (&frame->info),
+          GST_VIDEO_FRAME_WIDTH (frame), GST_VIDEO_FRAME_HEIGHT (frame)))
+    return FALSE;
+  if (w->aligned_buf && gst_buffer_get_size (w->aligned_buf) < info.size)
+    gst_clear_buffer (&w->aligned_buf);
+  if (!w->aligned_buf)
+    w->aligned_buf = gst_buffer_new_allocate (NULL, info.size, NULL);
+  if (!w->aligned_buf || !gst_video_frame_map (copy, &info, w->aligned_buf,
+          GST_MAP_READWRITE))
+    return FALSE;
+  if (!gst_video_frame_copy (copy, frame)) {
+    gst_video_frame_unmap (copy);
+    return FALSE;
+  }
+  return TRUE;
+}
+
 gboolean
 gst_imencode_worker_encode (GstImencodeWorker * w,
     const GstVideoFrame * frame, const GstImencodeJob * job, guint8 * out,
@@ -387,9 +429,9 @@ gst_imencode_worker_encode (GstImencodeWorker * w,
   EncodeSource src = { &img, NULL, NULL };
   ImcorePlan conv;
   ImcoreRect inner;
-  GstVideoFrame woven, conv_frame;
+  GstVideoFrame woven, copy, conv_frame;
   GstVideoFormat fmt;
-  gboolean ok;
+  gboolean ok, aligned;
 
   if (imcore_plan_is_identity (&job->plan) &&
       gst_im_video_frame_view (frame, &whole) &&
@@ -434,13 +476,26 @@ gst_imencode_worker_encode (GstImencodeWorker * w,
         "cannot map the conversion buffer");
     return FALSE;
   }
+  /* The converter's same-size fast paths (packed 4:2:2 to planar, 4:4:4
+   * to 4:2:2) fault on rows whose stride is not a multiple of 4 (tight
+   * rows in a GstVideoMeta; GStreamer 1.22): such a frame is converted
+   * from a copy in the default layout. */
+  aligned = strides_aligned (frame);
+  if (!aligned && !copy_aligned (w, frame, &copy)) {
+    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_FAILED,
+        "cannot copy a frame whose strides are not multiples of 4");
+    gst_video_frame_unmap (&conv_frame);
+    return FALSE;
+  }
   /* progressive, as the converter was made (ensure_converter) */
-  woven = *frame;
+  woven = aligned ? *frame : copy;
   GST_VIDEO_INFO_INTERLACE_MODE (&woven.info) =
       GST_VIDEO_INTERLACE_MODE_PROGRESSIVE;
   woven.flags &= ~(GST_VIDEO_FRAME_FLAG_INTERLACED | GST_VIDEO_FRAME_FLAG_TFF |
       GST_VIDEO_FRAME_FLAG_RFF | GST_VIDEO_FRAME_FLAG_ONEFIELD);
   gst_video_converter_frame (w->convert, &woven, &conv_frame);
+  if (!aligned)
+    gst_video_frame_unmap (&copy);
   ok = gst_im_video_frame_view (&conv_frame, &whole);
   if (ok && imcore_plan_is_identity (&conv))
     ok = imcore_image_crop (&whole, &inner, &img) == IMCORE_OK;

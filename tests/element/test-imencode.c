@@ -634,6 +634,61 @@ test_honest_video_meta_every_format (void)
   }
 }
 
+/* Frames whose GstVideoMeta strides are not multiples of 4 (tight rows,
+ * as an application pushing numpy arrays makes them) are encoded where
+ * GstVideoConverter's same-size fast paths do the work (packed 4:2:2 to
+ * 4:4:4, 4:4:4 to 4:2:2): those fault on such strides (GStreamer 1.22), so
+ * imencode converts from a copy in the default layout. Found by
+ * fuzz-imencode: UYVY 63x41 with a stride of 134 to a 4:4:4 JPEG crashed
+ * (SEGV in ORC code). */
+static void
+test_unaligned_strides_converted (void)
+{
+  static const struct
+  {
+    const gchar *format;
+    gint w, h, stride;
+    const gchar *subsampling;
+  } cases[] = {
+    {"UYVY", 63, 41, 134, "444"},
+    {"YUY2", 64, 40, 130, "444"},
+    {"UYVY", 64, 40, 133, "444"},
+    {"Y444", 64, 40, 65, "422"},
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    gchar *props = g_strdup_printf ("subsampling=%s", cases[i].subsampling);
+    GstHarness *hr = new_harness (props, cases[i].format, cases[i].w,
+        cases[i].h);
+    GstVideoFormat fmt = gst_video_format_from_string (cases[i].format);
+    guint n_planes = GST_VIDEO_FORMAT_INFO_N_PLANES (gst_video_format_get_info
+        (fmt));
+    gsize offsets[GST_VIDEO_MAX_PLANES] = { 0 };
+    gint strides[GST_VIDEO_MAX_PLANES] = { 0 };
+    gsize size = (gsize) cases[i].stride * cases[i].h * n_planes;
+    GstBuffer *buf = gst_buffer_new_allocate (NULL, size, NULL), *out;
+    gint w, h, samp;
+
+    for (guint p = 0; p < n_planes; p++) {
+      offsets[p] = (gsize) cases[i].stride * cases[i].h * p;
+      strides[p] = cases[i].stride;
+    }
+    gst_buffer_memset (buf, 0, 0x80, size);
+    gst_buffer_add_video_meta_full (buf, GST_VIDEO_FRAME_FLAG_NONE, fmt,
+        cases[i].w, cases[i].h, n_planes, offsets, strides);
+    g_assert_cmpint (gst_harness_push (hr, buf), ==, GST_FLOW_OK);
+    out = gst_harness_pull (hr);
+    jpeg_size (out, &w, &h, &samp);
+    g_assert_cmpint (w, ==, cases[i].w);
+    g_assert_cmpint (h, ==, cases[i].h);
+    g_assert_cmpint (samp, ==, strcmp (cases[i].subsampling, "444") ?
+        TJSAMP_422 : TJSAMP_444);
+    gst_buffer_unref (out);
+    gst_harness_teardown (hr);
+    g_free (props);
+  }
+}
+
 /* A GstVideoMeta that lies about the buffer (planes past its end, a
  * height other than the caps', a stride shorter than a row) is refused
  * with one warning before anything reads the buffer, and good frames
@@ -830,34 +885,50 @@ test_extreme_horizontal_stretch_refused (void)
 
 /* Scaling a wide image down in height keeps GstVideoScaler's scratch
  * bounded: it holds 16 bytes per pixel of a line for each vertical tap
- * (128 at most), which for a 1000000x1 PNG of a 1x25 frame took 540 MB
- * (found by fuzz-imencode, which limits allocations to 512 MB; from a
- * 4K frame it would be 2 GB, and GLib aborts when that fails). Measured
- * as the heap the encoding thread keeps (its converter is cached), with
- * glibc's mallinfo2 (not under AddressSanitizer, whose heap it does not
- * see). */
+ * (128 at most), which for a 1000000x1 PNG of a 1x25 frame took 540 MB,
+ * and letterboxed from 64x47 (lines span the whole output, borders
+ * included) 681 MB (found by fuzz-imencode, which limits allocations to
+ * 512 MB; from a 4K frame it would be 2 GB, and GLib aborts when that
+ * fails). Measured as the heap the encoding thread keeps (its converter
+ * is cached), with glibc's mallinfo2 (not under AddressSanitizer, whose
+ * heap it does not see). */
 static void
 test_wide_downscale_scratch_bounded (void)
 {
 #if defined (__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 33)
-  GstHarness *hr = new_harness ("format=png width=1000000 height=1", "YV12",
-      1, 25);
-  struct mallinfo2 before, after;
-  gsize held;
+  static const struct
+  {
+    const gchar *format;
+    gint w, h;
+    const gchar *aspect_mode;
+  } cases[] = {
+    {"YV12", 1, 25, "stretch"},
+    {"I420", 64, 47, "letterbox"},
+  };
 
-  before = mallinfo2 ();
-  g_assert_cmpint (gst_harness_push (hr, make_frame ("YV12", 1, 25, 0)), ==,
-      GST_FLOW_OK);
-  gst_buffer_unref (gst_harness_pull (hr));
-  after = mallinfo2 ();
-  held = (after.uordblks + after.hblkhd) - MIN (after.uordblks +
-      after.hblkhd, before.uordblks + before.hblkhd);
-  g_test_message ("the encoding thread holds %" G_GSIZE_FORMAT " bytes more",
-      held);
-  /* 507 MB before; what stays (about 180 MB) is the converter's own
-   * state for lines of 1000000 pixels */
-  g_assert_cmpuint (held, <, 320 << 20);
-  gst_harness_teardown (hr);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    gchar *props = g_strdup_printf ("format=png width=1000000 height=1 "
+        "aspect-mode=%s", cases[i].aspect_mode);
+    GstHarness *hr = new_harness (props, cases[i].format, cases[i].w,
+        cases[i].h);
+    struct mallinfo2 before, after;
+    gsize held;
+
+    before = mallinfo2 ();
+    g_assert_cmpint (gst_harness_push (hr, make_frame (cases[i].format,
+                cases[i].w, cases[i].h, 0)), ==, GST_FLOW_OK);
+    gst_buffer_unref (gst_harness_pull (hr));
+    after = mallinfo2 ();
+    held = (after.uordblks + after.hblkhd) - MIN (after.uordblks +
+        after.hblkhd, before.uordblks + before.hblkhd);
+    g_test_message ("%s: the encoding thread holds %" G_GSIZE_FORMAT
+        " bytes more", props, held);
+    /* 507 and 681 MB before; what stays (about 190 MB) is the
+     * converter's own state for lines of 1000000 pixels */
+    g_assert_cmpuint (held, <, 320 << 20);
+    gst_harness_teardown (hr);
+    g_free (props);
+  }
 #else
   g_test_skip ("needs glibc's mallinfo2");
 #endif
@@ -1039,6 +1110,8 @@ main (int argc, char **argv)
       test_region_caps_inside_template);
   g_test_add_func ("/imencode/honest-video-meta-every-format",
       test_honest_video_meta_every_format);
+  g_test_add_func ("/imencode/unaligned-strides-converted",
+      test_unaligned_strides_converted);
   g_test_add_func ("/imencode/lying-video-meta",
       test_lying_video_meta_is_dropped_with_warning);
   g_test_add_func ("/imencode/video-meta-plane-across-memories",
