@@ -305,6 +305,7 @@ encode_file (GstImencodeWorker * w, const EncodeSource * src,
     gsize out_size, gsize * len, GError ** error)
 {
   ImcoreError err;
+  const char *detail;
   size_t n = 0;
 
   if (job->png) {
@@ -328,13 +329,17 @@ encode_file (GstImencodeWorker * w, const EncodeSource * src,
     }
   }
   if (err != IMCORE_OK) {
+    /* the codec's own words, "" when the failure was not the codec's */
+    if (job->png)
+      detail = imcore_png_arena_last_error (&w->png_arena);
+    else
+      detail = w->jpeg ? imcore_jpeg_encoder_last_error (w->jpeg) : "";
     g_set_error (error, GST_STREAM_ERROR, GST_STREAM_ERROR_ENCODE,
         "%s encoding of a %ux%u image failed: %s%s%s",
         job->png ? "PNG" : "JPEG",
         src->img ? src->img->width : src->rect->width,
         src->img ? src->img->height : src->rect->height,
-        imcore_strerror (err), w->jpeg && !job->png ? " " : "",
-        w->jpeg && !job->png ? imcore_jpeg_encoder_last_error (w->jpeg) : "");
+        imcore_strerror (err), detail[0] ? " " : "", detail);
     return FALSE;
   }
   *len = n;
