@@ -2,10 +2,7 @@
  * Copyright (C) 2026 gst-imencode contributors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#include "gstimbase64.h"
 #include "gstimencodeworker.h"
-
-#include <string.h>
 
 #include "gstimvideo.h"
 
@@ -35,10 +32,6 @@ struct _GstImencodeWorker
 
   /* libpng's and zlib's working memory, reused from image to image */
   ImcorePngArena png_arena;
-
-  /* the encoded file before base64 */
-  guint8 *encoded;
-  gsize encoded_size;
 };
 
 GstImencodeWorker *
@@ -63,7 +56,6 @@ gst_imencode_worker_free (GstImencodeWorker * w)
   gst_imencode_worker_drop_converter (w);
   gst_clear_buffer (&w->aligned_buf);
   imcore_png_arena_clear (&w->png_arena);
-  g_free (w->encoded);
   g_free (w);
 }
 
@@ -227,25 +219,6 @@ ensure_converter (GstImencodeWorker * w, const GstVideoInfo * in,
   return TRUE;
 }
 
-static gboolean
-ensure_encoded_scratch (GstImencodeWorker * w, gsize size, GError ** error)
-{
-  guint8 *p;
-
-  if (size <= w->encoded_size)
-    return TRUE;
-  p = g_try_realloc (w->encoded, size);
-  if (!p) {
-    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NO_SPACE_LEFT,
-        "cannot allocate %" G_GSIZE_FORMAT " bytes for an encoded image",
-        size);
-    return FALSE;
-  }
-  w->encoded = p;
-  w->encoded_size = size;
-  return TRUE;
-}
-
 /* The pixel layout the encoder is given for @job: what the converter
  * writes, which for the packed layouts the encoders take directly is the
  * input's own. */
@@ -255,37 +228,15 @@ encoder_input_format (const GstVideoInfo * in, const GstImencodeJob * job)
   return gst_im_video_pixel_format (intermediate_format (in, job));
 }
 
-/* The worst-case size of the image file @job makes; 0 if too large. */
-static gsize
-file_bound (const GstVideoInfo * in, const GstImencodeJob * job)
+gsize
+gst_imencode_worker_bound (const GstVideoInfo * in,
+    const GstImencodeJob * job)
 {
   if (job->png)
     return imcore_png_bound (encoder_input_format (in, job),
         job->plan.out_width, job->plan.out_height);
   return imcore_jpeg_bound (job->plan.out_width, job->plan.out_height,
       job->subsampling);
-}
-
-static void
-text_format (const GstImencodeJob * job, GstImBase64Format * format)
-{
-  memset (format, 0, sizeof (*format));
-  if (job->text == GST_IMENCODE_TEXT_DATA_URI)
-    format->data_uri_type = job->png ? "image/png" : "image/jpeg";
-}
-
-gsize
-gst_imencode_worker_bound (const GstVideoInfo * in,
-    const GstImencodeJob * job)
-{
-  GstImBase64Format format;
-  gsize bound = file_bound (in, job), text;
-
-  if (bound == 0 || job->text == GST_IMENCODE_TEXT_NONE)
-    return bound;
-  text_format (job, &format);
-  text = gst_im_base64_text_len (bound, &format);
-  return text == G_MAXSIZE ? 0 : text;
 }
 
 /* What the encoder reads: a view of planes or packed pixels, or the part
@@ -300,7 +251,7 @@ typedef struct
 /* Encodes @src, whose samples @info describes, into @out of @out_size
  * bytes (at least the file bound); sets *@len. */
 static gboolean
-encode_file (GstImencodeWorker * w, const EncodeSource * src,
+encode_image (GstImencodeWorker * w, const EncodeSource * src,
     const GstVideoInfo * info, const GstImencodeJob * job, guint8 * out,
     gsize out_size, gsize * len, GError ** error)
 {
@@ -343,33 +294,6 @@ encode_file (GstImencodeWorker * w, const EncodeSource * src,
     return FALSE;
   }
   *len = n;
-  return TRUE;
-}
-
-/* Encodes @src into @out as @job says: the file itself, or the file
- * encoded into scratch memory and then its base64 text into @out. */
-static gboolean
-encode_image (GstImencodeWorker * w, const EncodeSource * src,
-    const GstVideoInfo * info, const GstImencodeJob * job, guint8 * out,
-    gsize out_size, gsize * len, GError ** error)
-{
-  GstImBase64Format format;
-  gsize bound, n;
-
-  if (job->text == GST_IMENCODE_TEXT_NONE)
-    return encode_file (w, src, info, job, out, out_size, len, error);
-
-  bound = file_bound (info, job);
-  if (!ensure_encoded_scratch (w, bound, error) ||
-      !encode_file (w, src, info, job, w->encoded, bound, &n, error))
-    return FALSE;
-  text_format (job, &format);
-  if (gst_im_base64_text_len (n, &format) > out_size) {
-    g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED,
-        "output buffer of %" G_GSIZE_FORMAT " bytes too small", out_size);
-    return FALSE;
-  }
-  *len = gst_im_base64_write (w->encoded, n, &format, out);
   return TRUE;
 }
 
