@@ -403,8 +403,8 @@ strides_aligned (const GstVideoFrame * frame)
   return TRUE;
 }
 
-/* Maps @copy: @frame copied into the default layout of its format and
- * size, in memory the worker keeps. */
+/* Maps @copy: @frame's samples copied into the default layout of its
+ * format and size, in memory the worker keeps. */
 static gboolean
 copy_aligned (GstImencodeWorker * w, const GstVideoFrame * frame,
     GstVideoFrame * copy)
@@ -423,10 +423,7 @@ copy_aligned (GstImencodeWorker * w, const GstVideoFrame * frame,
   if (!w->aligned_buf || !gst_video_frame_map (copy, &info, w->aligned_buf,
           GST_MAP_READWRITE))
     return FALSE;
-  if (!gst_video_frame_copy (copy, frame)) {
-    gst_video_frame_unmap (copy);
-    return FALSE;
-  }
+  gst_im_video_frame_copy_samples (copy, frame);
   return TRUE;
 }
 

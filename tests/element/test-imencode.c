@@ -1004,12 +1004,14 @@ test_honest_video_meta_every_format (void)
 }
 
 /* Frames whose GstVideoMeta strides are not multiples of 4 (tight rows,
- * as an application pushing numpy arrays makes them) are encoded where
- * GstVideoConverter's same-size fast paths do the work (packed 4:2:2 to
- * 4:4:4, 4:4:4 to 4:2:2): those fault on such strides (GStreamer 1.22), so
- * imencode converts from a copy in the default layout. Found by
- * fuzz-imencode: UYVY 63x41 with a stride of 134 to a 4:4:4 JPEG crashed
- * (SEGV in ORC code). */
+ * as an application pushing numpy arrays makes them) are encoded, and
+ * show the test picture, where GstVideoConverter's same-size fast paths
+ * do the work (packed 4:2:2 to 4:4:4, 4:4:4 to 4:2:2): those fault on such
+ * strides (GStreamer 1.22), so imencode converts from a copy in the
+ * default layout. Found by fuzz-imencode: UYVY 63x41 with a stride of
+ * 134 to a 4:4:4 JPEG crashed (SEGV in ORC code). The copy must hold the
+ * V of an odd-width row's last macropixel: gst_video_frame_copy() left it
+ * out, so the last column's colour came from uninitialised memory. */
 static void
 test_unaligned_strides_converted (void)
 {
@@ -1020,13 +1022,15 @@ test_unaligned_strides_converted (void)
     const gchar *subsampling;
   } cases[] = {
     {"UYVY", 63, 41, 134, "444"},
+    {"YUY2", 63, 41, 130, "444"},
     {"YUY2", 64, 40, 130, "444"},
     {"UYVY", 64, 40, 133, "444"},
     {"Y444", 64, 40, 65, "422"},
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
-    gchar *props = g_strdup_printf ("subsampling=%s", cases[i].subsampling);
+    gchar *props = g_strdup_printf ("subsampling=%s quality=95",
+        cases[i].subsampling);
     GstHarness *hr = new_harness (props, cases[i].format, cases[i].w,
         cases[i].h);
     GstVideoFormat fmt = gst_video_format_from_string (cases[i].format);
@@ -1036,18 +1040,24 @@ test_unaligned_strides_converted (void)
     gint strides[GST_VIDEO_MAX_PLANES] = { 0 };
     gsize size = (gsize) cases[i].stride * cases[i].h * n_planes;
     GstBuffer *buf = gst_buffer_new_allocate (NULL, size, NULL), *out;
+    GstMapInfo map;
     gint w, h, samp;
 
     for (guint p = 0; p < n_planes; p++) {
       offsets[p] = (gsize) cases[i].stride * cases[i].h * p;
       strides[p] = cases[i].stride;
     }
-    gst_buffer_memset (buf, 0, 0x80, size);
+    g_assert_true (gst_buffer_map (buf, &map, GST_MAP_WRITE));
+    memset (map.data, 0x5a, size);
+    fill_picture (cases[i].format, cases[i].w, cases[i].h, map.data, offsets,
+        strides);
+    gst_buffer_unmap (buf, &map);
     gst_buffer_add_video_meta_full (buf, GST_VIDEO_FRAME_FLAG_NONE, fmt,
         cases[i].w, cases[i].h, n_planes, offsets, strides);
     g_assert_cmpint (gst_harness_push (hr, buf), ==, GST_FLOW_OK);
     out = gst_harness_pull (hr);
     jpeg_size (out, &w, &h, &samp);
+    check_picture (out, cases[i].format, cases[i].w, cases[i].h, FALSE);
     g_assert_cmpint (w, ==, cases[i].w);
     g_assert_cmpint (h, ==, cases[i].h);
     g_assert_cmpint (samp, ==, strcmp (cases[i].subsampling, "444") ?
