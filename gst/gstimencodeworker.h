@@ -48,7 +48,10 @@ gsize gst_imencode_worker_bound (const GstVideoInfo * in,
  * JPEG of semi-planar or packed YUV, straight from the interleaved
  * samples a strip at a time; YUV of any colorimetry is converted to JFIF's
  * inside the JPEG encoder on the way. Anything else goes through one
- * GstVideoConverter pass into reused memory. Allocates nothing once the
+ * GstVideoConverter pass into reused memory. A PNG of YUV is converted to
+ * RGB by the core (imcore_image_yuv_to_rgb(): the exact inverse of the
+ * input's matrix and range) from 4:4:4, which the converter makes unless
+ * the input is an unscaled crop of Y444. Allocates nothing once the
  * worker has seen a job of the same shape. On failure returns FALSE and
  * sets @error. */
 gboolean gst_imencode_worker_encode (GstImencodeWorker * worker,
