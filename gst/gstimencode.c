@@ -152,7 +152,8 @@ typedef struct
 {
   GstBuffer *inbuf;             /* released as soon as it is encoded */
   GstVideoInfo info;
-  GstImencodeJob job;
+  GstImencodeJob job;           /* the file to encode */
+  GstImencodeText text;         /* what the output buffer holds of it */
   GstClockTime pts, dts, duration;
   gboolean discont;
   GstImencodeJobKind kind;
@@ -884,14 +885,14 @@ gst_imencode_scratch (guint8 ** mem, gsize * mem_size, gsize size)
   return *mem != NULL;
 }
 
-/* The base64 text format of @text. */
+/* The base64 text format of @f's output. */
 static void
-gst_imencode_text_format (const GstImencodeJob * job,
+gst_imencode_text_format (const GstImencodeFrame * f,
     GstImBase64Format * format)
 {
   memset (format, 0, sizeof (*format));
-  if (job->text == GST_IMENCODE_TEXT_DATA_URI)
-    format->data_uri_type = job->png ? "image/png" : "image/jpeg";
+  if (f->text == GST_IMENCODE_TEXT_DATA_URI)
+    format->data_uri_type = f->job.png ? "image/png" : "image/jpeg";
 }
 
 /* Puts the encoded file (@n bytes in @t) into a new output buffer of its
@@ -907,11 +908,11 @@ gst_imencode_frame_output (GstImencode * self, GstImencodeThread * t,
   GstMapInfo map;
   gsize head = 0, text = n, len;
 
-  if (f->job.text != GST_IMENCODE_TEXT_NONE) {
-    gst_imencode_text_format (&f->job, &format);
+  if (f->text != GST_IMENCODE_TEXT_NONE) {
+    gst_imencode_text_format (f, &format);
     text = gst_im_base64_text_len (n, &format);
   }
-  if (f->job.text == GST_IMENCODE_TEXT_JSON) {
+  if (f->text == GST_IMENCODE_TEXT_JSON) {
     gst_imencode_frame_event (f, &ev);
     if (gst_imencode_scratch (&t->head, &t->head_size,
             gst_imencode_event_head_bound (&ev)))
@@ -931,7 +932,7 @@ gst_imencode_frame_output (GstImencode * self, GstImencodeThread * t,
     gst_clear_buffer (&out);
     return NULL;
   }
-  if (f->job.text == GST_IMENCODE_TEXT_NONE) {
+  if (f->text == GST_IMENCODE_TEXT_NONE) {
     memcpy (map.data, t->encoded, n);
   } else {
     /* (no head outside JSON: t->head may never have been allocated) */
@@ -956,7 +957,6 @@ gst_imencode_frame_process (gpointer thread_state, gpointer job,
   GstImencode *self = user_data;
   GstImencodeThread *t = thread_state;
   GstImencodeFrame *f = job;
-  GstImencodeJob file = f->job;
   GstVideoFrame frame;
   gsize n = 0;
   gboolean ok;
@@ -969,14 +969,13 @@ gst_imencode_frame_process (gpointer thread_state, gpointer job,
     goto done;
   }
   /* the file first; its text, if any, straight into the output */
-  file.text = GST_IMENCODE_TEXT_NONE;
   ok = gst_imencode_scratch (&t->encoded, &t->encoded_size, f->file_bound);
   if (!ok)
     g_set_error (&f->error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_FAILED,
         "cannot allocate %" G_GSIZE_FORMAT " bytes to encode into",
         f->file_bound);
   else
-    ok = gst_imencode_worker_encode (t->worker, &frame, &file, t->encoded,
+    ok = gst_imencode_worker_encode (t->worker, &frame, &f->job, t->encoded,
         t->encoded_size, &n, &f->error);
   gst_video_frame_unmap (&frame);
   if (ok)
@@ -1239,7 +1238,6 @@ gst_imencode_submit_image (GstImencode * self, const GstImencodeSettings * s,
 
   memset (&f, 0, sizeof (f));
   job->png = self->neg.png;
-  job->text = self->neg.text;
   job->quality = s->quality;
   job->subsampling = gst_imencode_subsampling (s, &self->in_info);
   job->compression_level = s->compression_level;
@@ -1249,9 +1247,7 @@ gst_imencode_submit_image (GstImencode * self, const GstImencodeSettings * s,
 
   /* the worst case of the file itself, which the encoding thread encodes
    * into its own memory first */
-  job->text = GST_IMENCODE_TEXT_NONE;
   bound = gst_imencode_worker_bound (&self->in_info, job);
-  job->text = self->neg.text;
   if (bound == 0 || bound > MAX_ENCODED_BYTES) {
     gst_imencode_warn_once (self, WARNED_TOO_LARGE,
         "The requested output size is too large; no image is produced",
@@ -1271,7 +1267,8 @@ gst_imencode_submit_image (GstImencode * self, const GstImencodeSettings * s,
   f.image = *image;
   f.kind = kind;
   f.slot = slot;
-  f.utc = job->text == GST_IMENCODE_TEXT_JSON ?
+  f.text = self->neg.text;
+  f.utc = f.text == GST_IMENCODE_TEXT_JSON ?
       gst_imencode_reference_utc (self, inbuf) : GST_CLOCK_TIME_NONE;
   return gst_imencode_run_job (self, &f);
 }

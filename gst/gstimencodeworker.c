@@ -2,7 +2,6 @@
  * Copyright (C) 2026 gst-imencode contributors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#include "gstimbase64.h"
 #include "gstimencodeworker.h"
 
 #include <string.h>
@@ -36,9 +35,8 @@ struct _GstImencodeWorker
   /* libpng's and zlib's working memory, reused from image to image */
   ImcorePngArena png_arena;
 
-  /* the encoded file before base64 */
-  guint8 *encoded;
-  gsize encoded_size;
+  /* a PNG's RGB pixels converted from YUV (converts_to_rgb()) */
+  ImcoreScratch rgb;
 };
 
 GstImencodeWorker *
@@ -63,7 +61,7 @@ gst_imencode_worker_free (GstImencodeWorker * w)
   gst_imencode_worker_drop_converter (w);
   gst_clear_buffer (&w->aligned_buf);
   imcore_png_arena_clear (&w->png_arena);
-  g_free (w->encoded);
+  imcore_scratch_clear (&w->rgb);
   g_free (w);
 }
 
@@ -86,9 +84,21 @@ same_rect (const ImcoreRect * a, const ImcoreRect * b)
       a->height == b->height;
 }
 
+/* Whether a PNG of @job is made of @in's YUV samples by the core's
+ * conversion (imcore_image_yuv_to_rgb()) from planar 4:4:4 in @in's own
+ * colorimetry, which GstVideoConverter makes when the frame is not Y444
+ * already: GstVideoConverter's own 8-bit YUV to RGB matrix (GStreamer
+ * 1.22) is off by up to 2 or 3 (limited-range white came out 253). */
+static gboolean
+converts_to_rgb (const GstVideoInfo * in, const GstImencodeJob * job)
+{
+  return job->png && GST_VIDEO_INFO_IS_YUV (in);
+}
+
 /* The layout the converter writes for @job when the frame cannot be read
  * directly: the input's own layout when the encoder takes it (packed RGB,
- * gray), else planar YUV of the JPEG's subsampling, else RGB for PNG. */
+ * gray), else planar YUV of the JPEG's subsampling (4:4:4 for a PNG of
+ * YUV, see converts_to_rgb()), else RGB for PNG. */
 static GstVideoFormat
 intermediate_format (const GstVideoInfo * in, const GstImencodeJob * job)
 {
@@ -97,6 +107,8 @@ intermediate_format (const GstVideoInfo * in, const GstImencodeJob * job)
   gboolean packed = pf != IMCORE_PIXEL_N_FORMATS &&
       imcore_pixel_n_planes (pf) == 1;
 
+  if (converts_to_rgb (in, job))
+    return GST_VIDEO_FORMAT_Y444;
   if (job->png) {
     if (packed)
       return GST_VIDEO_INFO_FORMAT (in);
@@ -227,65 +239,26 @@ ensure_converter (GstImencodeWorker * w, const GstVideoInfo * in,
   return TRUE;
 }
 
-static gboolean
-ensure_encoded_scratch (GstImencodeWorker * w, gsize size, GError ** error)
-{
-  guint8 *p;
-
-  if (size <= w->encoded_size)
-    return TRUE;
-  p = g_try_realloc (w->encoded, size);
-  if (!p) {
-    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NO_SPACE_LEFT,
-        "cannot allocate %" G_GSIZE_FORMAT " bytes for an encoded image",
-        size);
-    return FALSE;
-  }
-  w->encoded = p;
-  w->encoded_size = size;
-  return TRUE;
-}
-
-/* The pixel layout the encoder is given for @job: what the converter
- * writes, which for the packed layouts the encoders take directly is the
- * input's own. */
+/* The pixel layout the encoder is given for @job: RGB converted from YUV
+ * for a PNG, else what the converter writes, which for the packed layouts
+ * the encoders take directly is the input's own. */
 static ImcorePixelFormat
 encoder_input_format (const GstVideoInfo * in, const GstImencodeJob * job)
 {
+  if (converts_to_rgb (in, job))
+    return IMCORE_PIXEL_RGB;
   return gst_im_video_pixel_format (intermediate_format (in, job));
-}
-
-/* The worst-case size of the image file @job makes; 0 if too large. */
-static gsize
-file_bound (const GstVideoInfo * in, const GstImencodeJob * job)
-{
-  if (job->png)
-    return imcore_png_bound (encoder_input_format (in, job),
-        job->plan.out_width, job->plan.out_height);
-  return imcore_jpeg_bound (job->plan.out_width, job->plan.out_height,
-      job->subsampling);
-}
-
-static void
-text_format (const GstImencodeJob * job, GstImBase64Format * format)
-{
-  memset (format, 0, sizeof (*format));
-  if (job->text == GST_IMENCODE_TEXT_DATA_URI)
-    format->data_uri_type = job->png ? "image/png" : "image/jpeg";
 }
 
 gsize
 gst_imencode_worker_bound (const GstVideoInfo * in,
     const GstImencodeJob * job)
 {
-  GstImBase64Format format;
-  gsize bound = file_bound (in, job), text;
-
-  if (bound == 0 || job->text == GST_IMENCODE_TEXT_NONE)
-    return bound;
-  text_format (job, &format);
-  text = gst_im_base64_text_len (bound, &format);
-  return text == G_MAXSIZE ? 0 : text;
+  if (job->png)
+    return imcore_png_bound (encoder_input_format (in, job),
+        job->plan.out_width, job->plan.out_height);
+  return imcore_jpeg_bound (job->plan.out_width, job->plan.out_height,
+      job->subsampling);
 }
 
 /* What the encoder reads: a view of planes or packed pixels, or the part
@@ -300,11 +273,12 @@ typedef struct
 /* Encodes @src, whose samples @info describes, into @out of @out_size
  * bytes (at least the file bound); sets *@len. */
 static gboolean
-encode_file (GstImencodeWorker * w, const EncodeSource * src,
+encode_image (GstImencodeWorker * w, const EncodeSource * src,
     const GstVideoInfo * info, const GstImencodeJob * job, guint8 * out,
     gsize out_size, gsize * len, GError ** error)
 {
   ImcoreError err;
+  const char *detail;
   size_t n = 0;
 
   if (job->png) {
@@ -328,44 +302,82 @@ encode_file (GstImencodeWorker * w, const EncodeSource * src,
     }
   }
   if (err != IMCORE_OK) {
+    /* the codec's own words, "" when the failure was not the codec's */
+    if (job->png)
+      detail = imcore_png_arena_last_error (&w->png_arena);
+    else
+      detail = w->jpeg ? imcore_jpeg_encoder_last_error (w->jpeg) : "";
     g_set_error (error, GST_STREAM_ERROR, GST_STREAM_ERROR_ENCODE,
         "%s encoding of a %ux%u image failed: %s%s%s",
         job->png ? "PNG" : "JPEG",
         src->img ? src->img->width : src->rect->width,
         src->img ? src->img->height : src->rect->height,
-        imcore_strerror (err), w->jpeg && !job->png ? " " : "",
-        w->jpeg && !job->png ? imcore_jpeg_encoder_last_error (w->jpeg) : "");
+        imcore_strerror (err), detail[0] ? " " : "", detail);
     return FALSE;
   }
   *len = n;
   return TRUE;
 }
 
-/* Encodes @src into @out as @job says: the file itself, or the file
- * encoded into scratch memory and then its base64 text into @out. */
+/* Paints the pixels of the RGB image @rgb outside @dest in @argb's colour
+ * (0xAARRGGBB, alpha unused). */
+static void
+fill_outside (const ImcoreImage * rgb, const ImcoreRect * dest, guint32 argb)
+{
+  const guint8 c[3] = { argb >> 16, argb >> 8, argb };
+
+  for (guint32 y = 0; y < rgb->height; y++) {
+    guint8 *row = rgb->planes[0] + (gsize) y * rgb->strides[0];
+    gboolean inside = y >= dest->y && y - dest->y < dest->height;
+
+    for (guint32 x = 0; x < rgb->width; x++) {
+      if (inside && x == dest->x) {
+        x += dest->width - 1;
+        continue;
+      }
+      memcpy (row + 3 * (gsize) x, c, 3);
+    }
+  }
+}
+
+/* Encodes the PNG of @job from @yuv, the I444 samples, in @in's
+ * colorimetry, of the plan's destination rectangle: converted to RGB in
+ * the worker's memory by the core, the border around the rectangle (a
+ * letterbox) painted in the pad colour. */
 static gboolean
-encode_image (GstImencodeWorker * w, const EncodeSource * src,
-    const GstVideoInfo * info, const GstImencodeJob * job, guint8 * out,
+encode_png_of_yuv (GstImencodeWorker * w, const ImcoreImage * yuv,
+    const GstVideoInfo * in, const GstImencodeJob * job, guint8 * out,
     gsize out_size, gsize * len, GError ** error)
 {
-  GstImBase64Format format;
-  gsize bound, n;
+  ImcoreYuvColorimetry c = gst_im_video_yuv_colorimetry (in);
+  const ImcorePlan *p = &job->plan;
+  ImcoreImage rgb, inside;
+  EncodeSource src = { &rgb, NULL, NULL };
+  ImcoreError err;
+  gsize size = imcore_image_size (IMCORE_PIXEL_RGB, p->out_width,
+      p->out_height);
+  guint8 *mem = size ? imcore_scratch_get (&w->rgb, size) : NULL;
 
-  if (job->text == GST_IMENCODE_TEXT_NONE)
-    return encode_file (w, src, info, job, out, out_size, len, error);
-
-  bound = file_bound (info, job);
-  if (!ensure_encoded_scratch (w, bound, error) ||
-      !encode_file (w, src, info, job, w->encoded, bound, &n, error))
-    return FALSE;
-  text_format (job, &format);
-  if (gst_im_base64_text_len (n, &format) > out_size) {
-    g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED,
-        "output buffer of %" G_GSIZE_FORMAT " bytes too small", out_size);
+  if (!mem) {
+    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NO_SPACE_LEFT,
+        "cannot allocate %ux%u RGB pixels", p->out_width, p->out_height);
     return FALSE;
   }
-  *len = gst_im_base64_write (w->encoded, n, &format, out);
-  return TRUE;
+  err = imcore_image_init_packed (&rgb, IMCORE_PIXEL_RGB, p->out_width,
+      p->out_height, mem, size);
+  if (err == IMCORE_OK)
+    err = imcore_image_crop (&rgb, &p->dest, &inside);
+  if (err == IMCORE_OK)
+    err = imcore_image_yuv_to_rgb (yuv, &c, &inside);
+  if (err != IMCORE_OK) {
+    g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED,
+        "cannot convert %ux%u YUV to RGB: %s", yuv->width, yuv->height,
+        imcore_strerror (err));
+    return FALSE;
+  }
+  if (!imcore_plan_is_identity (p))
+    fill_outside (&rgb, &p->dest, job->pad_argb);
+  return encode_image (w, &src, in, job, out, out_size, len, error);
 }
 
 /* Whether a JPEG of @job can read the mapped @frame's interleaved samples
@@ -391,8 +403,8 @@ strides_aligned (const GstVideoFrame * frame)
   return TRUE;
 }
 
-/* Maps @copy: @frame copied into the default layout of its format and
- * size, in memory the worker keeps. */
+/* Maps @copy: @frame's samples copied into the default layout of its
+ * format and size, in memory the worker keeps. */
 static gboolean
 copy_aligned (GstImencodeWorker * w, const GstVideoFrame * frame,
     GstVideoFrame * copy)
@@ -411,10 +423,7 @@ copy_aligned (GstImencodeWorker * w, const GstVideoFrame * frame,
   if (!w->aligned_buf || !gst_video_frame_map (copy, &info, w->aligned_buf,
           GST_MAP_READWRITE))
     return FALSE;
-  if (!gst_video_frame_copy (copy, frame)) {
-    gst_video_frame_unmap (copy);
-    return FALSE;
-  }
+  gst_im_video_frame_copy_samples (copy, frame);
   return TRUE;
 }
 
@@ -440,6 +449,14 @@ gst_imencode_worker_encode (GstImencodeWorker * w,
       imcore_image_crop (&whole, &job->plan.src, &img) == IMCORE_OK) {
     /* zero-copy: the encoder reads the frame through a pointer offset */
     return encode_image (w, &src, in, job, out, out_size, out_len, error);
+  }
+  if (converts_to_rgb (in, job) && imcore_plan_is_identity (&job->plan) &&
+      gst_im_video_frame_view (frame, &whole) &&
+      whole.format == IMCORE_PIXEL_I444 &&
+      imcore_image_crop (&whole, &job->plan.src, &img) == IMCORE_OK) {
+    /* the core converts the crop of 4:4:4 input to RGB itself */
+    return encode_png_of_yuv (w, &img, in, job, out, out_size, out_len,
+        error);
   }
   if (reads_interleaved (frame, job, &yuv)) {
     /* the encoder takes the crop's samples apart a strip at a time */
@@ -467,6 +484,12 @@ gst_imencode_worker_encode (GstImencodeWorker * w,
     conv.src.height += inner.y;
     conv.out_width = conv.dest.width = conv.src.width;
     conv.out_height = conv.dest.height = conv.src.height;
+  } else if (converts_to_rgb (in, job)) {
+    /* scaled to the destination rectangle only: the border is painted in
+     * RGB (encode_png_of_yuv()), exactly the pad colour */
+    conv.dest.x = conv.dest.y = 0;
+    conv.out_width = conv.dest.width;
+    conv.out_height = conv.dest.height;
   }
   if (!ensure_converter (w, in, fmt, &conv, job, error))
     return FALSE;
@@ -504,6 +527,8 @@ gst_imencode_worker_encode (GstImencodeWorker * w,
   if (!ok)
     g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED,
         "no core layout for %s", gst_video_format_to_string (fmt));
+  else if (converts_to_rgb (in, job))
+    ok = encode_png_of_yuv (w, &img, in, job, out, out_size, out_len, error);
   else
     ok = encode_image (w, &src, &conv_frame.info, job, out, out_size, out_len,
         error);

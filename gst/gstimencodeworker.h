@@ -11,21 +11,10 @@
 
 G_BEGIN_DECLS
 
-/* How the encoded image is wrapped in the output buffer. */
-typedef enum
-{
-  GST_IMENCODE_TEXT_NONE,       /* the JPEG/PNG bytes */
-  GST_IMENCODE_TEXT_BASE64,     /* their base64 text */
-  GST_IMENCODE_TEXT_DATA_URI,   /* "data:image/...;base64," + the text */
-  GST_IMENCODE_TEXT_JSON,       /* the base64 text, for a JSON event that
-                                 * the caller writes around it */
-} GstImencodeText;
-
-/* Everything needed to encode one image from one frame. */
+/* Everything needed to encode one image file from one frame. */
 typedef struct
 {
   gboolean png;                 /* else JPEG */
-  GstImencodeText text;
   gint quality;
   ImcoreSubsampling subsampling;
   gint compression_level;
@@ -46,20 +35,23 @@ void gst_imencode_worker_free (GstImencodeWorker * worker);
 
 /* The most bytes gst_imencode_worker_encode() writes for @job on frames
  * that @in describes: the worst-case size of the image file (TurboJPEG's
- * or libpng's bound), or of its base64 text with any data URI prefix.
- * 0 if that does not fit in memory. */
+ * or libpng's bound). 0 if that does not fit in memory. */
 gsize gst_imencode_worker_bound (const GstVideoInfo * in,
     const GstImencodeJob * job);
 
 /* Encodes the image @job describes from the mapped @frame into @out, which
  * holds @out_size >= gst_imencode_worker_bound() bytes: exactly one
- * complete file, or its base64 text. Writes the size to *@out_len.
+ * complete JPEG or PNG file (any text around it is the caller's to write).
+ * Writes the size to *@out_len.
  * @job->plan must lie inside the frame. Crops that need no scaling are
  * read through a pointer offset (planar YUV, gray, packed RGB), or, for a
  * JPEG of semi-planar or packed YUV, straight from the interleaved
  * samples a strip at a time; YUV of any colorimetry is converted to JFIF's
  * inside the JPEG encoder on the way. Anything else goes through one
- * GstVideoConverter pass into reused memory. Allocates nothing once the
+ * GstVideoConverter pass into reused memory. A PNG of YUV is converted to
+ * RGB by the core (imcore_image_yuv_to_rgb(): the exact inverse of the
+ * input's matrix and range) from 4:4:4, which the converter makes unless
+ * the input is an unscaled crop of Y444. Allocates nothing once the
  * worker has seen a job of the same shape. On failure returns FALSE and
  * sets @error. */
 gboolean gst_imencode_worker_encode (GstImencodeWorker * worker,

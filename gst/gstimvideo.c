@@ -4,6 +4,8 @@
  */
 #include "gstimvideo.h"
 
+#include <string.h>
+
 static const struct
 {
   GstVideoFormat gst;
@@ -153,6 +155,27 @@ gst_im_video_plane_rows (const GstVideoFormatInfo * finfo, guint plane,
       return GST_VIDEO_FORMAT_INFO_SCALE_HEIGHT (finfo, c, height);
   }
   return 0;
+}
+
+void
+gst_im_video_frame_copy_samples (GstVideoFrame * dest,
+    const GstVideoFrame * src)
+{
+  const GstVideoFormatInfo *finfo = src->info.finfo;
+  guint width = GST_VIDEO_FRAME_WIDTH (src);
+  guint height = GST_VIDEO_FRAME_HEIGHT (src);
+
+  for (guint p = 0; p < GST_VIDEO_FRAME_N_PLANES (src); p++) {
+    gsize row = gst_im_video_plane_row_bytes (finfo, p, width);
+    guint rows = gst_im_video_plane_rows (finfo, p, height);
+    const guint8 *s = GST_VIDEO_FRAME_PLANE_DATA (src, p);
+    guint8 *d = GST_VIDEO_FRAME_PLANE_DATA (dest, p);
+    gint ss = GST_VIDEO_FRAME_PLANE_STRIDE (src, p);
+    gint ds = GST_VIDEO_FRAME_PLANE_STRIDE (dest, p);
+
+    for (guint y = 0; y < rows; y++)
+      memcpy (d + (gsize) y * ds, s + (gsize) y * ss, row);
+  }
 }
 
 /* Whether the @bytes from @offset of @buffer lie in the one memory that

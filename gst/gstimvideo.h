@@ -37,6 +37,16 @@ gboolean gst_im_video_frame_interleaved (const GstVideoFrame * frame,
  * For non-YUV formats, JFIF's. */
 ImcoreYuvColorimetry gst_im_video_yuv_colorimetry (const GstVideoInfo * info);
 
+/* Copies the samples of the mapped @src into the mapped @dest, a frame of
+ * the same format and size in any layout: each row of each plane up to
+ * the last byte of the last sample stored in it, padding left alone.
+ * Unlike gst_video_frame_copy(), which copies a plane's first component's
+ * width, this keeps the last chroma of an odd-width packed 4:2:2 row
+ * (the V of YUY2's and UYVY's last macropixel lies past 2 x width bytes).
+ * Interlaced frames are copied as the one picture they are. */
+void gst_im_video_frame_copy_samples (GstVideoFrame * dest,
+    const GstVideoFrame * src);
+
 /* Whether @buffer holds a whole frame that @info (the negotiated caps)
  * describes, read through its GstVideoMeta when it has one: the meta's
  * format and size must be the caps', its strides positive and at least a

@@ -9,6 +9,25 @@
 #include <math.h>
 #include <string.h>
 
+/* As in imcore-yuvconv.c: a kernel built for AVX2 with a target attribute
+ * and chosen at run time. */
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+#define IMCORE_IMAGE_HAVE_AVX2 1
+#if defined(__clang__)
+#define IMCORE_TARGET_AVX2_VECTORISE __attribute__ ((target ("avx2")))
+#else
+#define IMCORE_TARGET_AVX2_VECTORISE __attribute__ ((target ("avx2"), \
+        optimize ("tree-vectorize", "vect-cost-model=dynamic")))
+#endif
+#else
+#define IMCORE_IMAGE_HAVE_AVX2 0
+#endif
+#if defined(__GNUC__)
+#define IMCORE_ALWAYS_INLINE __attribute__ ((always_inline))
+#else
+#define IMCORE_ALWAYS_INLINE
+#endif
+
 unsigned
 imcore_pixel_n_planes (ImcorePixelFormat format)
 {
@@ -191,6 +210,14 @@ clamp_fix (int32_t v)
   return (uint8_t) (v < 0 ? 0 : v > 255 ? 255 : v);
 }
 
+/* clamp_fix() of a value whose rounding half is already added */
+static inline uint8_t
+clamp_fix_rounded (int32_t v)
+{
+  v >>= 16;
+  return (uint8_t) (v < 0 ? 0 : v > 255 ? 255 : v);
+}
+
 /* The linear map from normalised (y, pb, pr) in matrix @from to BT.601:
  * R'G'B' = inverse(from) * (y, pb, pr), then BT.601 forward. Chroma of the
  * result does not depend on y (grey stays grey), luma may depend on
@@ -336,6 +363,98 @@ build_chroma_lut (uint8_t * lut)
 
     lut[v] = (uint8_t) (r < 0 ? 0 : r > 255 ? 255 : r);
   }
+}
+
+/* One row of I444 to RGB: 16.16 fixed point, @k = luma gain, V's part of
+ * R, U's and V's of G, U's of B, then the luma offset with the rounding
+ * half. Plain arithmetic that compilers vectorise; the same operations in
+ * both builds below, so they give the same bytes. */
+static inline IMCORE_ALWAYS_INLINE void
+yuv_to_rgb_row_body (const uint8_t * sy, const uint8_t * su,
+    const uint8_t * sv, uint8_t * restrict d, uint32_t n, const int32_t k[6])
+{
+  /* (a size_t index: with uint32_t, 3 x may wrap, which keeps compilers
+   * from vectorising) */
+  const int32_t yg = k[0], rv = k[1], gu = k[2], gv = k[3], bu = k[4];
+  const int32_t off = k[5];
+
+  for (size_t x = 0; x < n; x++) {
+    int32_t l = yg * sy[x] + off;
+    int32_t u = su[x] - 128, v = sv[x] - 128;
+
+    d[3 * x] = clamp_fix_rounded (l + rv * v);
+    d[3 * x + 1] = clamp_fix_rounded (l + gu * u + gv * v);
+    d[3 * x + 2] = clamp_fix_rounded (l + bu * u);
+  }
+}
+
+static void
+yuv_to_rgb_row (const uint8_t * sy, const uint8_t * su, const uint8_t * sv,
+    uint8_t * restrict d, uint32_t n, const int32_t k[6])
+{
+  yuv_to_rgb_row_body (sy, su, sv, d, n, k);
+}
+
+#if IMCORE_IMAGE_HAVE_AVX2
+/* The same row with AVX2, chosen at run time so that the library needs no
+ * -mavx2; GCC's -O2 vectorises only loops it deems very cheap, so it is
+ * asked to vectorise this one (clang does at -O2). About 4 times faster. */
+IMCORE_TARGET_AVX2_VECTORISE static void
+yuv_to_rgb_row_avx2 (const uint8_t * sy, const uint8_t * su,
+    const uint8_t * sv, uint8_t * restrict d, uint32_t n, const int32_t k[6])
+{
+  yuv_to_rgb_row_body (sy, su, sv, d, n, k);
+}
+#endif
+
+ImcoreError
+imcore_image_yuv_to_rgb (const ImcoreImage * src,
+    const ImcoreYuvColorimetry * from, ImcoreImage * dst)
+{
+  void (*row) (const uint8_t *, const uint8_t *, const uint8_t *,
+      uint8_t * restrict, uint32_t, const int32_t *) = yuv_to_rgb_row;
+  double kr, kb, kg, ys, cs, yoff;
+  int32_t k[6];
+
+  if (!src || !from || !dst || !imcore_image_valid (src) ||
+      !imcore_image_valid (dst) || from->kr <= 0.0 || from->kb <= 0.0 ||
+      from->kr + from->kb >= 1.0)
+    return IMCORE_ERROR_INVALID_ARGUMENT;
+  if (src->format != IMCORE_PIXEL_I444)
+    return IMCORE_ERROR_UNSUPPORTED_FORMAT;
+  if (dst->format != IMCORE_PIXEL_RGB || dst->width != src->width ||
+      dst->height != src->height)
+    return IMCORE_ERROR_INVALID_ARGUMENT;
+
+  kr = from->kr;
+  kb = from->kb;
+  kg = 1.0 - kr - kb;
+  ys = (from->limited_range ? 255.0 / 219.0 : 1.0) * FIX_ONE;
+  cs = (from->limited_range ? 255.0 / 224.0 : 1.0) * FIX_ONE;
+  yoff = from->limited_range ? 16.0 : 0.0;
+  /* G's weights grow without bound as Kg goes to 0: refuse a map whose
+   * sums could leave int32 (Kg below about 0.0003; real matrices have
+   * Kg > 0.5) */
+  if (255.0 * ys + 128.0 * cs * (2.0 * (1.0 - kb) * kb / kg +
+          2.0 * (1.0 - kr) * kr / kg) > 1.0e9)
+    return IMCORE_ERROR_INVALID_ARGUMENT;
+  k[0] = (int32_t) lround (ys);
+  k[1] = (int32_t) lround (2.0 * (1.0 - kr) * cs);
+  k[2] = (int32_t) lround (-2.0 * (1.0 - kb) * kb / kg * cs);
+  k[3] = (int32_t) lround (-2.0 * (1.0 - kr) * kr / kg * cs);
+  k[4] = (int32_t) lround (2.0 * (1.0 - kb) * cs);
+  k[5] = (int32_t) lround (-yoff * ys) + FIX_HALF;
+#if IMCORE_IMAGE_HAVE_AVX2
+  if (__builtin_cpu_supports ("avx2"))
+    row = yuv_to_rgb_row_avx2;
+#endif
+
+  for (uint32_t y = 0; y < src->height; y++)
+    row (src->planes[0] + (size_t) y * src->strides[0],
+        src->planes[1] + (size_t) y * src->strides[1],
+        src->planes[2] + (size_t) y * src->strides[2],
+        dst->planes[0] + (size_t) y * dst->strides[0], src->width, k);
+  return IMCORE_OK;
 }
 
 ImcoreError

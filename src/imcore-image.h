@@ -111,6 +111,21 @@ bool imcore_yuv_is_jfif (const ImcoreYuvColorimetry * c);
 ImcoreError imcore_image_yuv_to_jfif (const ImcoreImage * src,
     const ImcoreYuvColorimetry * from, ImcoreImage * dst);
 
+/* Converts the I444 image @src, whose samples follow @from, to 8-bit
+ * R'G'B', writing @dst, an IMCORE_PIXEL_RGB image of the same size. Each
+ * output is the exact inverse of @from's matrix and range (Kr, Kb; limited
+ * range: Y 16..235 and chroma 16..240 span 0..255) rounded to the nearest
+ * and clamped to 0..255, or within 1 of that when the exact value lies
+ * within 1/256 of a half (16.16 fixed point): limited-range white
+ * (235, 128, 128) gives 255, black (16, 128, 128) 0. Subsampled YUV is
+ * refused (IMCORE_ERROR_UNSUPPORTED_FORMAT): upsample its chroma first.
+ * Refuses (IMCORE_ERROR_INVALID_ARGUMENT) a matrix that is not one (Kr,
+ * Kb > 0, Kr + Kb < 1) or whose green weight is too small for 32-bit
+ * fixed point (Kg below about 0.0003). Uses AVX2 where the CPU has it,
+ * with the same results. */
+ImcoreError imcore_image_yuv_to_rgb (const ImcoreImage * src,
+    const ImcoreYuvColorimetry * from, ImcoreImage * dst);
+
 /* Converts planar YUV or GRAY8 @src from limited ("studio", Y 16..235,
  * chroma 16..240) to full range (0..255, as JPEG/JFIF stores it), writing
  * @dst, which must have the same format and size (it may be @src itself).

@@ -255,6 +255,8 @@ imcore_png_encode_reusing (const ImcoreImage * img,
 {
   if (!arena)
     return IMCORE_ERROR_INVALID_ARGUMENT;
+  /* nothing of the last image's failure, whatever this one does */
+  arena->error[0] = '\0';
   /* grow to what the last image needed (nothing of it is in use now) */
   if (arena->wanted > arena->mem.size) {
     imcore_scratch_clear (&arena->mem);

@@ -14,6 +14,9 @@
  * the comparison fails for a wrong matrix, a wrong range, swapped chroma
  * and a strip off by one row.
  *
+ * The conversion PNGs of YUV go through (imcore_image_yuv_to_rgb()) is
+ * checked on every (Y, U, V) against the inverse of the same definitions.
+ *
  * Every plane is its own allocation with padded rows of garbage, so a
  * wrong stride shows; /colour/no-overread puts the last row of each plane
  * against an inaccessible page.
@@ -1436,6 +1439,145 @@ test_no_overread (gconstpointer data)
 #endif
 }
 
+/* ------------------------------------------------------------------ */
+/* imcore_image_yuv_to_rgb(): YUV to R'G'B' for PNGs                    */
+/* ------------------------------------------------------------------ */
+
+/* R'G'B' code values (exact, unclamped) of the sample (@Y, @U, @V) coded
+ * under @c, by the definition. */
+static void
+ref_rgb (const ImcoreYuvColorimetry * c, double Y, double U, double V,
+    double out[3])
+{
+  double ey, epb, epr, kg = 1.0 - c->kr - c->kb;
+
+  if (c->limited_range) {
+    ey = (Y - 16.0) / 219.0;
+    epb = (U - 128.0) / 224.0;
+    epr = (V - 128.0) / 224.0;
+  } else {
+    ey = Y / 255.0;
+    epb = (U - 128.0) / 255.0;
+    epr = (V - 128.0) / 255.0;
+  }
+  out[0] = 255.0 * (ey + 2.0 * (1.0 - c->kr) * epr);
+  out[2] = 255.0 * (ey + 2.0 * (1.0 - c->kb) * epb);
+  out[1] = (255.0 * ey - c->kr * out[0] - c->kb * out[2]) / kg;
+}
+
+/* Every (Y, U, V): an I444 image per Y with U along its rows and V down
+ * its columns, rows padded with garbage in source and destination. Each
+ * output is the exact value rounded and clamped, or within 1 of it when
+ * the exact value is within 1/256 of a half; limited-range white and
+ * black are 255 and 0; the destination's padding is not written. */
+static void
+test_yuv_to_rgb_exhaustive (gconstpointer data)
+{
+  const Colorimetry *cm = data;
+  const size_t pad = 13, ystride = 256 + pad, rgbstride = 3 * 256 + pad;
+  guint8 *yp = g_malloc (256 * ystride), *up = g_malloc (256 * ystride);
+  guint8 *vp = g_malloc (256 * ystride), *rgb = g_malloc (256 * rgbstride);
+  ImcoreImage src = { IMCORE_PIXEL_I444, 256, 256, {yp, up, vp},
+  {ystride, ystride, ystride}
+  };
+  ImcoreImage dst = { IMCORE_PIXEL_RGB, 256, 256, {rgb}, {rgbstride} };
+  guint64 off_by_one = 0;
+
+  for (size_t r = 0; r < 256; r++) {
+    for (size_t x = 0; x < ystride; x++) {
+      up[r * ystride + x] = x < 256 ? x : 0xa5;
+      vp[r * ystride + x] = x < 256 ? r : 0x5a;
+    }
+  }
+  for (int Y = 0; Y < 256; Y++) {
+    memset (yp, 0xc3, 256 * ystride);
+    for (size_t r = 0; r < 256; r++)
+      memset (yp + r * ystride, Y, 256);
+    memset (rgb, 0x77, 256 * rgbstride);
+    g_assert_cmpint (imcore_image_yuv_to_rgb (&src, &cm->c, &dst), ==,
+        IMCORE_OK);
+    for (int V = 0; V < 256; V++) {
+      const guint8 *row = rgb + (size_t) V * rgbstride;
+
+      for (size_t x = 3 * 256; x < rgbstride; x++) {
+        if (!check (row[x] == 0x77, cm->name, "padding byte %zu of row %d "
+                "written (Y %d)", x, V, Y))
+          goto out;
+      }
+      for (int U = 0; U < 256; U++) {
+        double exact[3];
+
+        ref_rgb (&cm->c, Y, U, V, exact);
+        for (int i = 0; i < 3; i++) {
+          double e = CLAMP (exact[i], 0.0, 255.0);
+          long want = lround (floor (e + 0.5));
+          int got = row[3 * U + i];
+          gboolean near_half = fabs (e - floor (e) - 0.5) < 1.0 / 256;
+
+          if (got == want)
+            continue;
+          if (!check (near_half && labs (got - want) == 1, cm->name,
+                  "YUV (%d, %d, %d) channel %d: %d, exact %.4f", Y, U, V, i,
+                  got, exact[i]))
+            goto out;
+          off_by_one++;
+        }
+      }
+    }
+  }
+  if (cm->c.limited_range) {
+    guint8 px[3] = { 235, 128, 128 }, out[3];
+    ImcoreImage one = { IMCORE_PIXEL_I444, 1, 1, {px, px + 1, px + 2},
+    {1, 1, 1}
+    }, o = { IMCORE_PIXEL_RGB, 1, 1, {out}, {3} };
+
+    g_assert_cmpint (imcore_image_yuv_to_rgb (&one, &cm->c, &o), ==,
+        IMCORE_OK);
+    g_assert_true (out[0] == 255 && out[1] == 255 && out[2] == 255);
+    px[0] = 16;
+    g_assert_cmpint (imcore_image_yuv_to_rgb (&one, &cm->c, &o), ==,
+        IMCORE_OK);
+    g_assert_true (out[0] == 0 && out[1] == 0 && out[2] == 0);
+  }
+  g_test_message ("%s: %" G_GUINT64_FORMAT " of 50331648 outputs off by one "
+      "(exact value within 1/256 of a half)", cm->name, off_by_one);
+out:
+  g_free (yp);
+  g_free (up);
+  g_free (vp);
+  g_free (rgb);
+}
+
+/* What imcore_image_yuv_to_rgb() refuses. */
+static void
+test_yuv_to_rgb_refuses (void)
+{
+  guint8 px[4] = { 0 }, out[6];
+  ImcoreImage i444 = { IMCORE_PIXEL_I444, 1, 1, {px, px + 1, px + 2},
+  {1, 1, 1}
+  }, i420 = { IMCORE_PIXEL_I420, 1, 1, {px, px + 1, px + 2}, {1, 1, 1} };
+  ImcoreImage rgb = { IMCORE_PIXEL_RGB, 1, 1, {out}, {3} };
+  ImcoreImage bgr = { IMCORE_PIXEL_BGR, 1, 1, {out}, {3} };
+  ImcoreImage wide = { IMCORE_PIXEL_RGB, 2, 1, {out}, {6} };
+  ImcoreYuvColorimetry ok = { 0.299, 0.114, true };
+  ImcoreYuvColorimetry no_matrix = { 0.6, 0.4, true };
+  ImcoreYuvColorimetry tiny_kg = { 0.5, 0.49999, true };
+
+  g_assert_cmpint (imcore_image_yuv_to_rgb (&i444, &ok, &rgb), ==, IMCORE_OK);
+  g_assert_cmpint (imcore_image_yuv_to_rgb (&i420, &ok, &rgb), ==,
+      IMCORE_ERROR_UNSUPPORTED_FORMAT);
+  g_assert_cmpint (imcore_image_yuv_to_rgb (&i444, &ok, &bgr), ==,
+      IMCORE_ERROR_INVALID_ARGUMENT);
+  g_assert_cmpint (imcore_image_yuv_to_rgb (&i444, &ok, &wide), ==,
+      IMCORE_ERROR_INVALID_ARGUMENT);
+  g_assert_cmpint (imcore_image_yuv_to_rgb (&i444, &no_matrix, &rgb), ==,
+      IMCORE_ERROR_INVALID_ARGUMENT);
+  g_assert_cmpint (imcore_image_yuv_to_rgb (&i444, &tiny_kg, &rgb), ==,
+      IMCORE_ERROR_INVALID_ARGUMENT);
+  g_assert_cmpint (imcore_image_yuv_to_rgb (NULL, &ok, &rgb), ==,
+      IMCORE_ERROR_INVALID_ARGUMENT);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1448,6 +1590,15 @@ main (int argc, char **argv)
     g_test_add_data_func (path, &colorimetries[c], test_kernels_exhaustive);
     g_free (path);
   }
+  for (size_t c = 0; c < G_N_ELEMENTS (colorimetries); c++) {
+    gchar *path = g_strdup_printf ("/colour/yuv-to-rgb/exhaustive/%s",
+        colorimetries[c].name);
+
+    g_test_add_data_func (path, &colorimetries[c],
+        test_yuv_to_rgb_exhaustive);
+    g_free (path);
+  }
+  g_test_add_func ("/colour/yuv-to-rgb/refuses", test_yuv_to_rgb_refuses);
   g_test_add_func ("/colour/kernels/layouts", test_kernels_layouts);
   g_test_add_func ("/colour/kernels/avx2-equals-portable",
       test_kernels_agree);

@@ -17,7 +17,8 @@
 /* libpng's user width limit on writing is PNG_USER_WIDTH_MAX (1000000):
  * png_set_IHDR() warns "Image width exceeds user limit in IHDR" and then
  * fails with "Invalid IHDR data". Both must be in the arena's message; a
- * success or a failure that is not libpng's (no space) leaves "". */
+ * success or a failure that is not libpng's (no space, a refused
+ * argument) leaves "". */
 static void
 test_encoder_keeps_libpng_text (void)
 {
@@ -26,7 +27,7 @@ test_encoder_keeps_libpng_text (void)
   ImcoreImage wide = { IMCORE_PIXEL_GRAY8, w, 1, {row}, {w} };
   guint8 small_px[4] = { 1, 2, 3, 4 };
   ImcoreImage small = { IMCORE_PIXEL_GRAY8, 2, 2, {small_px}, {2} };
-  ImcorePngParams params = { 1 };
+  ImcorePngParams params = { 1 }, bad_level;
   ImcorePngArena arena;
   gsize bound = imcore_png_bound (IMCORE_PIXEL_GRAY8, w, 1), n = 0;
   guint8 *out = g_malloc (bound);
@@ -38,6 +39,12 @@ test_encoder_keeps_libpng_text (void)
   msg = imcore_png_arena_last_error (&arena);
   if (!strstr (msg, "IHDR") || !strstr (msg, "user limit"))
     g_error ("libpng's text lost: '%s'", msg);
+
+  /* refused before libpng runs: no message left over from the last image */
+  bad_level.compression_level = 10;
+  g_assert_cmpint (imcore_png_encode_reusing (&small, &bad_level, &arena,
+          out, bound, &n), ==, IMCORE_ERROR_INVALID_ARGUMENT);
+  g_assert_cmpstr (imcore_png_arena_last_error (&arena), ==, "");
 
   g_assert_cmpint (imcore_png_encode_reusing (&small, &params, &arena, out,
           bound, &n), ==, IMCORE_OK);

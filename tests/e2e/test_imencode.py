@@ -16,7 +16,7 @@ from PIL import Image
 sys.path.insert(0, os.path.dirname(__file__))
 from imtest import (ALL_FORMATS, RGB_FORMATS, Gst,  # noqa: E402
                     decode, drive_frames, encode_frames, jpeg_sampling, psnr, run_pipeline,
-                    make_image, plain)
+                    make_image, plain, push_chunks)
 
 SIZES = [(1, 1), (3, 3), (641, 479), (1920, 1080)]
 SUBSAMPLED_INPUT = ["I420", "YV12", "NV12", "NV21", "Y42B", "YUY2", "UYVY"]
@@ -501,3 +501,168 @@ def test_negotiation_error_for_a_size_conflict_names_the_sizes():
     assert "another image size" in errors[0] and "100x75" in errors[0], \
         errors[0]
     assert "width=(int)200" in errors[0]
+
+
+# ---- YUV to RGB for PNG: the colorimetry's exact inverse ----
+
+# (caps colorimetry, Kr, Kb, limited range)
+YUV_COLORIMETRIES = [
+    ("bt601", 0.299, 0.114, True),
+    ("bt709", 0.2126, 0.0722, True),
+    ("1:4:0:0", 0.299, 0.114, False),    # BT.601 matrix, full range
+    ("1:3:5:1", 0.2126, 0.0722, False),  # BT.709 matrix, full range
+]
+YUV_FORMATS = ["I420", "YV12", "NV12", "NV21", "Y42B", "Y444", "YUY2",
+               "UYVY"]
+BLOCK = 8
+
+
+def _yuv_to_rgb_exact(y, u, v, kr, kb, limited):
+    """R'G'B' of 8-bit Y'CbCr by the definition (ITU-R BT.601/709: the
+    inverse of Y = Kr R + Kg G + Kb B, Pb = (B - Y) / (2 (1 - Kb)),
+    Pr = (R - Y) / (2 (1 - Kr))), rounded and clipped to 8 bits."""
+    y, u, v = (np.asarray(a, np.float64) for a in (y, u, v))
+    if limited:
+        yn, pb, pr = (y - 16) / 219, (u - 128) / 224, (v - 128) / 224
+    else:
+        yn, pb, pr = y / 255, (u - 128) / 255, (v - 128) / 255
+    kg = 1 - kr - kb
+    r = yn + 2 * (1 - kr) * pr
+    b = yn + 2 * (1 - kb) * pb
+    g = (yn - kr * r - kb * b) / kg
+    rgb = np.stack([r, g, b], axis=-1)
+    return np.clip(np.floor(rgb * 255 + 0.5), 0, 255).astype(np.uint8)
+
+
+def _rgb_to_yuv(rgb, kr, kb, limited):
+    """8-bit Y'CbCr of R'G'B' by the same definition (for the bars)."""
+    r, g, b = (np.asarray(rgb, np.float64)[..., i] / 255 for i in range(3))
+    yn = kr * r + (1 - kr - kb) * g + kb * b
+    pb, pr = (b - yn) / (2 * (1 - kb)), (r - yn) / (2 * (1 - kr))
+    if limited:
+        yuv = [16 + 219 * yn, 128 + 224 * pb, 128 + 224 * pr]
+    else:
+        yuv = [255 * yn, 128 + 255 * pb, 128 + 255 * pr]
+    return [np.clip(np.floor(c + 0.5), 0, 255).astype(np.uint8) for c in yuv]
+
+
+def _yuv_blocks(kr, kb, limited, w=64, h=48):
+    """Full-resolution Y, U, V planes of flat BLOCK x BLOCK blocks: the
+    first block row 100% colour bars (white, yellow, cyan, green, magenta,
+    red, blue, black), the others random samples anywhere in 0..255 (out
+    of gamut and outside the limited range too)."""
+    bw, bh = w // BLOCK, h // BLOCK
+    bars = np.array([[255, 255, 255], [255, 255, 0], [0, 255, 255],
+                     [0, 255, 0], [255, 0, 255], [255, 0, 0], [0, 0, 255],
+                     [0, 0, 0]], np.uint8)
+    by, bu, bv = _rgb_to_yuv(bars[:bw], kr, kb, limited)
+    rng = np.random.RandomState(13)
+    blocks = rng.randint(0, 256, size=(3, bh, bw)).astype(np.uint8)
+    blocks[:, 0] = (by, bu, bv)
+    return [np.kron(b, np.ones((BLOCK, BLOCK), np.uint8)) for b in blocks]
+
+
+def _pack_yuv(fmt, y, u, v):
+    """One frame of @fmt in GStreamer's default layout (the sizes used
+    here need no row padding) from full-resolution planes whose chroma is
+    flat over 2 x 2 pixels."""
+    u420, v420 = u[::2, ::2], v[::2, ::2]
+    if fmt == "I420":
+        parts = [y, u420, v420]
+    elif fmt == "YV12":
+        parts = [y, v420, u420]
+    elif fmt in ("NV12", "NV21"):
+        pair = (u420, v420) if fmt == "NV12" else (v420, u420)
+        parts = [y, np.stack(pair, axis=-1)]
+    elif fmt == "Y42B":
+        parts = [y, u[:, ::2], v[:, ::2]]
+    elif fmt == "Y444":
+        parts = [y, u, v]
+    elif fmt == "YUY2":
+        parts = [np.stack([y[:, 0::2], u[:, ::2], y[:, 1::2], v[:, ::2]],
+                          axis=-1)]
+    else:  # UYVY
+        parts = [np.stack([u[:, ::2], y[:, 0::2], v[:, ::2], y[:, 1::2]],
+                          axis=-1)]
+    return b"".join(p.tobytes() for p in parts)
+
+
+def _png_of_yuv(fmt, colorimetry, data, w, h, props=""):
+    caps = ("video/x-raw,format=%s,width=%d,height=%d,framerate=0/1,"
+            "colorimetry=%s" % (fmt, w, h, colorimetry))
+    res = push_chunks("imencode format=png %s" % props, [data], caps=caps)
+    assert not res.errors and len(res.datas) == 1, res.errors
+    kind, im = decode(res.datas[0])
+    assert kind == "PNG" and im.mode == "RGB"
+    return np.asarray(im)
+
+
+@pytest.mark.parametrize("colorimetry,kr,kb,limited", YUV_COLORIMETRIES,
+                         ids=[c[0] for c in YUV_COLORIMETRIES])
+@pytest.mark.parametrize("fmt", YUV_FORMATS)
+def test_png_of_yuv_is_the_colorimetry_inverse(fmt, colorimetry, kr, kb,
+                                               limited):
+    """A PNG of YUV is the exact inverse of the caps' matrix and range
+    (GstVideoConverter's 8-bit matrix made limited-range white 253): pure
+    white and black exactly, colour bars and random samples within 1, on
+    the inside of each flat block (its edges depend on how chroma is
+    upsampled)."""
+    w, h = 64, 48
+    y, u, v = _yuv_blocks(kr, kb, limited, w, h)
+    got = _png_of_yuv(fmt, colorimetry, _pack_yuv(fmt, y, u, v), w, h)
+    expected = _yuv_to_rgb_exact(y, u, v, kr, kb, limited)
+    inside = np.zeros((h, w), bool)
+    for off in range(2, BLOCK - 2):
+        inside[off::BLOCK, :] = True
+    inside &= np.tile(np.arange(w) % BLOCK, (h, 1)) >= 2
+    inside &= np.tile(np.arange(w) % BLOCK, (h, 1)) < BLOCK - 2
+    diff = np.abs(got.astype(int) - expected.astype(int))
+    worst = np.unravel_index(np.argmax(np.where(inside[..., None], diff, 0)),
+                             diff.shape)
+    assert diff[inside].max() <= 1, (
+        "pixel %s: got %s, expected %s from YUV %s" % (
+            worst[:2], got[worst[:2]], expected[worst[:2]],
+            (y[worst[:2]], u[worst[:2]], v[worst[:2]])))
+    # the bars' white and black exactly
+    assert np.all(got[2:BLOCK - 2, 2:BLOCK - 2] == 255)
+    assert np.all(got[2:BLOCK - 2, 7 * BLOCK + 2:8 * BLOCK - 2] == 0)
+
+
+@pytest.mark.parametrize("fmt", ["I420", "NV12", "YUY2", "Y444"])
+@pytest.mark.parametrize("pattern,value", [("white", 255), ("black", 0)])
+def test_png_of_videotestsrc_white_and_black(fmt, pattern, value):
+    """The report's pipeline: videotestsrc's white and black, every pixel
+    exactly 255 or 0."""
+    res = run_pipeline(
+        "videotestsrc num-buffers=1 pattern=%s ! video/x-raw,format=%s,"
+        "width=64,height=64 ! imencode format=png ! appsink name=sink" %
+        (pattern, fmt))
+    assert not res.errors and len(res.datas) == 1
+    got = np.asarray(decode(res.datas[0])[1])
+    assert got.shape == (64, 64, 3)
+    assert np.all(got == value), np.unique(got.reshape(-1, 3), axis=0)
+
+
+@pytest.mark.parametrize("fmt", ["I420", "NV12", "YUY2", "Y444"])
+def test_png_of_yuv_letterboxed_and_scaled(fmt):
+    """Scaled YUV (converted to 4:4:4 by GstVideoConverter, then to RGB by
+    the core) in a letterbox: the border exactly the pad colour, the
+    picture the colorimetry's inverse of its flat blocks."""
+    w, h = 64, 48
+    kr, kb = 0.2126, 0.0722
+    y, u, v = _yuv_blocks(kr, kb, True, w, h)
+    # 64x48 into 96x96: scaled 1.5 times to 96x72 at y = 12
+    got = _png_of_yuv(fmt, "bt709", _pack_yuv(fmt, y, u, v), w, h,
+                      "width=96 height=96 aspect-mode=letterbox "
+                      "pad-color=0xff10c020")
+    assert got.shape == (96, 96, 3)
+    assert np.all(got[:12] == (0x10, 0xc0, 0x20))
+    assert np.all(got[84:] == (0x10, 0xc0, 0x20))
+    expected = _yuv_to_rgb_exact(y, u, v, kr, kb, True)
+    # the centre of each scaled block: 12 x 12 pixels, 4 in from its edges
+    for by in range(h // BLOCK):
+        for bx in range(w // BLOCK):
+            cy, cx = 12 + by * 12 + 4, bx * 12 + 4
+            part = got[cy:cy + 4, cx:cx + 4].astype(int)
+            want = expected[by * BLOCK, bx * BLOCK].astype(int)
+            assert np.abs(part - want).max() <= 2, (by, bx, part[0, 0], want)

@@ -4,11 +4,14 @@
  *
  * Run under GST_TRACERS=leaks with G_DEBUG=fatal-warnings (see
  * tests/meson.build): any object still alive at gst_deinit() fails the run.
- * Outputs are checked with libjpeg-turbo's decompressor and GLib's base64.
+ * Outputs are checked with libjpeg-turbo's decompressor, libpng's reader
+ * and GLib's base64.
  */
 #include <gst/check/gstharness.h>
 #include <gst/video/video.h>
 #include <malloc.h>
+#include <math.h>
+#include <png.h>
 #include <string.h>
 #include <turbojpeg.h>
 
@@ -18,7 +21,207 @@ static const gchar *all_formats[] = {
   "xBGR",
 };
 
-/* A frame of @format filled with a ramp, so the encoder has content. */
+/* ---- the test picture and its expected images ----
+ *
+ * Every frame is the same picture: red rises to the right, green
+ * downwards, blue falls along the diagonal, alpha is a pattern of its
+ * own, and gray (GRAY8) runs yet another way, so that a swapped channel or
+ * plane, a wrong stride or a shifted row changes what comes out. Frames
+ * are packed here from it by each format's definition (byte order of the
+ * packed RGB formats, plane order of the YUV ones, BT.601 limited range
+ * with chroma averaged over the pixels each sample covers); only plane
+ * offsets and strides come from GstVideoInfo or a GstVideoMeta. Outputs
+ * are decoded by libjpeg-turbo (TurboJPEG) and libpng and compared with
+ * the picture: exactly for PNGs of RGB and gray, within bounds for JPEGs
+ * and for anything made from YUV. */
+
+/* The picture's R, G, B, A at (@x, @y) of @w x @h. Its gradients span
+ * at least 32 x 24 pixels, so that a tiny image has gentle slopes that
+ * 4:2:0 chroma keeps. */
+static void
+picture_rgba (gint x, gint y, gint w, gint h, guint8 px[4])
+{
+  gint wx = MAX (w - 1, 31), hy = MAX (h - 1, 23);
+
+  px[0] = 30 + 190 * x / wx;
+  px[1] = 40 + 170 * y / hy;
+  px[2] = 220 - 90 * x / wx - 90 * y / hy;
+  px[3] = (guint8) (x * 37 + y * 101 + 13);
+}
+
+/* The picture's gray (GRAY8) at (@x, @y). */
+static guint8
+picture_gray (gint x, gint y, gint w, gint h)
+{
+  return 20 + 150 * x / MAX (w - 1, 31) + 60 * (h - 1 - y) / MAX (h - 1, 23);
+}
+
+/* BT.601 limited-range Y, Cb, Cr of the picture at (@x, @y), unrounded. */
+static void
+picture_yuv (gint x, gint y, gint w, gint h, gdouble yuv[3])
+{
+  guint8 px[4];
+  gdouble r, g, b, luma;
+
+  picture_rgba (x, y, w, h, px);
+  r = px[0] / 255.0;
+  g = px[1] / 255.0;
+  b = px[2] / 255.0;
+  luma = 0.299 * r + 0.587 * g + 0.114 * b;
+  yuv[0] = 16 + 219 * luma;
+  yuv[1] = 128 + 224 * (b - luma) / 1.772;
+  yuv[2] = 128 + 224 * (r - luma) / 1.402;
+}
+
+/* The chroma sample @c (1 Cb, 2 Cr) at (@cx, @cy) of a picture whose
+ * chroma is subsampled by 2^@hs x 2^@vs: the mean over the pixels it
+ * covers, rounded. */
+static guint8
+picture_chroma (gint cx, gint cy, guint hs, guint vs, gint w, gint h, gint c)
+{
+  gdouble sum = 0.0, yuv[3];
+  gint n = 0;
+
+  for (gint y = cy << vs; y < MIN ((cy + 1) << vs, h); y++) {
+    for (gint x = cx << hs; x < MIN ((cx + 1) << hs, w); x++) {
+      picture_yuv (x, y, w, h, yuv);
+      sum += yuv[c];
+      n++;
+    }
+  }
+  return (guint8) floor (sum / n + 0.5);
+}
+
+static guint8
+picture_luma (gint x, gint y, gint w, gint h)
+{
+  gdouble yuv[3];
+
+  picture_yuv (x, y, w, h, yuv);
+  return (guint8) floor (yuv[0] + 0.5);
+}
+
+/* Byte positions of R, G, B and alpha (or the unused byte: -1 for RGB and
+ * BGR) in a pixel of the packed RGB @format, by the format's name: the
+ * byte order in memory. FALSE for other formats. */
+static gboolean
+packed_rgb_order (const gchar * format, gint order[4])
+{
+  gint n = strlen (format);
+
+  if (n != 3 && n != 4)
+    return FALSE;
+  order[3] = -1;
+  for (gint i = 0; i < n; i++) {
+    switch (format[i]) {
+      case 'R':
+        order[0] = i;
+        break;
+      case 'G':
+        order[1] = i;
+        break;
+      case 'B':
+        order[2] = i;
+        break;
+      case 'A':
+      case 'x':
+        order[3] = i;
+        break;
+      default:
+        return FALSE;
+    }
+  }
+  return TRUE;
+}
+
+/* Writes the picture into a @format frame of @w x @h whose plane p starts
+ * at @data + @offsets[p] with rows of @strides[p] bytes. Unused bytes
+ * (x of RGBx and the like, row padding) are left as they are. */
+static void
+fill_picture (const gchar * format, gint w, gint h, guint8 * data,
+    const gsize * offsets, const gint * strides)
+{
+  gint order[4];
+  guint8 *p0 = data + offsets[0], *p1 = data + offsets[1];
+  guint8 *p2 = data + offsets[2];
+
+  if (packed_rgb_order (format, order)) {
+    gint bpp = strlen (format);
+
+    for (gint y = 0; y < h; y++) {
+      for (gint x = 0; x < w; x++) {
+        guint8 px[4], *d = p0 + (gsize) y * strides[0] + x * bpp;
+
+        picture_rgba (x, y, w, h, px);
+        for (gint c = 0; c < 3; c++)
+          d[order[c]] = px[c];
+        /* alpha where there is some; x bytes keep the caller's filler */
+        if (order[3] >= 0 && strchr (format, 'A'))
+          d[order[3]] = px[3];
+      }
+    }
+    return;
+  }
+  if (!strcmp (format, "GRAY8")) {
+    for (gint y = 0; y < h; y++)
+      for (gint x = 0; x < w; x++)
+        p0[(gsize) y * strides[0] + x] = picture_gray (x, y, w, h);
+    return;
+  }
+  if (!strcmp (format, "YUY2") || !strcmp (format, "UYVY")) {
+    /* Y0 U Y1 V, or U Y0 V Y1: a macropixel per two pixels */
+    gboolean yuy2 = format[0] == 'Y';
+
+    for (gint y = 0; y < h; y++) {
+      for (gint cx = 0; cx < (w + 1) / 2; cx++) {
+        guint8 *d = p0 + (gsize) y * strides[0] + 4 * cx;
+        gint x1 = MIN (2 * cx + 1, w - 1);
+
+        d[yuy2 ? 0 : 1] = picture_luma (2 * cx, y, w, h);
+        d[yuy2 ? 2 : 3] = picture_luma (x1, y, w, h);
+        d[yuy2 ? 1 : 0] = picture_chroma (cx, y, 1, 0, w, h, 1);
+        d[yuy2 ? 3 : 2] = picture_chroma (cx, y, 1, 0, w, h, 2);
+      }
+    }
+    return;
+  }
+  {
+    /* planar and semi-planar: Y plane, then chroma */
+    gboolean semi = g_str_has_prefix (format, "NV");
+    gboolean v_first = !strcmp (format, "NV21") || !strcmp (format, "YV12");
+    guint hs = !strcmp (format, "Y444") ? 0 : 1;
+    guint vs = !strcmp (format, "Y444") || !strcmp (format, "Y42B") ? 0 : 1;
+
+    g_assert_true (semi || !strcmp (format, "I420") || !strcmp (format,
+            "YV12") || !strcmp (format, "Y42B") || !strcmp (format, "Y444"));
+    for (gint y = 0; y < h; y++)
+      for (gint x = 0; x < w; x++)
+        p0[(gsize) y * strides[0] + x] = picture_luma (x, y, w, h);
+    for (gint cy = 0; cy < (h + (1 << vs) - 1) >> vs; cy++) {
+      for (gint cx = 0; cx < (w + (1 << hs) - 1) >> hs; cx++) {
+        guint8 cb = picture_chroma (cx, cy, hs, vs, w, h, 1);
+        guint8 cr = picture_chroma (cx, cy, hs, vs, w, h, 2);
+
+        if (semi) {
+          guint8 *d = p1 + (gsize) cy * strides[1] + 2 * cx;
+
+          d[0] = v_first ? cr : cb;
+          d[1] = v_first ? cb : cr;
+        } else {
+          guint8 *u = v_first ? p2 : p1, *v = v_first ? p1 : p2;
+          gint us = v_first ? strides[2] : strides[1];
+          gint vst = v_first ? strides[1] : strides[2];
+
+          u[(gsize) cy * us + cx] = cb;
+          v[(gsize) cy * vst + cx] = cr;
+        }
+      }
+    }
+  }
+}
+
+/* A frame of @format holding the test picture, in GStreamer's default
+ * layout; padding and unused bytes hold 0x5a. */
 static GstBuffer *
 make_frame (const gchar * format, gint width, gint height, GstClockTime pts)
 {
@@ -30,19 +233,137 @@ make_frame (const gchar * format, gint width, gint height, GstClockTime pts)
           gst_video_format_from_string (format), width, height));
   buf = gst_buffer_new_allocate (NULL, info.size, NULL);
   g_assert_true (gst_buffer_map (buf, &map, GST_MAP_WRITE));
-  for (gsize i = 0; i < map.size; i++)
-    map.data[i] = (guint8) (i * 7 + (i / 97));
+  memset (map.data, 0x5a, map.size);
+  fill_picture (format, width, height, map.data, info.offset, info.stride);
   gst_buffer_unmap (buf, &map);
   GST_BUFFER_PTS (buf) = pts;
   GST_BUFFER_DURATION (buf) = GST_SECOND / 10;
   return buf;
 }
 
+/* How an image decoded from an output differs from the picture. */
+typedef struct
+{
+  gdouble mean;                 /* mean absolute difference a sample */
+  gint max;                     /* largest */
+  gint max_x, max_y, max_c;     /* where */
+} PictureDiff;
+
+/* Compares @pixels (@w x @h, @channels 1 (gray), 3 (RGB) or 4 (RGBA) a
+ * pixel, rows of @stride bytes) with the picture as a @format frame shows
+ * it: gray for GRAY8, else R, G, B and, with 4 channels, alpha. */
+static PictureDiff
+picture_diff (const gchar * format, const guint8 * pixels, gint w, gint h,
+    gint channels, gsize stride)
+{
+  PictureDiff d = { 0.0, 0, 0, 0, 0 };
+  guint64 sum = 0;
+
+  for (gint y = 0; y < h; y++) {
+    for (gint x = 0; x < w; x++) {
+      guint8 want[4];
+
+      if (channels == 1)
+        want[0] = picture_gray (x, y, w, h);
+      else
+        picture_rgba (x, y, w, h, want);
+      for (gint c = 0; c < channels; c++) {
+        gint e = ABS ((gint) pixels[y * stride + x * channels + c] -
+            (gint) want[c]);
+
+        sum += e;
+        if (e > d.max) {
+          d.max = e;
+          d.max_x = x;
+          d.max_y = y;
+          d.max_c = c;
+        }
+      }
+    }
+  }
+  d.mean = (gdouble) sum / ((gdouble) w * h * channels);
+  return d;
+}
+
+/* Decodes the JPEG in @buf with TurboJPEG (accurate DCT) to gray for
+ * GRAY8 input, else RGB, and compares it with the picture: the mean and
+ * largest differences must be within @mean_max and @max_max. */
+static void
+check_jpeg_picture (GstBuffer * buf, const gchar * format, gint w, gint h,
+    gdouble mean_max, gint max_max)
+{
+  gboolean gray = !strcmp (format, "GRAY8");
+  gint channels = gray ? 1 : 3;
+  guint8 *pixels = g_malloc ((gsize) w * h * channels);
+  tjhandle tj = tjInitDecompress ();
+  GstMapInfo map;
+  PictureDiff d;
+
+  g_assert_true (gst_buffer_map (buf, &map, GST_MAP_READ));
+  if (tjDecompress2 (tj, map.data, map.size, pixels, w, 0, h,
+          gray ? TJPF_GRAY : TJPF_RGB, TJFLAG_ACCURATEDCT) != 0)
+    g_error ("%s %dx%d: TurboJPEG: %s", format, w, h, tjGetErrorStr2 (tj));
+  gst_buffer_unmap (buf, &map);
+  d = picture_diff (format, pixels, w, h, channels, (gsize) w * channels);
+  if (d.mean > mean_max || d.max > max_max)
+    g_error ("%s %dx%d JPEG: mean difference %.2f (bound %.2f), largest %d "
+        "(bound %d) at (%d, %d) channel %d", format, w, h, d.mean, mean_max,
+        d.max, max_max, d.max_x, d.max_y, d.max_c);
+  tjDestroy (tj);
+  g_free (pixels);
+}
+
+/* Decodes the PNG in @buf with libpng (its simplified reader, asked for
+ * the PNG's own channels: no conversion) and compares it with the
+ * picture: GRAY8 gives a gray PNG, formats with alpha RGBA, the others
+ * RGB. The mean and largest differences must be within @mean_max and
+ * @max_max (0 and 0: every sample exact). */
+static void
+check_png_picture (GstBuffer * buf, const gchar * format, gint w, gint h,
+    gdouble mean_max, gint max_max)
+{
+  gboolean gray = !strcmp (format, "GRAY8");
+  gboolean alpha = strchr (format, 'A') != NULL;
+  png_image png;
+  GstMapInfo map;
+  guint8 *pixels;
+  PictureDiff d;
+
+  memset (&png, 0, sizeof (png));
+  png.version = PNG_IMAGE_VERSION;
+  g_assert_true (gst_buffer_map (buf, &map, GST_MAP_READ));
+  if (!png_image_begin_read_from_memory (&png, map.data, map.size))
+    g_error ("%s %dx%d: libpng: %s", format, w, h, png.message);
+  g_assert_cmpuint (png.width, ==, w);
+  g_assert_cmpuint (png.height, ==, h);
+  g_assert_cmpuint (png.format, ==, gray ? PNG_FORMAT_GRAY : alpha ?
+      PNG_FORMAT_RGBA : PNG_FORMAT_RGB);
+  pixels = g_malloc (PNG_IMAGE_SIZE (png));
+  if (!png_image_finish_read (&png, NULL, pixels, 0, NULL))
+    g_error ("%s %dx%d: libpng: %s", format, w, h, png.message);
+  gst_buffer_unmap (buf, &map);
+  d = picture_diff (format, pixels, w, h, PNG_IMAGE_PIXEL_CHANNELS
+      (png.format), PNG_IMAGE_ROW_STRIDE (png));
+  if (d.mean > mean_max || d.max > max_max)
+    g_error ("%s %dx%d PNG: mean difference %.2f (bound %.2f), largest %d "
+        "(bound %d) at (%d, %d) channel %d", format, w, h, d.mean, mean_max,
+        d.max, max_max, d.max_x, d.max_y, d.max_c);
+  png_image_free (&png);
+  g_free (pixels);
+}
+
+/* Caps of @format frames; YUV ones say BT.601 (limited range), as the
+ * test picture is made. */
 static gchar *
 raw_caps (const gchar * format, gint width, gint height)
 {
+  GstVideoFormat fmt = gst_video_format_from_string (format);
+  gboolean yuv = GST_VIDEO_FORMAT_INFO_IS_YUV (gst_video_format_get_info
+      (fmt));
+
   return g_strdup_printf ("video/x-raw,format=%s,width=%d,height=%d,"
-      "framerate=10/1", format, width, height);
+      "framerate=10/1%s", format, width, height,
+      yuv ? ",colorimetry=bt601" : "");
 }
 
 /* A harness around imencode with @props ("name=value ...") fed @format caps; with @bus, the
@@ -108,25 +429,65 @@ meta_structure (GstBuffer * buf)
   return gst_custom_meta_get_structure (meta);
 }
 
+/* Checks that @out, imencode's image of the test picture as a @format
+ * frame of @w x @h, shows it: decoded by TurboJPEG or libpng, every sample
+ * exact for PNGs of RGB formats (alpha included) and of gray; within
+ * bounds for JPEGs (quality 95) and for PNGs of YUV (8-bit YUV rounds,
+ * 4:2:0 and 4:2:2 average chroma). The bounds are tight for 64x48: a
+ * chroma plane shifted by one sample moves R or B by about 6 there.
+ * Smaller and odd sizes get more room: a 3x3 JPEG is mostly block
+ * edges, and GstVideoConverter resamples the chroma of odd-sized 4:2:0
+ * as a stretch (9 rows onto 17, up to 4 levels off in the middle), for
+ * 4:4:4 input to a 4:2:0 JPEG and for PNGs of I420. */
+static void
+check_picture (GstBuffer * out, const gchar * format, gint w, gint h,
+    gboolean png)
+{
+  gboolean yuv = GST_VIDEO_FORMAT_INFO_IS_YUV (gst_video_format_get_info
+      (gst_video_format_from_string (format)));
+  gboolean big = w >= 64 && h >= 48;
+
+  if (png && !yuv)
+    check_png_picture (out, format, w, h, 0, 0);
+  else if (png)
+    check_png_picture (out, format, w, h, big ? 1.5 : 3.5, big ? 6 : 12);
+  else
+    check_jpeg_picture (out, format, w, h, big ? 1.5 : 3.5, big ? 8 : 16);
+}
+
+/* Every format at sizes down to 1x1 and with padded rows (33x17: the
+ * default strides round rows up to 4 bytes), as JPEG (4:2:0 by default,
+ * gray for GRAY8) and as PNG: the test picture comes out (check_picture). */
 static void
 test_every_format_and_tiny_size (void)
 {
   static const gint sizes[][2] = { {1, 1}, {3, 3}, {64, 48}, {33, 17} };
 
   for (guint f = 0; f < G_N_ELEMENTS (all_formats); f++) {
+    const gchar *format = all_formats[f];
+
     for (guint s = 0; s < G_N_ELEMENTS (sizes); s++) {
       gint w = sizes[s][0], h = sizes[s][1], ow, oh, samp;
-      GstHarness *hr = new_harness (NULL, all_formats[f], w, h);
+      GstHarness *hr = new_harness ("quality=95", format, w, h);
       GstBuffer *out;
 
-      g_assert_cmpint (gst_harness_push (hr, make_frame (all_formats[f], w,
-                  h, 0)), ==, GST_FLOW_OK);
+      g_assert_cmpint (gst_harness_push (hr, make_frame (format, w, h, 0)),
+          ==, GST_FLOW_OK);
       out = gst_harness_pull (hr);
       jpeg_size (out, &ow, &oh, &samp);
       g_assert_cmpint (ow, ==, w);
       g_assert_cmpint (oh, ==, h);
-      g_assert_cmpint (samp, ==, strcmp (all_formats[f], "GRAY8") ?
+      g_assert_cmpint (samp, ==, strcmp (format, "GRAY8") ?
           TJSAMP_420 : TJSAMP_GRAY);
+      check_picture (out, format, w, h, FALSE);
+      gst_buffer_unref (out);
+      gst_harness_teardown (hr);
+
+      hr = new_harness ("format=png", format, w, h);
+      g_assert_cmpint (gst_harness_push (hr, make_frame (format, w, h, 0)),
+          ==, GST_FLOW_OK);
+      out = gst_harness_pull (hr);
+      check_picture (out, format, w, h, TRUE);
       gst_buffer_unref (out);
       gst_harness_teardown (hr);
     }
@@ -588,8 +949,9 @@ test_region_caps_inside_template (void)
   }
 }
 
-/* Honest GstVideoMetas are accepted for every format: tight rows of an
- * odd width (stride = the row, no padding) and padded, offset planes. */
+/* Honest GstVideoMetas are accepted and read as they say for every
+ * format: tight rows of an odd width (stride = the row, no padding) and
+ * padded, offset planes; the JPEG shows the test picture. */
 static void
 test_honest_video_meta_every_format (void)
 {
@@ -598,12 +960,13 @@ test_honest_video_meta_every_format (void)
       GstVideoFormat fmt = gst_video_format_from_string (all_formats[f]);
       const GstVideoFormatInfo *finfo = gst_video_format_get_info (fmt);
       GstBus *bus = gst_bus_new ();
-      GstHarness *hr = new_harness_on_bus (NULL, all_formats[f], 33, 17,
-          bus);
+      GstHarness *hr = new_harness_on_bus ("quality=95", all_formats[f], 33,
+          17, bus);
       gsize offsets[GST_VIDEO_MAX_PLANES] = { 0 };
       gint strides[GST_VIDEO_MAX_PLANES] = { 0 };
       gsize total = 8;          /* planes start 8 bytes in */
-      GstBuffer *buf;
+      GstBuffer *buf, *out;
+      GstMapInfo map;
 
       for (guint p = 0; p < GST_VIDEO_FORMAT_INFO_N_PLANES (finfo); p++) {
         gint comp[GST_VIDEO_MAX_COMPONENTS];
@@ -621,12 +984,18 @@ test_honest_video_meta_every_format (void)
         total += (gsize) strides[p] * rows;
       }
       buf = gst_buffer_new_allocate (NULL, total, NULL);
-      gst_buffer_memset (buf, 0, 0x80, total);
+      g_assert_true (gst_buffer_map (buf, &map, GST_MAP_WRITE));
+      memset (map.data, 0x5a, total);
+      fill_picture (all_formats[f], 33, 17, map.data, offsets, strides);
+      gst_buffer_unmap (buf, &map);
       gst_buffer_add_video_meta_full (buf, GST_VIDEO_FRAME_FLAG_NONE, fmt,
           33, 17, GST_VIDEO_FORMAT_INFO_N_PLANES (finfo), offsets, strides);
       g_assert_cmpint (gst_harness_push (hr, buf), ==, GST_FLOW_OK);
       g_assert_cmpuint (gst_harness_buffers_received (hr), ==, 1);
       g_assert_cmpuint (count_warnings (bus), ==, 0);
+      out = gst_harness_pull (hr);
+      check_picture (out, all_formats[f], 33, 17, FALSE);
+      gst_buffer_unref (out);
       gst_element_set_bus (hr->element, NULL);
       gst_object_unref (bus);
       gst_harness_teardown (hr);
@@ -635,12 +1004,14 @@ test_honest_video_meta_every_format (void)
 }
 
 /* Frames whose GstVideoMeta strides are not multiples of 4 (tight rows,
- * as an application pushing numpy arrays makes them) are encoded where
- * GstVideoConverter's same-size fast paths do the work (packed 4:2:2 to
- * 4:4:4, 4:4:4 to 4:2:2): those fault on such strides (GStreamer 1.22), so
- * imencode converts from a copy in the default layout. Found by
- * fuzz-imencode: UYVY 63x41 with a stride of 134 to a 4:4:4 JPEG crashed
- * (SEGV in ORC code). */
+ * as an application pushing numpy arrays makes them) are encoded, and
+ * show the test picture, where GstVideoConverter's same-size fast paths
+ * do the work (packed 4:2:2 to 4:4:4, 4:4:4 to 4:2:2): those fault on such
+ * strides (GStreamer 1.22), so imencode converts from a copy in the
+ * default layout. Found by fuzz-imencode: UYVY 63x41 with a stride of
+ * 134 to a 4:4:4 JPEG crashed (SEGV in ORC code). The copy must hold the
+ * V of an odd-width row's last macropixel: gst_video_frame_copy() left it
+ * out, so the last column's colour came from uninitialised memory. */
 static void
 test_unaligned_strides_converted (void)
 {
@@ -651,13 +1022,15 @@ test_unaligned_strides_converted (void)
     const gchar *subsampling;
   } cases[] = {
     {"UYVY", 63, 41, 134, "444"},
+    {"YUY2", 63, 41, 130, "444"},
     {"YUY2", 64, 40, 130, "444"},
     {"UYVY", 64, 40, 133, "444"},
     {"Y444", 64, 40, 65, "422"},
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
-    gchar *props = g_strdup_printf ("subsampling=%s", cases[i].subsampling);
+    gchar *props = g_strdup_printf ("subsampling=%s quality=95",
+        cases[i].subsampling);
     GstHarness *hr = new_harness (props, cases[i].format, cases[i].w,
         cases[i].h);
     GstVideoFormat fmt = gst_video_format_from_string (cases[i].format);
@@ -667,18 +1040,24 @@ test_unaligned_strides_converted (void)
     gint strides[GST_VIDEO_MAX_PLANES] = { 0 };
     gsize size = (gsize) cases[i].stride * cases[i].h * n_planes;
     GstBuffer *buf = gst_buffer_new_allocate (NULL, size, NULL), *out;
+    GstMapInfo map;
     gint w, h, samp;
 
     for (guint p = 0; p < n_planes; p++) {
       offsets[p] = (gsize) cases[i].stride * cases[i].h * p;
       strides[p] = cases[i].stride;
     }
-    gst_buffer_memset (buf, 0, 0x80, size);
+    g_assert_true (gst_buffer_map (buf, &map, GST_MAP_WRITE));
+    memset (map.data, 0x5a, size);
+    fill_picture (cases[i].format, cases[i].w, cases[i].h, map.data, offsets,
+        strides);
+    gst_buffer_unmap (buf, &map);
     gst_buffer_add_video_meta_full (buf, GST_VIDEO_FRAME_FLAG_NONE, fmt,
         cases[i].w, cases[i].h, n_planes, offsets, strides);
     g_assert_cmpint (gst_harness_push (hr, buf), ==, GST_FLOW_OK);
     out = gst_harness_pull (hr);
     jpeg_size (out, &w, &h, &samp);
+    check_picture (out, cases[i].format, cases[i].w, cases[i].h, FALSE);
     g_assert_cmpint (w, ==, cases[i].w);
     g_assert_cmpint (h, ==, cases[i].h);
     g_assert_cmpint (samp, ==, strcmp (cases[i].subsampling, "444") ?
