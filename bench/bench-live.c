@@ -35,6 +35,8 @@
  *
  *   bench-live [rounds [SCENARIOS]]     SCENARIOS: letters, default "HLSF"
  *   bench-live pipeline DESCRIPTION WARM FRAMES   (one F run; internal)
+ *   bench-live write-file   (writes F's two raw files and prints their
+ *                            names, for profiling by hand)
  */
 #include "bench-common.h"
 
@@ -422,7 +424,10 @@ stream_init (Stream * st, const FrameSet * set, const gchar * body,
   gst_object_unref (pad);
   gst_object_unref (sink);
   gst_element_set_state (st->pipe, GST_STATE_PLAYING);
-  gst_element_get_state (st->pipe, NULL, NULL, 10 * GST_SECOND);
+  /* a live pipeline plays at once (no preroll) and the feeder paces by
+   * its clock; the others preroll on the first frame the feeder pushes */
+  if (live)
+    gst_element_get_state (st->pipe, NULL, NULL, 10 * GST_SECOND);
   st->clock = gst_pipeline_get_clock (GST_PIPELINE (st->pipe));
   st->base = gst_element_get_base_time (st->pipe);
   return TRUE;
@@ -708,10 +713,13 @@ main (int argc, char **argv)
     "limited BT.709 (decoder)"
   };
 
+  setvbuf (stdout, NULL, _IOLBF, 0);
   gst_init (&argc, &argv);
   if (argc == 5 && strcmp (argv[1], "pipeline") == 0)
     return run_file_child (argv[2], atoi (argv[3]), atoi (argv[4]));
-  if (argc > 1)
+  if (argc == 2 && strcmp (argv[1], "write-file") == 0)
+    only = "W";
+  else if (argc > 1)
     rounds = CLAMP (atoi (argv[1]), 1, MAX_ROUNDS);
   if (argc > 2)
     only = argv[2];
@@ -750,6 +758,19 @@ main (int argc, char **argv)
     run_s (&bt709_720, MIN (rounds, 3));
   file_sets[0] = &jfif;
   file_sets[1] = &bt709;
+  if (strchr (only, 'W')) {
+    for (guint i = 0; i < G_N_ELEMENTS (file_sets); i++) {
+      gchar *path = write_raw_file (file_sets[i]);
+      gchar *c = gst_video_colorimetry_to_string (&file_sets[i]->info.
+          colorimetry);
+
+      printf ("%s: %s, I420 %dx%d\n", path, c,
+          GST_VIDEO_INFO_WIDTH (&file_sets[i]->info),
+          GST_VIDEO_INFO_HEIGHT (&file_sets[i]->info));
+      g_free (c);
+      g_free (path);
+    }
+  }
   if (strchr (only, 'F'))
     run_f (argv[0], file_sets, file_names, 2, rounds);
 
