@@ -259,8 +259,8 @@ imcore_image_yuv_to_jfif (const ImcoreImage * src,
   bool mix;
 
   if (!src || !from || !dst || !imcore_image_valid (src) ||
-      !imcore_image_valid (dst) || from->kr <= 0.0 || from->kb <= 0.0 ||
-      from->kr + from->kb >= 1.0)
+      !imcore_image_valid (dst) || !(from->kr > 0.0 &&
+          from->kb > 0.0 && from->kr + from->kb < 1.0))
     return IMCORE_ERROR_INVALID_ARGUMENT;
   if (src->format < IMCORE_PIXEL_I420 || src->format >= IMCORE_PIXEL_N_FORMATS)
     return IMCORE_ERROR_UNSUPPORTED_FORMAT;
@@ -417,8 +417,8 @@ imcore_image_yuv_to_rgb (const ImcoreImage * src,
   int32_t k[6];
 
   if (!src || !from || !dst || !imcore_image_valid (src) ||
-      !imcore_image_valid (dst) || from->kr <= 0.0 || from->kb <= 0.0 ||
-      from->kr + from->kb >= 1.0)
+      !imcore_image_valid (dst) || !(from->kr > 0.0 &&
+          from->kb > 0.0 && from->kr + from->kb < 1.0))
     return IMCORE_ERROR_INVALID_ARGUMENT;
   if (src->format != IMCORE_PIXEL_I444)
     return IMCORE_ERROR_UNSUPPORTED_FORMAT;
@@ -433,10 +433,10 @@ imcore_image_yuv_to_rgb (const ImcoreImage * src,
   cs = (from->limited_range ? 255.0 / 224.0 : 1.0) * FIX_ONE;
   yoff = from->limited_range ? 16.0 : 0.0;
   /* G's weights grow without bound as Kg goes to 0: refuse a map whose
-   * sums could leave int32 (Kg below about 0.0003; real matrices have
-   * Kg > 0.5) */
-  if (255.0 * ys + 128.0 * cs * (2.0 * (1.0 - kb) * kb / kg +
-          2.0 * (1.0 - kr) * kr / kg) > 1.0e9)
+   * sums could leave int32 (Kg below 0.00004 to 0.01, depending on Kr and
+   * Kb; real matrices have Kg > 0.5). Written so that NaN is refused. */
+  if (!(255.0 * ys + 128.0 * cs * (2.0 * (1.0 - kb) * kb / kg +
+              2.0 * (1.0 - kr) * kr / kg) <= 1.0e9))
     return IMCORE_ERROR_INVALID_ARGUMENT;
   k[0] = (int32_t) lround (ys);
   k[1] = (int32_t) lround (2.0 * (1.0 - kr) * cs);

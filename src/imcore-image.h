@@ -121,7 +121,8 @@ ImcoreError imcore_image_yuv_to_jfif (const ImcoreImage * src,
  * refused (IMCORE_ERROR_UNSUPPORTED_FORMAT): upsample its chroma first.
  * Refuses (IMCORE_ERROR_INVALID_ARGUMENT) a matrix that is not one (Kr,
  * Kb > 0, Kr + Kb < 1) or whose green weight is too small for 32-bit
- * fixed point (Kg below about 0.0003). Uses AVX2 where the CPU has it,
+ * fixed point (Kg below 0.00004 to 0.01, depending on Kr and Kb); NaN
+ * coefficients are refused too. Uses AVX2 where the CPU has it,
  * with the same results. */
 ImcoreError imcore_image_yuv_to_rgb (const ImcoreImage * src,
     const ImcoreYuvColorimetry * from, ImcoreImage * dst);

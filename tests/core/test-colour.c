@@ -1576,6 +1576,79 @@ test_yuv_to_rgb_refuses (void)
       IMCORE_ERROR_INVALID_ARGUMENT);
   g_assert_cmpint (imcore_image_yuv_to_rgb (NULL, &ok, &rgb), ==,
       IMCORE_ERROR_INVALID_ARGUMENT);
+  /* NaN passes every "<=" and ">=" test: it must be refused, not turned
+   * into garbage coefficients */
+  {
+    ImcoreYuvColorimetry nan_kr = { NAN, 0.114, true };
+    ImcoreYuvColorimetry nan_kb = { 0.299, NAN, false };
+    ImcoreImage i420_out = i420;
+
+    g_assert_cmpint (imcore_image_yuv_to_rgb (&i444, &nan_kr, &rgb), ==,
+        IMCORE_ERROR_INVALID_ARGUMENT);
+    g_assert_cmpint (imcore_image_yuv_to_rgb (&i444, &nan_kb, &rgb), ==,
+        IMCORE_ERROR_INVALID_ARGUMENT);
+    i420_out.planes[0] = out;
+    i420_out.planes[1] = out + 1;
+    i420_out.planes[2] = out + 2;
+    g_assert_cmpint (imcore_image_yuv_to_jfif (&i420, &nan_kr, &i420_out),
+        ==, IMCORE_ERROR_INVALID_ARGUMENT);
+    g_assert_cmpint (imcore_image_yuv_to_jfif (&i420, &nan_kb, &i420_out),
+        ==, IMCORE_ERROR_INVALID_ARGUMENT);
+  }
+}
+
+/* Widths that leave a tail after the vector steps, random samples, each
+ * output against the formula (as the exhaustive test judges it), and
+ * nothing written past 3 x width. */
+static void
+test_yuv_to_rgb_widths (void)
+{
+  const ImcoreYuvColorimetry c = { 0.2126, 0.0722, true };
+  GRand *rand = g_rand_new_with_seed (4711);
+
+  for (guint w = 1; w <= 70; w++) {
+    const guint h = 3, stride = w + 5, rgbstride = 3 * w + 7;
+    guint8 *planes[3], *rgb = g_malloc (h * rgbstride);
+    ImcoreImage src = { IMCORE_PIXEL_I444, w, h, {NULL}, {stride, stride,
+            stride}
+    };
+    ImcoreImage dst = { IMCORE_PIXEL_RGB, w, h, {rgb}, {rgbstride} };
+
+    for (int p = 0; p < 3; p++) {
+      planes[p] = g_malloc (h * stride);
+      for (guint i = 0; i < h * stride; i++)
+        planes[p][i] = (guint8) g_rand_int_range (rand, 0, 256);
+      src.planes[p] = planes[p];
+    }
+    memset (rgb, 0x77, h * rgbstride);
+    g_assert_cmpint (imcore_image_yuv_to_rgb (&src, &c, &dst), ==, IMCORE_OK);
+    for (guint y = 0; y < h; y++) {
+      const guint8 *row = rgb + y * rgbstride;
+
+      for (guint x = 3 * w; x < rgbstride; x++)
+        g_assert_cmpuint (row[x], ==, 0x77);
+      for (guint x = 0; x < w; x++) {
+        double exact[3];
+
+        ref_rgb (&c, planes[0][y * stride + x], planes[1][y * stride + x],
+            planes[2][y * stride + x], exact);
+        for (int i = 0; i < 3; i++) {
+          double e = CLAMP (exact[i], 0.0, 255.0);
+          long want = lround (floor (e + 0.5));
+          gboolean near_half = fabs (e - floor (e) - 0.5) < 1.0 / 256;
+          long got = row[3 * x + i];
+
+          if (got != want && !(near_half && labs (got - want) == 1))
+            g_error ("width %u, (%u, %u) channel %d: %ld, exact %.4f", w, x,
+                y, i, got, exact[i]);
+        }
+      }
+    }
+    for (int p = 0; p < 3; p++)
+      g_free (planes[p]);
+    g_free (rgb);
+  }
+  g_rand_free (rand);
 }
 
 int
@@ -1599,6 +1672,7 @@ main (int argc, char **argv)
     g_free (path);
   }
   g_test_add_func ("/colour/yuv-to-rgb/refuses", test_yuv_to_rgb_refuses);
+  g_test_add_func ("/colour/yuv-to-rgb/widths", test_yuv_to_rgb_widths);
   g_test_add_func ("/colour/kernels/layouts", test_kernels_layouts);
   g_test_add_func ("/colour/kernels/avx2-equals-portable",
       test_kernels_agree);
