@@ -129,7 +129,7 @@ read_rss_kib (void)
   return line ? g_ascii_strtoull (line + 6, NULL, 10) : 0;
 }
 
-/* ---- frames (bench-frames.c) ---- */
+/* ---- frames (bench-common.c) ---- */
 
 static void
 map_frames (const FrameSet * set, GstVideoFrame * frames)

@@ -15,12 +15,14 @@
  *      faults per frame.
  *   L  latency on a live source: appsrc is-live=true do-timestamp=true
  *      fed one 1080p limited BT.709 I420 frame every 1/30 s by the
- *      pipeline clock, ! BODY ! fakesink sync=true. Prints the latency the
- *      pipeline reports (LATENCY query at the end; latency messages are
- *      acted on, as gst-launch does), the measured delay from a frame's
+ *      pipeline clock, ! BODY ! fakesink, with sync=false and sync=true.
+ *      Prints the latency the elements upstream of the sink report (their
+ *      LATENCY query half way; latency messages are acted on while the
+ *      stream runs, as gst-launch does), the measured delay from a frame's
  *      timestamp to its arrival at the sink (median, 95th percentile,
- *      maximum), and how many arrived later than the reported latency
- *      allows (a video sink would drop or show them late).
+ *      maximum), and how many arrived later than the reported latency and
+ *      the sink's processing deadline allow (a video sink would show them
+ *      late).
  *   H  buffer bytes held: outputs of appsrc ! BODY ! fakesink, their
  *      content against the memory they carry (gst_buffer_get_sizes()'s
  *      maxsize), and what a downstream queue of 100 of them holds.
@@ -407,6 +409,7 @@ stream_init (Stream * st, const FrameSet * set, const gchar * body,
   if (!st->pipe || err) {
     printf ("  (cannot build %s: %s)\n", body, err ? err->message : "?");
     g_clear_error (&err);
+    gst_clear_object (&st->pipe);
     return FALSE;
   }
   st->set = set;
@@ -449,8 +452,10 @@ stream_finish (Stream * st, const gchar * what)
   if (st->limit == 0)
     g_atomic_int_set (&st->stop, 1);
   ok = wait_for_eos (st->pipe, what);
-  g_thread_join (st->feeder);
+  /* after an error the feeder may be blocked in a full appsrc: stopping
+   * the pipeline flushes it and the push returns */
   gst_element_set_state (st->pipe, GST_STATE_NULL);
+  g_thread_join (st->feeder);
   gst_object_unref (st->clock);
   gst_object_unref (st->src);
   gst_object_unref (st->pipe);
@@ -484,7 +489,8 @@ run_live_once (const FrameSet * set, const gchar * body, gboolean sync)
   Stream st;
   GstElement *sink;
   GstPad *pad;
-  GstQuery *q = gst_query_new_latency ();
+  GstBus *bus;
+  GstQuery *q;
   GstClockTime min = GST_CLOCK_TIME_NONE, max;
   GstClockTime deadline = 0;
   gboolean is_live;
@@ -497,12 +503,24 @@ run_live_once (const FrameSet * set, const gchar * body, gboolean sync)
   if (sync)
     g_object_get (sink, "processing-deadline", &deadline, NULL);
   st.delays = g_array_new (FALSE, FALSE, sizeof (double));
+  bus = gst_element_get_bus (st.pipe);
   stream_start (&st);
+  /* half the frames, acting on latency messages as they come, as an
+   * application's bus watch would */
   for (guint w = 0; w < 2000 &&
-      g_atomic_int_get (&st.outputs) < L_FRAMES / 2; w++)
-    g_usleep (10000);
+      g_atomic_int_get (&st.outputs) < L_FRAMES / 2; w++) {
+    GstMessage *msg = gst_bus_timed_pop_filtered (bus, 10 * GST_MSECOND,
+        GST_MESSAGE_LATENCY);
+
+    if (msg) {
+      gst_bin_recalculate_latency (GST_BIN (st.pipe));
+      gst_message_unref (msg);
+    }
+  }
+  gst_object_unref (bus);
   /* what the elements upstream of the sink report, by now including any
    * raise imencode announced with a latency message */
+  q = gst_query_new_latency ();
   pad = gst_element_get_static_pad (sink, "sink");
   if (gst_pad_peer_query (pad, q))
     gst_query_parse_latency (q, &is_live, &min, &max);
@@ -585,6 +603,11 @@ run_h (const HeldCase * cases, guint n)
     stream_start (&st);
     if (!stream_finish (&st, cases[i].body))
       continue;
+    if (st.outputs != H_WARM + H_FRAMES) {
+      printf ("   %-20s %-37s (%d outputs for %d frames)\n", cases[i].name,
+          cases[i].body, st.outputs, H_WARM + H_FRAMES);
+      continue;
+    }
     c = (double) st.content / H_FRAMES;
     m = (double) st.held / H_FRAMES;
     printf ("   %-20s %-37s %11.1f %11.1f %7.2f %12.1f\n", cases[i].name,
@@ -706,6 +729,7 @@ main (int argc, char **argv)
 {
   guint rounds = 5;
   const gchar *only = "HLSF";
+  gchar *self;
   guint8 *canvas;
   FrameSet rgb, rgb720, jfif, bt709, bt709_720;
   const FrameSet *file_sets[2];
@@ -717,6 +741,10 @@ main (int argc, char **argv)
   gst_init (&argc, &argv);
   if (argc == 5 && strcmp (argv[1], "pipeline") == 0)
     return run_file_child (argv[2], atoi (argv[3]), atoi (argv[4]));
+  /* the children are this program, whatever way it was started */
+  self = g_file_read_link ("/proc/self/exe", NULL);
+  if (!self)
+    self = g_strdup (argv[0]);
   if (argc == 2 && strcmp (argv[1], "write-file") == 0)
     only = "W";
   else if (argc > 1)
@@ -772,12 +800,13 @@ main (int argc, char **argv)
     }
   }
   if (strchr (only, 'F'))
-    run_f (argv[0], file_sets, file_names, 2, rounds);
+    run_f (self, file_sets, file_names, 2, rounds);
 
   frame_set_clear (&bt709_720);
   frame_set_clear (&bt709);
   frame_set_clear (&jfif);
   frame_set_clear (&rgb720);
   frame_set_clear (&rgb);
+  g_free (self);
   return 0;
 }
