@@ -12,16 +12,7 @@
 # with only jpeg-frames given the others scale with it (30 -> 4 and 1000).
 set -eu
 
-root=$(cd "$(dirname "$0")/.." && pwd)
-build=$root/build-bench
-
-if [ -f "$build/build.ninja" ]; then
-  meson configure "$build" -Dbench=enabled -Dtests=disabled \
-    -Dbuildtype=release >/dev/null
-else
-  meson setup "$build" "$root" -Dbench=enabled -Dtests=disabled \
-    -Dbuildtype=release
-fi
+. "$(dirname "$0")/build-bench.sh"
 ninja -C "$build" gst/libgstimencode.so bench/bench-imencode \
   bench/malloc-count.so
 

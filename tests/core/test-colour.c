@@ -96,13 +96,13 @@ static const Colorimetry colorimetries[] = {
   {"bt2020-limited", {0.2627, 0.0593, true}},
 };
 
-/* JFIF's Y, Cb, Cr code values (exact, unclamped) of the sample (@Y, @U,
- * @V) coded under @c. */
+/* R'G'B' in 0..1 (exact, unclamped) of the sample (@Y, @U, @V) coded
+ * under @c, by the definition */
 static void
-ref_jfif (const ImcoreYuvColorimetry * c, double Y, double U, double V,
-    double out[3])
+ref_rgb01 (const ImcoreYuvColorimetry * c, double Y, double U, double V,
+    double rgb[3])
 {
-  double ey, epb, epr, r, g, b, y;
+  double ey, epb, epr;
 
   /* code values to E'Y in 0..1 and E'Pb, E'Pr in -0.5..0.5 */
   if (c->limited_range) {
@@ -116,15 +116,26 @@ ref_jfif (const ImcoreYuvColorimetry * c, double Y, double U, double V,
   }
   /* E'Y = Kr R + (1 - Kr - Kb) G + Kb B, E'Pb = (B - E'Y) / (2 (1 - Kb)),
    * E'Pr = (R - E'Y) / (2 (1 - Kr)), solved for R'G'B' */
-  r = ey + 2.0 * (1.0 - c->kr) * epr;
-  b = ey + 2.0 * (1.0 - c->kb) * epb;
-  g = (ey - c->kr * r - c->kb * b) / (1.0 - c->kr - c->kb);
+  rgb[0] = ey + 2.0 * (1.0 - c->kr) * epr;
+  rgb[2] = ey + 2.0 * (1.0 - c->kb) * epb;
+  rgb[1] = (ey - c->kr * rgb[0] - c->kb * rgb[2]) / (1.0 - c->kr - c->kb);
+}
+
+/* JFIF's Y, Cb, Cr code values (exact, unclamped) of the sample (@Y, @U,
+ * @V) coded under @c. */
+static void
+ref_jfif (const ImcoreYuvColorimetry * c, double Y, double U, double V,
+    double out[3])
+{
+  double rgb[3], y;
+
+  ref_rgb01 (c, Y, U, V, rgb);
   /* T.871: Y = 0.299 R + 0.587 G + 0.114 B, Cb = (B - Y) / 1.772 + 128,
    * Cr = (R - Y) / 1.402 + 128, on 0..255 */
-  y = 0.299 * r + 0.587 * g + 0.114 * b;
+  y = 0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2];
   out[0] = 255.0 * y;
-  out[1] = 128.0 + 255.0 * (b - y) / 1.772;
-  out[2] = 128.0 + 255.0 * (r - y) / 1.402;
+  out[1] = 128.0 + 255.0 * (rgb[2] - y) / 1.772;
+  out[2] = 128.0 + 255.0 * (rgb[0] - y) / 1.402;
 }
 
 /* The code value a sample of exact value @v is stored as */
@@ -1449,20 +1460,9 @@ static void
 ref_rgb (const ImcoreYuvColorimetry * c, double Y, double U, double V,
     double out[3])
 {
-  double ey, epb, epr, kg = 1.0 - c->kr - c->kb;
-
-  if (c->limited_range) {
-    ey = (Y - 16.0) / 219.0;
-    epb = (U - 128.0) / 224.0;
-    epr = (V - 128.0) / 224.0;
-  } else {
-    ey = Y / 255.0;
-    epb = (U - 128.0) / 255.0;
-    epr = (V - 128.0) / 255.0;
-  }
-  out[0] = 255.0 * (ey + 2.0 * (1.0 - c->kr) * epr);
-  out[2] = 255.0 * (ey + 2.0 * (1.0 - c->kb) * epb);
-  out[1] = (255.0 * ey - c->kr * out[0] - c->kb * out[2]) / kg;
+  ref_rgb01 (c, Y, U, V, out);
+  for (int i = 0; i < 3; i++)
+    out[i] *= 255.0;
 }
 
 /* Every (Y, U, V): an I444 image per Y with U along its rows and V down
