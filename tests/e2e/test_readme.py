@@ -54,3 +54,28 @@ def test_python_snippet_runs():
     for line in lines:
         pts, size, w, h = line.split()
         assert int(size) > 100 and (w, h) == ("320", "240"), line
+
+
+def test_opencv_snippet_runs(tmp_path):
+    cv2 = pytest.importorskip("cv2")
+    if "GStreamer:                   YES" not in cv2.getBuildInformation():
+        pytest.skip("this OpenCV is built without GStreamer")
+    snippets = [b for b in _blocks("python") if "cv2.CAP_GSTREAMER" in b]
+    assert len(snippets) == 1
+    out = subprocess.run([sys.executable, "-c", snippets[0]],
+                         capture_output=True, text=True, timeout=60,
+                         env=os.environ, cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert len(lines) == 3
+    for line in lines:
+        size, shape = line.split(" ", 1)
+        assert int(size) > 100 and shape == "(240, 320, 3)", line
+    # the files the writer made, read by Pillow: BGR (255, 128, 40 i) is
+    # RGB (40 i, 128, 255)
+    from PIL import Image
+    for i in range(2):
+        img = Image.open(tmp_path / ("opencv-%02d.jpg" % i))
+        assert img.format == "JPEG" and img.size == (320, 240)
+        r, g, b = img.convert("RGB").getpixel((160, 120))
+        assert abs(r - 40 * i) <= 3 and abs(g - 128) <= 3 and abs(b - 255) <= 3
