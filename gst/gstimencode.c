@@ -378,8 +378,11 @@ gst_imencode_class_init (GstImencodeClass * klass)
       g_param_spec_uint ("threads", "Threads",
           "Encoder threads (0 = one per CPU core, 1 = encode in the "
           "streaming thread). With more than one, frames are encoded in "
-          "parallel, up to twice as many in flight as threads, and still "
-          "come out in input order", 0, MAX_THREADS, DEFAULT_THREADS, rw));
+          "parallel, up to twice as many in flight as threads (and at most "
+          "256 MiB of input frames), and still come out in input order; on "
+          "a live source that adds one frame duration of latency, more only "
+          "if a frame takes longer to encode", 0, MAX_THREADS,
+          DEFAULT_THREADS, rw));
   g_object_class_install_property (gobject_class, PROP_ROI_TYPE,
       g_param_spec_string ("roi-type", "ROI type",
           "Region mode when set: one image per region of interest on the "
