@@ -47,8 +47,8 @@ average_rows (const uint8_t * restrict r0, const uint8_t * restrict r1,
     dst[i] = (uint8_t) ((r0[4 * i + offset] + r1[4 * i + offset] + 1) >> 1);
 }
 
-static bool
-offsets_valid (const ImcoreInterleavedYuv * src)
+bool
+imcore_interleaved_offsets_valid (const ImcoreInterleavedYuv * src)
 {
   if (!src->packed)
     return src->u_offset < 2 && src->v_offset < 2 &&
@@ -70,7 +70,8 @@ imcore_interleaved_view (const ImcoreInterleavedYuv * src,
   ImcoreImage out;
   uint8_t *mem;
 
-  if (!src || !rect || !scratch || !dst || !offsets_valid (src) ||
+  if (!src || !rect || !scratch || !dst ||
+      !imcore_interleaved_offsets_valid (src) ||
       !src->planes[0] || (!src->packed && !src->planes[1]))
     return IMCORE_ERROR_INVALID_ARGUMENT;
   if (src->packed ? format != IMCORE_PIXEL_I420 && format != IMCORE_PIXEL_I422

@@ -23,6 +23,12 @@ typedef struct
   unsigned y_offset, u_offset, v_offset;
 } ImcoreInterleavedYuv;
 
+/* Whether @src's sample offsets describe one of the layouts above: chroma
+ * offsets 0 and 1 in either order for semi-planar; for packed, y_offset 0
+ * or 1 and U and V in the two bytes of a macropixel that are not Y.
+ * (Planes, strides and sizes are not checked.) */
+bool imcore_interleaved_offsets_valid (const ImcoreInterleavedYuv * src);
+
 /* Makes @dst a planar view of the part @rect of @src, as the encoders take
  * it: IMCORE_PIXEL_I420 from semi-planar input; IMCORE_PIXEL_I422 or
  * IMCORE_PIXEL_I420 (@format) from packed input. Only what is interleaved

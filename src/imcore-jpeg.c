@@ -628,19 +628,6 @@ imcore_jpeg_accepts_interleaved (bool packed, ImcoreSubsampling subsampling)
   }
 }
 
-static bool
-interleaved_offsets_valid (const ImcoreInterleavedYuv * src)
-{
-  if (!src->packed)
-    return src->u_offset < 2 && src->v_offset < 2 &&
-        src->u_offset != src->v_offset;
-  /* Y at y_offset and y_offset + 2, U and V in the two other bytes */
-  return src->y_offset < 2 && src->u_offset < 4 && src->v_offset < 4 &&
-      src->u_offset != src->v_offset &&
-      (src->u_offset & 1) != src->y_offset &&
-      (src->v_offset & 1) != src->y_offset;
-}
-
 ImcoreError
 imcore_jpeg_encode_interleaved (ImcoreJpegEncoder * enc,
     const ImcoreInterleavedYuv * src, const ImcoreRect * rect,
@@ -653,7 +640,7 @@ imcore_jpeg_encode_interleaved (ImcoreJpegEncoder * enc,
   if (!enc || !src || !rect || !params || !out || !out_len)
     return IMCORE_ERROR_INVALID_ARGUMENT;
   enc->error[0] = '\0';
-  if (!interleaved_offsets_valid (src) || !src->planes[0] ||
+  if (!imcore_interleaved_offsets_valid (src) || !src->planes[0] ||
       (!src->packed && !src->planes[1]) || params->quality < 1 ||
       params->quality > 100 || rect->width == 0 || rect->height == 0 ||
       rect->x > src->width || rect->width > src->width - rect->x ||

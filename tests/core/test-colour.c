@@ -22,6 +22,7 @@
  * against an inaccessible page.
  */
 
+#include "guarded.h"
 #include "imcore.h"
 #include "imcore-yuvconv.h"
 
@@ -31,10 +32,6 @@
 #include <string.h>
 #include <turbojpeg.h>
 
-#ifdef G_OS_UNIX
-#include <sys/mman.h>
-#include <unistd.h>
-#endif
 
 /* ------------------------------------------------------------------ */
 /* Helpers                                                             */
@@ -1330,28 +1327,6 @@ test_encoder_reuse (void)
 #ifdef G_OS_UNIX
 typedef struct
 {
-  uint8_t *map;
-  size_t map_size;
-} Guarded;
-
-/* @size bytes ending right before an inaccessible page */
-static uint8_t *
-guarded_alloc (Guarded * g, size_t size)
-{
-  size_t page = (size_t) sysconf (_SC_PAGESIZE);
-  size_t body = (size + page - 1) / page * page;
-
-  g->map_size = body + page;
-  g->map = mmap (NULL, g->map_size, PROT_READ | PROT_WRITE,
-      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  g_assert_true (g->map != MAP_FAILED);
-  g_assert_cmpint (mprotect (g->map + body, page, PROT_NONE), ==, 0);
-  memset (g->map, 0x5a, body);
-  return g->map + body - size;
-}
-
-typedef struct
-{
   const char *name;
   Layout layout;
   uint32_t fw, fh;
@@ -1387,7 +1362,7 @@ static void
 guard_run (const GuardCase * gc)
 {
   Frame f;
-  Guarded g[3];
+  GuardedBuf g[3];
   Rng rng = { 17 };
   unsigned hs, vs;
   ImcoreJpegEncoder *enc = imcore_jpeg_encoder_new ();
@@ -1425,7 +1400,7 @@ guard_run (const GuardCase * gc)
   g_assert_nonnull (jpeg);
   g_free (jpeg);
   for (unsigned i = 0; i < f.n_planes; i++)
-    munmap (g[i].map, g[i].map_size);
+    guarded_free (&g[i]);
   imcore_jpeg_encoder_free (enc);
 }
 #endif

@@ -20,6 +20,7 @@
  * of stopping at the first, and each failing case says which one it is.
  */
 
+#include "guarded.h"
 #include "imcore.h"
 
 #include <glib.h>
@@ -28,10 +29,6 @@
 #include <string.h>
 #include <turbojpeg.h>
 
-#ifdef G_OS_UNIX
-#include <sys/mman.h>
-#include <unistd.h>
-#endif
 
 /* ------------------------------------------------------------------ */
 /* Shared helpers                                                      */
@@ -2335,27 +2332,6 @@ static const GuardCase guard_cases[] = {
 };
 
 #ifdef G_OS_UNIX
-typedef struct
-{
-  uint8_t *map;
-  size_t map_size;
-} GuardedBuf;
-
-/* @size bytes ending right before a PROT_NONE page */
-static uint8_t *
-guarded_alloc (GuardedBuf * g, size_t size)
-{
-  size_t page = (size_t) sysconf (_SC_PAGESIZE);
-  size_t body = (size + page - 1) / page * page;
-
-  g->map_size = body + page;
-  g->map = mmap (NULL, g->map_size, PROT_READ | PROT_WRITE,
-      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  g_assert_true (g->map != MAP_FAILED);
-  g_assert_cmpint (mprotect (g->map + body, page, PROT_NONE), ==, 0);
-  return g->map + body - size;
-}
-
 static void
 guard_case_run (const GuardCase * gc)
 {
@@ -2424,7 +2400,7 @@ guard_case_run (const GuardCase * gc)
   g_assert_cmpuint (len, >, 0);
   g_free (out);
   for (unsigned i = 0; i < n; i++)
-    munmap (bufs[i].map, bufs[i].map_size);
+    guarded_free (&bufs[i]);
 }
 #endif
 

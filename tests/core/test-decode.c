@@ -36,6 +36,7 @@
  * Assertions are non-fatal: a run lists every broken case.
  */
 
+#include "guarded.h"
 #include "imcore.h"
 
 #include <glib.h>
@@ -44,10 +45,6 @@
 #include <string.h>
 #include <turbojpeg.h>
 
-#ifdef G_OS_UNIX
-#include <sys/mman.h>
-#include <unistd.h>
-#endif
 
 /* libjpeg-turbo 2.1's tjDecompressToYUVPlanes() reads up to 3 bytes past a
  * temporary buffer of its own when it decodes a 4:1:1 JPEG at 1/8: it
@@ -330,29 +327,6 @@ dest_matches (const Dest * d, const FormatInfo * fi, const uint8_t * rgba,
   }
   return TRUE;
 }
-
-#ifdef G_OS_UNIX
-/* @size bytes that end right before a PROT_NONE page */
-typedef struct
-{
-  uint8_t *map;
-  size_t map_size;
-} GuardedBuf;
-
-static uint8_t *
-guarded_alloc (GuardedBuf * g, size_t size)
-{
-  size_t page = (size_t) sysconf (_SC_PAGESIZE);
-  size_t body = (size + page - 1) / page * page;
-
-  g->map_size = body + page;
-  g->map = mmap (NULL, g->map_size, PROT_READ | PROT_WRITE,
-      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  g_assert_true (g->map != MAP_FAILED);
-  g_assert_cmpint (mprotect (g->map + body, page, PROT_NONE), ==, 0);
-  return g->map + body - size;
-}
-#endif
 
 /* ------------------------------------------------------------------ */
 /* PNG test images                                                     */
@@ -2546,7 +2520,7 @@ guarded_decode (ImcoreJpegDecoder * jdec, ImcorePngDecoder * pdec,
   err = jdec ? imcore_jpeg_decode (jdec, data, len, denom, &d.img) :
       imcore_png_decode (pdec, data, len, &d.img);
   for (unsigned i = 0; i < d.n_planes; i++)
-    munmap (bufs[i].map, bufs[i].map_size);
+    guarded_free (&bufs[i]);
   return err;
 }
 
