@@ -48,7 +48,7 @@
 #include "gstimoutputpools.h"
 #include "gstimpad.h"
 #include "gstimvideo.h"
-#include "gstimworkpool.h"
+#include "gstimparallel.h"
 
 GST_DEBUG_CATEGORY (gst_imencode_debug);
 #define GST_CAT_DEFAULT gst_imencode_debug
@@ -64,7 +64,6 @@ GST_DEBUG_CATEGORY (gst_imencode_debug);
 #define DEFAULT_ASPECT_MODE GST_IMENCODE_ASPECT_MODE_STRETCH
 #define DEFAULT_PAD_COLOR 0xff000000
 #define DEFAULT_THREADS 0
-#define MAX_THREADS 64
 #define DEFAULT_ROI_TYPE NULL
 #define DEFAULT_ROI_MARGIN 0.0
 #define DEFAULT_MIN_CONFIDENCE 0.0
@@ -77,10 +76,6 @@ GST_DEBUG_CATEGORY (gst_imencode_debug);
 /* Tracks held at once by roi-select first/best (each best one keeps one
  * encoded image); a new track beyond that evicts the least recently seen. */
 #define MAX_TRACKS 256
-
-/* Input frames held by the encoder threads at most, in bytes (2 x threads
- * 4K RGBA frames would otherwise be gigabytes with many cores). */
-#define MAX_BYTES_IN_FLIGHT (G_GUINT64_CONSTANT (256) << 20)
 
 /* Encoded files larger than this are refused: an output buffer (a
  * GstBufferPool's) holds at most 2 GiB. */
@@ -161,9 +156,6 @@ typedef struct
   GstImencodeImage image;       /* the region it shows, if any */
   GstClockTime utc;             /* the frame's reference time, for JSON */
   gsize file_bound;             /* worst-case size of the encoded file */
-  gboolean timed;               /* on a worker, and not among a new pool's
-                                 * first jobs (which pay for its set-up) */
-  gint64 encode_us;             /* how long encoding it took */
   /* a worst-case sized buffer from the output pool, then the result */
   GstBuffer *outbuf;
   GstImencodeWarned failed;     /* no outbuf: which warning */
@@ -213,10 +205,6 @@ struct _GstImencode
   /* under the object lock */
   GstImencodeSettings settings;
   gchar *roi_type;              /* as set, for reading back */
-  gint fps_n, fps_d;            /* of the input, for the latency */
-  gsize frame_size;             /* of the input, for the frames in flight */
-  gboolean live;                /* upstream said so in a latency query */
-  guint latency_frames;         /* frame durations reported with threads */
 
   /* streaming thread only, but for the gate's snapshot counter */
   GstImencodeGate gate;
@@ -235,12 +223,7 @@ struct _GstImencode
    * no finish runs: flush-stop, reset) */
   GstBuffer *kept[MAX_TRACKS];  /* best candidates, by track slot */
   GstCaps *unix_caps, *ntp_caps;        /* reference timestamp kinds */
-  GstImHeldEvents held;         /* serialized events waiting for src caps */
-  gboolean flow_reported;       /* the pool's kept flow went upstream */
-  GstImencodeThread *thread;    /* threads=1 */
-  GstImWorkPool *pool;          /* threads>1; set and freed by the streaming
-                                 * thread, flushed from any */
-  guint64 pool_jobs;            /* submitted to this pool */
+  GstImParallel *par;           /* encoding threads, events in order */
   GstImOutputPools *outpools;   /* output buffers by size class */
 
   /* any thread, atomically */
@@ -297,6 +280,7 @@ static gboolean gst_imencode_src_query (GstPad * pad, GstObject * parent,
     GstQuery * query);
 
 static void gst_imencode_request_snapshot (GstImencode * self);
+static const GstImWorkPoolFuncs gst_imencode_pool_funcs;
 static GstFlowReturn gst_imencode_release_slot (GstImencode * self,
     guint slot);
 
@@ -381,7 +365,7 @@ gst_imencode_class_init (GstImencodeClass * klass)
           "parallel, up to twice as many in flight as threads (and at most "
           "256 MiB of input frames), and still come out in input order; on "
           "a live source that adds one frame duration of latency, more only "
-          "if a frame takes longer to encode", 0, MAX_THREADS,
+          "if a frame takes longer to encode", 0, GST_IM_PARALLEL_MAX_THREADS,
           DEFAULT_THREADS, rw));
   g_object_class_install_property (gobject_class, PROP_ROI_TYPE,
       g_param_spec_string ("roi-type", "ROI type",
@@ -511,60 +495,10 @@ gst_imencode_init (GstImencode * self)
   self->regions = g_array_new (FALSE, FALSE, sizeof (GstImencodeRegion));
   self->images = g_array_new (FALSE, FALSE, sizeof (GstImencodeImage));
   self->outpools = gst_im_output_pools_new ();
+  self->par = gst_im_parallel_new (GST_ELEMENT (self), self->srcpad,
+      "imencode", sizeof (GstImencodeFrame), &gst_imencode_pool_funcs);
   self->unix_caps = gst_caps_new_empty_simple ("timestamp/x-unix");
   self->ntp_caps = gst_caps_new_empty_simple ("timestamp/x-ntp");
-}
-
-/* Encoder threads for the threads setting @threads (0 = one per core). */
-static guint
-gst_imencode_effective_threads (guint threads)
-{
-  return threads ? threads : MIN (g_get_num_processors (), MAX_THREADS);
-}
-
-/* Frames in flight for @threads encoder threads and input frames of
- * @frame_size bytes (0: unknown): twice as many as threads, so that every
- * worker finds its next frame waiting while an earlier one is still being
- * pushed or a slower one holds up the order, but no more than
- * MAX_BYTES_IN_FLIGHT of input frames (at least two, though). */
-static guint
-gst_imencode_frames_in_flight (guint threads, gsize frame_size)
-{
-  guint n = threads > 1 ? 2 * threads : 1;
-
-  if (n > 2 && frame_size > 0)
-    n = CLAMP (MAX_BYTES_IN_FLIGHT / frame_size, 2, n);
-  return n;
-}
-
-/* Replaces the work pool by @pool (NULL = none) and frees the old one,
- * which must be drained or flushing. */
-static void
-gst_imencode_set_pool (GstImencode * self, GstImWorkPool * pool)
-{
-  GstImWorkPool *old;
-
-  GST_OBJECT_LOCK (self);
-  old = self->pool;
-  self->pool = pool;
-  GST_OBJECT_UNLOCK (self);
-  gst_im_work_pool_free (old);
-}
-
-/* Starts or stops dropping the frames in flight (any thread). */
-static void
-gst_imencode_set_flushing (GstImencode * self, gboolean flushing)
-{
-  GST_OBJECT_LOCK (self);
-  if (self->pool && flushing)
-    gst_im_work_pool_set_flushing (self->pool, TRUE);
-  GST_OBJECT_UNLOCK (self);
-  /* flush-stop runs under the sink pad's stream lock (from the streaming
-   * thread, a seeking thread or a worker pushing), so the streaming thread,
-   * which alone replaces the pool, is not in chain: no lock needed to wait
-   * for the workers */
-  if (self->pool && !flushing)
-    gst_im_work_pool_set_flushing (self->pool, FALSE);
 }
 
 /* Forgets every track and drops the kept candidates: after a flush (no
@@ -582,9 +516,7 @@ gst_imencode_finalize (GObject * object)
 {
   GstImencode *self = GST_IMENCODE (object);
 
-  gst_im_work_pool_free (self->pool);
-  gst_imencode_thread_free (self->thread);
-  gst_im_held_events_clear (&self->held);
+  gst_im_parallel_free (self->par);
   gst_im_output_pools_free (self->outpools);
   gst_imencode_settings_clear (&self->settings);
   g_free (self->roi_type);
@@ -598,23 +530,18 @@ gst_imencode_finalize (GObject * object)
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
 
+/* Back to the state of a stopped element (streaming stopped). */
 static void
 gst_imencode_reset (GstImencode * self)
 {
-  gst_imencode_set_flushing (self, TRUE);
-  gst_imencode_set_pool (self, NULL);
+  gst_im_parallel_flush_start (self->par);
+  gst_im_parallel_stop (self->par);
   self->have_info = FALSE;
   self->negotiated = FALSE;
   self->refused = FALSE;
-  self->flow_reported = FALSE;
   g_atomic_int_set (&self->warned, 0);
   gst_imencode_gate_reset (&self->gate);
   gst_imencode_drop_tracks (self);
-  GST_OBJECT_LOCK (self);
-  self->latency_frames = 0;
-  GST_OBJECT_UNLOCK (self);
-  gst_im_held_events_clear (&self->held);
-  g_clear_pointer (&self->thread, gst_imencode_thread_free);
 }
 
 static GstStateChangeReturn
@@ -622,17 +549,24 @@ gst_imencode_change_state (GstElement * element, GstStateChange transition)
 {
   GstImencode *self = GST_IMENCODE (element);
   GstStateChangeReturn ret;
+  guint threads;
 
-  if (transition == GST_STATE_CHANGE_READY_TO_PAUSED)
+  if (transition == GST_STATE_CHANGE_READY_TO_PAUSED) {
     gst_imencode_reset (self);
+    /* threads run from now on, so that queries find them running */
+    GST_OBJECT_LOCK (self);
+    threads = self->settings.threads;
+    GST_OBJECT_UNLOCK (self);
+    gst_im_parallel_configure (self->par, threads, 0);
+  }
   /* let a streaming thread waiting for room in the pool return */
   if (transition == GST_STATE_CHANGE_PAUSED_TO_READY)
-    gst_imencode_set_flushing (self, TRUE);
+    gst_im_parallel_flush_start (self->par);
 
   ret = GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
   if (ret == GST_STATE_CHANGE_FAILURE) {
     if (transition == GST_STATE_CHANGE_PAUSED_TO_READY)
-      gst_imencode_set_flushing (self, FALSE);
+      gst_im_parallel_flush_stop (self->par);
     return ret;
   }
 
@@ -702,12 +636,10 @@ gst_imencode_ensure_negotiated (GstImencode * self,
     gst_pad_mark_reconfigure (self->srcpad);
     return ret;
   }
-  if (self->pool) {
-    ret = gst_im_work_pool_drain (self->pool);
-    if (ret != GST_FLOW_OK) {
-      gst_pad_mark_reconfigure (self->srcpad);
-      return ret;
-    }
+  ret = gst_im_parallel_drain (self->par);
+  if (ret != GST_FLOW_OK) {
+    gst_pad_mark_reconfigure (self->srcpad);
+    return ret;
   }
   self->negotiated = FALSE;
   if (!gst_imencode_negotiate (GST_ELEMENT (self), self->srcpad, &req,
@@ -718,7 +650,7 @@ gst_imencode_ensure_negotiated (GstImencode * self,
   }
   self->negotiated = TRUE;
   self->refused = FALSE;
-  gst_im_held_events_push (&self->held, self->srcpad);
+  gst_im_parallel_release_held (self->par);
   return GST_FLOW_OK;
 }
 
@@ -963,7 +895,6 @@ gst_imencode_frame_process (gpointer thread_state, gpointer job,
   GstVideoFrame frame;
   gsize n = 0;
   gboolean ok;
-  gint64 start = g_get_monotonic_time ();
 
   if (f->kind == GST_IMENCODE_JOB_RELEASE)
     return;
@@ -988,7 +919,6 @@ gst_imencode_frame_process (gpointer thread_state, gpointer job,
 
 done:
   gst_clear_buffer (&f->inbuf);
-  f->encode_us = g_get_monotonic_time () - start;
 }
 
 /* Releases what @f holds; for frames dropped by a flush. */
@@ -1000,42 +930,6 @@ gst_imencode_frame_discard (gpointer job, gpointer user_data)
   gst_clear_buffer (&f->inbuf);
   gst_clear_buffer (&f->outbuf);
   g_clear_error (&f->error);
-}
-
-/* With a live source and encoder threads, raises the latency imencode
- * reports when encoding a frame took longer than the frame durations
- * reported so far, and posts a latency message so that the pipeline
- * adopts it: latency grows only when encoding really falls behind. (The
- * time a frame then waits for the frames before it is bounded by their
- * own encoding times; time spent blocked downstream is not imencode's.)
- * Runs in the finishing thread. */
-static void
-gst_imencode_track_latency (GstImencode * self, const GstImencodeFrame * f)
-{
-  gint64 taken_us;
-  guint frames;
-  gboolean raise = FALSE;
-
-  if (!f->timed)
-    return;
-  taken_us = f->encode_us;
-  GST_OBJECT_LOCK (self);
-  if (self->live && self->fps_n > 0 && self->fps_d > 0) {
-    /* frame durations needed, rounded up */
-    frames = (guint) MIN (gst_util_uint64_scale_int_ceil (taken_us,
-            self->fps_n, self->fps_d * (gint64) G_USEC_PER_SEC), 64);
-    if (frames > MAX (self->latency_frames, 1)) {
-      self->latency_frames = frames;
-      raise = TRUE;
-    }
-  }
-  GST_OBJECT_UNLOCK (self);
-  if (raise) {
-    GST_INFO_OBJECT (self, "a frame took %" G_GINT64_FORMAT " us: latency "
-        "raised to %u frames", taken_us, frames);
-    gst_element_post_message (GST_ELEMENT (self),
-        gst_message_new_latency (GST_OBJECT (self)));
-  }
 }
 
 /* Pushes the encoded @f (in input order), or warns about its failure. */
@@ -1069,7 +963,6 @@ gst_imencode_frame_finish (gpointer job, gpointer user_data)
     return GST_FLOW_OK;
   }
 
-  gst_imencode_track_latency (self, f);
   GST_BUFFER_PTS (outbuf) = f->pts;
   GST_BUFFER_DTS (outbuf) = f->dts;
   GST_BUFFER_DURATION (outbuf) = f->duration;
@@ -1112,44 +1005,6 @@ static const GstImWorkPoolFuncs gst_imencode_pool_funcs = {
   gst_imencode_frame_discard,
 };
 
-/* Makes the work pool match the threads setting @threads and the input
- * frame size: none for one thread, else a pool of that many threads and
- * frames in flight. Drains the old pool. */
-static GstFlowReturn
-gst_imencode_ensure_pool (GstImencode * self, guint threads)
-{
-  GstImWorkPool *pool;
-  GstFlowReturn ret;
-  guint in_flight;
-
-  threads = gst_imencode_effective_threads (threads);
-  in_flight = gst_imencode_frames_in_flight (threads,
-      GST_VIDEO_INFO_SIZE (&self->in_info));
-  if (threads == 1 && !self->pool)
-    return GST_FLOW_OK;
-  if (self->pool && gst_im_work_pool_get_n_threads (self->pool) == threads &&
-      gst_im_work_pool_get_max_in_flight (self->pool) == in_flight)
-    return GST_FLOW_OK;
-
-  if (self->pool) {
-    ret = gst_im_work_pool_drain (self->pool);
-    if (ret != GST_FLOW_OK)
-      return ret;
-  }
-  pool = NULL;
-  if (threads > 1) {
-    pool = gst_im_work_pool_new ("imencode", threads, in_flight,
-        sizeof (GstImencodeFrame), &gst_imencode_pool_funcs, self);
-    if (!pool)
-      GST_WARNING_OBJECT (self, "no worker threads; encoding in the "
-          "streaming thread");
-  }
-  GST_DEBUG_OBJECT (self, "%u encoder threads", pool ? threads : 1);
-  gst_imencode_set_pool (self, pool);
-  self->pool_jobs = 0;
-  return GST_FLOW_OK;
-}
-
 /* The wall-clock time @buf was captured at, in ns since the Unix epoch,
  * from its GstReferenceTimestampMeta (timestamp/x-unix, or timestamp/x-ntp
  * as RTP sources add it); GST_CLOCK_TIME_NONE without one. */
@@ -1175,23 +1030,7 @@ gst_imencode_reference_utc (GstImencode * self, GstBuffer * buf)
 static GstFlowReturn
 gst_imencode_run_job (GstImencode * self, GstImencodeFrame * f)
 {
-  GstFlowReturn ret;
-
-  if (!self->pool) {
-    if (!self->thread)
-      self->thread = gst_imencode_thread_new ();
-    gst_imencode_frame_process (self->thread, f, self);
-    return gst_imencode_frame_finish (f, self);
-  }
-  f->timed = self->pool_jobs >= gst_im_work_pool_get_n_threads (self->pool);
-  self->pool_jobs++;
-  ret = gst_im_work_pool_submit (self->pool, f);
-  if (ret != GST_FLOW_OK) {
-    gst_imencode_frame_discard (f, self);
-    /* upstream hears of the downstream failure now */
-    self->flow_reported = ret != GST_FLOW_FLUSHING;
-  }
-  return ret;
+  return gst_im_parallel_submit (self->par, f);
 }
 
 /* Pushes, in its turn, the candidate kept for track slot @slot. */
@@ -1339,7 +1178,8 @@ gst_imencode_chain (GstPad * pad, GstObject * parent, GstBuffer * inbuf)
   }
 
   gst_imencode_read_settings (self, &s);
-  ret = gst_imencode_ensure_pool (self, s.threads);
+  ret = gst_im_parallel_configure (self->par, s.threads,
+      GST_VIDEO_INFO_SIZE (&self->in_info));
   if (ret != GST_FLOW_OK)
     goto out;
 
@@ -1432,11 +1272,8 @@ gst_imencode_set_input_caps (GstImencode * self, GstCaps * caps)
   }
   self->in_info = info;
   self->have_info = TRUE;
-  GST_OBJECT_LOCK (self);
-  self->fps_n = GST_VIDEO_INFO_FPS_N (&info);
-  self->fps_d = GST_VIDEO_INFO_FPS_D (&info);
-  self->frame_size = GST_VIDEO_INFO_SIZE (&info);
-  GST_OBJECT_UNLOCK (self);
+  gst_im_parallel_set_framerate (self->par, GST_VIDEO_INFO_FPS_N (&info),
+      GST_VIDEO_INFO_FPS_D (&info));
 
   /* Set the source caps now, so that the segment that follows goes out
    * after them; an empty crop waits for a frame that can be encoded. */
@@ -1451,28 +1288,40 @@ gst_imencode_set_input_caps (GstImencode * self, GstCaps * caps)
   return ok;
 }
 
+/* EOS: every track's best view goes out first; a downstream failure that
+ * upstream never heard of becomes an error instead of a clean EOS. */
+static gboolean
+gst_imencode_sink_eos (GstImencode * self, GstEvent * event)
+{
+  GstFlowReturn ret = GST_FLOW_OK;
+
+  if (self->tracks.n_tracks) {
+    GstImencodeSettings s;
+
+    gst_imencode_read_settings (self, &s);
+    ret = gst_imencode_release_tracks (self, &s, GST_CLOCK_TIME_NONE, TRUE);
+    gst_imencode_settings_clear (&s);
+  }
+  if (ret == GST_FLOW_OK || ret == GST_FLOW_FLUSHING)
+    ret = gst_im_parallel_finish_stream (self->par);
+  else
+    gst_im_parallel_finish_stream (self->par);
+  if (ret == GST_FLOW_NOT_LINKED || ret < GST_FLOW_EOS) {
+    GST_ELEMENT_FLOW_ERROR (self, ret);
+    gst_event_unref (event);
+    return FALSE;
+  }
+  return gst_pad_push_event (self->srcpad, event);
+}
+
 static gboolean
 gst_imencode_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
 {
   GstImencode *self = GST_IMENCODE (parent);
-  GstFlowReturn ret = GST_FLOW_OK;
-  GstCaps *caps;
-
-  /* at the end, every track's best view goes out before EOS */
-  if (GST_EVENT_TYPE (event) == GST_EVENT_EOS && self->tracks.n_tracks) {
-    GstImencodeSettings s;
-
-    gst_imencode_read_settings (self, &s);
-    gst_imencode_release_tracks (self, &s, GST_CLOCK_TIME_NONE, TRUE);
-    gst_imencode_settings_clear (&s);
-  }
-  /* a serialized event follows the frames before it: let them out first */
-  if (GST_EVENT_IS_SERIALIZED (event) &&
-      GST_EVENT_TYPE (event) != GST_EVENT_FLUSH_STOP && self->pool)
-    ret = gst_im_work_pool_drain (self->pool);
 
   switch (GST_EVENT_TYPE (event)) {
     case GST_EVENT_CAPS:{
+      GstCaps *caps;
       gboolean ok;
 
       gst_event_parse_caps (event, &caps);
@@ -1482,44 +1331,28 @@ gst_imencode_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
     }
     case GST_EVENT_FLUSH_START:
       /* drop the frames in flight before downstream unblocks our push */
-      gst_imencode_set_flushing (self, TRUE);
+      gst_im_parallel_flush_start (self->par);
       break;
     case GST_EVENT_FLUSH_STOP:
-      gst_imencode_set_flushing (self, FALSE);
-      self->flow_reported = FALSE;
+      gst_im_parallel_flush_stop (self->par);
       g_atomic_int_set (&self->warned, 0);
       gst_imencode_gate_flush (&self->gate);
       /* the tracks and their candidates belong to the old position */
       gst_imencode_drop_tracks (self);
-      gst_im_held_events_clear (&self->held);
       break;
     case GST_EVENT_SEGMENT:{
       const GstSegment *segment;
 
       gst_event_parse_segment (event, &segment);
       gst_imencode_gate_set_segment (&self->gate, segment);
-      /* serialized: may wait for the caps it must follow */
-      if (gst_im_held_events_hold (&self->held, self->srcpad, event))
-        return TRUE;
-      break;
+      return gst_im_parallel_send_event (self->par, event);
     }
     case GST_EVENT_EOS:
-      /* Downstream refused a frame that upstream had already handed
-       * over, and upstream never heard of it: post the error instead of
-       * a clean EOS. */
-      if ((ret == GST_FLOW_NOT_LINKED || ret < GST_FLOW_EOS) &&
-          !self->flow_reported) {
-        GST_ELEMENT_FLOW_ERROR (self, ret);
-        gst_event_unref (event);
-        return FALSE;
-      }
-      /* nothing was ever encoded: let the held events out first */
-      gst_im_held_events_push (&self->held, self->srcpad);
-      break;
+      return gst_imencode_sink_eos (self, event);
     default:
-      /* serialized events wait until the caps they must follow are out */
-      if (gst_im_held_events_hold (&self->held, self->srcpad, event))
-        return TRUE;
+      /* in order with the frames, as GstVideoEncoder keeps them */
+      if (GST_EVENT_IS_SERIALIZED (event))
+        return gst_im_parallel_send_event (self->par, event);
       break;
   }
   return gst_pad_event_default (pad, parent, event);
@@ -1530,21 +1363,15 @@ gst_imencode_sink_query (GstPad * pad, GstObject * parent, GstQuery * query)
 {
   GstImencode *self = GST_IMENCODE (parent);
 
-  /* a serialized query (drain, allocation) follows the frames before it */
-  if (GST_QUERY_IS_SERIALIZED (query) && self->pool)
-    gst_im_work_pool_drain (self->pool);
-
   switch (GST_QUERY_TYPE (query)) {
     case GST_QUERY_CAPS:{
-      GstCaps *filter, *templ, *result;
+      GstCaps *filter, *caps;
 
+      /* what downstream restricts besides type and size (framerate) */
       gst_query_parse_caps (query, &filter);
-      templ = gst_pad_get_pad_template_caps (pad);
-      result = filter ? gst_caps_intersect_full (filter, templ,
-          GST_CAPS_INTERSECT_FIRST) : gst_caps_ref (templ);
-      gst_query_set_caps_result (query, result);
-      gst_caps_unref (result);
-      gst_caps_unref (templ);
+      caps = gst_im_pad_proxy_caps (pad, self->srcpad, filter);
+      gst_query_set_caps_result (query, caps);
+      gst_caps_unref (caps);
       return TRUE;
     }
     case GST_QUERY_ALLOCATION:{
@@ -1555,20 +1382,19 @@ gst_imencode_sink_query (GstPad * pad, GstObject * parent, GstQuery * query)
       /* any strides and plane offsets: read through GstVideoMeta */
       gst_query_add_allocation_meta (query, GST_VIDEO_META_API_TYPE, NULL);
       /* frames in flight hold their buffers: ask upstream's pool for as
-       * many as the worker pool may hold */
+       * many as the running threads may hold */
       gst_query_parse_allocation (query, &caps, NULL);
       if (!caps || !gst_video_info_from_caps (&info, caps))
         return TRUE;
-      GST_OBJECT_LOCK (self);
-      in_flight = gst_imencode_frames_in_flight
-          (gst_imencode_effective_threads (self->settings.threads),
-          info.size);
-      GST_OBJECT_UNLOCK (self);
+      in_flight = gst_im_parallel_get_max_in_flight (self->par);
       if (in_flight > 1)
         gst_query_add_allocation_pool (query, NULL, info.size, in_flight, 0);
       return TRUE;
     }
     default:
+      /* a serialized query (drain...) follows the frames before it */
+      if (GST_QUERY_IS_SERIALIZED (query))
+        gst_im_parallel_wait (self->par);
       return gst_pad_query_default (pad, parent, query);
   }
 }
@@ -1578,13 +1404,7 @@ gst_imencode_src_event (GstPad * pad, GstObject * parent, GstEvent * event)
 {
   GstImencode *self = GST_IMENCODE (parent);
 
-  /* relinked: the pool may push again (as queue does) */
-  if (GST_EVENT_TYPE (event) == GST_EVENT_RECONFIGURE) {
-    GST_OBJECT_LOCK (self);
-    if (self->pool)
-      gst_im_work_pool_clear_flow (self->pool, GST_FLOW_NOT_LINKED);
-    GST_OBJECT_UNLOCK (self);
-  }
+  gst_im_parallel_src_event (self->par, event);
   return gst_pad_event_default (pad, parent, event);
 }
 
@@ -1593,45 +1413,9 @@ gst_imencode_src_query (GstPad * pad, GstObject * parent, GstQuery * query)
 {
   GstImencode *self = GST_IMENCODE (parent);
 
-  switch (GST_QUERY_TYPE (query)) {
-    case GST_QUERY_LATENCY:{
-      gboolean live;
-      GstClockTime min, max, frame;
-      guint threads, in_flight, latency_frames;
-      gint fps_n, fps_d;
-
-      if (!gst_pad_peer_query (self->sinkpad, query))
-        return FALSE;
-      gst_query_parse_latency (query, &live, &min, &max);
-      GST_OBJECT_LOCK (self);
-      threads = gst_imencode_effective_threads (self->settings.threads);
-      fps_n = self->fps_n;
-      fps_d = self->fps_d;
-      in_flight = gst_imencode_frames_in_flight (threads, self->frame_size);
-      self->live = live;
-      latency_frames = self->latency_frames;
-      GST_OBJECT_UNLOCK (self);
-      /* One thread adds nothing beyond the encoding time, like any filter.
-       * With more, a frame leaves once it and the frames before it are
-       * encoded: one frame duration while the encoders keep up; more only
-       * when encoding has been seen to take longer (see
-       * gst_imencode_track_latency). The pool holds at most in_flight
-       * frames. */
-      if (threads > 1 && fps_n > 0 && fps_d > 0) {
-        frame = gst_util_uint64_scale_int (GST_SECOND, fps_d, fps_n);
-        min += MAX (latency_frames, 1) * frame;
-        if (GST_CLOCK_TIME_IS_VALID (max))
-          max += in_flight * frame;
-      }
-      GST_DEBUG_OBJECT (self, "latency %" GST_TIME_FORMAT " - %"
-          GST_TIME_FORMAT " with %u threads", GST_TIME_ARGS (min),
-          GST_TIME_ARGS (max), threads);
-      gst_query_set_latency (query, live, min, max);
-      return TRUE;
-    }
-    default:
-      return gst_pad_query_default (pad, parent, query);
-  }
+  if (GST_QUERY_TYPE (query) == GST_QUERY_LATENCY)
+    return gst_im_parallel_query_latency (self->par, self->sinkpad, query);
+  return gst_pad_query_default (pad, parent, query);
 }
 
 /* ---- properties and signals ---- */
@@ -1675,14 +1459,11 @@ gst_imencode_set_property (GObject * object, guint prop_id,
 {
   GstImencode *self = GST_IMENCODE (object);
   GstImencodeSettings *s = &self->settings;
-  gboolean latency_changed = FALSE;
   guint *field;
 
   GST_OBJECT_LOCK (self);
   field = gst_imencode_uint_field (s, prop_id);
   if (field) {
-    latency_changed = prop_id == PROP_THREADS &&
-        *field != g_value_get_uint (value);
     *field = g_value_get_uint (value);
   } else {
     switch (prop_id) {
@@ -1738,10 +1519,6 @@ gst_imencode_set_property (GObject * object, guint prop_id,
     }
   }
   GST_OBJECT_UNLOCK (self);
-  /* the pool's latency follows the thread count */
-  if (latency_changed)
-    gst_element_post_message (GST_ELEMENT (self),
-        gst_message_new_latency (GST_OBJECT (self)));
 }
 
 static void

@@ -32,7 +32,14 @@ void gst_im_held_events_push (GstImHeldEvents * held, GstPad * srcpad);
 
 /* Drops the held events (flush, state change, dispose). */
 void gst_im_held_events_clear (GstImHeldEvents * held);
-
+/* The caps @sinkpad accepts given what is downstream of @srcpad (a CAPS
+ * query's answer, as gst_video_encoder_proxy_getcaps() gives): the sink
+ * template, restricted by the framerates that downstream allows for any
+ * output the source template can carry, then by @filter (NULL allowed).
+ * Type and size are not proxied: the element converts those. Caller owns
+ * the result. */
+GstCaps *gst_im_pad_proxy_caps (GstPad * sinkpad, GstPad * srcpad,
+    GstCaps * filter);
 
 G_END_DECLS
 
