@@ -63,7 +63,7 @@
 #include "gstimencodeelements.h"
 #include "gstimpad.h"
 #include "gstimvideo.h"
-#include "gstimworkpool.h"
+#include "gstimparallel.h"
 #include "imcore.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_imdecode_debug);
@@ -73,11 +73,6 @@ GST_DEBUG_CATEGORY_STATIC (gst_imdecode_debug);
 #define DEFAULT_MAX_PIXELS G_GUINT64_CONSTANT (100000000)
 #define DEFAULT_STRICT FALSE
 #define DEFAULT_THREADS 0
-#define MAX_THREADS 64
-
-/* Output frames held by the images in flight at most, in bytes (2 x
- * threads 4K RGBA frames would otherwise be gigabytes with many cores). */
-#define MAX_BYTES_IN_FLIGHT (G_GUINT64_CONSTANT (256) << 20)
 
 /* Full-range BT.601 with sRGB transfer and primaries: what JFIF YCbCr is,
  * and what I420 converted from PNG is made to be too. */
@@ -154,11 +149,8 @@ struct _GstImdecode
   GstVideoInfo out_info;        /* valid when negotiated */
   gboolean negotiated;
   GstBufferPool *pool;          /* output frames of out_info */
-  GstImdecodeDecoder *dec;      /* headers; images with threads=1 */
-  GstImWorkPool *workers;       /* threads>1; replaced by the streaming
-                                 * thread only, under the object lock */
-  gboolean flow_reported;       /* the workers' kept flow went upstream */
-  GstImHeldEvents held;
+  GstImdecodeDecoder *dec;      /* headers */
+  GstImParallel *par;           /* decoding threads, events in order */
 
   /* in output order: changed by finish, or by the streaming thread with
    * no image in flight */
@@ -228,6 +220,7 @@ static gboolean gst_imdecode_src_query (GstPad * pad, GstObject * parent,
 static GstFlowReturn gst_imdecode_image (gpointer user_data,
     const guint8 * data, gsize len, GstBuffer * timing, gboolean discont,
     GstImInputOutcome * outcome);
+static const GstImWorkPoolFuncs gst_imdecode_pool_funcs;
 static GstFlowReturn gst_imdecode_settle (gpointer user_data,
     gboolean * decoded_any, GstImInputOutcome * last);
 
@@ -264,7 +257,7 @@ gst_imdecode_class_init (GstImdecodeClass * klass)
           "streaming thread). With more than one, images are decoded in "
           "parallel, up to twice as many in flight as threads (fewer for "
           "large frames), and frames still come out in input order",
-          0, MAX_THREADS, DEFAULT_THREADS, flags));
+          0, GST_IM_PARALLEL_MAX_THREADS, DEFAULT_THREADS, flags));
 
   gst_element_class_add_static_pad_template (element_class, &sink_template);
   gst_element_class_add_static_pad_template (element_class, &src_template);
@@ -307,6 +300,8 @@ gst_imdecode_init (GstImdecode * self)
   self->fps_d = 1;
   gst_im_input_init (&self->input, GST_ELEMENT (self), gst_imdecode_image,
       gst_imdecode_settle, self);
+  self->par = gst_im_parallel_new (GST_ELEMENT (self), self->srcpad,
+      "imdecode", sizeof (GstImdecodeJob), &gst_imdecode_pool_funcs);
 }
 
 static void
@@ -337,72 +332,6 @@ gst_imdecode_decoder_new (void)
   return d;
 }
 
-/* Decoder threads for the threads setting @threads (0 = one per core). */
-static guint
-gst_imdecode_effective_threads (guint threads)
-{
-  return threads ? threads : MIN (g_get_num_processors (), MAX_THREADS);
-}
-
-/* Images in flight for @threads decoder threads and output frames of
- * @frame_size bytes (0: unknown): twice as many as threads, so that every
- * worker finds its next image waiting while an earlier frame is still
- * being pushed or a larger image holds up the order, but no more than
- * MAX_BYTES_IN_FLIGHT of output frames (at least two, though). */
-static guint
-gst_imdecode_images_in_flight (guint threads, gsize frame_size)
-{
-  guint n = threads > 1 ? 2 * threads : 1;
-
-  if (n > 2 && frame_size > 0)
-    n = CLAMP (MAX_BYTES_IN_FLIGHT / frame_size, 2, n);
-  return n;
-}
-
-/* Replaces the work pool by @workers (NULL = none) and frees the old one,
- * which must be drained or flushing. */
-static void
-gst_imdecode_set_workers (GstImdecode * self, GstImWorkPool * workers)
-{
-  GstImWorkPool *old;
-
-  GST_OBJECT_LOCK (self);
-  old = self->workers;
-  self->workers = workers;
-  GST_OBJECT_UNLOCK (self);
-  gst_im_work_pool_free (old);
-}
-
-/* Starts or stops dropping the images in flight (any thread). */
-static void
-gst_imdecode_set_flushing (GstImdecode * self, gboolean flushing)
-{
-  GST_OBJECT_LOCK (self);
-  if (self->workers && flushing)
-    gst_im_work_pool_set_flushing (self->workers, TRUE);
-  GST_OBJECT_UNLOCK (self);
-  /* flush-stop runs under the sink pad's stream lock (from the streaming
-   * thread, a seeking thread or a worker pushing), so the streaming
-   * thread, which alone replaces the pool, is not in chain */
-  if (self->workers && !flushing)
-    gst_im_work_pool_set_flushing (self->workers, FALSE);
-}
-
-/* Waits until the images in flight are out (streaming thread). A flow
- * error returned here goes upstream. */
-static GstFlowReturn
-gst_imdecode_drain (GstImdecode * self)
-{
-  GstFlowReturn ret;
-
-  if (!self->workers)
-    return GST_FLOW_OK;
-  ret = gst_im_work_pool_drain (self->workers);
-  if (ret != GST_FLOW_OK && ret != GST_FLOW_FLUSHING)
-    self->flow_reported = TRUE;
-  return ret;
-}
-
 static void
 gst_imdecode_drop_pool (GstImdecode * self)
 {
@@ -418,14 +347,12 @@ gst_imdecode_reset (GstImdecode * self)
   self->fps_n = 0;
   self->fps_d = 1;
   self->negotiated = FALSE;
-  gst_imdecode_set_flushing (self, TRUE);
-  gst_imdecode_set_workers (self, NULL);
-  self->flow_reported = FALSE;
+  gst_im_parallel_flush_start (self->par);
+  gst_im_parallel_stop (self->par);
   self->discont = FALSE;
   self->settle_decoded = FALSE;
   self->settle_last = GST_IM_INPUT_IMAGE_REFUSED;
   g_clear_pointer (&self->dec, gst_imdecode_decoder_free);
-  gst_im_held_events_clear (&self->held);
   gst_im_input_reset (&self->input);
   gst_imdecode_drop_pool (self);
 }
@@ -436,6 +363,7 @@ gst_imdecode_finalize (GObject * object)
   GstImdecode *self = GST_IMDECODE (object);
 
   gst_imdecode_reset (self);
+  gst_im_parallel_free (self->par);
   gst_im_input_clear (&self->input);
 
   G_OBJECT_CLASS (parent_class)->finalize (object);
@@ -446,6 +374,7 @@ gst_imdecode_change_state (GstElement * element, GstStateChange transition)
 {
   GstImdecode *self = GST_IMDECODE (element);
   GstStateChangeReturn ret;
+  guint threads;
 
   if (transition == GST_STATE_CHANGE_READY_TO_PAUSED) {
     gst_imdecode_reset (self);
@@ -455,15 +384,20 @@ gst_imdecode_change_state (GstElement * element, GstStateChange transition)
           ("cannot create the JPEG and PNG decoders (out of memory)"));
       return GST_STATE_CHANGE_FAILURE;
     }
+    /* threads run from now on, so that queries find them running */
+    GST_OBJECT_LOCK (self);
+    threads = self->settings.threads;
+    GST_OBJECT_UNLOCK (self);
+    gst_im_parallel_configure (self->par, threads, 0);
   }
   /* let a streaming thread waiting for room in the pool return */
   if (transition == GST_STATE_CHANGE_PAUSED_TO_READY)
-    gst_imdecode_set_flushing (self, TRUE);
+    gst_im_parallel_flush_start (self->par);
 
   ret = GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
   if (ret == GST_STATE_CHANGE_FAILURE) {
     if (transition == GST_STATE_CHANGE_PAUSED_TO_READY)
-      gst_imdecode_set_flushing (self, FALSE);
+      gst_im_parallel_flush_stop (self->par);
     return ret;
   }
   if (transition == GST_STATE_CHANGE_PAUSED_TO_READY)
@@ -553,7 +487,7 @@ gst_imdecode_negotiate (GstImdecode * self, guint width, guint height)
   }
   self->out_info = info;
   self->negotiated = TRUE;
-  gst_im_held_events_push (&self->held, self->srcpad);
+  gst_im_parallel_release_held (self->par);
   return gst_imdecode_make_pool (self, caps_for_pool);
 }
 
@@ -813,43 +747,6 @@ static const GstImWorkPoolFuncs gst_imdecode_pool_funcs = {
   gst_imdecode_job_discard,
 };
 
-/* Makes the work pool match the threads setting @threads and the output
- * frame size: none for one thread, else a pool of that many threads and
- * images in flight. Drains the old pool. */
-static GstFlowReturn
-gst_imdecode_ensure_workers (GstImdecode * self, guint threads)
-{
-  GstImWorkPool *workers;
-  GstFlowReturn ret;
-  guint in_flight;
-
-  threads = gst_imdecode_effective_threads (threads);
-  in_flight = gst_imdecode_images_in_flight (threads,
-      GST_VIDEO_INFO_SIZE (&self->out_info));
-  if (threads == 1 && !self->workers)
-    return GST_FLOW_OK;
-  if (self->workers &&
-      gst_im_work_pool_get_n_threads (self->workers) == threads &&
-      gst_im_work_pool_get_max_in_flight (self->workers) == in_flight)
-    return GST_FLOW_OK;
-
-  ret = gst_imdecode_drain (self);
-  if (ret != GST_FLOW_OK)
-    return ret;
-  workers = NULL;
-  if (threads > 1) {
-    workers = gst_im_work_pool_new ("imdecode", threads, in_flight,
-        sizeof (GstImdecodeJob), &gst_imdecode_pool_funcs, self);
-    if (!workers)
-      GST_WARNING_OBJECT (self, "no worker threads; decoding in the "
-          "streaming thread");
-  }
-  GST_DEBUG_OBJECT (self, "%u decoder threads, %u images in flight",
-      workers ? threads : 1, workers ? in_flight : 1);
-  gst_imdecode_set_workers (self, workers);
-  return GST_FLOW_OK;
-}
-
 /* Hands @job to a worker, or decodes and finishes it right here with
  * threads=1; sets *@outcome. What @job holds goes with it, whatever the
  * return. */
@@ -859,25 +756,19 @@ gst_imdecode_run_job (GstImdecode * self, GstImdecodeJob * job,
 {
   GstFlowReturn ret;
 
-  if (!self->workers) {
-    gst_imdecode_job_process (self->dec, job, self);
-    ret = gst_imdecode_job_finish (job, self);
+  if (gst_im_parallel_get_n_threads (self->par) <= 1) {
+    ret = gst_im_parallel_submit (self->par, job);
     *outcome = self->settle_last;
     self->settle_decoded = FALSE;
     return ret;
   }
+  /* the bytes outlive the input buffer on a worker */
   job->data = g_memdup2 (job->data, job->len);
   job->owns_data = TRUE;
-  ret = gst_im_work_pool_submit (self->workers, job);
-  if (ret != GST_FLOW_OK) {
-    gst_imdecode_job_clear (job);
-    /* upstream hears of the downstream failure now */
-    self->flow_reported = ret != GST_FLOW_FLUSHING;
-    *outcome = GST_IM_INPUT_IMAGE_REFUSED;
-    return ret;
-  }
-  *outcome = GST_IM_INPUT_IMAGE_PENDING;
-  return GST_FLOW_OK;
+  ret = gst_im_parallel_submit (self->par, job);
+  *outcome = ret == GST_FLOW_OK ? GST_IM_INPUT_IMAGE_PENDING :
+      GST_IM_INPUT_IMAGE_REFUSED;
+  return ret;
 }
 
 /* GstImInputSettleFunc: waits for the images in flight. */
@@ -886,7 +777,7 @@ gst_imdecode_settle (gpointer user_data, gboolean * decoded_any,
     GstImInputOutcome * last)
 {
   GstImdecode *self = user_data;
-  GstFlowReturn ret = gst_imdecode_drain (self);
+  GstFlowReturn ret = gst_im_parallel_drain (self->par);
 
   *decoded_any = self->settle_decoded;
   *last = self->settle_last;
@@ -900,7 +791,7 @@ static GstFlowReturn
 gst_imdecode_refuse_now (GstImdecode * self, gboolean discont,
     const gchar * what, const gchar * detail)
 {
-  GstFlowReturn ret = gst_imdecode_drain (self);
+  GstFlowReturn ret = gst_im_parallel_drain (self->par);
 
   if (ret != GST_FLOW_OK)
     return ret;
@@ -973,7 +864,7 @@ gst_imdecode_image (gpointer user_data, const guint8 * data, gsize len,
   if (!self->negotiated || gst_pad_check_reconfigure (self->srcpad) ||
       GST_VIDEO_INFO_WIDTH (&self->out_info) != (gint) out_w ||
       GST_VIDEO_INFO_HEIGHT (&self->out_info) != (gint) out_h) {
-    ret = gst_imdecode_drain (self);
+    ret = gst_im_parallel_drain (self->par);
     if (ret != GST_FLOW_OK) {
       gst_pad_mark_reconfigure (self->srcpad);
       return ret;
@@ -984,7 +875,8 @@ gst_imdecode_image (gpointer user_data, const guint8 * data, gsize len,
           GST_FLOW_NOT_NEGOTIATED;
     }
   }
-  ret = gst_imdecode_ensure_workers (self, s->threads);
+  ret = gst_im_parallel_configure (self->par, s->threads,
+      GST_VIDEO_INFO_SIZE (&self->out_info));
   if (ret != GST_FLOW_OK)
     return ret;
 
@@ -1047,13 +939,6 @@ gst_imdecode_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
   GstImdecode *self = GST_IMDECODE (parent);
   GstFlowReturn ret;
 
-  /* a serialized event follows the frames before it: let them out first
-   * (caps are not forwarded; EOS hands on the last image first) */
-  if (GST_EVENT_IS_SERIALIZED (event) && GST_EVENT_TYPE (event) !=
-      GST_EVENT_FLUSH_STOP && GST_EVENT_TYPE (event) != GST_EVENT_CAPS &&
-      GST_EVENT_TYPE (event) != GST_EVENT_EOS)
-    gst_imdecode_drain (self);
-
   switch (GST_EVENT_TYPE (event)) {
     case GST_EVENT_CAPS:{
       GstCaps *caps;
@@ -1076,18 +961,17 @@ gst_imdecode_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
       self->fps_n = fps_n;
       self->fps_d = fps_d;
       GST_OBJECT_UNLOCK (self);
+      gst_im_parallel_set_framerate (self->par, fps_n, fps_d);
       /* the source caps follow the first image */
       gst_event_unref (event);
       return TRUE;
     }
     case GST_EVENT_FLUSH_START:
       /* drop the images in flight before downstream unblocks our push */
-      gst_imdecode_set_flushing (self, TRUE);
+      gst_im_parallel_flush_start (self->par);
       break;
     case GST_EVENT_FLUSH_STOP:
-      gst_imdecode_set_flushing (self, FALSE);
-      self->flow_reported = FALSE;
-      gst_im_held_events_clear (&self->held);
+      gst_im_parallel_flush_stop (self->par);
       gst_im_input_flush (&self->input);
       break;
     case GST_EVENT_EOS:
@@ -1096,16 +980,15 @@ gst_imdecode_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
       /* Downstream refused a frame after upstream had handed its image
        * over, and upstream never heard of it: say so, as upstream would
        * have (an error of our own, strict=true, was posted already). */
-      ret = self->workers ? gst_im_work_pool_drain (self->workers) :
-          GST_FLOW_OK;
+      ret = gst_im_parallel_finish_stream (self->par);
       if ((ret == GST_FLOW_NOT_LINKED || ret < GST_FLOW_EOS) &&
-          ret != GST_FLOW_ERROR && !self->flow_reported)
+          ret != GST_FLOW_ERROR)
         GST_ELEMENT_FLOW_ERROR (self, ret);
-      gst_im_held_events_push (&self->held, self->srcpad);
       break;
     default:
-      if (gst_im_held_events_hold (&self->held, self->srcpad, event))
-        return TRUE;
+      /* in order with the images before it */
+      if (GST_EVENT_IS_SERIALIZED (event))
+        return gst_im_parallel_send_event (self->par, event);
       break;
   }
   return gst_pad_event_default (pad, parent, event);
@@ -1118,7 +1001,7 @@ gst_imdecode_sink_query (GstPad * pad, GstObject * parent, GstQuery * query)
 
   /* a serialized query (drain) follows the frames before it */
   if (GST_QUERY_IS_SERIALIZED (query))
-    gst_imdecode_drain (self);
+    gst_im_parallel_wait (self->par);
   return gst_pad_query_default (pad, parent, query);
 }
 
@@ -1127,13 +1010,7 @@ gst_imdecode_src_event (GstPad * pad, GstObject * parent, GstEvent * event)
 {
   GstImdecode *self = GST_IMDECODE (parent);
 
-  /* relinked: the workers may push again (as queue does) */
-  if (GST_EVENT_TYPE (event) == GST_EVENT_RECONFIGURE) {
-    GST_OBJECT_LOCK (self);
-    if (self->workers)
-      gst_im_work_pool_clear_flow (self->workers, GST_FLOW_NOT_LINKED);
-    GST_OBJECT_UNLOCK (self);
-  }
+  gst_im_parallel_src_event (self->par, event);
   return gst_pad_event_default (pad, parent, event);
 }
 
@@ -1141,39 +1018,10 @@ static gboolean
 gst_imdecode_src_query (GstPad * pad, GstObject * parent, GstQuery * query)
 {
   GstImdecode *self = GST_IMDECODE (parent);
-  GstClockTime min, max, frame;
-  guint threads, in_flight;
-  gboolean live;
-  gint fps_n, fps_d;
 
-  if (GST_QUERY_TYPE (query) != GST_QUERY_LATENCY)
-    return gst_pad_query_default (pad, parent, query);
-
-  if (!gst_pad_peer_query (self->sinkpad, query))
-    return FALSE;
-  gst_query_parse_latency (query, &live, &min, &max);
-  GST_OBJECT_LOCK (self);
-  threads = gst_imdecode_effective_threads (self->settings.threads);
-  fps_n = self->fps_n;
-  fps_d = self->fps_d;
-  in_flight = self->workers ?
-      gst_im_work_pool_get_max_in_flight (self->workers) :
-      gst_imdecode_images_in_flight (threads, 0);
-  GST_OBJECT_UNLOCK (self);
-  /* One thread adds nothing beyond the decoding time, like any filter.
-   * With more, an image leaves once it and the images before it are
-   * decoded: one frame duration while the decoders keep up; the pool
-   * holds at most in_flight images. */
-  if (threads > 1 && fps_n > 0 && fps_d > 0) {
-    frame = gst_util_uint64_scale_int (GST_SECOND, fps_d, fps_n);
-    min += frame;
-    if (GST_CLOCK_TIME_IS_VALID (max))
-      max += in_flight * frame;
-  }
-  GST_DEBUG_OBJECT (self, "latency %" GST_TIME_FORMAT " - %" GST_TIME_FORMAT
-      " with %u threads", GST_TIME_ARGS (min), GST_TIME_ARGS (max), threads);
-  gst_query_set_latency (query, live, min, max);
-  return TRUE;
+  if (GST_QUERY_TYPE (query) == GST_QUERY_LATENCY)
+    return gst_im_parallel_query_latency (self->par, self->sinkpad, query);
+  return gst_pad_query_default (pad, parent, query);
 }
 
 /* ---- properties ---- */

@@ -1275,9 +1275,15 @@ gst_imencode_set_input_caps (GstImencode * self, GstCaps * caps)
   gst_im_parallel_set_framerate (self->par, GST_VIDEO_INFO_FPS_N (&info),
       GST_VIDEO_INFO_FPS_D (&info));
 
-  /* Set the source caps now, so that the segment that follows goes out
-   * after them; an empty crop waits for a frame that can be encoded. */
+  /* Threads for frames of this size (an ALLOCATION query follows). Set
+   * the source caps now, so that the segment that follows goes out after
+   * them; an empty crop waits for a frame that can be encoded. */
   gst_imencode_read_settings (self, &s);
+  if (gst_im_parallel_configure (self->par, s.threads,
+          GST_VIDEO_INFO_SIZE (&info)) != GST_FLOW_OK) {
+    gst_imencode_settings_clear (&s);
+    return FALSE;
+  }
   if (s.roi_filter)
     ok = gst_imencode_ensure_negotiated (self, &s, NULL,
         GST_CLOCK_TIME_NONE) == GST_FLOW_OK;

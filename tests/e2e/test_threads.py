@@ -865,16 +865,56 @@ def test_bound_change_while_frames_in_flight_loses_nothing():
 # ---- memory in flight ----
 
 def _allocation_pool_min(threads, width, height, fmt):
+    # the answer comes from the threads running, as upstream asks it: after
+    # the caps, with the element started
     enc = Gst.ElementFactory.make("imencode", None)
     enc.set_property("threads", threads)
+    sink = Gst.ElementFactory.make("fakesink", None)
+    pipeline = Gst.Pipeline.new(None)
+    pipeline.add(enc)
+    pipeline.add(sink)
+    assert enc.link(sink)
     caps = Gst.Caps.from_string(
         "video/x-raw,format=%s,width=%d,height=%d,framerate=30/1" %
         (fmt, width, height))
-    q = Gst.Query.new_allocation(caps, True)
-    assert enc.get_static_pad("sink").query(q)
-    assert q.get_n_allocation_pools() == 1
-    _pool, size, min_buffers, _max = q.parse_nth_allocation_pool(0)
+    pad = enc.get_static_pad("sink")
+    try:
+        pipeline.set_state(Gst.State.PAUSED)
+        assert pad.send_event(Gst.Event.new_stream_start("s"))
+        assert pad.send_event(Gst.Event.new_caps(caps))
+        q = Gst.Query.new_allocation(caps, True)
+        assert pad.query(q)
+        assert q.get_n_allocation_pools() == 1
+        _pool, size, min_buffers, _max = q.parse_nth_allocation_pool(0)
+    finally:
+        pipeline.set_state(Gst.State.NULL)
     return size, min_buffers
+
+
+def test_allocation_answer_follows_running_threads():
+    # the property changed after the threads started: the answer is what
+    # runs until a frame makes the change
+    enc = Gst.ElementFactory.make("imencode", None)
+    enc.set_property("threads", 4)
+    sink = Gst.ElementFactory.make("fakesink", None)
+    pipeline = Gst.Pipeline.new(None)
+    pipeline.add(enc)
+    pipeline.add(sink)
+    assert enc.link(sink)
+    caps = Gst.Caps.from_string(
+        "video/x-raw,format=I420,width=320,height=240,framerate=30/1")
+    pad = enc.get_static_pad("sink")
+    try:
+        pipeline.set_state(Gst.State.PAUSED)
+        assert pad.send_event(Gst.Event.new_stream_start("s"))
+        assert pad.send_event(Gst.Event.new_caps(caps))
+        enc.set_property("threads", 1)
+        q = Gst.Query.new_allocation(caps, True)
+        assert pad.query(q)
+        assert q.get_n_allocation_pools() == 1
+        assert q.parse_nth_allocation_pool(0)[2] == 8
+    finally:
+        pipeline.set_state(Gst.State.NULL)
 
 
 def test_frames_in_flight_bounded_by_bytes():
