@@ -77,6 +77,11 @@ GST_DEBUG_CATEGORY (gst_imencode_debug);
  * encoded image); a new track beyond that evicts the least recently seen. */
 #define MAX_TRACKS 256
 
+/* Output buffers of one size class kept for reuse while nobody holds
+ * them: a steady stream's come back and go out again; a burst's beyond
+ * this are freed. */
+#define MAX_IDLE_OUTPUTS 16
+
 /* Encoded files larger than this are refused: an output buffer (a
  * GstBufferPool's) holds at most 2 GiB. */
 #define MAX_ENCODED_BYTES ((gsize) 1 << 30)
@@ -494,7 +499,7 @@ gst_imencode_init (GstImencode * self)
   gst_imencode_gate_init (&self->gate);
   self->regions = g_array_new (FALSE, FALSE, sizeof (GstImencodeRegion));
   self->images = g_array_new (FALSE, FALSE, sizeof (GstImencodeImage));
-  self->outpools = gst_im_output_pools_new ();
+  self->outpools = gst_im_output_pools_new (MAX_IDLE_OUTPUTS);
   self->par = gst_im_parallel_new (GST_ELEMENT (self), self->srcpad,
       "imencode", sizeof (GstImencodeFrame), &gst_imencode_pool_funcs);
   self->unix_caps = gst_caps_new_empty_simple ("timestamp/x-unix");
@@ -536,6 +541,7 @@ gst_imencode_reset (GstImencode * self)
 {
   gst_im_parallel_flush_start (self->par);
   gst_im_parallel_stop (self->par);
+  gst_im_output_pools_release (self->outpools);
   self->have_info = FALSE;
   self->negotiated = FALSE;
   self->refused = FALSE;

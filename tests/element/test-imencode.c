@@ -1457,6 +1457,70 @@ test_sink_caps_query_lists_formats (void)
   gst_harness_teardown (hr);
 }
 
+/* As jpegenc's getcaps: what downstream restricts besides type and size
+ * (the framerate) is in the sink caps, so that videorate upstream
+ * converts to it. */
+static void
+test_sink_caps_query_proxies_downstream_framerate (void)
+{
+  GstHarness *hr = gst_harness_new ("imencode");
+  GstCaps *caps, *other;
+  gint n, d;
+
+  gst_harness_set_sink_caps_str (hr, "image/jpeg, framerate=(fraction)5/1");
+  caps = gst_pad_peer_query_caps (hr->srcpad, NULL);
+  g_assert_false (gst_caps_is_empty (caps));
+  for (guint i = 0; i < gst_caps_get_size (caps); i++) {
+    GstStructure *st = gst_caps_get_structure (caps, i);
+
+    g_assert_true (gst_structure_get_fraction (st, "framerate", &n, &d));
+    g_assert_cmpint (n, ==, 5);
+    g_assert_cmpint (d, ==, 1);
+    g_assert_true (gst_structure_has_field (st, "format"));
+  }
+  other = gst_caps_from_string ("video/x-raw, framerate=(fraction)30/1");
+  g_assert_false (gst_caps_can_intersect (caps, other));
+  gst_caps_unref (other);
+  gst_caps_unref (caps);
+  gst_harness_teardown (hr);
+}
+
+static void
+count_finalized (gpointer data, GstMiniObject * where_the_object_was)
+{
+  (*(guint *) data)++;
+}
+
+/* A consumer that held a burst of outputs lets them go: at most a few
+ * stay cached for reuse, and none once the element is stopped. */
+static void
+test_output_buffers_freed_after_burst (void)
+{
+  const guint n = 60;
+  GstHarness *hr = new_harness (NULL, "RGB", 32, 24);
+  GstBuffer *outs[60];
+  guint freed = 0;
+
+  for (guint i = 0; i < n; i++) {
+    g_assert_cmpint (gst_harness_push (hr, make_frame ("RGB", 32, 24,
+                i * GST_MSECOND)), ==, GST_FLOW_OK);
+  }
+  for (guint i = 0; i < n; i++) {
+    outs[i] = gst_harness_pull (hr);
+    g_assert_nonnull (outs[i]);
+    gst_mini_object_weak_ref (GST_MINI_OBJECT (outs[i]), count_finalized,
+        &freed);
+  }
+  for (guint i = 0; i < n; i++)
+    gst_buffer_unref (outs[i]);
+  /* all 60 were out at once; 16 may stay for the next frames */
+  g_assert_cmpuint (freed, >=, n - 16);
+  /* the rest go when the element stops */
+  gst_element_set_state (hr->element, GST_STATE_READY);
+  g_assert_cmpuint (freed, ==, n);
+  gst_harness_teardown (hr);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1507,6 +1571,10 @@ main (int argc, char **argv)
   g_test_add_func ("/imencode/state-cycles", test_state_cycles);
   g_test_add_func ("/imencode/sink-caps-query",
       test_sink_caps_query_lists_formats);
+  g_test_add_func ("/imencode/sink-caps-query-proxies-framerate",
+      test_sink_caps_query_proxies_downstream_framerate);
+  g_test_add_func ("/imencode/output-buffers-freed-after-burst",
+      test_output_buffers_freed_after_burst);
 
   ret = g_test_run ();
   gst_deinit ();
