@@ -30,6 +30,11 @@
  *      appsrc ! BODY ! fakesink sync=false fed by its own thread, all at
  *      once for a fixed window: outputs per second summed over the 8,
  *      the slowest and fastest stream, process CPU time per output.
+ *   E  serialized events in a stream: appsrc ! imencode threads=0 !
+ *      fakesink sync=false, 720p limited BT.709 I420 fed as fast as taken,
+ *      with and without a custom downstream event every 10 frames (an
+ *      event travels in order with the frames instead of waiting for
+ *      the encoders to empty). Prints fps and the ratio.
  *
  * Groups run their pipelines in interleaved rounds and report medians, so
  * that load from elsewhere falls on all alike. Not for LD_PRELOAD'ed
@@ -63,6 +68,8 @@
 #define MAX_ROUNDS 15
 #define S_SETTLE_US (1 * G_USEC_PER_SEC)
 #define S_WINDOW_US (4 * G_USEC_PER_SEC)
+#define E_FRAMES 600
+#define E_EVERY 10
 
 static int
 compare_double (const void *a, const void *b)
@@ -330,6 +337,7 @@ typedef struct
   gboolean live;
   guint limit;                  /* frames to push; 0: until stop */
   gint stop;
+  guint event_every;            /* E: an event before every Nth frame */
   GThread *feeder;
 
   /* at the sink pad */
@@ -384,6 +392,10 @@ feed (gpointer data)
       GST_BUFFER_PTS (b) = i * dur;
     }
     GST_BUFFER_DURATION (b) = dur;
+    if (st->event_every && i > 0 && i % st->event_every == 0)
+      gst_element_send_event (st->src,
+          gst_event_new_custom (GST_EVENT_CUSTOM_DOWNSTREAM,
+              gst_structure_new_empty ("bench-live-marker")));
     if (gst_app_src_push_buffer (GST_APP_SRC (st->src), b) != GST_FLOW_OK)
       break;
   }
@@ -724,6 +736,49 @@ run_s (const FrameSet * set, guint rounds)
   g_free (res);
 }
 
+/* ---- E ---- */
+
+/* fps of @set through @body, E_FRAMES frames, an event every @every (0:
+ * none); 0 on failure */
+static double
+run_events_once (const FrameSet * set, const gchar * body, guint every)
+{
+  Stream st;
+  gint64 t0, t1;
+
+  if (!stream_init (&st, set, body, FALSE, E_FRAMES, 0))
+    return 0;
+  st.event_every = every;
+  t0 = g_get_monotonic_time ();
+  stream_start (&st);
+  if (!stream_finish (&st, body))
+    return 0;
+  t1 = g_get_monotonic_time ();
+  return g_atomic_int_get (&st.outputs) == E_FRAMES ?
+      E_FRAMES / ((t1 - t0) / 1e6) : 0;
+}
+
+static void
+run_e (const FrameSet * set, guint rounds)
+{
+  const gchar *body = "imencode quality=85 threads=0";
+  double plain[MAX_ROUNDS], events[MAX_ROUNDS], p, e;
+
+  printf ("\nE  serialized events: appsrc ! %s ! fakesink sync=false, "
+      "1280x720 I420 limited BT.709, %d frames fed as fast as taken, "
+      "without and with a custom downstream event every %d frames; "
+      "median of %u interleaved rounds\n", body, E_FRAMES, E_EVERY, rounds);
+  for (guint k = 0; k < rounds; k++) {
+    plain[k] = run_events_once (set, body, 0);
+    events[k] = run_events_once (set, body, E_EVERY);
+  }
+  p = median (plain, rounds);
+  e = median (events, rounds);
+  printf ("   %-32s %10.1f fps\n", "no events", p);
+  printf ("   %-32s %10.1f fps  %.3fx\n", "an event every 10 frames", e,
+      p > 0 ? e / p : 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -784,6 +839,8 @@ main (int argc, char **argv)
     run_l (&bt709, MIN (rounds, 2));
   if (strchr (only, 'S'))
     run_s (&bt709_720, MIN (rounds, 3));
+  if (strchr (only, 'E'))
+    run_e (&bt709_720, rounds);
   file_sets[0] = &jfif;
   file_sets[1] = &bt709;
   if (strchr (only, 'W')) {
