@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "gstimencodesettings.h"
+#include "gstimparallel.h"
 
 
 GType
@@ -201,4 +202,362 @@ void
 gst_imencode_settings_clear (GstImencodeSettings * s)
 {
   g_clear_pointer (&s->roi_filter, gst_imencode_roi_filter_unref);
+}
+
+/* ---- the properties ---- */
+
+#define DEFAULT_FORMAT GST_IMENCODE_FORMAT_AUTO
+#define DEFAULT_ENCODING GST_IMENCODE_ENCODING_AUTO
+#define DEFAULT_QUALITY 85
+#define DEFAULT_SUBSAMPLING GST_IMENCODE_SUBSAMPLING_AUTO
+#define DEFAULT_COMPRESSION_LEVEL 1
+#define DEFAULT_CROP 0
+#define DEFAULT_SIZE 0
+#define DEFAULT_METHOD GST_IMENCODE_METHOD_BILINEAR
+#define DEFAULT_ASPECT_MODE GST_IMENCODE_ASPECT_MODE_STRETCH
+#define DEFAULT_PAD_COLOR 0xff000000
+#define DEFAULT_THREADS 0
+#define DEFAULT_ROI_TYPE NULL
+#define DEFAULT_ROI_MARGIN 0.0
+#define DEFAULT_MIN_CONFIDENCE 0.0
+#define DEFAULT_MAX_RATE_N 0
+#define DEFAULT_MAX_RATE_D 1
+#define DEFAULT_ON_DEMAND FALSE
+#define DEFAULT_ROI_SELECT GST_IMENCODE_ROI_SELECT_EVERY
+#define DEFAULT_ROI_BEST_TIMEOUT (60 * GST_SECOND)
+
+enum
+{
+  PROP_0,
+  PROP_FORMAT,
+  PROP_ENCODING,
+  PROP_QUALITY,
+  PROP_SUBSAMPLING,
+  PROP_COMPRESSION_LEVEL,
+  PROP_CROP_X,
+  PROP_CROP_Y,
+  PROP_CROP_WIDTH,
+  PROP_CROP_HEIGHT,
+  PROP_WIDTH,
+  PROP_HEIGHT,
+  PROP_METHOD,
+  PROP_ASPECT_MODE,
+  PROP_PAD_COLOR,
+  PROP_THREADS,
+  PROP_ROI_TYPE,
+  PROP_ROI_MARGIN,
+  PROP_MIN_CONFIDENCE,
+  PROP_MAX_RATE,
+  PROP_ON_DEMAND,
+  PROP_ROI_SELECT,
+  PROP_ROI_BEST_TIMEOUT,
+};
+
+void
+gst_imencode_settings_install_properties (GObjectClass * klass)
+{
+  const GParamFlags rw = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+      GST_PARAM_MUTABLE_PLAYING;
+
+  g_object_class_install_property (klass, PROP_FORMAT,
+      g_param_spec_enum ("format", "Format",
+          "Image format to write; auto picks what downstream caps accept, "
+          "JPEG first", GST_TYPE_IMENCODE_FORMAT, DEFAULT_FORMAT, rw));
+  g_object_class_install_property (klass, PROP_ENCODING,
+      g_param_spec_enum ("encoding", "Encoding",
+          "How the image is carried: the file's bytes, base64 text, a "
+          "base64 data URI, or a JSON event (one line) with the base64 "
+          "image inside; auto is binary unless downstream accepts only "
+          "application/x-base64 or application/x-json",
+          GST_TYPE_IMENCODE_ENCODING,
+          DEFAULT_ENCODING, rw));
+  g_object_class_install_property (klass, PROP_QUALITY,
+      g_param_spec_int ("quality", "Quality",
+          "JPEG quality on libjpeg's scale (higher is better and larger)",
+          1, 100, DEFAULT_QUALITY, rw));
+  g_object_class_install_property (klass, PROP_SUBSAMPLING,
+      g_param_spec_enum ("subsampling", "Subsampling",
+          "JPEG chroma subsampling; auto is 4:2:0, or gray for GRAY8 input",
+          GST_TYPE_IMENCODE_SUBSAMPLING, DEFAULT_SUBSAMPLING, rw));
+  g_object_class_install_property (klass, PROP_COMPRESSION_LEVEL,
+      g_param_spec_int ("compression-level", "Compression level",
+          "PNG zlib level: 0 stores, 1 is fastest (as OpenCV's default), "
+          "9 is smallest", 0, 9, DEFAULT_COMPRESSION_LEVEL, rw));
+  g_object_class_install_property (klass, PROP_CROP_X,
+      g_param_spec_uint ("crop-x", "Crop X",
+          "Left edge of the crop rectangle, in input pixels",
+          0, G_MAXUINT, DEFAULT_CROP, rw));
+  g_object_class_install_property (klass, PROP_CROP_Y,
+      g_param_spec_uint ("crop-y", "Crop Y",
+          "Top edge of the crop rectangle, in input pixels",
+          0, G_MAXUINT, DEFAULT_CROP, rw));
+  g_object_class_install_property (klass, PROP_CROP_WIDTH,
+      g_param_spec_uint ("crop-width", "Crop width",
+          "Width of the crop rectangle (0 = up to the frame's right edge); "
+          "a rectangle sticking out of the frame is clipped",
+          0, G_MAXUINT, DEFAULT_CROP, rw));
+  g_object_class_install_property (klass, PROP_CROP_HEIGHT,
+      g_param_spec_uint ("crop-height", "Crop height",
+          "Height of the crop rectangle (0 = down to the frame's bottom "
+          "edge); a rectangle sticking out of the frame is clipped",
+          0, G_MAXUINT, DEFAULT_CROP, rw));
+  g_object_class_install_property (klass, PROP_WIDTH,
+      g_param_spec_uint ("width", "Width",
+          "Output width (0 with height 0 = the crop's size; 0 with a height "
+          "= keep the crop's aspect ratio)", 0, G_MAXUINT, DEFAULT_SIZE, rw));
+  g_object_class_install_property (klass, PROP_HEIGHT,
+      g_param_spec_uint ("height", "Height",
+          "Output height (0 with width 0 = the crop's size; 0 with a width "
+          "= keep the crop's aspect ratio)", 0, G_MAXUINT, DEFAULT_SIZE, rw));
+  g_object_class_install_property (klass, PROP_METHOD,
+      g_param_spec_enum ("method", "Method", "Resampling method for resizing",
+          GST_TYPE_IMENCODE_METHOD, DEFAULT_METHOD, rw));
+  g_object_class_install_property (klass, PROP_ASPECT_MODE,
+      g_param_spec_enum ("aspect-mode", "Aspect mode",
+          "What to do when width x height has another shape than the crop",
+          GST_TYPE_IMENCODE_ASPECT_MODE, DEFAULT_ASPECT_MODE, rw));
+  g_object_class_install_property (klass, PROP_PAD_COLOR,
+      g_param_spec_uint ("pad-color", "Pad color",
+          "Letterbox border colour as 0xAARRGGBB (alpha is used by PNG "
+          "output with an alpha channel)", 0, G_MAXUINT, DEFAULT_PAD_COLOR,
+          rw));
+  g_object_class_install_property (klass, PROP_THREADS,
+      g_param_spec_uint ("threads", "Threads",
+          "Encoder threads (0 = one per CPU core, 1 = encode in the "
+          "streaming thread). With more than one, frames are encoded in "
+          "parallel, up to twice as many in flight as threads (and at most "
+          "256 MiB of input frames), and still come out in input order; on "
+          "a live source that adds one frame duration of latency, more only "
+          "if a frame takes longer to encode", 0, GST_IM_PARALLEL_MAX_THREADS,
+          DEFAULT_THREADS, rw));
+  g_object_class_install_property (klass, PROP_ROI_TYPE,
+      g_param_spec_string ("roi-type", "ROI type",
+          "Region mode when set: one image per region of interest on the "
+          "frame (GstVideoRegionOfInterestMeta, and object detections of "
+          "the analytics relation meta when built with GStreamer's "
+          "analytics library) whose type or label is in this "
+          "comma-separated list; \"*\" = every region. crop-*, width, "
+          "height and aspect-mode then apply to each region, crop-* "
+          "relative to it, and output caps carry no size (each image's is "
+          "in its ImencodeMeta). Unset (NULL): the whole frame",
+          DEFAULT_ROI_TYPE, rw));
+  g_object_class_install_property (klass, PROP_ROI_MARGIN,
+      g_param_spec_double ("roi-margin", "ROI margin",
+          "Grow each region by this fraction of its width (left and right) "
+          "and height (top and bottom), clipped to the frame", 0.0, 1.0,
+          DEFAULT_ROI_MARGIN, rw));
+  g_object_class_install_property (klass, PROP_MIN_CONFIDENCE,
+      g_param_spec_double ("min-confidence", "Minimum confidence",
+          "Skip regions whose detector confidence is known and below this",
+          0.0, 1.0, DEFAULT_MIN_CONFIDENCE, rw));
+  g_object_class_install_property (klass, PROP_ROI_SELECT,
+      g_param_spec_enum ("roi-select", "ROI select",
+          "Region mode: every matching region of every frame; first: one "
+          "image per track, when it first matches; best: one image per "
+          "track, its best view (inside the frame beats cut by an edge, "
+          "then the larger area x confidence), sent when the track ends "
+          "(unseen for 1 s of stream time, or lost), after "
+          "roi-best-timeout, or at EOS. A region without a track id is a "
+          "track of its own", GST_TYPE_IMENCODE_ROI_SELECT,
+          DEFAULT_ROI_SELECT, rw));
+  g_object_class_install_property (klass, PROP_ROI_BEST_TIMEOUT,
+      g_param_spec_uint64 ("roi-best-timeout", "ROI best timeout",
+          "With roi-select=best, a track still in view sends its best image "
+          "after this much stream time (ns) and starts a new best; 0 = only "
+          "when the track ends", 0, G_MAXUINT64, DEFAULT_ROI_BEST_TIMEOUT,
+          rw));
+  g_object_class_install_property (klass, PROP_MAX_RATE,
+      gst_param_spec_fraction ("max-rate", "Maximum rate",
+          "Encode at most this many frames per second of stream time: a "
+          "frame is skipped when the last one encoded is less than "
+          "1/max-rate earlier (restarts with each segment and after a "
+          "flushing seek); 0/1 = every frame", 0, 1, G_MAXINT, 1,
+          DEFAULT_MAX_RATE_N, DEFAULT_MAX_RATE_D, rw));
+  g_object_class_install_property (klass, PROP_ON_DEMAND,
+      g_param_spec_boolean ("on-demand", "On demand",
+          "Encode only the next frame after each \"snapshot\" action "
+          "signal (signals are counted, and may come before PLAYING)",
+          DEFAULT_ON_DEMAND, rw));
+}
+
+void
+gst_imencode_properties_init (GstImencodeProperties * p)
+{
+  GstImencodeSettings *s = &p->settings;
+
+  memset (p, 0, sizeof (*p));
+  s->format = DEFAULT_FORMAT;
+  s->encoding = DEFAULT_ENCODING;
+  s->quality = DEFAULT_QUALITY;
+  s->subsampling = DEFAULT_SUBSAMPLING;
+  s->compression_level = DEFAULT_COMPRESSION_LEVEL;
+  s->method = DEFAULT_METHOD;
+  s->aspect_mode = DEFAULT_ASPECT_MODE;
+  s->pad_color = DEFAULT_PAD_COLOR;
+  s->threads = DEFAULT_THREADS;
+  s->roi_margin = DEFAULT_ROI_MARGIN;
+  s->min_confidence = DEFAULT_MIN_CONFIDENCE;
+  s->max_rate_n = DEFAULT_MAX_RATE_N;
+  s->max_rate_d = DEFAULT_MAX_RATE_D;
+  s->on_demand = DEFAULT_ON_DEMAND;
+  s->roi_select = DEFAULT_ROI_SELECT;
+  s->roi_best_timeout = DEFAULT_ROI_BEST_TIMEOUT;
+}
+
+void
+gst_imencode_properties_clear (GstImencodeProperties * p)
+{
+  gst_imencode_settings_clear (&p->settings);
+  g_clear_pointer (&p->roi_type, g_free);
+}
+
+static guint *
+gst_imencode_uint_field (GstImencodeSettings * s, guint prop_id)
+{
+  switch (prop_id) {
+    case PROP_CROP_X:
+      return &s->crop_x;
+    case PROP_CROP_Y:
+      return &s->crop_y;
+    case PROP_CROP_WIDTH:
+      return &s->crop_width;
+    case PROP_CROP_HEIGHT:
+      return &s->crop_height;
+    case PROP_WIDTH:
+      return &s->width;
+    case PROP_HEIGHT:
+      return &s->height;
+    case PROP_PAD_COLOR:
+      return &s->pad_color;
+    case PROP_THREADS:
+      return &s->threads;
+    default:
+      return NULL;
+  }
+}
+
+gboolean
+gst_imencode_properties_set (GstImencodeProperties * p, guint prop_id,
+    const GValue * value)
+{
+  GstImencodeSettings *s = &p->settings;
+  guint *field;
+
+  field = gst_imencode_uint_field (s, prop_id);
+  if (field) {
+    *field = g_value_get_uint (value);
+  } else {
+    switch (prop_id) {
+      case PROP_FORMAT:
+        s->format = g_value_get_enum (value);
+        break;
+      case PROP_ENCODING:
+        s->encoding = g_value_get_enum (value);
+        break;
+      case PROP_QUALITY:
+        s->quality = g_value_get_int (value);
+        break;
+      case PROP_SUBSAMPLING:
+        s->subsampling = g_value_get_enum (value);
+        break;
+      case PROP_COMPRESSION_LEVEL:
+        s->compression_level = g_value_get_int (value);
+        break;
+      case PROP_METHOD:
+        s->method = g_value_get_enum (value);
+        break;
+      case PROP_ASPECT_MODE:
+        s->aspect_mode = g_value_get_enum (value);
+        break;
+      case PROP_ROI_TYPE:
+        g_free (p->roi_type);
+        p->roi_type = g_value_dup_string (value);
+        gst_imencode_roi_filter_unref (s->roi_filter);
+        s->roi_filter = gst_imencode_roi_filter_parse (p->roi_type);
+        break;
+      case PROP_ROI_MARGIN:
+        s->roi_margin = g_value_get_double (value);
+        break;
+      case PROP_MIN_CONFIDENCE:
+        s->min_confidence = g_value_get_double (value);
+        break;
+      case PROP_MAX_RATE:
+        s->max_rate_n = gst_value_get_fraction_numerator (value);
+        s->max_rate_d = gst_value_get_fraction_denominator (value);
+        break;
+      case PROP_ON_DEMAND:
+        s->on_demand = g_value_get_boolean (value);
+        break;
+      case PROP_ROI_SELECT:
+        s->roi_select = g_value_get_enum (value);
+        break;
+      case PROP_ROI_BEST_TIMEOUT:
+        s->roi_best_timeout = g_value_get_uint64 (value);
+        break;
+      default:
+        return FALSE;
+    }
+  }
+  return TRUE;
+}
+
+gboolean
+gst_imencode_properties_get (const GstImencodeProperties * p,
+    guint prop_id, GValue * value)
+{
+  GstImencodeSettings *s = (GstImencodeSettings *) & p->settings;
+  guint *field;
+
+  field = gst_imencode_uint_field (s, prop_id);
+  if (field) {
+    g_value_set_uint (value, *field);
+  } else {
+    switch (prop_id) {
+      case PROP_FORMAT:
+        g_value_set_enum (value, s->format);
+        break;
+      case PROP_ENCODING:
+        g_value_set_enum (value, s->encoding);
+        break;
+      case PROP_QUALITY:
+        g_value_set_int (value, s->quality);
+        break;
+      case PROP_SUBSAMPLING:
+        g_value_set_enum (value, s->subsampling);
+        break;
+      case PROP_COMPRESSION_LEVEL:
+        g_value_set_int (value, s->compression_level);
+        break;
+      case PROP_METHOD:
+        g_value_set_enum (value, s->method);
+        break;
+      case PROP_ASPECT_MODE:
+        g_value_set_enum (value, s->aspect_mode);
+        break;
+      case PROP_ROI_TYPE:
+        g_value_set_string (value, p->roi_type);
+        break;
+      case PROP_ROI_MARGIN:
+        g_value_set_double (value, s->roi_margin);
+        break;
+      case PROP_MIN_CONFIDENCE:
+        g_value_set_double (value, s->min_confidence);
+        break;
+      case PROP_MAX_RATE:
+        gst_value_set_fraction (value, s->max_rate_n, s->max_rate_d);
+        break;
+      case PROP_ON_DEMAND:
+        g_value_set_boolean (value, s->on_demand);
+        break;
+      case PROP_ROI_SELECT:
+        g_value_set_enum (value, s->roi_select);
+        break;
+      case PROP_ROI_BEST_TIMEOUT:
+        g_value_set_uint64 (value, s->roi_best_timeout);
+        break;
+      default:
+        return FALSE;
+    }
+  }
+  return TRUE;
 }

@@ -130,6 +130,35 @@ void gst_imencode_settings_copy (GstImencodeSettings * dest,
 /* Releases what @s holds. */
 void gst_imencode_settings_clear (GstImencodeSettings * s);
 
+/* The properties as set: the settings, and roi-type as the text it was
+ * set to. The element keeps one, under its object lock. */
+typedef struct
+{
+  GstImencodeSettings settings;
+  gchar *roi_type;
+} GstImencodeProperties;
+
+/* Installs imencode's properties (every one but the element's signals) on
+ * @klass, with their blurbs and ranges. */
+void gst_imencode_settings_install_properties (GObjectClass * klass);
+
+/* Sets @p to the properties' defaults. */
+void gst_imencode_properties_init (GstImencodeProperties * p);
+
+/* Releases what @p holds. */
+void gst_imencode_properties_clear (GstImencodeProperties * p);
+
+/* Sets the property @prop_id (as installed by
+ * gst_imencode_settings_install_properties()) from @value; FALSE if
+ * @prop_id is not one of them. */
+gboolean gst_imencode_properties_set (GstImencodeProperties * p,
+    guint prop_id, const GValue * value);
+
+/* Reads the property @prop_id into @value; FALSE if @prop_id is not one of
+ * them. */
+gboolean gst_imencode_properties_get (const GstImencodeProperties * p,
+    guint prop_id, GValue * value);
+
 G_END_DECLS
 
 #endif /* __GST_IMENCODE_SETTINGS_H__ */
