@@ -62,14 +62,6 @@ GST_DEBUG_CATEGORY (gst_imencode_debug);
  * this are freed. */
 #define MAX_IDLE_OUTPUTS 16
 
-/* Encoded files larger than this are refused: an output buffer (a
- * GstBufferPool's) holds at most 2 GiB. */
-#define MAX_ENCODED_BYTES ((gsize) 1 << 30)
-
-/* Outputs larger than this many pixels are refused: their scratch memory
- * alone would be gigabytes. */
-#define MAX_OUTPUT_PIXELS (G_GUINT64_CONSTANT (1) << 28)
-
 
 enum
 {
@@ -120,39 +112,6 @@ typedef struct
   GstImencodeWarned failed;     /* no outbuf: which warning */
   GError *error;
 } GstImencodeFrame;
-
-/* One encoding thread's state (a worker thread, or the streaming thread
- * with threads=1): the encoder and the memory each image is encoded into
- * before its bytes (or their text) go into an output buffer of their own
- * size. Grown as needed, reused from image to image. */
-typedef struct
-{
-  GstImencodeWorker *worker;
-  guint8 *encoded;              /* the file */
-  gsize encoded_size;
-  guint8 *head;                 /* a JSON event's head */
-  gsize head_size;
-} GstImencodeThread;
-
-static GstImencodeThread *
-gst_imencode_thread_new (void)
-{
-  GstImencodeThread *t = g_new0 (GstImencodeThread, 1);
-
-  t->worker = gst_imencode_worker_new ();
-  return t;
-}
-
-static void
-gst_imencode_thread_free (GstImencodeThread * t)
-{
-  if (!t)
-    return;
-  gst_imencode_worker_free (t->worker);
-  g_free (t->encoded);
-  g_free (t->head);
-  g_free (t);
-}
 
 struct _GstImencode
 {
@@ -583,20 +542,13 @@ gst_imencode_plan_frame_regions (GstImencode * self,
   }
 }
 
-/* Whether an output of @w x @h fits the format's limits, else warns. */
-static gboolean
-gst_imencode_size_acceptable (GstImencode * self, guint w, guint h,
-    gboolean png)
+/* Refuses an output that breaks a limit (@why says which), once. */
+static void
+gst_imencode_refuse_size (GstImencode * self, const gchar * why)
 {
-  guint max = png ? IMCORE_PNG_MAX_DIMENSION : IMCORE_JPEG_MAX_DIMENSION;
-
-  if (w <= max && h <= max && (guint64) w * h <= MAX_OUTPUT_PIXELS)
-    return TRUE;
   gst_imencode_warn_once (self, WARNED_TOO_LARGE,
-      "The requested output size is too large; no image is produced",
-      "%ux%u %s: the limit is %u pixels a side and %" G_GUINT64_FORMAT
-      " pixels in all", w, h, png ? "PNG" : "JPEG", max, MAX_OUTPUT_PIXELS);
-  return FALSE;
+      "The requested output size is too large; no image is produced", "%s",
+      why);
 }
 
 /* Whether the negotiated size is the format's limit where @plan asked for
@@ -604,8 +556,7 @@ gst_imencode_size_acceptable (GstImencode * self, guint w, guint h,
 static gboolean
 gst_imencode_clamped_to_limit (GstImencode * self, const ImcorePlan * plan)
 {
-  guint max = self->neg.png ? IMCORE_PNG_MAX_DIMENSION :
-      IMCORE_JPEG_MAX_DIMENSION;
+  guint max = gst_imencode_output_max_side (self->neg.png);
 
   return (plan->out_width > max && self->neg.width == max) ||
       (plan->out_height > max && self->neg.height == max);
@@ -629,93 +580,18 @@ gst_imencode_frame_event (const GstImencodeFrame * f, GstImencodeEvent * ev)
   ev->height = f->job.plan.out_height;
 }
 
-/* Makes *@mem hold at least @size bytes (without keeping its contents). */
-static gboolean
-gst_imencode_scratch (guint8 ** mem, gsize * mem_size, gsize size)
-{
-  if (*mem_size >= size)
-    return TRUE;
-  g_free (*mem);
-  *mem = g_try_malloc (size);
-  *mem_size = *mem ? size : 0;
-  return *mem != NULL;
-}
-
-/* The base64 text format of @f's output. */
-static void
-gst_imencode_text_format (const GstImencodeFrame * f,
-    GstImBase64Format * format)
-{
-  memset (format, 0, sizeof (*format));
-  if (f->text == GST_IMENCODE_TEXT_DATA_URI)
-    format->data_uri_type = f->job.png ? "image/png" : "image/jpeg";
-}
-
-/* Puts the encoded file (@n bytes in @t) into a new output buffer of its
- * final size, as @f's encoding wants it: the bytes, their base64 text, or
- * a JSON event around that text. */
-static GstBuffer *
-gst_imencode_frame_output (GstImencode * self, GstImencodeThread * t,
-    GstImencodeFrame * f, gsize n)
-{
-  GstImBase64Format format;
-  GstImencodeEvent ev;
-  GstBuffer *out;
-  GstMapInfo map;
-  gsize head = 0, text = n, len;
-
-  if (f->text != GST_IMENCODE_TEXT_NONE) {
-    gst_imencode_text_format (f, &format);
-    text = gst_im_base64_text_len (n, &format);
-  }
-  if (f->text == GST_IMENCODE_TEXT_JSON) {
-    gst_imencode_frame_event (f, &ev);
-    if (gst_imencode_scratch (&t->head, &t->head_size,
-            gst_imencode_event_head_bound (&ev)))
-      head = gst_imencode_event_write_head (&ev, t->head, t->head_size);
-    if (head == 0) {
-      g_set_error (&f->error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED,
-          "no memory for the event");
-      return NULL;
-    }
-  }
-  len = head + text + (head ? GST_IMENCODE_EVENT_TAIL_LEN : 0);
-  out = text == G_MAXSIZE ? NULL :
-      gst_im_output_pools_acquire (self->outpools, len);
-  if (!out || !gst_buffer_map (out, &map, GST_MAP_WRITE)) {
-    g_set_error (&f->error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_FAILED,
-        "cannot get an output buffer of %" G_GSIZE_FORMAT " bytes", len);
-    gst_clear_buffer (&out);
-    return NULL;
-  }
-  if (f->text == GST_IMENCODE_TEXT_NONE) {
-    memcpy (map.data, t->encoded, n);
-  } else {
-    /* (no head outside JSON: t->head may never have been allocated) */
-    if (head)
-      memcpy (map.data, t->head, head);
-    gst_im_base64_write (t->encoded, n, &format, map.data + head);
-    if (head)
-      memcpy (map.data + head + text, GST_IMENCODE_EVENT_TAIL,
-          GST_IMENCODE_EVENT_TAIL_LEN);
-  }
-  gst_buffer_unmap (out, &map);
-  return out;
-}
-
-/* Encodes @f (worker thread, or the streaming thread with threads=1) into
- * the thread's memory, then into an output buffer of its size: sets
- * f->outbuf, or f->failed and f->error. Releases the input. */
+/* Encodes @f (worker thread, or the streaming thread with threads=1)
+ * into an output buffer: sets f->outbuf, or f->failed and f->error.
+ * Releases the input. */
 static void
 gst_imencode_frame_process (gpointer thread_state, gpointer job,
     gpointer user_data)
 {
   GstImencode *self = user_data;
-  GstImencodeThread *t = thread_state;
+  GstImencodeWorker *worker = thread_state;
   GstImencodeFrame *f = job;
+  GstImencodeEvent ev;
   GstVideoFrame frame;
-  gsize n = 0;
-  gboolean ok;
 
   if (f->kind == GST_IMENCODE_JOB_RELEASE)
     return;
@@ -723,18 +599,11 @@ gst_imencode_frame_process (gpointer thread_state, gpointer job,
     f->failed = WARNED_MAP;
     goto done;
   }
-  /* the file first; its text, if any, straight into the output */
-  ok = gst_imencode_scratch (&t->encoded, &t->encoded_size, f->file_bound);
-  if (!ok)
-    g_set_error (&f->error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_FAILED,
-        "cannot allocate %" G_GSIZE_FORMAT " bytes to encode into",
-        f->file_bound);
-  else
-    ok = gst_imencode_worker_encode (t->worker, &frame, &f->job, t->encoded,
-        t->encoded_size, &n, &f->error);
+  if (f->text == GST_IMENCODE_TEXT_JSON)
+    gst_imencode_frame_event (f, &ev);
+  f->outbuf = gst_imencode_worker_encode_output (worker, &frame, &f->job,
+      f->file_bound, f->text, &ev, self->outpools, &f->error);
   gst_video_frame_unmap (&frame);
-  if (ok)
-    f->outbuf = gst_imencode_frame_output (self, t, f, n);
   if (!f->outbuf)
     f->failed = WARNED_ENCODE;
 
@@ -809,13 +678,13 @@ gst_imencode_frame_finish (gpointer job, gpointer user_data)
 static gpointer
 gst_imencode_thread_init (gpointer user_data)
 {
-  return gst_imencode_thread_new ();
+  return gst_imencode_worker_new ();
 }
 
 static void
 gst_imencode_thread_clear (gpointer thread_state, gpointer user_data)
 {
-  gst_imencode_thread_free (thread_state);
+  gst_imencode_worker_free (thread_state);
 }
 
 static const GstImWorkPoolFuncs gst_imencode_pool_funcs = {
@@ -893,11 +762,8 @@ gst_imencode_submit_image (GstImencode * self, const GstImencodeSettings * s,
 {
   GstImencodeFrame f;
   GstImencodeJob *job = &f.job;
+  gchar why[256];
   gsize bound;
-
-  if (!gst_imencode_size_acceptable (self, image->plan.out_width,
-          image->plan.out_height, self->neg.png))
-    return GST_FLOW_OK;
 
   memset (&f, 0, sizeof (f));
   job->png = self->neg.png;
@@ -908,16 +774,10 @@ gst_imencode_submit_image (GstImencode * self, const GstImencodeSettings * s,
   job->pad_argb = s->pad_color;
   job->plan = image->plan;
 
-  /* the worst case of the file itself, which the encoding thread encodes
-   * into its own memory first */
-  bound = gst_imencode_worker_bound (&self->in_info, job);
-  if (bound == 0 || bound > MAX_ENCODED_BYTES) {
-    gst_imencode_warn_once (self, WARNED_TOO_LARGE,
-        "The requested output size is too large; no image is produced",
-        "%ux%u %s: its worst-case encoded size of %" G_GSIZE_FORMAT
-        " bytes is more than an output buffer can hold",
-        image->plan.out_width, image->plan.out_height,
-        job->png ? "PNG" : "JPEG", bound);
+  bound = gst_imencode_output_check (&self->in_info, job, why,
+      sizeof (why));
+  if (bound == 0) {
+    gst_imencode_refuse_size (self, why);
     return GST_FLOW_OK;
   }
   f.file_bound = bound;
@@ -1041,10 +901,14 @@ gst_imencode_chain (GstPad * pad, GstObject * parent, GstBuffer * inbuf)
 
       /* a size beyond the format's limit is fixated to the limit itself:
        * that is a refusal, not a choice of downstream's */
-      if (gst_imencode_clamped_to_limit (self, &whole.plan) &&
-          !gst_imencode_size_acceptable (self, whole.plan.out_width,
-              whole.plan.out_height, self->neg.png))
+      if (gst_imencode_clamped_to_limit (self, &whole.plan)) {
+        g_snprintf (why, sizeof (why), "%ux%u %s: the limit is %u pixels "
+            "a side", whole.plan.out_width, whole.plan.out_height,
+            self->neg.png ? "PNG" : "JPEG",
+            gst_imencode_output_max_side (self->neg.png));
+        gst_imencode_refuse_size (self, why);
         goto out;
+      }
       /* downstream chose the size: plan again for it */
       imcore_plan_output (&crop, self->neg.width, self->neg.height,
           (ImcoreAspectMode) s.aspect_mode, &whole.plan);

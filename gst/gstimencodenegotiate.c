@@ -31,7 +31,7 @@ gst_imencode_candidate_caps (gboolean png, GstImencodeText text,
     const GstImencodeRequest * req, gboolean any_size)
 {
   const gchar *media = png ? "image/png" : "image/jpeg";
-  gint max = png ? IMCORE_PNG_MAX_DIMENSION : IMCORE_JPEG_MAX_DIMENSION;
+  gint max = gst_imencode_output_max_side (png);
   GstStructure *s;
 
   if (text == GST_IMENCODE_TEXT_JSON) {

@@ -8,17 +8,9 @@
 #include <gst/gst.h>
 
 #include "gstimencodesettings.h"
+#include "gstimencodeworker.h"
 
 G_BEGIN_DECLS
-
-/* How an encoded image is wrapped in an output buffer. */
-typedef enum
-{
-  GST_IMENCODE_TEXT_NONE,       /* the JPEG/PNG bytes */
-  GST_IMENCODE_TEXT_BASE64,     /* their base64 text */
-  GST_IMENCODE_TEXT_DATA_URI,   /* "data:image/...;base64," + the text */
-  GST_IMENCODE_TEXT_JSON,       /* a JSON event with the base64 text */
-} GstImencodeText;
 
 /* What imencode asks downstream for. */
 typedef struct

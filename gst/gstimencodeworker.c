@@ -6,7 +6,16 @@
 
 #include <string.h>
 
+#include "gstimbase64.h"
 #include "gstimvideo.h"
+
+/* Outputs larger than this many pixels are refused: their scratch memory
+ * alone would be gigabytes. */
+#define MAX_OUTPUT_PIXELS (G_GUINT64_CONSTANT (1) << 28)
+
+/* Encoded files larger than this are refused: an output buffer (a
+ * GstBufferPool's) holds at most 2 GiB. */
+#define MAX_ENCODED_BYTES ((gsize) 1 << 30)
 
 /* GstVideoScaler keeps, for each tap of its vertical scaler, a line of 16
  * bytes a pixel (4 samples of 32 bits), with up to 128 taps (its default
@@ -37,6 +46,13 @@ struct _GstImencodeWorker
 
   /* a PNG's RGB pixels converted from YUV (converts_to_rgb()) */
   ImcoreScratch rgb;
+
+  /* the file is encoded here, then copied (or written as text) into an
+   * output buffer of its size */
+  guint8 *encoded;
+  gsize encoded_size;
+  guint8 *head;                 /* a JSON event's head */
+  gsize head_size;
 };
 
 GstImencodeWorker *
@@ -62,6 +78,8 @@ gst_imencode_worker_free (GstImencodeWorker * w)
   gst_clear_buffer (&w->aligned_buf);
   imcore_png_arena_clear (&w->png_arena);
   imcore_scratch_clear (&w->rgb);
+  g_free (w->encoded);
+  g_free (w->head);
   g_free (w);
 }
 
@@ -534,4 +552,110 @@ gst_imencode_worker_encode (GstImencodeWorker * w,
         error);
   gst_video_frame_unmap (&conv_frame);
   return ok;
+}
+
+/* Makes *@mem hold at least @size bytes (without keeping its contents). */
+static gboolean
+ensure_scratch (guint8 ** mem, gsize * mem_size, gsize size)
+{
+  if (*mem_size >= size)
+    return TRUE;
+  g_free (*mem);
+  *mem = g_try_malloc (size);
+  *mem_size = *mem ? size : 0;
+  return *mem != NULL;
+}
+
+GstBuffer *
+gst_imencode_worker_encode_output (GstImencodeWorker * w,
+    const GstVideoFrame * frame, const GstImencodeJob * job,
+    gsize file_bound, GstImencodeText text, const GstImencodeEvent * ev,
+    GstImOutputPools * pools, GError ** error)
+{
+  GstImBase64Format format = { 0 };
+  GstBuffer *out;
+  GstMapInfo map;
+  gsize n = 0, head = 0, body, len;
+
+  /* the file first; its text, if any, straight into the output */
+  if (!ensure_scratch (&w->encoded, &w->encoded_size, file_bound)) {
+    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_FAILED,
+        "cannot allocate %" G_GSIZE_FORMAT " bytes to encode into",
+        file_bound);
+    return NULL;
+  }
+  if (!gst_imencode_worker_encode (w, frame, job, w->encoded,
+          w->encoded_size, &n, error))
+    return NULL;
+
+  body = n;
+  if (text != GST_IMENCODE_TEXT_NONE) {
+    if (text == GST_IMENCODE_TEXT_DATA_URI)
+      format.data_uri_type = job->png ? "image/png" : "image/jpeg";
+    body = gst_im_base64_text_len (n, &format);
+  }
+  if (text == GST_IMENCODE_TEXT_JSON) {
+    if (ensure_scratch (&w->head, &w->head_size,
+            gst_imencode_event_head_bound (ev)))
+      head = gst_imencode_event_write_head (ev, w->head, w->head_size);
+    if (head == 0) {
+      g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED,
+          "no memory for the event");
+      return NULL;
+    }
+  }
+  len = head + body + (head ? GST_IMENCODE_EVENT_TAIL_LEN : 0);
+  out = body == G_MAXSIZE ? NULL : gst_im_output_pools_acquire (pools, len);
+  if (!out || !gst_buffer_map (out, &map, GST_MAP_WRITE)) {
+    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_FAILED,
+        "cannot get an output buffer of %" G_GSIZE_FORMAT " bytes", len);
+    gst_clear_buffer (&out);
+    return NULL;
+  }
+  if (text == GST_IMENCODE_TEXT_NONE) {
+    memcpy (map.data, w->encoded, n);
+  } else {
+    /* (no head outside JSON: w->head may never have been allocated) */
+    if (head)
+      memcpy (map.data, w->head, head);
+    gst_im_base64_write (w->encoded, n, &format, map.data + head);
+    if (head)
+      memcpy (map.data + head + body, GST_IMENCODE_EVENT_TAIL,
+          GST_IMENCODE_EVENT_TAIL_LEN);
+  }
+  gst_buffer_unmap (out, &map);
+  return out;
+}
+
+guint
+gst_imencode_output_max_side (gboolean png)
+{
+  return png ? IMCORE_PNG_MAX_DIMENSION : IMCORE_JPEG_MAX_DIMENSION;
+}
+
+gsize
+gst_imencode_output_check (const GstVideoInfo * in,
+    const GstImencodeJob * job, gchar * why, gsize why_size)
+{
+  const gchar *kind = job->png ? "PNG" : "JPEG";
+  guint w = job->plan.out_width, h = job->plan.out_height;
+  guint max = gst_imencode_output_max_side (job->png);
+  gsize bound;
+
+  if (w > max || h > max || (guint64) w * h > MAX_OUTPUT_PIXELS) {
+    g_snprintf (why, why_size, "%ux%u %s: the limit is %u pixels a side "
+        "and %" G_GUINT64_FORMAT " pixels in all", w, h, kind, max,
+        MAX_OUTPUT_PIXELS);
+    return 0;
+  }
+  /* the worst case of the file itself, which the encoding thread encodes
+   * into its own memory first */
+  bound = gst_imencode_worker_bound (in, job);
+  if (bound == 0 || bound > MAX_ENCODED_BYTES) {
+    g_snprintf (why, why_size, "%ux%u %s: its worst-case encoded size of %"
+        G_GSIZE_FORMAT " bytes is more than an output buffer can hold", w, h,
+        kind, bound);
+    return 0;
+  }
+  return bound;
 }

@@ -7,9 +7,20 @@
 
 #include <gst/video/video.h>
 
+#include "gstimencodeevent.h"
+#include "gstimoutputpools.h"
 #include "imcore.h"
 
 G_BEGIN_DECLS
+
+/* How an encoded image is wrapped in an output buffer. */
+typedef enum
+{
+  GST_IMENCODE_TEXT_NONE,       /* the JPEG/PNG bytes */
+  GST_IMENCODE_TEXT_BASE64,     /* their base64 text */
+  GST_IMENCODE_TEXT_DATA_URI,   /* "data:image/...;base64," + the text */
+  GST_IMENCODE_TEXT_JSON,       /* a JSON event with the base64 text */
+} GstImencodeText;
 
 /* Everything needed to encode one image file from one frame. */
 typedef struct
@@ -57,6 +68,31 @@ gsize gst_imencode_worker_bound (const GstVideoInfo * in,
 gboolean gst_imencode_worker_encode (GstImencodeWorker * worker,
     const GstVideoFrame * frame, const GstImencodeJob * job, guint8 * out,
     gsize out_size, gsize * out_len, GError ** error);
+
+/* Encodes @job from the mapped @frame (as gst_imencode_worker_encode(),
+ * into the worker's own memory, grown to @file_bound bytes as needed) and
+ * puts the result in a buffer from @pools of exactly its size, as @text
+ * wants it: the file's bytes, their base64 text or data URI, or the JSON
+ * event @ev (JSON only; its size fields are the job's) with the base64
+ * inside. Returns the buffer, or NULL with @error set. */
+GstBuffer *gst_imencode_worker_encode_output (GstImencodeWorker * worker,
+    const GstVideoFrame * frame, const GstImencodeJob * job,
+    gsize file_bound, GstImencodeText text, const GstImencodeEvent * ev,
+    GstImOutputPools * pools, GError ** error);
+
+/* ---- limits of one output image, all in one place ---- */
+
+/* The longest side an output image of the format may have: 65500 for JPEG
+ * (libjpeg-turbo's limit), 1000000 for PNG (libpng's default). */
+guint gst_imencode_output_max_side (gboolean png);
+
+/* Checks @job's output, from frames @in describes, against every limit:
+ * sides, pixels (scratch memory), and a worst-case file an output buffer
+ * can hold. Returns that worst case (gst_imencode_worker_bound()), or 0
+ * with a sentence saying which limit the output breaks in @why (@why_size
+ * bytes). */
+gsize gst_imencode_output_check (const GstVideoInfo * in,
+    const GstImencodeJob * job, gchar * why, gsize why_size);
 
 G_END_DECLS
 
