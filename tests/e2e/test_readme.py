@@ -163,10 +163,18 @@ def test_every_shell_block_is_run_or_says_why_not():
     # the examples of what is not run; everything else must run
     assert sum(1 for b in shell if b[3] is not None) <= 5, \
         [b[2] for b in shell if b[3] is not None]
-    # every other language is run by a test of its own or is not code
+    # every other language is run by a test of its own or is not code:
+    # the C program, Python programs (Gst.init) and the OpenCV snippet
     for lang, body, line, reason in _fenced():
         assert lang in ("sh", "python", "c", ""), \
             "README line %d: a ```%s block no test runs" % (line, lang)
+        if lang == "c":
+            assert reason or "int\nmain (" in body, \
+                "README line %d: C that is not a program" % line
+        if lang == "python":
+            assert (reason or "Gst.init(None)" in body
+                    or "cv2.CAP_GSTREAMER" in body), \
+                "README line %d: Python that no test runs" % line
 
 
 def test_shell_blocks_run(tmp_path):
@@ -243,3 +251,28 @@ def test_meson_build_and_install(tmp_path):
     assert re.search(r"^\s*Factory Details:", out.stdout, re.M)
     assert os.path.isfile(os.path.join(
         dest, "usr/local/share/doc/gst-imencode/README.md"))
+
+
+def test_python_programs_run(tmp_path):
+    """Every Python block that is a whole program (Gst.init) runs to its
+    end without an error, in a directory of its own; the snapshot one
+    leaves three JPEG files of three different frames."""
+    programs = [(b[1], b[2]) for b in _fenced()
+                if b[0] == "python" and b[3] is None
+                and "Gst.init(None)" in b[1]]
+    assert len(programs) >= 2
+    for body, line in programs:
+        out = subprocess.run([sys.executable, "-c", body],
+                             capture_output=True, text=True, timeout=120,
+                             env=os.environ, cwd=tmp_path)
+        assert out.returncode == 0, "README line %d:\n%s" % (line,
+                                                             out.stderr)
+        assert "CRITICAL" not in out.stderr, "README line %d:\n%s" % (
+            line, out.stderr)
+        if 'emit("snapshot")' in body:
+            from PIL import Image
+            pts = [int(l.split()[1]) for l in out.stdout.splitlines()]
+            assert len(pts) == 3 and pts == sorted(set(pts)), out.stdout
+            for i in range(3):
+                assert Image.open(tmp_path / ("shot-%d.jpg" % i)).size == \
+                    (320, 240)
