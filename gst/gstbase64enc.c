@@ -203,8 +203,9 @@ gst_base64enc_class_init (GstBase64encClass * klass)
   gst_element_class_add_static_pad_template (element_class, &src_template);
   gst_element_class_set_static_metadata (element_class,
       "Base64 encoder", "Codec/Encoder",
-      "Encodes each buffer as base64 text (RFC 4648), optionally as a data "
-      "URI", "gst-imencode contributors");
+      "Encodes each buffer, or the whole stream (records=stream), as base64 "
+      "text (RFC 4648), optionally as a data URI, URL-safe, wrapped or one "
+      "record per line", "gst-imencode contributors");
 
   element_class->change_state = GST_DEBUG_FUNCPTR (gst_base64enc_change_state);
 
