@@ -133,12 +133,11 @@ struct _GstImencode
   GstImencodeRequest refused_req;
   GArray *regions;              /* GstImencodeRegion, reused per frame */
   GArray *images;               /* GstImencodeImage, reused per frame */
-  GstImencodeTracks tracks;     /* roi-select first/best */
+  GstImencodeTracks tracks;     /* roi-select first/best, with the kept
+                                 * best views (touched in output order) */
+  GArray *steps;                /* GstImencodeTrackStep, reused per frame */
   guint due_slots[MAX_TRACKS];  /* scratch for gst_imencode_tracks_expire */
 
-  /* in-order finish only (workers in turn, or the streaming thread while
-   * no finish runs: flush-stop, reset) */
-  GstBuffer *kept[MAX_TRACKS];  /* best candidates, by track slot */
   GstCaps *unix_caps, *ntp_caps;        /* reference timestamp kinds */
   GstImParallel *par;           /* encoding threads, events in order */
   GstImOutputPools *outpools;   /* output buffers by size class */
@@ -274,6 +273,7 @@ gst_imencode_init (GstImencode * self)
   gst_imencode_gate_init (&self->gate);
   self->regions = g_array_new (FALSE, FALSE, sizeof (GstImencodeRegion));
   self->images = g_array_new (FALSE, FALSE, sizeof (GstImencodeImage));
+  self->steps = g_array_new (FALSE, FALSE, sizeof (GstImencodeTrackStep));
   self->outpools = gst_im_output_pools_new (MAX_IDLE_OUTPUTS);
   self->par = gst_im_parallel_new (GST_ELEMENT (self), self->srcpad,
       "imencode", sizeof (GstImencodeFrame), &gst_imencode_pool_funcs);
@@ -286,9 +286,7 @@ gst_imencode_init (GstImencode * self)
 static void
 gst_imencode_drop_tracks (GstImencode * self)
 {
-  gst_imencode_tracks_clear (&self->tracks);
-  for (guint i = 0; i < MAX_TRACKS; i++)
-    gst_clear_buffer (&self->kept[i]);
+  gst_imencode_tracks_reset (&self->tracks);
 }
 
 static void
@@ -301,6 +299,7 @@ gst_imencode_finalize (GObject * object)
   gst_imencode_properties_clear (&self->props);
   g_array_unref (self->regions);
   g_array_unref (self->images);
+  g_array_unref (self->steps);
   gst_caps_unref (self->unix_caps);
   gst_caps_unref (self->ntp_caps);
   gst_imencode_drop_tracks (self);
@@ -633,8 +632,7 @@ gst_imencode_frame_finish (gpointer job, gpointer user_data)
   f->outbuf = NULL;
   if (f->kind == GST_IMENCODE_JOB_RELEASE) {
     /* a track's best view, encoded and kept earlier */
-    outbuf = self->kept[f->slot];
-    self->kept[f->slot] = NULL;
+    outbuf = gst_imencode_tracks_take (&self->tracks, f->slot);
     return outbuf ? gst_pad_push (self->srcpad, outbuf) : GST_FLOW_OK;
   }
   if (!outbuf) {
@@ -658,18 +656,20 @@ gst_imencode_frame_finish (gpointer job, gpointer user_data)
   GST_BUFFER_DURATION (outbuf) = f->duration;
   if (f->discont)
     GST_BUFFER_FLAG_SET (outbuf, GST_BUFFER_FLAG_DISCONT);
-  gst_imencode_meta_add (outbuf, &f->job.plan.src,
+  gst_imencode_meta_add (outbuf, &f->job.plan,
       GST_VIDEO_INFO_WIDTH (&f->info), GST_VIDEO_INFO_HEIGHT (&f->info),
-      f->image.is_region ? &f->image.region : NULL);
+      f->image.is_region ? &f->image.region : NULL,
+      f->job.png ? 0 : f->job.quality);
   gst_imencode_frame_discard (f, self);
   /* the frame-level warnings may come again; those about regions stay
-   * quiet until the next flush, as good regions come with bad ones */
+   * quiet until the next flush, as good regions come with bad ones (a
+   * region too large among them: one warning, not one per image) */
   g_atomic_int_and (&self->warned, WARNED_ROI_OUTSIDE |
-      WARNED_ROI_EMPTY_CROP | WARNED_TRACKS_FULL);
+      WARNED_ROI_EMPTY_CROP | WARNED_TRACKS_FULL |
+      (f->image.is_region ? WARNED_TOO_LARGE : 0));
   if (f->kind == GST_IMENCODE_JOB_KEEP) {
     /* the track's best view so far: replaces the last one */
-    gst_clear_buffer (&self->kept[f->slot]);
-    self->kept[f->slot] = outbuf;
+    gst_imencode_tracks_keep (&self->tracks, f->slot, outbuf);
     return GST_FLOW_OK;
   }
   return gst_pad_push (self->srcpad, outbuf);
@@ -753,13 +753,27 @@ gst_imencode_release_tracks (GstImencode * self,
   return ret;
 }
 
-/* Encodes @image of @inbuf (which the caller keeps) as one output
- * buffer, to push (@kind PUSH) or keep for track slot @slot (KEEP). */
-static GstFlowReturn
-gst_imencode_submit_image (GstImencode * self, const GstImencodeSettings * s,
-    GstBuffer * inbuf, const GstImencodeImage * image,
-    GstImencodeJobKind kind, guint slot)
+/* What the chain knows of one input frame: built once at its top and
+ * passed forward to planning and submission. */
+typedef struct
 {
+  GstImencodeSettings s;        /* one consistent copy of the properties */
+  GstBuffer *inbuf;
+  GstImencodeGateResult gate;
+  gboolean encode;              /* the gate lets it be encoded */
+  GstClockTime stream_time;     /* of its PTS, or NONE */
+  GstImencodeFrameShape shape;
+  guint made;                   /* images submitted from it */
+} GstImencodeFrameContext;
+
+/* Encodes @image of the context's frame as one output buffer, to push
+ * (@kind PUSH) or keep for track slot @slot (KEEP). */
+static GstFlowReturn
+gst_imencode_submit_image (GstImencode * self, GstImencodeFrameContext * ctx,
+    const GstImencodeImage * image, GstImencodeJobKind kind, guint slot)
+{
+  const GstImencodeSettings *s = &ctx->s;
+  GstBuffer *inbuf = ctx->inbuf;
   GstImencodeFrame f;
   GstImencodeJob *job = &f.job;
   gchar why[256];
@@ -793,49 +807,122 @@ gst_imencode_submit_image (GstImencode * self, const GstImencodeSettings * s,
   f.text = self->neg.text;
   f.utc = f.text == GST_IMENCODE_TEXT_JSON ?
       gst_imencode_reference_utc (self, inbuf) : GST_CLOCK_TIME_NONE;
+  ctx->made++;
   return gst_imencode_run_job (self, &f);
 }
 
-/* Submits the images of a region-mode frame under roi-select first or
- * best (stream time @now), then releases the candidates now due. */
+/* Region mode under roi-select first or best: every frame's regions go to
+ * the tracks (seen, also on frames the gate skips), which say what to
+ * encode, keep and release. */
 static GstFlowReturn
 gst_imencode_submit_tracked (GstImencode * self,
-    const GstImencodeSettings * s, GstBuffer * inbuf, GstClockTime now)
+    GstImencodeFrameContext * ctx)
 {
   GstImencodeImage *images = (GstImencodeImage *) self->images->data;
-  GstFlowReturn ret;
+  GstFlowReturn ret = GST_FLOW_OK;
 
-  /* tracks gone or whose best period is over as of this frame first, so
-   * that this frame counts in the new period */
-  ret = gst_imencode_release_tracks (self, s, now, FALSE);
-  for (guint i = 0; i < self->images->len && ret == GST_FLOW_OK; i++) {
-    GstImencodeTrackAction action;
-    gboolean evicted, release;
-    guint slot = 0, release_slot = 0;
-
-    action = gst_imencode_tracks_offer (&self->tracks, s->roi_select,
-        &images[i], GST_VIDEO_INFO_WIDTH (&self->in_info),
-        GST_VIDEO_INFO_HEIGHT (&self->in_info), now, &slot, &evicted,
-        &release, &release_slot);
-    if (evicted) {
-      gst_imencode_warn_once (self, WARNED_TRACKS_FULL,
-          "Too many tracks at once; the least recently seen is let go",
-          "roi-select holds at most %u tracks; a new one evicts the track "
-          "seen least recently (its best view so far is sent now)",
-          MAX_TRACKS);
-    }
-    if (release)
-      ret = gst_imencode_release_slot (self, release_slot);
-    if (ret == GST_FLOW_OK && action == GST_IMENCODE_TRACK_PUSH)
-      ret = gst_imencode_submit_image (self, s, inbuf, &images[i],
-          GST_IMENCODE_JOB_PUSH, 0);
-    else if (ret == GST_FLOW_OK && action == GST_IMENCODE_TRACK_KEEP)
-      ret = gst_imencode_submit_image (self, s, inbuf, &images[i],
-          GST_IMENCODE_JOB_KEEP, slot);
+  if (gst_imencode_tracks_offer_frame (&self->tracks, ctx->s.roi_select,
+          ctx->s.roi_best_timeout, images, self->images->len,
+          ctx->shape.width, ctx->shape.height, ctx->stream_time, ctx->encode,
+          self->steps)) {
+    gst_imencode_warn_once (self, WARNED_TRACKS_FULL,
+        "Too many tracks at once; the least recently seen is let go",
+        "roi-select holds at most %u tracks; a new one evicts the track "
+        "seen least recently (its best view so far is sent now)",
+        MAX_TRACKS);
   }
-  /* and tracks this frame reported lost */
-  if (ret == GST_FLOW_OK)
-    ret = gst_imencode_release_tracks (self, s, now, FALSE);
+  for (guint i = 0; i < self->steps->len && ret == GST_FLOW_OK; i++) {
+    const GstImencodeTrackStep *step =
+        &g_array_index (self->steps, GstImencodeTrackStep, i);
+
+    if (step->action == GST_IMENCODE_TRACK_PUSH)
+      ret = gst_imencode_submit_image (self, ctx, &images[step->image],
+          GST_IMENCODE_JOB_PUSH, 0);
+    else if (step->action == GST_IMENCODE_TRACK_KEEP)
+      ret = gst_imencode_submit_image (self, ctx, &images[step->image],
+          GST_IMENCODE_JOB_KEEP, step->slot);
+    else
+      ret = gst_imencode_release_slot (self, step->slot);
+  }
+  return ret;
+}
+
+/* The whole-frame image of the context's frame, at the size negotiated
+ * for it. FALSE when there is nothing to encode (after a warning), or
+ * *@ret is not OK. */
+static gboolean
+gst_imencode_plan_whole (GstImencode * self, GstImencodeFrameContext * ctx,
+    GstImencodeImage * whole, GstFlowReturn * ret)
+{
+  ImcoreRect crop;
+  gchar why[160];
+
+  if (!gst_imencode_plan_whole_frame (self, &ctx->s, whole))
+    return FALSE;
+  *ret = gst_imencode_ensure_negotiated (self, &ctx->s, whole,
+      ctx->stream_time);
+  if (*ret != GST_FLOW_OK)
+    return FALSE;
+  if (self->neg.width == whole->plan.out_width &&
+      self->neg.height == whole->plan.out_height)
+    return TRUE;
+  /* a size beyond the format's limit is fixated to the limit itself: that
+   * is a refusal, not a choice of downstream's */
+  if (gst_imencode_clamped_to_limit (self, &whole->plan)) {
+    g_snprintf (why, sizeof (why), "%ux%u %s: the limit is %u pixels a "
+        "side", whole->plan.out_width, whole->plan.out_height,
+        self->neg.png ? "PNG" : "JPEG",
+        gst_imencode_output_max_side (self->neg.png));
+    gst_imencode_refuse_size (self, why);
+    return FALSE;
+  }
+  /* downstream chose the size: the crop goes into it */
+  crop = whole->plan.src;
+  imcore_plan_output (&crop, self->neg.width, self->neg.height,
+      (ImcoreAspectMode) ctx->s.aspect_mode, &whole->plan);
+  return TRUE;
+}
+
+/* Encodes what the context's frame yields in its mode. */
+static GstFlowReturn
+gst_imencode_encode_frame (GstImencode * self, GstImencodeFrameContext * ctx)
+{
+  gboolean tracked = ctx->s.roi_filter &&
+      ctx->s.roi_select != GST_IMENCODE_ROI_SELECT_EVERY;
+  GstImencodeImage whole, *images;
+  GstFlowReturn ret = GST_FLOW_OK;
+  guint n_images;
+
+  if (!ctx->s.roi_filter) {
+    if (!ctx->encode || !gst_imencode_plan_whole (self, ctx, &whole, &ret))
+      return ret;
+    images = &whole;
+    n_images = 1;
+  } else {
+    /* tracks see the regions of every frame, encoded or not */
+    if (!ctx->encode && !tracked)
+      return GST_FLOW_OK;
+    gst_imencode_plan_frame_regions (self, &ctx->s, ctx->inbuf);
+    if (ctx->encode)
+      ret = gst_imencode_ensure_negotiated (self, &ctx->s, NULL,
+          ctx->stream_time);
+    if (ret != GST_FLOW_OK)
+      return ret;
+    if (tracked)
+      return gst_imencode_submit_tracked (self, ctx);
+    images = (GstImencodeImage *) self->images->data;
+    n_images = self->images->len;
+  }
+  for (guint i = 0; i < n_images && ret == GST_FLOW_OK; i++) {
+    if (ctx->gate == GST_IMENCODE_GATE_SNAPSHOT)
+      images[i].reason = GST_IMENCODE_REASON_SNAPSHOT;
+    ret = gst_imencode_submit_image (self, ctx, &images[i],
+        GST_IMENCODE_JOB_PUSH, 0);
+  }
+  /* tracks left from roi-select first/best still end in their time */
+  if (ret == GST_FLOW_OK && ctx->s.roi_filter)
+    ret = gst_imencode_release_tracks (self, &ctx->s, ctx->stream_time,
+        FALSE);
   return ret;
 }
 
@@ -843,11 +930,7 @@ static GstFlowReturn
 gst_imencode_chain (GstPad * pad, GstObject * parent, GstBuffer * inbuf)
 {
   GstImencode *self = GST_IMENCODE (parent);
-  GstImencodeSettings s;
-  GstImencodeGateResult gate;
-  GstImencodeImage whole;
-  GstImencodeImage *images;
-  guint n_images;
+  GstImencodeFrameContext ctx;
   GstFlowReturn ret;
   gchar why[256];
 
@@ -858,8 +941,10 @@ gst_imencode_chain (GstPad * pad, GstObject * parent, GstBuffer * inbuf)
     return GST_FLOW_NOT_NEGOTIATED;
   }
 
-  gst_imencode_read_settings (self, &s);
-  ret = gst_im_parallel_configure (self->par, s.threads,
+  memset (&ctx, 0, sizeof (ctx));
+  gst_imencode_read_settings (self, &ctx.s);
+  ctx.inbuf = inbuf;
+  ret = gst_im_parallel_configure (self->par, ctx.s.threads,
       GST_VIDEO_INFO_SIZE (&self->in_info));
   if (ret != GST_FLOW_OK)
     goto out;
@@ -874,68 +959,26 @@ gst_imencode_chain (GstPad * pad, GstObject * parent, GstBuffer * inbuf)
     goto out;
   }
 
-  gate = gst_imencode_gate_check (&self->gate, GST_BUFFER_PTS (inbuf),
-      GST_BUFFER_DURATION (inbuf), s.max_rate_n, s.max_rate_d, s.on_demand);
-  if (gate != GST_IMENCODE_GATE_PASS && gate != GST_IMENCODE_GATE_SNAPSHOT) {
+  gst_imencode_frame_shape (self, &ctx.shape);
+  ctx.stream_time = gst_imencode_gate_stream_time (&self->gate,
+      GST_BUFFER_PTS (inbuf));
+  ctx.gate = gst_imencode_gate_check (&self->gate, GST_BUFFER_PTS (inbuf),
+      GST_BUFFER_DURATION (inbuf), ctx.s.max_rate_n, ctx.s.max_rate_d,
+      ctx.s.on_demand);
+  ctx.encode = ctx.gate == GST_IMENCODE_GATE_PASS ||
+      ctx.gate == GST_IMENCODE_GATE_SNAPSHOT;
+  if (!ctx.encode)
     GST_LOG_OBJECT (self, "frame %" GST_TIME_FORMAT " not encoded (%d)",
-        GST_TIME_ARGS (GST_BUFFER_PTS (inbuf)), gate);
-    goto out;
-  }
+        GST_TIME_ARGS (GST_BUFFER_PTS (inbuf)), ctx.gate);
 
-  if (s.roi_filter) {
-    gst_imencode_plan_frame_regions (self, &s, inbuf);
-    images = (GstImencodeImage *) self->images->data;
-    n_images = self->images->len;
-    ret = gst_imencode_ensure_negotiated (self, &s, NULL,
-        gst_imencode_gate_stream_time (&self->gate, GST_BUFFER_PTS (inbuf)));
-  } else {
-    if (!gst_imencode_plan_whole_frame (self, &s, &whole))
-      goto out;
-    images = &whole;
-    n_images = 1;
-    ret = gst_imencode_ensure_negotiated (self, &s, &whole,
-        gst_imencode_gate_stream_time (&self->gate, GST_BUFFER_PTS (inbuf)));
-    if (ret == GST_FLOW_OK && (self->neg.width != whole.plan.out_width ||
-            self->neg.height != whole.plan.out_height)) {
-      ImcoreRect crop = whole.plan.src;
-
-      /* a size beyond the format's limit is fixated to the limit itself:
-       * that is a refusal, not a choice of downstream's */
-      if (gst_imencode_clamped_to_limit (self, &whole.plan)) {
-        g_snprintf (why, sizeof (why), "%ux%u %s: the limit is %u pixels "
-            "a side", whole.plan.out_width, whole.plan.out_height,
-            self->neg.png ? "PNG" : "JPEG",
-            gst_imencode_output_max_side (self->neg.png));
-        gst_imencode_refuse_size (self, why);
-        goto out;
-      }
-      /* downstream chose the size: plan again for it */
-      imcore_plan_output (&crop, self->neg.width, self->neg.height,
-          (ImcoreAspectMode) s.aspect_mode, &whole.plan);
-    }
-  }
-  if (ret != GST_FLOW_OK)
-    goto out;
-
-  if (s.roi_filter && s.roi_select != GST_IMENCODE_ROI_SELECT_EVERY) {
-    ret = gst_imencode_submit_tracked (self, &s, inbuf,
-        gst_imencode_gate_stream_time (&self->gate, GST_BUFFER_PTS (inbuf)));
-    goto out;
-  }
-  for (guint i = 0; i < n_images && ret == GST_FLOW_OK; i++) {
-    if (gate == GST_IMENCODE_GATE_SNAPSHOT)
-      images[i].reason = GST_IMENCODE_REASON_SNAPSHOT;
-    ret = gst_imencode_submit_image (self, &s, inbuf, &images[i],
-        GST_IMENCODE_JOB_PUSH, 0);
-  }
-  /* tracks left from roi-select first/best still end in their time */
-  if (ret == GST_FLOW_OK && s.roi_filter)
-    ret = gst_imencode_release_tracks (self, &s,
-        gst_imencode_gate_stream_time (&self->gate, GST_BUFFER_PTS (inbuf)),
-        FALSE);
+  ret = gst_imencode_encode_frame (self, &ctx);
+  /* a snapshot request is answered by an image, not by a frame that
+   * yields none (empty crop, no region, a refused size) */
+  if (ctx.gate == GST_IMENCODE_GATE_SNAPSHOT && ctx.made > 0)
+    gst_imencode_gate_take_snapshot (&self->gate);
 
 out:
-  gst_imencode_settings_clear (&s);
+  gst_imencode_settings_clear (&ctx.s);
   gst_buffer_unref (inbuf);
   return ret;
 }

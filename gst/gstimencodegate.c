@@ -42,8 +42,7 @@ gst_imencode_gate_request_snapshot (GstImencodeGate * gate)
   g_atomic_int_inc (&gate->pending_snapshots);
 }
 
-/* Takes one pending snapshot request; FALSE if there is none. */
-static gboolean
+gboolean
 gst_imencode_gate_take_snapshot (GstImencodeGate * gate)
 {
   gint n;
@@ -92,7 +91,7 @@ gst_imencode_gate_check (GstImencodeGate * gate, GstClockTime pts,
     }
   }
 
-  if (on_demand && !gst_imencode_gate_take_snapshot (gate))
+  if (on_demand && g_atomic_int_get (&gate->pending_snapshots) <= 0)
     return GST_IMENCODE_GATE_NO_REQUEST;
 
   if (limited && GST_CLOCK_TIME_IS_VALID (stream_time))

@@ -13,7 +13,7 @@ G_BEGIN_DECLS
  * segment are not encoded; max-rate lets a frame through only when the
  * last frame let through is at least 1/max-rate earlier in stream time;
  * with on-demand, a frame goes through only while snapshot requests are
- * pending, and takes one. Plain state, used by the streaming thread only;
+ * pending, and takes one once it has made an image. Plain state, used by the streaming thread only;
  * the pending-snapshot counter is the only field other threads touch
  * (atomically, through gst_imencode_gate_request_snapshot()). */
 typedef struct
@@ -56,10 +56,16 @@ void gst_imencode_gate_request_snapshot (GstImencodeGate * gate);
  * GST_CLOCK_TIME_NONE: an untimed frame is inside any segment, and a rate
  * limit lets every untimed frame through), under a rate limit of
  * @rate_n/@rate_d frames per second (0 or an invalid fraction: none) and
- * @on_demand. Takes a pending snapshot only when the frame is encoded. */
+ * @on_demand. With @on_demand, GST_IMENCODE_GATE_SNAPSHOT leaves the
+ * request pending: the caller takes it with
+ * gst_imencode_gate_take_snapshot() once the frame has given an image. */
 GstImencodeGateResult gst_imencode_gate_check (GstImencodeGate * gate,
     GstClockTime pts, GstClockTime duration, gint rate_n, gint rate_d,
     gboolean on_demand);
+
+/* Takes one pending snapshot request (streaming thread); FALSE if there
+ * is none. */
+gboolean gst_imencode_gate_take_snapshot (GstImencodeGate * gate);
 
 /* The stream time of @pts in the current segment, or GST_CLOCK_TIME_NONE
  * (untimed frame, or a segment not in time). */

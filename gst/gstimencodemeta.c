@@ -26,8 +26,9 @@ gst_imencode_meta_keep_own_field (GQuark field, GValue * value,
     gpointer user_data)
 {
   static const gchar *const own[] = { "x", "y", "width", "height",
-    "frame-width", "frame-height", "roi-id", "roi-type", "confidence",
-    "track-id"
+    "frame-width", "frame-height", "image-width", "image-height",
+    "content-x", "content-y", "content-width", "content-height", "quality",
+    "roi-id", "roi-type", "confidence", "track-id"
   };
   const gchar *name = g_quark_to_string (field);
 
@@ -39,9 +40,11 @@ gst_imencode_meta_keep_own_field (GQuark field, GValue * value,
 }
 
 gboolean
-gst_imencode_meta_add (GstBuffer * buffer, const ImcoreRect * src,
-    guint frame_width, guint frame_height, const GstImencodeRegion * region)
+gst_imencode_meta_add (GstBuffer * buffer, const ImcorePlan * plan,
+    guint frame_width, guint frame_height, const GstImencodeRegion * region,
+    gint quality)
 {
+  const ImcoreRect *src = &plan->src, *content = &plan->dest;
   GstCustomMeta *meta;
   GstStructure *s;
   const gchar *type;
@@ -63,7 +66,17 @@ gst_imencode_meta_add (GstBuffer * buffer, const ImcoreRect * src,
       "width", G_TYPE_INT, (gint) src->width,
       "height", G_TYPE_INT, (gint) src->height,
       "frame-width", G_TYPE_INT, (gint) frame_width,
-      "frame-height", G_TYPE_INT, (gint) frame_height, NULL);
+      "frame-height", G_TYPE_INT, (gint) frame_height,
+      "image-width", G_TYPE_INT, (gint) plan->out_width,
+      "image-height", G_TYPE_INT, (gint) plan->out_height,
+      "content-x", G_TYPE_INT, (gint) content->x,
+      "content-y", G_TYPE_INT, (gint) content->y,
+      "content-width", G_TYPE_INT, (gint) content->width,
+      "content-height", G_TYPE_INT, (gint) content->height, NULL);
+  if (quality > 0)
+    gst_structure_set (s, "quality", G_TYPE_INT, quality, NULL);
+  else
+    gst_structure_remove_field (s, "quality");
   if (region == NULL) {
     gst_structure_remove_fields (s, "roi-id", "roi-type", "confidence",
         "track-id", NULL);

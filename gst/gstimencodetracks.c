@@ -16,13 +16,39 @@ gst_imencode_tracks_init (GstImencodeTracks * t, guint max_tracks)
   memset (t, 0, sizeof (*t));
   t->max_tracks = MAX (max_tracks, 1);
   t->tracks = g_new0 (GstImencodeTrack, t->max_tracks);
+  t->kept = g_new0 (GstBuffer *, t->max_tracks);
 }
 
 void
 gst_imencode_tracks_free (GstImencodeTracks * t)
 {
+  if (t->kept)
+    gst_imencode_tracks_reset (t);
   g_clear_pointer (&t->tracks, g_free);
+  g_clear_pointer (&t->kept, g_free);
   t->n_tracks = 0;
+}
+
+void
+gst_imencode_tracks_reset (GstImencodeTracks * t)
+{
+  t->n_tracks = 0;
+  for (guint i = 0; i < t->max_tracks; i++)
+    gst_clear_buffer (&t->kept[i]);
+}
+
+void
+gst_imencode_tracks_keep (GstImencodeTracks * t, guint slot,
+    GstBuffer * buffer)
+{
+  gst_clear_buffer (&t->kept[slot]);
+  t->kept[slot] = buffer;
+}
+
+GstBuffer *
+gst_imencode_tracks_take (GstImencodeTracks * t, guint slot)
+{
+  return g_steal_pointer (&t->kept[slot]);
 }
 
 void
@@ -75,22 +101,14 @@ box_inside (const GstImencodeRegion * r, guint frame_width,
       r->y + r->height < (gint64) frame_height;
 }
 
-GstImencodeTrackAction
-gst_imencode_tracks_offer (GstImencodeTracks * t,
-    GstImencodeRoiSelect select, GstImencodeImage * image, guint frame_width,
-    guint frame_height, GstClockTime now, guint * slot, gboolean * evicted,
-    gboolean * release, guint * release_slot)
+/* The track of @r (which has a track id), made if new (evicting the one
+ * seen least recently when full), marked seen at @now. */
+static GstImencodeTrack *
+see_track (GstImencodeTracks * t, const GstImencodeRegion * r,
+    GstClockTime now, gboolean * evicted, gboolean * release,
+    guint * release_slot)
 {
-  const GstImencodeRegion *r = &image->region;
   GstImencodeTrack *track;
-  gboolean inside;
-  gdouble score;
-
-  *evicted = *release = FALSE;
-  image->reason = select == GST_IMENCODE_ROI_SELECT_FIRST ?
-      GST_IMENCODE_REASON_FIRST : GST_IMENCODE_REASON_BEST;
-  if (!r->has_track_id)
-    return GST_IMENCODE_TRACK_PUSH;
 
   t->seen++;
   track = find_track (t, r->track_id);
@@ -117,15 +135,35 @@ gst_imencode_tracks_offer (GstImencodeTracks * t,
     track->period_start = now;
     track->order = t->next_order++;
     t->n_tracks++;
-    track->last_seen = GST_CLOCK_TIME_IS_VALID (now) ? now : t->seen;
-    track->lost = r->track_lost;
-    if (select == GST_IMENCODE_ROI_SELECT_FIRST)
-      return GST_IMENCODE_TRACK_PUSH;
-  } else {
-    track->last_seen = GST_CLOCK_TIME_IS_VALID (now) ? now : t->seen;
-    track->lost = r->track_lost;
-    if (select == GST_IMENCODE_ROI_SELECT_FIRST)
+  }
+  track->last_seen = GST_CLOCK_TIME_IS_VALID (now) ? now : t->seen;
+  track->lost = r->track_lost;
+  return track;
+}
+
+GstImencodeTrackAction
+gst_imencode_tracks_offer (GstImencodeTracks * t,
+    GstImencodeRoiSelect select, GstImencodeImage * image, guint frame_width,
+    guint frame_height, GstClockTime now, guint * slot, gboolean * evicted,
+    gboolean * release, guint * release_slot)
+{
+  const GstImencodeRegion *r = &image->region;
+  GstImencodeTrack *track;
+  gboolean inside;
+  gdouble score;
+
+  *evicted = *release = FALSE;
+  image->reason = select == GST_IMENCODE_ROI_SELECT_FIRST ?
+      GST_IMENCODE_REASON_FIRST : GST_IMENCODE_REASON_BEST;
+  if (!r->has_track_id)
+    return GST_IMENCODE_TRACK_PUSH;
+
+  track = see_track (t, r, now, evicted, release, release_slot);
+  if (select == GST_IMENCODE_ROI_SELECT_FIRST) {
+    if (track->sent_first)
       return GST_IMENCODE_TRACK_DROP;
+    track->sent_first = TRUE;
+    return GST_IMENCODE_TRACK_PUSH;
   }
 
   inside = box_inside (r, frame_width, frame_height);
@@ -139,6 +177,16 @@ gst_imencode_tracks_offer (GstImencodeTracks * t,
   track->score = score;
   *slot = track->slot;
   return GST_IMENCODE_TRACK_KEEP;
+}
+
+void
+gst_imencode_tracks_see (GstImencodeTracks * t,
+    const GstImencodeImage * image, GstClockTime now, gboolean * evicted,
+    gboolean * release, guint * release_slot)
+{
+  *evicted = *release = FALSE;
+  if (image->region.has_track_id)
+    see_track (t, &image->region, now, evicted, release, release_slot);
 }
 
 /* Sorts the @n track indices at @idx by the tracks' first appearance
@@ -233,4 +281,55 @@ gst_imencode_tracks_renew (GstImencodeTracks * t, GstClockTime now,
     slots[k] = track->slot;
   }
   return n;
+}
+
+/* Appends a release of each of the @n slots at @slots to @steps. */
+static void
+append_releases (GArray * steps, const guint * slots, guint n)
+{
+  for (guint i = 0; i < n; i++) {
+    GstImencodeTrackStep step = { GST_IMENCODE_TRACK_DROP, 0, slots[i] };
+
+    g_array_append_val (steps, step);
+  }
+}
+
+gboolean
+gst_imencode_tracks_offer_frame (GstImencodeTracks * t,
+    GstImencodeRoiSelect select, GstClockTime timeout,
+    GstImencodeImage * images, guint n_images, guint frame_width,
+    guint frame_height, GstClockTime now, gboolean encoded, GArray * steps)
+{
+  guint *due = g_newa (guint, t->max_tracks);
+  gboolean any_evicted = FALSE;
+  guint n;
+
+  g_array_set_size (steps, 0);
+  /* tracks gone or whose best period is over as of this frame first, so
+   * that this frame counts in the new period */
+  n = gst_imencode_tracks_expire (t, select, now, timeout, FALSE, due);
+  append_releases (steps, due, n);
+  for (guint i = 0; i < n_images; i++) {
+    GstImencodeTrackStep step = { GST_IMENCODE_TRACK_DROP, i, 0 };
+    gboolean evicted, release;
+    guint release_slot = 0;
+
+    if (encoded) {
+      step.action = gst_imencode_tracks_offer (t, select, &images[i],
+          frame_width, frame_height, now, &step.slot, &evicted, &release,
+          &release_slot);
+    } else {
+      gst_imencode_tracks_see (t, &images[i], now, &evicted, &release,
+          &release_slot);
+    }
+    any_evicted |= evicted;
+    if (release)
+      append_releases (steps, &release_slot, 1);
+    if (step.action != GST_IMENCODE_TRACK_DROP)
+      g_array_append_val (steps, step);
+  }
+  /* and tracks this frame reported lost */
+  n = gst_imencode_tracks_expire (t, select, now, timeout, FALSE, due);
+  append_releases (steps, due, n);
+  return any_evicted;
 }

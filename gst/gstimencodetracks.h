@@ -28,6 +28,7 @@ typedef struct
   GstClockTime last_seen;       /* stream time */
   gboolean lost;                /* its tracker said so */
   gboolean has_candidate;       /* a view was kept in this period */
+  gboolean sent_first;          /* first: its image was made */
   gboolean inside;              /* the candidate's box is inside the frame */
   gdouble score;                /* the candidate's visible area x confidence */
   guint64 order;                /* first appearance, for release order */
@@ -39,6 +40,10 @@ typedef struct
   guint n_tracks, max_tracks;
   guint64 next_order;
   guint64 seen;                 /* offers, for tracks seen on untimed frames */
+  /* the encoded candidate of each slot: touched only in output order (by
+   * the job that keeps or releases it) or with no job running (flush,
+   * stop) */
+  GstBuffer **kept;
 } GstImencodeTracks;
 
 /* What to do with a region's image. */
@@ -75,6 +80,48 @@ GstImencodeTrackAction gst_imencode_tracks_offer (GstImencodeTracks * t,
     GstImencodeRoiSelect select, GstImencodeImage * image, guint frame_width,
     guint frame_height, GstClockTime now, guint * slot, gboolean * evicted,
     gboolean * release, guint * release_slot);
+
+/* Updates the track of @image (region mode, a frame the gate did not let
+ * through at stream time @now) as seen, making it if it is new, without
+ * any image: the gate decides what is encoded, not what is seen. Sets
+ * *@evicted (and *@release, *@release_slot) as gst_imencode_tracks_offer()
+ * does. */
+void gst_imencode_tracks_see (GstImencodeTracks * t,
+    const GstImencodeImage * image, GstClockTime now, gboolean * evicted,
+    gboolean * release, guint * release_slot);
+
+/* What to do for one image or kept candidate, in this order. */
+typedef struct
+{
+  GstImencodeTrackAction action;        /* PUSH, KEEP, or DROP = release */
+  guint image;                  /* PUSH, KEEP: index into the images */
+  guint slot;                   /* KEEP, release: the track's slot */
+} GstImencodeTrackStep;
+
+/* The one call per region-mode frame under roi-select first or best:
+ * offers the @n_images @images of a frame at stream time @now (encoded
+ * when @encoded, else only seen) and fills @steps (a GArray of
+ * GstImencodeTrackStep, cleared first) with what to do, in order: release
+ * the candidates of tracks ended or renewed (@timeout) as of @now, then
+ * each image's push or keep (a release of an evicted track's candidate
+ * before it), then the candidates of tracks this frame reports lost.
+ * Returns TRUE if a track was evicted to make room. */
+gboolean gst_imencode_tracks_offer_frame (GstImencodeTracks * t,
+    GstImencodeRoiSelect select, GstClockTime timeout,
+    GstImencodeImage * images, guint n_images, guint frame_width,
+    guint frame_height, GstClockTime now, gboolean encoded, GArray * steps);
+
+/* Keeps @buffer (taken) as the candidate of @slot, replacing any. Output
+ * order only. */
+void gst_imencode_tracks_keep (GstImencodeTracks * t, guint slot,
+    GstBuffer * buffer);
+
+/* Takes the candidate of @slot (NULL if none). Output order only. */
+GstBuffer *gst_imencode_tracks_take (GstImencodeTracks * t, guint slot);
+
+/* Forgets every track and drops every kept candidate (a flush, or the
+ * element stopping: no job runs). */
+void gst_imencode_tracks_reset (GstImencodeTracks * t);
 
 /* Ends tracks as of stream time @now (NONE: untimed, nothing ends by
  * time) and, with @eos, every track: a track lost, or unseen for

@@ -214,10 +214,16 @@ test_gate_on_demand_counts_requests (void)
   gst_imencode_gate_request_snapshot (&gate);
   g_assert_cmpint (gst_imencode_gate_check (&gate, 1, 0, 0, 1, TRUE), ==,
       GST_IMENCODE_GATE_SNAPSHOT);
+  /* a frame that gave no image leaves the request pending */
   g_assert_cmpint (gst_imencode_gate_check (&gate, 2, 0, 0, 1, TRUE), ==,
       GST_IMENCODE_GATE_SNAPSHOT);
+  g_assert_true (gst_imencode_gate_take_snapshot (&gate));
   g_assert_cmpint (gst_imencode_gate_check (&gate, 3, 0, 0, 1, TRUE), ==,
+      GST_IMENCODE_GATE_SNAPSHOT);
+  g_assert_true (gst_imencode_gate_take_snapshot (&gate));
+  g_assert_cmpint (gst_imencode_gate_check (&gate, 4, 0, 0, 1, TRUE), ==,
       GST_IMENCODE_GATE_NO_REQUEST);
+  g_assert_false (gst_imencode_gate_take_snapshot (&gate));
 
   /* a frame outside the segment or held back by max-rate does not take
    * the request: the next encoded frame does */
@@ -233,6 +239,7 @@ test_gate_on_demand_counts_requests (void)
           1, 1, TRUE), ==, GST_IMENCODE_GATE_RATE);
   g_assert_cmpint (gst_imencode_gate_check (&gate, 2 * GST_SECOND, 0, 1, 1,
           TRUE), ==, GST_IMENCODE_GATE_SNAPSHOT);
+  g_assert_true (gst_imencode_gate_take_snapshot (&gate));
   g_assert_cmpint (gst_imencode_gate_check (&gate, 4 * GST_SECOND, 0, 1, 1,
           TRUE), ==, GST_IMENCODE_GATE_NO_REQUEST);
 
@@ -268,9 +275,10 @@ test_gate_requests_from_threads_all_count (void)
   /* take requests while they arrive */
   while (taken < REQUESTERS * REQUESTS) {
     if (gst_imencode_gate_check (&gate, i++, 0, 0, 1, TRUE) ==
-        GST_IMENCODE_GATE_SNAPSHOT)
+        GST_IMENCODE_GATE_SNAPSHOT) {
+      g_assert_true (gst_imencode_gate_take_snapshot (&gate));
       taken++;
-    else
+    } else
       g_thread_yield ();
   }
   for (guint t = 0; t < REQUESTERS; t++)
