@@ -10,8 +10,33 @@
  * Crops, resizes and encodes raw video frames to JPEG or PNG in memory, one
  * complete file per output buffer, optionally as base64 text or a data URI.
  * Every output buffer carries the input frame's timestamps and an
- * `ImencodeMeta` custom meta with the source rectangle (x, y, width,
- * height) and the frame size (frame-width, frame-height).
+ * `ImencodeMeta` custom meta (gst_buffer_get_custom_meta (buf,
+ * "ImencodeMeta")) whose structure has these fields:
+ *
+ * - `x`, `y`, `width`, `height` (int): the source rectangle in the input
+ *   frame, after margin and clipping;
+ * - `frame-width`, `frame-height` (int): the input frame's size;
+ * - `image-width`, `image-height` (int): the encoded image's size (in
+ *   region mode the caps carry none);
+ * - `content-x`, `content-y`, `content-width`, `content-height` (int):
+ *   where the source rectangle lies in the image (the whole image except
+ *   with aspect-mode=letterbox): frame_x = x + (image_x - content-x) *
+ *   width / content-width;
+ * - `quality` (int, JPEG only): the quality actually used;
+ * - region mode only: `roi-id` (int, the ROI meta's or detection's id),
+ *   `roi-type` (string), and only where known `confidence` (double) and
+ *   `track-id` (int64).
+ *
+ * New fields may be added; read the ones you need and ignore the others.
+ *
+ * Region mode (roi-type set) reads GstVideoRegionOfInterestMeta, with
+ * the confidence from a parameter structure named `detection` (field
+ * `confidence`, double) and the track id from one named `object_id`
+ * (field `id`, int), and, when built with the analytics library, object
+ * detections in GstAnalyticsRelationMeta.
+ *
+ * The `snapshot` action signal, with on-demand=true, encodes the next
+ * frame that yields an image; signals are counted and thread-safe.
  *
  * The output format and encoding follow the properties, or downstream caps
  * when they are left at auto. With width and height at 0, a downstream
@@ -215,10 +240,12 @@ gst_imencode_class_init (GstImencodeClass * klass)
    * GstImencode::snapshot:
    * @imencode: the element
    *
-   * With on-demand=true, asks for the next frame to be encoded (in region
-   * mode: its regions). Requests are counted: N signals give the next N
-   * frames. Thread-safe; may be emitted in any state, also before
-   * PLAYING.
+   * With on-demand=true, asks for the next frame that yields an image to
+   * be encoded (in region mode: all its matching regions); a frame that
+   * yields none (no matching region, an empty crop, a refused size) leaves
+   * the request pending. Requests are counted: N signals give the next N
+   * such frames. Thread-safe; may be emitted in any state, also before
+   * PLAYING. While on-demand is false, requests are kept until it is set.
    */
   gst_imencode_signals[SIGNAL_SNAPSHOT] =
       g_signal_new_class_handler ("snapshot", G_TYPE_FROM_CLASS (klass),
@@ -231,7 +258,16 @@ gst_imencode_class_init (GstImencodeClass * klass)
   gst_element_class_set_static_metadata (element_class,
       "Image encoder", "Codec/Encoder/Image",
       "Crops, resizes and encodes raw video frames to JPEG or PNG images, "
-      "or their base64 / data URI text, one image per buffer",
+      "or their base64 / data URI text or a JSON event, one image per "
+      "buffer: the whole frame, or one per region of interest (roi-type). "
+      "Each buffer carries a GstCustomMeta \"ImencodeMeta\" whose structure "
+      "has x, y, width, height (the source rectangle in the frame), "
+      "frame-width, frame-height, image-width, image-height (the encoded "
+      "image), content-x, content-y, content-width, content-height (where "
+      "the source lies in the image: letterbox), quality (JPEG: the "
+      "quality used) and, in region mode, roi-id, roi-type, and where "
+      "known confidence and track-id. Action signal \"snapshot\": with "
+      "on-demand=true, encode the next frame",
       "gst-imencode contributors");
 
   element_class->change_state = GST_DEBUG_FUNCPTR (gst_imencode_change_state);

@@ -318,8 +318,11 @@ gst_imencode_settings_install_properties (GObjectClass * klass)
           GST_TYPE_IMENCODE_ASPECT_MODE, DEFAULT_ASPECT_MODE, rw));
   g_object_class_install_property (klass, PROP_PAD_COLOR,
       g_param_spec_uint ("pad-color", "Pad color",
-          "Letterbox border colour as 0xAARRGGBB (alpha is used by PNG "
-          "output with an alpha channel)", 0, G_MAXUINT, DEFAULT_PAD_COLOR,
+          "Letterbox border colour as 0xAARRGGBB. Alpha 0xff is opaque; a "
+          "PNG with an alpha channel (RGBA, BGRA, ARGB, ABGR input) takes "
+          "the alpha as it is, so 0x00RRGGBB is a transparent border; JPEG "
+          "and PNG without alpha ignore it. With GRAY8 input, use a grey "
+          "(R = G = B)", 0, G_MAXUINT, DEFAULT_PAD_COLOR,
           rw));
   g_object_class_install_property (klass, PROP_THREADS,
       g_param_spec_uint ("threads", "Threads",
@@ -333,13 +336,18 @@ gst_imencode_settings_install_properties (GObjectClass * klass)
   g_object_class_install_property (klass, PROP_ROI_TYPE,
       g_param_spec_string ("roi-type", "ROI type",
           "Region mode when set: one image per region of interest on the "
-          "frame (GstVideoRegionOfInterestMeta, and object detections of "
-          "the analytics relation meta when built with GStreamer's "
-          "analytics library) whose type or label is in this "
-          "comma-separated list; \"*\" = every region. crop-*, width, "
-          "height and aspect-mode then apply to each region, crop-* "
-          "relative to it, and output caps carry no size (each image's is "
-          "in its ImencodeMeta). Unset (NULL): the whole frame",
+          "frame whose type is in this comma-separated list (\"*\" = every "
+          "region). Regions are GstVideoRegionOfInterestMeta (type = its "
+          "roi_type; confidence = field 'confidence' (double) of its "
+          "parameter structure named 'detection'; track id = field 'id' "
+          "(int) of its parameter structure named 'object_id') and, when "
+          "built with GStreamer's analytics library (>= 1.24), object "
+          "detections in GstAnalyticsRelationMeta (type = the label). "
+          "crop-*, width, height and aspect-mode then apply to each region, "
+          "crop-* relative to it; output caps carry no size (each image's "
+          "is in its ImencodeMeta: image-width, image-height). A frame "
+          "without a matching region gives no output. Unset (NULL): the "
+          "whole frame",
           DEFAULT_ROI_TYPE, rw));
   g_object_class_install_property (klass, PROP_ROI_MARGIN,
       g_param_spec_double ("roi-margin", "ROI margin",
@@ -348,18 +356,26 @@ gst_imencode_settings_install_properties (GObjectClass * klass)
           DEFAULT_ROI_MARGIN, rw));
   g_object_class_install_property (klass, PROP_MIN_CONFIDENCE,
       g_param_spec_double ("min-confidence", "Minimum confidence",
-          "Skip regions whose detector confidence is known and below this",
+          "Region mode: skip regions whose confidence is known and below "
+          "this. The confidence is field 'confidence' (double) of the ROI "
+          "meta's 'detection' parameter structure, or an analytics "
+          "detection's confidence; a region without one, or with one that "
+          "is not a finite number, is kept",
           0.0, 1.0, DEFAULT_MIN_CONFIDENCE, rw));
   g_object_class_install_property (klass, PROP_ROI_SELECT,
       g_param_spec_enum ("roi-select", "ROI select",
-          "Region mode: every matching region of every frame; first: one "
-          "image per track, when it first matches; best: one image per "
+          "Region mode: every: each matching region of every frame; first: "
+          "one image per track, when it first matches; best: one image per "
           "track, its best view (inside the frame beats cut by an edge, "
           "then the larger area x confidence), sent when the track ends "
-          "(unseen for 1 s of stream time, or lost), after "
-          "roi-best-timeout, or at EOS. A region without a track id is a "
-          "track of its own", GST_TYPE_IMENCODE_ROI_SELECT,
-          DEFAULT_ROI_SELECT, rw));
+          "(lost, or unseen for 1 s of stream time), after "
+          "roi-best-timeout, or at EOS, with the timestamps of the frame it "
+          "shows (use sync=false downstream). The track id is field 'id' "
+          "(int) of the ROI meta's 'object_id' parameter structure, or the "
+          "analytics tracking meta related to a detection; a region "
+          "without one is a track of its own. Tracks follow every frame, "
+          "also those max-rate or on-demand leave unencoded",
+          GST_TYPE_IMENCODE_ROI_SELECT, DEFAULT_ROI_SELECT, rw));
   g_object_class_install_property (klass, PROP_ROI_BEST_TIMEOUT,
       g_param_spec_uint64 ("roi-best-timeout", "ROI best timeout",
           "With roi-select=best, a track still in view sends its best image "
@@ -375,8 +391,10 @@ gst_imencode_settings_install_properties (GObjectClass * klass)
           DEFAULT_MAX_RATE_N, DEFAULT_MAX_RATE_D, rw));
   g_object_class_install_property (klass, PROP_ON_DEMAND,
       g_param_spec_boolean ("on-demand", "On demand",
-          "Encode only the next frame after each \"snapshot\" action "
-          "signal (signals are counted, and may come before PLAYING)",
+          "Encode only after a \"snapshot\" action signal: each signal "
+          "takes the next frame that yields an image (in region mode, all "
+          "its matching regions). Signals are counted, thread-safe, and "
+          "may come before PLAYING",
           DEFAULT_ON_DEMAND, rw));
 }
 
