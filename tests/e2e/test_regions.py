@@ -268,6 +268,25 @@ def test_max_rate_one_per_second(img):
     assert [b[2] for b in r.buffers] == [0, Gst.SECOND, 2 * Gst.SECOND]
 
 
+@pytest.mark.parametrize("rate,kept", [("30/1", 300), ("10/1", 100),
+                                       ("1/1", 10)])
+def test_max_rate_on_a_webcam_rate(rate, kept):
+    # many UVC webcams run at 10000000/333333 fps, a hair faster than 30:
+    # the limit keeps the first frame at or past each slot 1/max-rate
+    # apart, allowing half a frame of jitter, so 30/1 keeps all of them
+    pipeline = Gst.parse_launch(
+        "videotestsrc num-buffers=300 ! video/x-raw,width=16,height=16,"
+        "framerate=10000000/333333 ! imencode max-rate=%s threads=2 ! "
+        "appsink name=sink sync=false" % rate)
+    r = run_to_end(pipeline)
+    assert not r.errors
+    assert len(r.buffers) == kept
+    step = 300 // kept
+    assert [b[2] for b in r.buffers] == \
+        [Gst.util_uint64_scale(i * step, Gst.SECOND * 333333, 10000000)
+         for i in range(kept)]
+
+
 @pytest.mark.parametrize("threads", [1, 2])
 def test_max_rate_restarts_after_flushing_seek(threads):
     # no num-buffers: basesrc counts it over the whole run, seeks included,

@@ -94,9 +94,11 @@ test_gate_max_rate_one_per_second_at_30fps (void)
 static void
 test_gate_max_rate_two_per_second_at_25fps (void)
 {
-  /* frames every 40 ms; the first at or past 500 ms after the last one
-   * passed: 0, 520, 1040, 1560 ms (frames 0, 13, 26, 39) */
-  static const guint expected[] = { 0, 13, 26, 39 };
+  /* frames every 40 ms, slots every 500 ms from the first frame: the
+   * first frame at or past each slot, or less than half a frame (20 ms)
+   * before it: 0, 520, 1000, 1520 ms (frames 0, 13, 25, 38); 480 ms is
+   * exactly half a frame early, so not yet */
+  static const guint expected[] = { 0, 13, 25, 38 };
   GstImencodeGate gate;
   guint n = 0;
 
@@ -168,11 +170,13 @@ test_gate_max_rate_counts_stream_time (void)
   gst_imencode_gate_set_segment (&gate, &seg);
   g_assert_true (passes (gst_imencode_gate_check (&gate, 0, 0, 1, 1,
               FALSE)));
-  /* 600 ms of PTS = 1.2 s of stream time: more than 1 s apart */
+  /* 600 ms of PTS = 1.2 s of stream time: past the 1 s slot */
   g_assert_true (passes (gst_imencode_gate_check (&gate, 600 * MS, 0, 1, 1,
               FALSE)));
-  /* 400 ms later = 0.8 s of stream time: too soon */
-  g_assert_false (passes (gst_imencode_gate_check (&gate, 1000 * MS, 0, 1, 1,
+  /* 900 ms = 1.8 s: before the 2 s slot; 1000 ms = 2 s: at it */
+  g_assert_false (passes (gst_imencode_gate_check (&gate, 900 * MS, 0, 1, 1,
+              FALSE)));
+  g_assert_true (passes (gst_imencode_gate_check (&gate, 1000 * MS, 0, 1, 1,
               FALSE)));
 }
 
@@ -199,6 +203,202 @@ test_gate_max_rate_reverse_playback (void)
     }
   }
   g_assert_cmpuint (n, ==, 3);
+}
+
+/* A UVC webcam's 30 fps: 10000000/333333, frames 33,333,300 ns apart,
+ * slightly faster than 30/1's slots (33,333,333.3 ns). */
+#define CAM_N 10000000
+#define CAM_D 333333
+
+/* Counts the frames of @n_frames at the camera's rate that pass a max-rate
+ * of @rate_n/@rate_d, with their durations, or with none (the gate then
+ * takes the spacing of the frames as their duration); @first is the
+ * index of the first frame, @step 1 or -1 (reverse playback). */
+static guint
+count_camera_frames (GstImencodeGate * gate, gint first, gint step,
+    guint n_frames, gint rate_n, gint rate_d, gboolean with_duration)
+{
+  guint n = 0;
+
+  for (guint k = 0; k < n_frames; k++) {
+    gint i = first + step * (gint) k;
+    GstClockTime pts = frame_pts (i, CAM_N, CAM_D);
+    GstClockTime dur = frame_pts (i + 1, CAM_N, CAM_D) - pts;
+
+    if (passes (gst_imencode_gate_check (gate, pts,
+                with_duration ? dur : GST_CLOCK_TIME_NONE, rate_n, rate_d,
+                FALSE)))
+      n++;
+  }
+  return n;
+}
+
+static void
+test_gate_max_rate_camera_rate (void)
+{
+  /* 300 frames (10 s less 10 us) on slots 1/max-rate apart */
+  static const struct
+  {
+    gint rate_n, rate_d;
+    guint kept;
+  } table[] = {
+    {30, 1, 300}, {10, 1, 100}, {1, 1, 10}, {15, 1, 150}, {5, 1, 50},
+    {2, 1, 20}, {1, 2, 5}, {60, 1, 300}, {30000, 1001, 300},
+  };
+
+  for (guint t = 0; t < G_N_ELEMENTS (table); t++) {
+    for (gint with_duration = 0; with_duration <= 1; with_duration++) {
+      GstImencodeGate gate;
+      guint kept;
+
+      gst_imencode_gate_init (&gate);
+      kept = count_camera_frames (&gate, 0, 1, 300, table[t].rate_n,
+          table[t].rate_d, with_duration);
+      if (kept != table[t].kept)
+        g_error ("max-rate %d/%d on 300 frames at %d/%d fps (%s durations)"
+            ": %u kept, expected %u", table[t].rate_n, table[t].rate_d,
+            CAM_N, CAM_D, with_duration ? "with" : "without", kept,
+            table[t].kept);
+    }
+  }
+}
+
+static void
+test_gate_max_rate_every_third_at_camera_rate (void)
+{
+  GstImencodeGate gate;
+
+  gst_imencode_gate_init (&gate);
+  for (guint i = 0; i < 300; i++) {
+    GstClockTime pts = frame_pts (i, CAM_N, CAM_D);
+
+    g_assert_cmpint (passes (gst_imencode_gate_check (&gate, pts,
+                frame_pts (i + 1, CAM_N, CAM_D) - pts, 10, 1, FALSE)), ==,
+        i % 3 == 0);
+  }
+}
+
+static void
+test_gate_max_rate_jittery_timestamps (void)
+{
+  /* a 30 fps camera whose timestamps wobble by up to 6 ms either way (a
+   * fixed pseudo-random pattern), durations the nominal 33.3 ms: the
+   * slots at 10/1 lie 100 ms apart from frame 0, so every third frame is
+   * within a few ms of one, and the frames between are 27 ms or more
+   * before the next: exactly every third is kept */
+  static const gint wobble_us[] = { 0, 4000, -6000, 2500, -3000, 6000,
+    -4500, 1000, 5500, -2000, -6000, 3500, 500
+  };
+  GstImencodeGate gate;
+
+  gst_imencode_gate_init (&gate);
+  for (guint i = 0; i < 300; i++) {
+    GstClockTime pts = frame_pts (i, 30, 1) + 10 * MS +
+        wobble_us[i % G_N_ELEMENTS (wobble_us)] * GST_USECOND;
+
+    g_assert_cmpint (passes (gst_imencode_gate_check (&gate, pts,
+                frame_pts (1, 30, 1), 10, 1, FALSE)), ==, i % 3 == 0);
+  }
+  /* the same at 1/1 with the spacing standing for the duration */
+  gst_imencode_gate_init (&gate);
+  for (guint i = 0; i < 300; i++) {
+    GstClockTime pts = frame_pts (i, 30, 1) + 10 * MS +
+        wobble_us[i % G_N_ELEMENTS (wobble_us)] * GST_USECOND;
+
+    g_assert_cmpint (passes (gst_imencode_gate_check (&gate, pts,
+                GST_CLOCK_TIME_NONE, 1, 1, FALSE)), ==, i % 30 == 0);
+  }
+}
+
+static void
+test_gate_max_rate_reverse_at_camera_rate (void)
+{
+  GstImencodeGate gate;
+  GstSegment seg;
+
+  gst_imencode_gate_init (&gate);
+  gst_segment_init (&seg, GST_FORMAT_TIME);
+  seg.rate = -1.0;
+  seg.stop = 10 * GST_SECOND;
+  gst_imencode_gate_set_segment (&gate, &seg);
+  /* frames 299 down to 0 */
+  g_assert_cmpuint (count_camera_frames (&gate, 299, -1, 300, 10, 1, TRUE),
+      ==, 100);
+  gst_imencode_gate_set_segment (&gate, &seg);
+  g_assert_cmpuint (count_camera_frames (&gate, 299, -1, 300, 30, 1, TRUE),
+      ==, 300);
+}
+
+static void
+test_gate_max_rate_grid_restarts_with_segment (void)
+{
+  GstImencodeGate gate;
+  GstSegment seg;
+  GstClockTime pts;
+
+  gst_imencode_gate_init (&gate);
+  /* frames 0..149 (5 s), then a seek back to frame 40's time: the grid
+   * starts again there, frame 40 is kept and every third after it */
+  g_assert_cmpuint (count_camera_frames (&gate, 0, 1, 150, 10, 1, TRUE), ==,
+      50);
+  gst_segment_init (&seg, GST_FORMAT_TIME);
+  seg.start = seg.time = frame_pts (40, CAM_N, CAM_D);
+  gst_imencode_gate_set_segment (&gate, &seg);
+  for (guint i = 40; i < 190; i++) {
+    pts = frame_pts (i, CAM_N, CAM_D);
+    g_assert_cmpint (passes (gst_imencode_gate_check (&gate, pts,
+                frame_pts (i + 1, CAM_N, CAM_D) - pts, 10, 1, FALSE)), ==,
+        (i - 40) % 3 == 0);
+  }
+  /* a flush restarts it too: frame 191 is the new grid's first */
+  gst_imencode_gate_flush (&gate);
+  g_assert_cmpuint (count_camera_frames (&gate, 191, 1, 30, 10, 1, TRUE), ==,
+      10);
+  g_assert_true (passes (gst_imencode_gate_check (&gate,
+              frame_pts (191 + 30, CAM_N, CAM_D), 33333300, 10, 1, FALSE)));
+}
+
+static void
+test_gate_max_rate_change_starts_new_grid (void)
+{
+  GstImencodeGate gate;
+
+  /* 100 s at 30/1 then 1/1: the grid for 1/1 starts at the first frame
+   * under it, not 3000 slots of 1 s later */
+  gst_imencode_gate_init (&gate);
+  g_assert_true (passes (gst_imencode_gate_check (&gate, 0, 33 * MS, 30, 1,
+              FALSE)));
+  g_assert_true (passes (gst_imencode_gate_check (&gate, 100 * GST_SECOND,
+              33 * MS, 30, 1, FALSE)));
+  g_assert_true (passes (gst_imencode_gate_check (&gate,
+              100 * GST_SECOND + 40 * MS, 33 * MS, 1, 1, FALSE)));
+  g_assert_false (passes (gst_imencode_gate_check (&gate,
+              100 * GST_SECOND + 500 * MS, 33 * MS, 1, 1, FALSE)));
+  g_assert_true (passes (gst_imencode_gate_check (&gate,
+              101 * GST_SECOND + 40 * MS, 33 * MS, 1, 1, FALSE)));
+}
+
+static void
+test_gate_max_rate_late_frame_no_burst (void)
+{
+  /* 10/1 at 30 fps with a gap of a second: the frame after it (1050 ms)
+   * takes the slots it passed (100 .. 1000 ms), not only the first, so
+   * the frames after it wait for the 1100 ms slot instead of bursting */
+  static const struct
+  {
+    guint ms;
+    gboolean kept;
+  } frames[] = {
+    {0, TRUE}, {33, FALSE}, {1050, TRUE}, {1083, FALSE}, {1116, TRUE},
+    {1150, FALSE}, {1183, FALSE}, {1216, TRUE},
+  };
+  GstImencodeGate gate;
+
+  gst_imencode_gate_init (&gate);
+  for (guint i = 0; i < G_N_ELEMENTS (frames); i++)
+    g_assert_cmpint (passes (gst_imencode_gate_check (&gate,
+                frames[i].ms * MS, 33 * MS, 10, 1, FALSE)), ==,
+        frames[i].kept);
 }
 
 static void
@@ -840,6 +1040,20 @@ main (int argc, char **argv)
       test_gate_max_rate_counts_stream_time);
   g_test_add_func ("/gate/max-rate-reverse",
       test_gate_max_rate_reverse_playback);
+  g_test_add_func ("/gate/max-rate-camera-rate",
+      test_gate_max_rate_camera_rate);
+  g_test_add_func ("/gate/max-rate-every-third-at-camera-rate",
+      test_gate_max_rate_every_third_at_camera_rate);
+  g_test_add_func ("/gate/max-rate-jittery-timestamps",
+      test_gate_max_rate_jittery_timestamps);
+  g_test_add_func ("/gate/max-rate-reverse-at-camera-rate",
+      test_gate_max_rate_reverse_at_camera_rate);
+  g_test_add_func ("/gate/max-rate-grid-restarts-with-segment",
+      test_gate_max_rate_grid_restarts_with_segment);
+  g_test_add_func ("/gate/max-rate-change-starts-new-grid",
+      test_gate_max_rate_change_starts_new_grid);
+  g_test_add_func ("/gate/max-rate-late-frame-no-burst",
+      test_gate_max_rate_late_frame_no_burst);
   g_test_add_func ("/gate/on-demand", test_gate_on_demand_counts_requests);
   g_test_add_func ("/gate/requests-from-threads",
       test_gate_requests_from_threads_all_count);
