@@ -1020,6 +1020,58 @@ test_tracks_timeout_eos_lost_and_eviction (void)
   gst_imencode_tracks_free (&t);
 }
 
+static void
+test_tracks_best_timeout_never_wraps (void)
+{
+  /* a track kept from stream time @start, seen again at @now: is its best
+   * due under roi-best-timeout @timeout? A timeout near G_MAXUINT64 means
+   * "practically never", wherever the stream starts */
+  static const struct
+  {
+    GstClockTime start, now, timeout;
+    gboolean due;
+  } table[] = {
+    {0, 500 * MS, G_MAXUINT64, FALSE},
+    {5 * GST_SECOND, 5 * GST_SECOND + 500 * MS, G_MAXUINT64, FALSE},
+    {5 * GST_SECOND, 5 * GST_SECOND + 500 * MS, G_MAXUINT64 - 1, FALSE},
+    /* start + timeout = 2^64 + 1 s - 1 would wrap to just under 1 s */
+    {GST_SECOND, GST_SECOND + 500 * MS, G_MAXUINT64 - 1, FALSE},
+    {5 * GST_SECOND, 5 * GST_SECOND + 500 * MS,
+        G_MAXUINT64 - 5 * GST_SECOND + 1, FALSE},
+    {5 * GST_SECOND, 5 * GST_SECOND + 500 * MS, G_MAXUINT64 / 2 + 1, FALSE},
+    {G_MAXUINT64 - 2 * GST_SECOND, G_MAXUINT64 - 2 * GST_SECOND + 500 * MS,
+        GST_SECOND, FALSE},
+    {G_MAXUINT64 - 2 * GST_SECOND, G_MAXUINT64 - GST_SECOND, GST_SECOND,
+        TRUE},
+    /* and "unseen for a second" near the end of time does not wrap */
+    {G_MAXUINT64 - 500 * MS, G_MAXUINT64 - 400 * MS, 2 * GST_SECOND, FALSE},
+    {5 * GST_SECOND, 5 * GST_SECOND + 500 * MS, 500 * MS, TRUE},
+    {5 * GST_SECOND, 5 * GST_SECOND + 499 * MS, 500 * MS, FALSE},
+    {5 * GST_SECOND, 5 * GST_SECOND + 500 * MS, 0, FALSE},
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (table); i++) {
+    GstImencodeTracks t;
+    guint slot, slots[2], due;
+
+    gst_imencode_tracks_init (&t, 2);
+    g_assert_cmpint (offer (&t, GST_IMENCODE_ROI_SELECT_BEST,
+            tracked (7, 10, 10, 20, 20, 0.9), table[i].start, &slot), ==,
+        GST_IMENCODE_TRACK_KEEP);
+    /* seen all along: only the timeout can make its best due */
+    offer (&t, GST_IMENCODE_ROI_SELECT_BEST, tracked (7, 10, 10, 20, 20,
+            0.9), table[i].now, NULL);
+    due = gst_imencode_tracks_expire (&t, GST_IMENCODE_ROI_SELECT_BEST,
+        table[i].now, table[i].timeout, FALSE, slots);
+    if (due != (table[i].due ? 1 : 0))
+      g_error ("row %u: kept at %" G_GUINT64_FORMAT ", now %" G_GUINT64_FORMAT
+          ", timeout %" G_GUINT64_FORMAT ": %u due, expected %d", i,
+          table[i].start, table[i].now, table[i].timeout, due, table[i].due);
+    g_assert_cmpuint (t.n_tracks, ==, 1);
+    gst_imencode_tracks_free (&t);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1066,6 +1118,8 @@ main (int argc, char **argv)
   g_test_add_func ("/plan/collect-roi-meta", test_regions_collect_roi_meta);
   g_test_add_func ("/plan/displayed-aspect", test_plan_keeps_displayed_aspect);
   g_test_add_func ("/tracks/first", test_tracks_first);
+  g_test_add_func ("/tracks/best-timeout-never-wraps",
+      test_tracks_best_timeout_never_wraps);
   g_test_add_func ("/tracks/best-rule", test_tracks_best_rule);
   g_test_add_func ("/tracks/timeout-eos-lost-eviction",
       test_tracks_timeout_eos_lost_and_eviction);
