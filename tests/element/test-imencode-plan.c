@@ -4,6 +4,7 @@
  * not from the implementation's arithmetic.
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#include <math.h>
 #include <string.h>
 
 #include <gst/gst.h>
@@ -817,6 +818,52 @@ test_regions_collect_roi_meta (void)
   g_array_unref (regions);
 }
 
+static void
+test_regions_non_finite_confidence_is_unknown (void)
+{
+  const gdouble values[] = { NAN, INFINITY, -INFINITY, 0.3, 0.0 };
+  const gboolean known[] = { FALSE, FALSE, FALSE, TRUE, TRUE };
+  GstBuffer *buf = gst_buffer_new ();
+  GArray *regions = g_array_new (FALSE, FALSE, sizeof (GstImencodeRegion));
+  GArray *images = g_array_new (FALSE, FALSE, sizeof (GstImencodeImage));
+  GstImencodeSettings s;
+
+  for (guint i = 0; i < G_N_ELEMENTS (values); i++) {
+    GstVideoRegionOfInterestMeta *m =
+        gst_buffer_add_video_region_of_interest_meta (buf, "a", 10 * i, 0,
+        8, 8);
+
+    m->id = (gint) i;
+    gst_video_region_of_interest_meta_add_param (m,
+        gst_structure_new ("detection", "confidence", G_TYPE_DOUBLE,
+            values[i], NULL));
+  }
+  gst_imencode_regions_collect (buf, regions);
+  g_assert_cmpuint (regions->len, ==, G_N_ELEMENTS (values));
+  for (guint i = 0; i < G_N_ELEMENTS (values); i++) {
+    GstImencodeRegion *r = &g_array_index (regions, GstImencodeRegion, i);
+
+    g_assert_cmpint (r->has_confidence, ==, known[i]);
+    if (known[i])
+      g_assert_cmpfloat (r->confidence, ==, values[i]);
+  }
+
+  /* unknown passes min-confidence; 0.3 and 0 do not */
+  settings_for (&s, "a");
+  s.min_confidence = 0.5;
+  gst_imencode_plan_regions (&s, &vga, (GstImencodeRegion *) regions->data,
+      regions->len, images, NULL);
+  g_assert_cmpuint (images->len, ==, 3);
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpint (g_array_index (images, GstImencodeImage, i).region.id,
+        ==, (gint) i);
+  gst_imencode_settings_clear (&s);
+
+  gst_buffer_unref (buf);
+  g_array_unref (images);
+  g_array_unref (regions);
+}
+
 /* ---- tracks (roi-select) ---- */
 
 static GstImencodeImage
@@ -854,6 +901,44 @@ offer (GstImencodeTracks * t, GstImencodeRoiSelect select,
   if (slot)
     *slot = s;
   return a;
+}
+
+static void
+test_tracks_best_non_finite_confidence_scores_one (void)
+{
+  GstBuffer *buf;
+  GArray *regions = g_array_new (FALSE, FALSE, sizeof (GstImencodeRegion));
+  GstImencodeTracks t;
+  GstImencodeImage img;
+  GstVideoRegionOfInterestMeta *m;
+
+  /* a 20x20 view at 0.9 (score 360) is kept; a 16x16 view whose
+   * confidence is NaN (so unknown: 256 x 1) does not beat it, a 19x19 one
+   * (361) does */
+  gst_imencode_tracks_init (&t, 2);
+  g_assert_cmpint (offer (&t, GST_IMENCODE_ROI_SELECT_BEST,
+          tracked (3, 10, 10, 20, 20, 0.9), 0, NULL), ==,
+      GST_IMENCODE_TRACK_KEEP);
+  for (guint side = 16; side <= 19; side += 3) {
+    buf = gst_buffer_new ();
+    m = gst_buffer_add_video_region_of_interest_meta (buf, "a", 10, 10, side,
+        side);
+    gst_video_region_of_interest_meta_add_param (m,
+        gst_structure_new ("detection", "confidence", G_TYPE_DOUBLE, NAN,
+            NULL));
+    gst_video_region_of_interest_meta_add_param (m,
+        gst_structure_new ("object_id", "id", G_TYPE_INT, 3, NULL));
+    gst_imencode_regions_collect (buf, regions);
+    g_assert_cmpuint (regions->len, ==, 1);
+    img = tracked (3, 10, 10, side, side, -1);
+    img.region = g_array_index (regions, GstImencodeRegion, 0);
+    g_assert_cmpint (offer (&t, GST_IMENCODE_ROI_SELECT_BEST, img,
+            side * MS, NULL), ==, (side == 16 ? GST_IMENCODE_TRACK_DROP :
+            GST_IMENCODE_TRACK_KEEP));
+    gst_buffer_unref (buf);
+  }
+  gst_imencode_tracks_free (&t);
+  g_array_unref (regions);
 }
 
 static void
@@ -1117,6 +1202,10 @@ main (int argc, char **argv)
   g_test_add_func ("/plan/whole-frame", test_plan_whole_frame);
   g_test_add_func ("/plan/collect-roi-meta", test_regions_collect_roi_meta);
   g_test_add_func ("/plan/displayed-aspect", test_plan_keeps_displayed_aspect);
+  g_test_add_func ("/plan/non-finite-confidence-is-unknown",
+      test_regions_non_finite_confidence_is_unknown);
+  g_test_add_func ("/tracks/best-non-finite-confidence-scores-one",
+      test_tracks_best_non_finite_confidence_scores_one);
   g_test_add_func ("/tracks/first", test_tracks_first);
   g_test_add_func ("/tracks/best-timeout-never-wraps",
       test_tracks_best_timeout_never_wraps);
