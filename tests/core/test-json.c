@@ -256,7 +256,8 @@ main (int argc, char **argv)
   g_test_add_func ("/json/numbers", test_numbers);
   g_test_add_func ("/json/double-known-texts", test_double_known_texts);
   g_test_add_func ("/json/double-matches-printf", test_double_matches_printf);
-  g_test_add_func ("/json/decimal-point", test_decimal_point_whatever_the_locale);
+  g_test_add_func ("/json/decimal-point",
+      test_decimal_point_whatever_the_locale);
   g_test_add_func ("/json/never-past-the-end", test_never_writes_past_the_end);
   return g_test_run ();
 }

@@ -9,6 +9,9 @@
 
 #include <gst/gst.h>
 #include <gst/video/video.h>
+#ifdef HAVE_GST_ANALYTICS
+#include <gst/analytics/analytics.h>
+#endif
 
 #include "gstimencodegate.h"
 #include "gstimencodeplan.h"
@@ -864,6 +867,35 @@ test_regions_non_finite_confidence_is_unknown (void)
   g_array_unref (regions);
 }
 
+#ifdef HAVE_GST_ANALYTICS
+static void
+test_regions_analytics_non_finite_confidence_is_unknown (void)
+{
+  const gfloat values[] = { NAN, INFINITY, -INFINITY, 0.25f };
+  GstBuffer *buf = gst_buffer_new ();
+  GArray *regions = g_array_new (FALSE, FALSE, sizeof (GstImencodeRegion));
+  GstAnalyticsRelationMeta *rmeta =
+      gst_buffer_add_analytics_relation_meta (buf);
+
+  for (guint i = 0; i < G_N_ELEMENTS (values); i++) {
+    GstAnalyticsODMtd od;
+
+    g_assert_true (gst_analytics_relation_meta_add_od_mtd (rmeta,
+            g_quark_from_string ("a"), 10 * i, 0, 8, 8, values[i], &od));
+  }
+  gst_imencode_regions_collect (buf, regions);
+  g_assert_cmpuint (regions->len, ==, G_N_ELEMENTS (values));
+  for (guint i = 0; i < 3; i++)
+    g_assert_false (g_array_index (regions, GstImencodeRegion,
+            i).has_confidence);
+  g_assert_true (g_array_index (regions, GstImencodeRegion, 3).has_confidence);
+  g_assert_cmpfloat (g_array_index (regions, GstImencodeRegion, 3).confidence,
+      ==, 0.25);
+  gst_buffer_unref (buf);
+  g_array_unref (regions);
+}
+#endif
+
 /* ---- tracks (roi-select) ---- */
 
 static GstImencodeImage
@@ -1198,12 +1230,17 @@ main (int argc, char **argv)
   g_test_add_func ("/plan/types-and-confidence",
       test_plan_types_and_confidence);
   g_test_add_func ("/plan/margin-and-clipping", test_plan_margin_and_clipping);
-  g_test_add_func ("/plan/crop-and-size", test_plan_crop_and_size_relative_to_region);
+  g_test_add_func ("/plan/crop-and-size",
+      test_plan_crop_and_size_relative_to_region);
   g_test_add_func ("/plan/whole-frame", test_plan_whole_frame);
   g_test_add_func ("/plan/collect-roi-meta", test_regions_collect_roi_meta);
   g_test_add_func ("/plan/displayed-aspect", test_plan_keeps_displayed_aspect);
   g_test_add_func ("/plan/non-finite-confidence-is-unknown",
       test_regions_non_finite_confidence_is_unknown);
+#ifdef HAVE_GST_ANALYTICS
+  g_test_add_func ("/plan/analytics-non-finite-confidence-is-unknown",
+      test_regions_analytics_non_finite_confidence_is_unknown);
+#endif
   g_test_add_func ("/tracks/best-non-finite-confidence-scores-one",
       test_tracks_best_non_finite_confidence_scores_one);
   g_test_add_func ("/tracks/first", test_tracks_first);
