@@ -122,7 +122,9 @@ gst_imencode_gate_check (GstImencodeGate * gate, GstClockTime pts,
 {
   GstClockTime stream_time = GST_CLOCK_TIME_NONE;
   gboolean limited = rate_n > 0 && rate_d > 0;
+  /* the grid as it was, for a frame that on-demand then refuses */
   GstClockTime origin = gate->origin;
+  gint grid_n = gate->rate_n, grid_d = gate->rate_d;
   guint64 next_slot = gate->next_slot;
 
   if (GST_CLOCK_TIME_IS_VALID (pts) &&
@@ -145,6 +147,8 @@ gst_imencode_gate_check (GstImencodeGate * gate, GstClockTime pts,
   if (on_demand && !gst_imencode_gate_take_snapshot (gate)) {
     /* not encoded: the grid's slot stays free for the next frame */
     gate->origin = origin;
+    gate->rate_n = grid_n;
+    gate->rate_d = grid_d;
     gate->next_slot = next_slot;
     return GST_IMENCODE_GATE_NO_REQUEST;
   }

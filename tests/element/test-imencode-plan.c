@@ -448,6 +448,54 @@ test_gate_on_demand_counts_requests (void)
       GST_IMENCODE_GATE_SNAPSHOT);
 }
 
+static void
+test_gate_on_demand_refusal_keeps_the_grid (void)
+{
+  GstImencodeGate gate;
+
+  /* 1/1 with on-demand, frames every 100 ms: the frames from 1 s on are
+   * refused for want of a request and take no slot, so a request made
+   * after the 1.2 s frame is taken by the next one (1.3 s), on the 1 s
+   * slot still free */
+  gst_imencode_gate_init (&gate);
+  gst_imencode_gate_request_snapshot (&gate);
+  g_assert_cmpint (gst_imencode_gate_check (&gate, 0, 100 * MS, 1, 1, TRUE),
+      ==, GST_IMENCODE_GATE_SNAPSHOT);
+  for (guint ms = 100; ms <= 1200; ms += 100)
+    g_assert_cmpint (gst_imencode_gate_check (&gate, ms * MS, 100 * MS, 1, 1,
+            TRUE), ==, ms < 1000 ? GST_IMENCODE_GATE_RATE :
+        GST_IMENCODE_GATE_NO_REQUEST);
+  gst_imencode_gate_request_snapshot (&gate);
+  g_assert_cmpint (gst_imencode_gate_check (&gate, 1300 * MS, 100 * MS, 1, 1,
+          TRUE), ==, GST_IMENCODE_GATE_SNAPSHOT);
+  /* the next slot is 2 s */
+  gst_imencode_gate_request_snapshot (&gate);
+  g_assert_cmpint (gst_imencode_gate_check (&gate, 1900 * MS, 100 * MS, 1, 1,
+          TRUE), ==, GST_IMENCODE_GATE_RATE);
+  g_assert_cmpint (gst_imencode_gate_check (&gate, 2000 * MS, 100 * MS, 1, 1,
+          TRUE), ==, GST_IMENCODE_GATE_SNAPSHOT);
+
+  /* a frame refused for want of a request under a new rate leaves the
+   * grid as it was, not the new rate over the old grid's slot count: 10/1
+   * up to 3 s (slot 31 next), a refused frame at 1/1, then 1/1 frames
+   * start a 1/1 grid (not one whose next slot is 31 s) */
+  for (guint ms = 2100; ms <= 3000; ms += 100) {
+    gst_imencode_gate_request_snapshot (&gate);
+    g_assert_cmpint (gst_imencode_gate_check (&gate, ms * MS, 100 * MS, 10,
+            1, TRUE), ==, GST_IMENCODE_GATE_SNAPSHOT);
+  }
+  g_assert_cmpint (gst_imencode_gate_check (&gate, 3100 * MS, 100 * MS, 1, 1,
+          TRUE), ==, GST_IMENCODE_GATE_NO_REQUEST);
+  gst_imencode_gate_request_snapshot (&gate);
+  g_assert_cmpint (gst_imencode_gate_check (&gate, 3200 * MS, 100 * MS, 1, 1,
+          TRUE), ==, GST_IMENCODE_GATE_SNAPSHOT);
+  gst_imencode_gate_request_snapshot (&gate);
+  g_assert_cmpint (gst_imencode_gate_check (&gate, 4100 * MS, 100 * MS, 1, 1,
+          TRUE), ==, GST_IMENCODE_GATE_RATE);
+  g_assert_cmpint (gst_imencode_gate_check (&gate, 4200 * MS, 100 * MS, 1, 1,
+          TRUE), ==, GST_IMENCODE_GATE_SNAPSHOT);
+}
+
 #define REQUESTERS 4
 #define REQUESTS 5000
 
@@ -1224,6 +1272,8 @@ main (int argc, char **argv)
   g_test_add_func ("/gate/max-rate-late-frame-no-burst",
       test_gate_max_rate_late_frame_no_burst);
   g_test_add_func ("/gate/on-demand", test_gate_on_demand_counts_requests);
+  g_test_add_func ("/gate/on-demand-refusal-keeps-the-grid",
+      test_gate_on_demand_refusal_keeps_the_grid);
   g_test_add_func ("/gate/requests-from-threads",
       test_gate_requests_from_threads_all_count);
   g_test_add_func ("/plan/roi-filter", test_roi_filter_parse);
