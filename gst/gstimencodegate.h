@@ -10,18 +10,27 @@
 G_BEGIN_DECLS
 
 /* The per-frame decision before any pixel is touched: frames outside the
- * segment are not encoded; max-rate lets a frame through only when the
- * last frame let through is at least 1/max-rate earlier in stream time;
- * with on-demand, a frame goes through only while snapshot requests are
- * pending, and takes one once it has made an image. Plain state, used by the streaming thread only;
- * the pending-snapshot counter is the only field other threads touch
+ * segment are not encoded; max-rate keeps frames on a grid of slots
+ * 1/max-rate apart in stream time, from the first frame kept: the first
+ * frame at or past each next slot is let through, allowing half a frame
+ * duration of timestamp jitter (so a camera at 10000000/333333 fps keeps
+ * every frame under max-rate=30/1, and every third under 10/1); with
+ * on-demand, a frame goes through only while snapshot requests are
+ * pending, and takes one once it has made an image. Plain state, used by
+ * the streaming thread only; the pending-snapshot counter is the only field other threads touch
  * (atomically, through gst_imencode_gate_request_snapshot()). */
 typedef struct
 {
   GstSegment segment;
-  /* stream time of the last frame let through under a rate limit, or
-   * GST_CLOCK_TIME_NONE */
-  GstClockTime last_time;
+  /* max-rate's grid: stream time of its first frame (GST_CLOCK_TIME_NONE:
+   * no grid yet), the rate it was laid out for, and the index of the next
+   * slot not yet taken */
+  GstClockTime origin;
+  gint rate_n, rate_d;
+  guint64 next_slot;
+  /* stream time of the last frame seen under a rate limit: its spacing to
+   * the next one stands for a frame duration the buffers do not carry */
+  GstClockTime prev_time;
   gint pending_snapshots;       /* atomic */
 } GstImencodeGate;
 
@@ -41,7 +50,8 @@ void gst_imencode_gate_init (GstImencodeGate * gate);
  * snapshots are kept: they may be asked for before the stream starts. */
 void gst_imencode_gate_reset (GstImencodeGate * gate);
 
-/* A new segment (from a SEGMENT event); the rate limit starts again. */
+/* A new segment (from a SEGMENT event); the rate limit's grid starts again
+ * at the next frame. */
 void gst_imencode_gate_set_segment (GstImencodeGate * gate,
     const GstSegment * segment);
 
@@ -54,7 +64,8 @@ void gst_imencode_gate_request_snapshot (GstImencodeGate * gate);
 
 /* Decides on a frame with timestamp @pts and @duration (either may be
  * GST_CLOCK_TIME_NONE: an untimed frame is inside any segment, and a rate
- * limit lets every untimed frame through), under a rate limit of
+ * limit lets every untimed frame through; without a duration, the rate
+ * limit takes the spacing of the frames for it), under a rate limit of
  * @rate_n/@rate_d frames per second (0 or an invalid fraction: none) and
  * @on_demand. With @on_demand, GST_IMENCODE_GATE_SNAPSHOT leaves the
  * request pending: the caller takes it with

@@ -6,6 +6,7 @@
 #include "config.h"
 #endif
 
+#include <math.h>
 #include <string.h>
 
 #include <gst/video/video.h>
@@ -37,6 +38,17 @@ gst_imencode_structure_get_integer (const GstStructure * s,
   return TRUE;
 }
 
+/* Sets @r's confidence from a detector's @confidence. One that is not a
+ * finite number (NaN, infinite) is unknown: it would pass every
+ * min-confidence, win every best-view comparison and reach the meta and
+ * the JSON event as text no parser reads. */
+static void
+gst_imencode_region_set_confidence (GstImencodeRegion * r, gdouble confidence)
+{
+  r->has_confidence = isfinite (confidence);
+  r->confidence = r->has_confidence ? confidence : 0.0;
+}
+
 static void
 gst_imencode_region_from_roi_meta (GstVideoRegionOfInterestMeta * meta,
     GstImencodeRegion * r)
@@ -53,10 +65,8 @@ gst_imencode_region_from_roi_meta (GstVideoRegionOfInterestMeta * meta,
   r->height = meta->h;
   r->order = gst_meta_get_seqnum ((GstMeta *) meta);
   param = gst_video_region_of_interest_meta_get_param (meta, "detection");
-  if (param && gst_structure_get_double (param, "confidence", &confidence)) {
-    r->has_confidence = TRUE;
-    r->confidence = confidence;
-  }
+  if (param && gst_structure_get_double (param, "confidence", &confidence))
+    gst_imencode_region_set_confidence (r, confidence);
   param = gst_video_region_of_interest_meta_get_param (meta, "object_id");
   if (param)
     r->has_track_id = gst_imencode_structure_get_integer (param, "id",
@@ -160,8 +170,7 @@ gst_imencode_regions_collect_analytics (GstBuffer * buffer,
           gst_imencode_regions_overlap (roi, &r))
         same = roi;
     }
-    r.has_confidence = TRUE;
-    r.confidence = confidence;
+    gst_imencode_region_set_confidence (&r, confidence);
     r.has_track_id = gst_imencode_analytics_track_id (rmeta, od.id,
         &r.track_id, &r.track_lost);
     /* after every ROI meta, in the relation meta's order */
@@ -170,7 +179,7 @@ gst_imencode_regions_collect_analytics (GstBuffer * buffer,
       g_array_append_val (regions, r);
       continue;
     }
-    if (!same->has_confidence) {
+    if (!same->has_confidence && r.has_confidence) {
       same->has_confidence = TRUE;
       same->confidence = r.confidence;
     }

@@ -52,7 +52,8 @@ typedef struct
  * field, track id from an "object_id" structure's "id" field) and, when
  * built with the analytics library, every object detection of a
  * GstAnalyticsRelationMeta (label, confidence, and the id of a tracking
- * metadata related to it in either direction). A detection with the id of
+ * metadata related to it in either direction). A confidence that is not a
+ * finite number is unknown (has_confidence FALSE). A detection with the id of
  * a ROI meta and a box overlapping its box by at least half (intersection
  * over union) is the same object: it adds only what the ROI meta lacks. */
 void gst_imencode_regions_collect (GstBuffer * buffer, GArray * regions);

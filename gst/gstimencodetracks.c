@@ -203,6 +203,15 @@ sort_by_order (guint * idx, guint n, const GstImencodeTrack * tracks)
   }
 }
 
+/* Whether @span or more has passed from @start to @now (both valid).
+ * Subtracts instead of adding, so a span near G_MAXUINT64 (a timeout of
+ * "practically never") cannot wrap around to a small sum. */
+static gboolean
+stream_time_elapsed (GstClockTime start, GstClockTime now, GstClockTime span)
+{
+  return now >= start && now - start >= span;
+}
+
 /* Whether @track has ended as of @now (valid when @timed). */
 static gboolean
 track_ended (const GstImencodeTrack * track, GstClockTime now,
@@ -210,7 +219,7 @@ track_ended (const GstImencodeTrack * track, GstClockTime now,
 {
   return eos || track->lost || (timed &&
       GST_CLOCK_TIME_IS_VALID (track->last_seen) &&
-      now >= track->last_seen + GST_IMENCODE_TRACK_UNSEEN);
+      stream_time_elapsed (track->last_seen, now, GST_IMENCODE_TRACK_UNSEEN));
 }
 
 /* Whether @track's current best period is over as of @now. */
@@ -220,7 +229,7 @@ track_renewed (const GstImencodeTrack * track, GstImencodeRoiSelect select,
 {
   return select == GST_IMENCODE_ROI_SELECT_BEST && timeout > 0 && timed &&
       track->has_candidate && GST_CLOCK_TIME_IS_VALID (track->period_start)
-      && now >= track->period_start + timeout;
+      && stream_time_elapsed (track->period_start, now, timeout);
 }
 
 guint

@@ -37,10 +37,12 @@ count_results build
 
 echo "== C tests under ASan + UBSan (build-asan/)"
 if [ -f build-asan/build.ninja ]; then
-  meson setup --reconfigure build-asan >/dev/null
+  meson setup --reconfigure build-asan -Dtests=enabled >/dev/null
 else
+  # tests=enabled: a missing test dependency fails here instead of leaving
+  # the tests out (the option is auto)
   meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false \
-    -Dbuildtype=debug >/dev/null
+    -Dbuildtype=debug -Dtests=enabled >/dev/null
 fi
 # a registry cached by an earlier run may hold a failed scan
 rm -f build-asan/tests/registry-*.bin

@@ -6,6 +6,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void
@@ -137,24 +138,249 @@ imcore_json_uint (ImcoreJsonWriter * w, uint64_t value)
   put (w, buf, (size_t) n);
 }
 
+/* ---- numbers: %.9g without printf, so no locale can change them ----
+ *
+ * A finite double is f * 2^e with f and e integers. Its nine significant
+ * digits, rounded half to even as printf rounds, are
+ * N = round (f * 2^e * 10^s) for the s that puts N in [10^8, 10^9). The
+ * product is exact in a small unsigned big integer: the largest values
+ * met, 2^53 * 10^332 (the smallest subnormal's numerator) and 2^1161 (its
+ * denominator shifted by the long division), fit in 1,280 bits. */
+
+#define BIG_WORDS 40
+
+typedef struct
+{
+  uint32_t w[BIG_WORDS];        /* little-endian 32-bit words */
+  int n;                        /* words in use; no leading zero word */
+} Big;
+
+static void
+big_set (Big * b, uint64_t v)
+{
+  b->n = 0;
+  while (v) {
+    b->w[b->n++] = (uint32_t) v;
+    v >>= 32;
+  }
+}
+
+/* b *= m (m > 0); the callers' values stay below 2^(32 * BIG_WORDS) */
+static void
+big_mul_small (Big * b, uint32_t m)
+{
+  uint64_t carry = 0;
+
+  for (int i = 0; i < b->n; i++) {
+    uint64_t t = (uint64_t) b->w[i] * m + carry;
+
+    b->w[i] = (uint32_t) t;
+    carry = t >> 32;
+  }
+  if (carry)
+    b->w[b->n++] = (uint32_t) carry;
+}
+
+static void
+big_mul_pow10 (Big * b, int power)
+{
+  for (; power >= 9; power -= 9)
+    big_mul_small (b, 1000000000u);
+  for (; power > 0; power--)
+    big_mul_small (b, 10);
+}
+
+/* b <<= bits */
+static void
+big_shift_left (Big * b, int bits)
+{
+  int words = bits / 32, rest = bits % 32;
+
+  if (b->n == 0)
+    return;
+  if (rest) {
+    uint32_t top = b->w[b->n - 1] >> (32 - rest);
+
+    for (int i = b->n - 1; i > 0; i--)
+      b->w[i] = (b->w[i] << rest) | (b->w[i - 1] >> (32 - rest));
+    b->w[0] <<= rest;
+    if (top)
+      b->w[b->n++] = top;
+  }
+  if (words) {
+    memmove (b->w + words, b->w, (size_t) b->n * sizeof (uint32_t));
+    memset (b->w, 0, (size_t) words * sizeof (uint32_t));
+    b->n += words;
+  }
+}
+
+static int
+big_compare (const Big * a, const Big * b)
+{
+  if (a->n != b->n)
+    return a->n < b->n ? -1 : 1;
+  for (int i = a->n - 1; i >= 0; i--) {
+    if (a->w[i] != b->w[i])
+      return a->w[i] < b->w[i] ? -1 : 1;
+  }
+  return 0;
+}
+
+/* a -= b, where a >= b */
+static void
+big_subtract (Big * a, const Big * b)
+{
+  uint32_t borrow = 0;
+
+  for (int i = 0; i < a->n; i++) {
+    uint64_t sub = (uint64_t) (i < b->n ? b->w[i] : 0) + borrow;
+
+    borrow = a->w[i] < sub;
+    a->w[i] = (uint32_t) ((uint64_t) a->w[i] - sub);
+  }
+  while (a->n > 0 && a->w[a->n - 1] == 0)
+    a->n--;
+}
+
+/* round (num / den), half to even, for a quotient below 2^35 */
+static uint64_t
+big_divide_rounded (Big * num, const Big * den)
+{
+  uint64_t q = 0;
+  Big t;
+  int c;
+
+  for (int bit = 34; bit >= 0; bit--) {
+    t = *den;
+    big_shift_left (&t, bit);
+    if (big_compare (num, &t) >= 0) {
+      big_subtract (num, &t);
+      q |= (uint64_t) 1 << bit;
+    }
+  }
+  /* num is the remainder: compare 2 * remainder with den */
+  big_shift_left (num, 1);
+  c = big_compare (num, den);
+  return q + (c > 0 || (c == 0 && (q & 1)));
+}
+
+/* The nine significant digits of @v (finite, > 0) as an integer in
+ * [10^8, 10^9), rounded half to even, and the decimal exponent of the
+ * first: v ~ digits * 10^(exp10 - 8). */
+static uint32_t
+nine_digits (double v, int *exp10)
+{
+  int e2, k;
+  uint64_t f = (uint64_t) ldexp (frexp (v, &e2), 53);
+
+  /* v = f * 2^(e2 - 53) exactly: f holds every bit of v's mantissa */
+  e2 -= 53;
+  k = (int) floor (log10 (v));
+  for (;;) {
+    Big num, den;
+    int s = 8 - k;
+    uint64_t n;
+
+    big_set (&num, f);
+    big_set (&den, 1);
+    if (e2 > 0)
+      big_shift_left (&num, e2);
+    else
+      big_shift_left (&den, -e2);
+    if (s > 0)
+      big_mul_pow10 (&num, s);
+    else
+      big_mul_pow10 (&den, -s);
+    n = big_divide_rounded (&num, &den);
+    /* log10 may be off by one either way near powers of ten */
+    if (n < 100000000u) {
+      k--;
+      continue;
+    }
+    if (n > 1000000000u) {
+      k++;
+      continue;
+    }
+    if (n == 1000000000u) {
+      /* rounded up to the next power of ten */
+      n = 100000000u;
+      k++;
+    }
+    *exp10 = k;
+    return (uint32_t) n;
+  }
+}
+
+/* Writes @v (finite) as printf's "%.9g" writes it in the C locale, into
+ * @out (room for 24 bytes); returns the length. */
+static size_t
+format_double (char *out, double v)
+{
+  char digits[10];
+  size_t len = 0;
+  uint32_t n;
+  int exp10, n_digits;
+
+  if (signbit (v))
+    out[len++] = '-';
+  v = fabs (v);
+  if (v == 0) {
+    out[len++] = '0';
+    return len;
+  }
+  n = nine_digits (v, &exp10);
+  for (int i = 8; i >= 0; i--, n /= 10)
+    digits[i] = (char) ('0' + n % 10);
+  /* %g drops trailing zeros, and the point when nothing follows it */
+  for (n_digits = 9; n_digits > 1 && digits[n_digits - 1] == '0';)
+    n_digits--;
+
+  if (exp10 >= -4 && exp10 < 9) {
+    /* fixed: 0.000ddd, ddd.ddd or ddddddddd */
+    if (exp10 < 0) {
+      out[len++] = '0';
+      out[len++] = '.';
+      for (int i = -1; i > exp10; i--)
+        out[len++] = '0';
+      memcpy (out + len, digits, (size_t) n_digits);
+      return len + (size_t) n_digits;
+    }
+    for (int i = 0; i <= exp10; i++)
+      out[len++] = i < n_digits ? digits[i] : '0';
+    if (n_digits > exp10 + 1) {
+      out[len++] = '.';
+      memcpy (out + len, digits + exp10 + 1, (size_t) (n_digits - exp10 - 1));
+      len += (size_t) (n_digits - exp10 - 1);
+    }
+    return len;
+  }
+  /* exponent: d.ddde+XX, at least two exponent digits */
+  out[len++] = digits[0];
+  if (n_digits > 1) {
+    out[len++] = '.';
+    memcpy (out + len, digits + 1, (size_t) (n_digits - 1));
+    len += (size_t) (n_digits - 1);
+  }
+  out[len++] = 'e';
+  out[len++] = exp10 < 0 ? '-' : '+';
+  exp10 = abs (exp10);
+  if (exp10 >= 100)
+    out[len++] = (char) ('0' + exp10 / 100);
+  out[len++] = (char) ('0' + exp10 / 10 % 10);
+  out[len++] = (char) ('0' + exp10 % 10);
+  return len;
+}
+
 void
 imcore_json_double (ImcoreJsonWriter * w, double value)
 {
-  char buf[40];
-  int n;
+  char buf[24];
 
   if (!isfinite (value)) {
     put (w, "null", 4);
     return;
   }
-  n = snprintf (buf, sizeof (buf), "%.9g", value);
-  /* whatever the locale's decimal separator, JSON's is '.' (%g never
-   * groups thousands) */
-  for (int i = 0; i < n; i++) {
-    if (buf[i] == ',')
-      buf[i] = '.';
-  }
-  put (w, buf, (size_t) n);
+  put (w, buf, format_double (buf, value));
 }
 
 bool

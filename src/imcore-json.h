@@ -39,8 +39,10 @@ size_t imcore_json_string_bound (size_t len);
 void imcore_json_int (ImcoreJsonWriter * w, int64_t value);
 void imcore_json_uint (ImcoreJsonWriter * w, uint64_t value);
 
-/* Appends @value with up to 9 significant digits, or null when it is not
- * finite (JSON has no NaN or infinity). */
+/* Appends @value as printf's "%.9g" writes it in the C locale (nine
+ * significant digits, rounded half to even, '.' as the decimal point
+ * whatever the process's or thread's locale: printf is not used), or null
+ * when it is not finite (JSON has no NaN or infinity). */
 void imcore_json_double (ImcoreJsonWriter * w, double value);
 
 /* Whether everything written so far fitted. */

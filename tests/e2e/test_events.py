@@ -226,6 +226,38 @@ def test_best_one_event_per_track_at_track_end_or_eos(img):
     assert [e["roi"]["track_id"] for e in evs][-1] == 3
 
 
+def _no_constants(name):
+    raise AssertionError("not JSON: %s" % name)
+
+
+def test_non_finite_confidence_is_unknown_in_events_and_best(img):
+    # track 1: 20x20 at 0.9 (score 360), then 12x12 and 16x16 views whose
+    # confidence is NaN or infinite: unknown, so 1 in best's score (144,
+    # 256); the first view stays the best. The events carry no confidence
+    # for them, and nothing Python's json module would refuse.
+    boxes = [((60, 60, 20, 20), 0.9), ((60, 60, 12, 12), float("nan")),
+             ((60, 60, 16, 16), float("inf")), ((60, 60, 14, 14),
+                                                float("-inf"))]
+    frames = [(img, [{"type": "obj", "box": b, "id": 1, "track": 1,
+                      "confidence": c}], []) for b, c in boxes]
+    r = encode(frames, "roi-type=obj roi-select=best encoding=json "
+               "format=png")
+    assert not r.errors
+    evs = [json.loads(d.decode("utf-8"), parse_constant=_no_constants)
+           for d, *_ in r.buffers]
+    assert [e["pts"] for e in evs] == [0]
+    assert evs[0]["roi"]["confidence"] == pytest.approx(0.9)
+
+    r = encode(frames, "roi-type=obj encoding=json format=png")
+    assert not r.errors
+    evs = [json.loads(d.decode("utf-8"), parse_constant=_no_constants)
+           for d, *_ in r.buffers]
+    assert len(evs) == 4
+    assert evs[0]["roi"]["confidence"] == pytest.approx(0.9)
+    for e in evs[1:]:
+        assert "confidence" not in e["roi"], e["roi"]
+
+
 def test_best_timeout_sends_and_starts_again(img):
     # one object in view for 5 s at 30 fps; timeout 2 s
     tracks = [(7, 0, 149, lambda i: (20 + i % 50, 20, 40, 40))]

@@ -56,6 +56,26 @@ def test_python_snippet_runs():
         assert int(size) > 100 and (w, h) == ("320", "240"), line
 
 
+def test_python_regions_through_appsrc_snippet_runs():
+    # the route the README gives Python applications for attaching
+    # regions: their own buffers pushed into appsrc (a pad probe's buffer
+    # is never writable from Python)
+    snippets = [b for b in _blocks("python")
+                if "buffer_add_video_region_of_interest_meta" in b]
+    assert len(snippets) == 1
+    out = subprocess.run([sys.executable, "-c", snippets[0]],
+                         capture_output=True, text=True, timeout=60,
+                         env=os.environ)
+    assert out.returncode == 0, out.stderr
+    assert "CRITICAL" not in out.stderr and "WARN" not in out.stderr, \
+        out.stderr
+    # one image per frame: the region the snippet attached, with its id,
+    # track id and box, at the frame's own timestamp (30 fps, videotestsrc's
+    # default)
+    assert out.stdout.splitlines() == [
+        "%d 3 42 64 128" % pts for pts in (0, 33333333, 66666666)]
+
+
 def test_opencv_snippet_runs(tmp_path):
     cv2 = pytest.importorskip("cv2")
     if "GStreamer:                   YES" not in cv2.getBuildInformation():

@@ -193,6 +193,20 @@ def test_min_confidence(img):
     assert [b[4]["roi-id"] for b in r.buffers] == [2, 3]
 
 
+@pytest.mark.parametrize("bad", ["nan", "inf", "-inf"])
+def test_non_finite_confidence_is_unknown(img, bad):
+    # a detector that writes NaN or infinity knows no confidence: the
+    # region is kept whatever min-confidence says, and its meta carries no
+    # confidence field
+    rois = [{"type": "a", "box": (0, 0, 8, 8), "id": 1,
+             "confidence": float(bad)},
+            {"type": "a", "box": (0, 0, 8, 8), "id": 2, "confidence": 0.3}]
+    r = encode([(img, rois, [])], "roi-type=a min-confidence=0.5")
+    assert not r.errors
+    assert [b[4]["roi-id"] for b in r.buffers] == [1]
+    assert "confidence" not in r.buffers[0][4], r.buffers[0][4]
+
+
 def test_no_region_no_output(img):
     frames = [(img, [], []), (img, [{"type": "b", "box": (0, 0, 4, 4)}], [])]
     r = encode(frames, "roi-type=a")
@@ -266,6 +280,25 @@ def test_max_rate_one_per_second(img):
     r = encode(frames, "max-rate=1/1 threads=0")
     assert not r.errors
     assert [b[2] for b in r.buffers] == [0, Gst.SECOND, 2 * Gst.SECOND]
+
+
+@pytest.mark.parametrize("rate,kept", [("30/1", 300), ("10/1", 100),
+                                       ("1/1", 10)])
+def test_max_rate_on_a_webcam_rate(rate, kept):
+    # many UVC webcams run at 10000000/333333 fps, a hair faster than 30:
+    # the limit keeps the first frame at or past each slot 1/max-rate
+    # apart, allowing half a frame of jitter, so 30/1 keeps all of them
+    pipeline = Gst.parse_launch(
+        "videotestsrc num-buffers=300 ! video/x-raw,width=16,height=16,"
+        "framerate=10000000/333333 ! imencode max-rate=%s threads=2 ! "
+        "appsink name=sink sync=false" % rate)
+    r = run_to_end(pipeline)
+    assert not r.errors
+    assert len(r.buffers) == kept
+    step = 300 // kept
+    assert [b[2] for b in r.buffers] == \
+        [Gst.util_uint64_scale(i * step, Gst.SECOND * 333333, 10000000)
+         for i in range(kept)]
 
 
 @pytest.mark.parametrize("threads", [1, 2])
@@ -470,6 +503,19 @@ def test_analytics_detections_with_tracking(img, contain):
     assert np.array_equal(px, img[40:100, 30:80])
     r = encode([(img, [], dets)], "roi-type=* min-confidence=0.5")
     assert len(r.buffers) == 1
+
+
+@needs_analytics
+@pytest.mark.parametrize("bad", ["nan", "inf", "-inf"])
+def test_analytics_non_finite_confidence_is_unknown(img, bad):
+    dets = [{"type": "a", "box": (10, 10, 20, 20), "confidence": float(bad)},
+            {"type": "a", "box": (40, 10, 20, 20), "confidence": 0.3}]
+    r = encode([(img, [], dets)], "roi-type=a min-confidence=0.5")
+    assert not r.errors
+    assert len(r.buffers) == 1, "plugin built without the analytics library?"
+    meta = r.buffers[0][4]
+    assert (meta["x"], meta["y"]) == (10, 10)
+    assert "confidence" not in meta, meta
 
 
 @needs_analytics

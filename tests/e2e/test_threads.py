@@ -685,10 +685,11 @@ def test_width_change_while_playing():
     for i, (pts, cw, ch, data) in enumerate(samples):
         # each buffer has the size its sample's caps say
         im = check_frame(data, i, mixed_kind(i), (cw, ch))
-        if i % 20 >= 2:
-            assert im.size == want(i), (i, im.size, want(i))
-        else:
-            assert im.size in ((w, h), (320, 180))
+        # drive() sets the property from the thread that chains, right
+        # before frame i, and the chain reads the properties once per frame
+        # as it takes it: frame i is the first with the new width, while
+        # the frames before it are still being encoded
+        assert im.size == want(i), (i, im.size, want(i))
     # on the pad: each buffer leaves after the caps that describe it
     cur = None
     for e in log.snapshot():
@@ -917,6 +918,58 @@ def test_allocation_answer_follows_running_threads():
         pipeline.set_state(Gst.State.NULL)
 
 
+def _frames_taken_while_downstream_blocks(threads, w, h, fmt, size):
+    """Chains frames into imencode, from a thread of this test, while
+    downstream (an appsink that holds one buffer and is never pulled)
+    blocks: returns how many imencode took before its chain blocked. The
+    first image leaves and sits in the appsink; the second's push blocks
+    there, and every frame after it waits in flight, until the bound on
+    frames in flight stops the chain."""
+    with playing("imencode name=enc threads=%d ! appsink name=sink "
+                 "max-buffers=1 sync=false wait-on-eos=false" % threads) \
+            as pipeline:
+        pad = pipeline.get_by_name("enc").get_static_pad("sink")
+        pad.send_event(Gst.Event.new_stream_start("in-flight"))
+        pad.send_event(Gst.Event.new_caps(Gst.Caps.from_string(
+            "video/x-raw,format=%s,width=%d,height=%d,framerate=30/1" %
+            (fmt, w, h))))
+        seg = Gst.Segment()
+        seg.init(Gst.Format.TIME)
+        pad.send_event(Gst.Event.new_segment(seg))
+        # every frame shares one frame's pixels (copy_region does not copy
+        # them): what imencode holds is counted in frames, not in memory
+        pixels = Gst.Buffer.new_wrapped(bytes(size))
+        share = (Gst.BufferCopyFlags.FLAGS | Gst.BufferCopyFlags.META |
+                 Gst.BufferCopyFlags.MEMORY)
+        taken = []
+
+        def feed():
+            for i in range(1000):
+                buf = pixels.copy_region(share, 0, size)
+                buf.pts = i * FRAME_NS
+                buf.duration = FRAME_NS
+                if pad.chain(buf) != Gst.FlowReturn.OK:
+                    return
+                taken.append(i)
+
+        feeder = threading.Thread(target=feed, daemon=True)
+        feeder.start()
+        # until the count has stood still for a second
+        last, still_since = -1, time.monotonic()
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            time.sleep(0.05)
+            if len(taken) != last:
+                last, still_since = len(taken), time.monotonic()
+            elif time.monotonic() - still_since > 1.0:
+                break
+        n = len(taken)
+    # set to NULL: the blocked chain returns
+    feeder.join(30)
+    assert not feeder.is_alive()
+    return n
+
+
 def test_frames_in_flight_bounded_by_bytes():
     # small frames: twice the threads
     size, n = _allocation_pool_min(64, 320, 240, "I420")
@@ -926,3 +979,16 @@ def test_frames_in_flight_bounded_by_bytes():
     size, n = _allocation_pool_min(64, 3840, 2160, "RGBA")
     assert size == 3840 * 2160 * 4
     assert 2 <= n and n * size <= 256 * 1024 * 1024, (n, size)
+
+    # and what imencode actually holds is that many: one image in the
+    # appsink, then max in flight (the one blocked in its push included)
+    size, n = _allocation_pool_min(4, 320, 240, "I420")
+    assert n == 8
+    assert _frames_taken_while_downstream_blocks(4, 320, 240, "I420",
+                                                 size) == 1 + 8
+    # 1080p RGBA (8.3 MB): 64 threads would take 128, the 256 MiB bound
+    # 32
+    size, n = _allocation_pool_min(64, 1920, 1080, "RGBA")
+    assert n == 256 * 1024 * 1024 // (1920 * 1080 * 4) == 32
+    assert _frames_taken_while_downstream_blocks(64, 1920, 1080, "RGBA",
+                                                 size) == 1 + 32

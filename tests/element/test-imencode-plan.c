@@ -4,10 +4,14 @@
  * not from the implementation's arithmetic.
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#include <math.h>
 #include <string.h>
 
 #include <gst/gst.h>
 #include <gst/video/video.h>
+#ifdef HAVE_GST_ANALYTICS
+#include <gst/analytics/analytics.h>
+#endif
 
 #include "gstimencodegate.h"
 #include "gstimencodeplan.h"
@@ -94,9 +98,11 @@ test_gate_max_rate_one_per_second_at_30fps (void)
 static void
 test_gate_max_rate_two_per_second_at_25fps (void)
 {
-  /* frames every 40 ms; the first at or past 500 ms after the last one
-   * passed: 0, 520, 1040, 1560 ms (frames 0, 13, 26, 39) */
-  static const guint expected[] = { 0, 13, 26, 39 };
+  /* frames every 40 ms, slots every 500 ms from the first frame: the
+   * first frame at or past each slot, or less than half a frame (20 ms)
+   * before it: 0, 520, 1000, 1520 ms (frames 0, 13, 25, 38); 480 ms is
+   * exactly half a frame early, so not yet */
+  static const guint expected[] = { 0, 13, 25, 38 };
   GstImencodeGate gate;
   guint n = 0;
 
@@ -168,11 +174,13 @@ test_gate_max_rate_counts_stream_time (void)
   gst_imencode_gate_set_segment (&gate, &seg);
   g_assert_true (passes (gst_imencode_gate_check (&gate, 0, 0, 1, 1,
               FALSE)));
-  /* 600 ms of PTS = 1.2 s of stream time: more than 1 s apart */
+  /* 600 ms of PTS = 1.2 s of stream time: past the 1 s slot */
   g_assert_true (passes (gst_imencode_gate_check (&gate, 600 * MS, 0, 1, 1,
               FALSE)));
-  /* 400 ms later = 0.8 s of stream time: too soon */
-  g_assert_false (passes (gst_imencode_gate_check (&gate, 1000 * MS, 0, 1, 1,
+  /* 900 ms = 1.8 s: before the 2 s slot; 1000 ms = 2 s: at it */
+  g_assert_false (passes (gst_imencode_gate_check (&gate, 900 * MS, 0, 1, 1,
+              FALSE)));
+  g_assert_true (passes (gst_imencode_gate_check (&gate, 1000 * MS, 0, 1, 1,
               FALSE)));
 }
 
@@ -199,6 +207,202 @@ test_gate_max_rate_reverse_playback (void)
     }
   }
   g_assert_cmpuint (n, ==, 3);
+}
+
+/* A UVC webcam's 30 fps: 10000000/333333, frames 33,333,300 ns apart,
+ * slightly faster than 30/1's slots (33,333,333.3 ns). */
+#define CAM_N 10000000
+#define CAM_D 333333
+
+/* Counts the frames of @n_frames at the camera's rate that pass a max-rate
+ * of @rate_n/@rate_d, with their durations, or with none (the gate then
+ * takes the spacing of the frames as their duration); @first is the
+ * index of the first frame, @step 1 or -1 (reverse playback). */
+static guint
+count_camera_frames (GstImencodeGate * gate, gint first, gint step,
+    guint n_frames, gint rate_n, gint rate_d, gboolean with_duration)
+{
+  guint n = 0;
+
+  for (guint k = 0; k < n_frames; k++) {
+    gint i = first + step * (gint) k;
+    GstClockTime pts = frame_pts (i, CAM_N, CAM_D);
+    GstClockTime dur = frame_pts (i + 1, CAM_N, CAM_D) - pts;
+
+    if (passes (gst_imencode_gate_check (gate, pts,
+                with_duration ? dur : GST_CLOCK_TIME_NONE, rate_n, rate_d,
+                FALSE)))
+      n++;
+  }
+  return n;
+}
+
+static void
+test_gate_max_rate_camera_rate (void)
+{
+  /* 300 frames (10 s less 10 us) on slots 1/max-rate apart */
+  static const struct
+  {
+    gint rate_n, rate_d;
+    guint kept;
+  } table[] = {
+    {30, 1, 300}, {10, 1, 100}, {1, 1, 10}, {15, 1, 150}, {5, 1, 50},
+    {2, 1, 20}, {1, 2, 5}, {60, 1, 300}, {30000, 1001, 300},
+  };
+
+  for (guint t = 0; t < G_N_ELEMENTS (table); t++) {
+    for (gint with_duration = 0; with_duration <= 1; with_duration++) {
+      GstImencodeGate gate;
+      guint kept;
+
+      gst_imencode_gate_init (&gate);
+      kept = count_camera_frames (&gate, 0, 1, 300, table[t].rate_n,
+          table[t].rate_d, with_duration);
+      if (kept != table[t].kept)
+        g_error ("max-rate %d/%d on 300 frames at %d/%d fps (%s durations)"
+            ": %u kept, expected %u", table[t].rate_n, table[t].rate_d,
+            CAM_N, CAM_D, with_duration ? "with" : "without", kept,
+            table[t].kept);
+    }
+  }
+}
+
+static void
+test_gate_max_rate_every_third_at_camera_rate (void)
+{
+  GstImencodeGate gate;
+
+  gst_imencode_gate_init (&gate);
+  for (guint i = 0; i < 300; i++) {
+    GstClockTime pts = frame_pts (i, CAM_N, CAM_D);
+
+    g_assert_cmpint (passes (gst_imencode_gate_check (&gate, pts,
+                frame_pts (i + 1, CAM_N, CAM_D) - pts, 10, 1, FALSE)), ==,
+        i % 3 == 0);
+  }
+}
+
+static void
+test_gate_max_rate_jittery_timestamps (void)
+{
+  /* a 30 fps camera whose timestamps wobble by up to 6 ms either way (a
+   * fixed pseudo-random pattern), durations the nominal 33.3 ms: the
+   * slots at 10/1 lie 100 ms apart from frame 0, so every third frame is
+   * within a few ms of one, and the frames between are 27 ms or more
+   * before the next: exactly every third is kept */
+  static const gint wobble_us[] = { 0, 4000, -6000, 2500, -3000, 6000,
+    -4500, 1000, 5500, -2000, -6000, 3500, 500
+  };
+  GstImencodeGate gate;
+
+  gst_imencode_gate_init (&gate);
+  for (guint i = 0; i < 300; i++) {
+    GstClockTime pts = frame_pts (i, 30, 1) + 10 * MS +
+        wobble_us[i % G_N_ELEMENTS (wobble_us)] * GST_USECOND;
+
+    g_assert_cmpint (passes (gst_imencode_gate_check (&gate, pts,
+                frame_pts (1, 30, 1), 10, 1, FALSE)), ==, i % 3 == 0);
+  }
+  /* the same at 1/1 with the spacing standing for the duration */
+  gst_imencode_gate_init (&gate);
+  for (guint i = 0; i < 300; i++) {
+    GstClockTime pts = frame_pts (i, 30, 1) + 10 * MS +
+        wobble_us[i % G_N_ELEMENTS (wobble_us)] * GST_USECOND;
+
+    g_assert_cmpint (passes (gst_imencode_gate_check (&gate, pts,
+                GST_CLOCK_TIME_NONE, 1, 1, FALSE)), ==, i % 30 == 0);
+  }
+}
+
+static void
+test_gate_max_rate_reverse_at_camera_rate (void)
+{
+  GstImencodeGate gate;
+  GstSegment seg;
+
+  gst_imencode_gate_init (&gate);
+  gst_segment_init (&seg, GST_FORMAT_TIME);
+  seg.rate = -1.0;
+  seg.stop = 10 * GST_SECOND;
+  gst_imencode_gate_set_segment (&gate, &seg);
+  /* frames 299 down to 0 */
+  g_assert_cmpuint (count_camera_frames (&gate, 299, -1, 300, 10, 1, TRUE),
+      ==, 100);
+  gst_imencode_gate_set_segment (&gate, &seg);
+  g_assert_cmpuint (count_camera_frames (&gate, 299, -1, 300, 30, 1, TRUE),
+      ==, 300);
+}
+
+static void
+test_gate_max_rate_grid_restarts_with_segment (void)
+{
+  GstImencodeGate gate;
+  GstSegment seg;
+  GstClockTime pts;
+
+  gst_imencode_gate_init (&gate);
+  /* frames 0..149 (5 s), then a seek back to frame 40's time: the grid
+   * starts again there, frame 40 is kept and every third after it */
+  g_assert_cmpuint (count_camera_frames (&gate, 0, 1, 150, 10, 1, TRUE), ==,
+      50);
+  gst_segment_init (&seg, GST_FORMAT_TIME);
+  seg.start = seg.time = frame_pts (40, CAM_N, CAM_D);
+  gst_imencode_gate_set_segment (&gate, &seg);
+  for (guint i = 40; i < 190; i++) {
+    pts = frame_pts (i, CAM_N, CAM_D);
+    g_assert_cmpint (passes (gst_imencode_gate_check (&gate, pts,
+                frame_pts (i + 1, CAM_N, CAM_D) - pts, 10, 1, FALSE)), ==,
+        (i - 40) % 3 == 0);
+  }
+  /* a flush restarts it too: frame 191 is the new grid's first */
+  gst_imencode_gate_flush (&gate);
+  g_assert_cmpuint (count_camera_frames (&gate, 191, 1, 30, 10, 1, TRUE), ==,
+      10);
+  g_assert_true (passes (gst_imencode_gate_check (&gate,
+              frame_pts (191 + 30, CAM_N, CAM_D), 33333300, 10, 1, FALSE)));
+}
+
+static void
+test_gate_max_rate_change_starts_new_grid (void)
+{
+  GstImencodeGate gate;
+
+  /* 100 s at 30/1 then 1/1: the grid for 1/1 starts at the first frame
+   * under it, not 3000 slots of 1 s later */
+  gst_imencode_gate_init (&gate);
+  g_assert_true (passes (gst_imencode_gate_check (&gate, 0, 33 * MS, 30, 1,
+              FALSE)));
+  g_assert_true (passes (gst_imencode_gate_check (&gate, 100 * GST_SECOND,
+              33 * MS, 30, 1, FALSE)));
+  g_assert_true (passes (gst_imencode_gate_check (&gate,
+              100 * GST_SECOND + 40 * MS, 33 * MS, 1, 1, FALSE)));
+  g_assert_false (passes (gst_imencode_gate_check (&gate,
+              100 * GST_SECOND + 500 * MS, 33 * MS, 1, 1, FALSE)));
+  g_assert_true (passes (gst_imencode_gate_check (&gate,
+              101 * GST_SECOND + 40 * MS, 33 * MS, 1, 1, FALSE)));
+}
+
+static void
+test_gate_max_rate_late_frame_no_burst (void)
+{
+  /* 10/1 at 30 fps with a gap of a second: the frame after it (1050 ms)
+   * takes the slots it passed (100 .. 1000 ms), not only the first, so
+   * the frames after it wait for the 1100 ms slot instead of bursting */
+  static const struct
+  {
+    guint ms;
+    gboolean kept;
+  } frames[] = {
+    {0, TRUE}, {33, FALSE}, {1050, TRUE}, {1083, FALSE}, {1116, TRUE},
+    {1150, FALSE}, {1183, FALSE}, {1216, TRUE},
+  };
+  GstImencodeGate gate;
+
+  gst_imencode_gate_init (&gate);
+  for (guint i = 0; i < G_N_ELEMENTS (frames); i++)
+    g_assert_cmpint (passes (gst_imencode_gate_check (&gate,
+                frames[i].ms * MS, 33 * MS, 10, 1, FALSE)), ==,
+        frames[i].kept);
 }
 
 static void
@@ -249,6 +453,63 @@ test_gate_on_demand_counts_requests (void)
   gst_imencode_gate_flush (&gate);
   g_assert_cmpint (gst_imencode_gate_check (&gate, 0, 0, 0, 1, TRUE), ==,
       GST_IMENCODE_GATE_SNAPSHOT);
+}
+
+static void
+test_gate_on_demand_refusal_keeps_the_grid (void)
+{
+  GstImencodeGate gate;
+
+  /* 1/1 with on-demand, frames every 100 ms: the frames from 1 s on are
+   * refused for want of a request and take no slot, so a request made
+   * after the 1.2 s frame is taken by the next one (1.3 s), on the 1 s
+   * slot still free */
+  gst_imencode_gate_init (&gate);
+  gst_imencode_gate_request_snapshot (&gate);
+  g_assert_cmpint (gst_imencode_gate_check (&gate, 0, 100 * MS, 1, 1, TRUE),
+      ==, GST_IMENCODE_GATE_SNAPSHOT);
+  /* the frame gave an image: its request is taken */
+  g_assert_true (gst_imencode_gate_take_snapshot (&gate));
+  for (guint ms = 100; ms <= 1200; ms += 100)
+    g_assert_cmpint (gst_imencode_gate_check (&gate, ms * MS, 100 * MS, 1, 1,
+            TRUE), ==, ms < 1000 ? GST_IMENCODE_GATE_RATE :
+        GST_IMENCODE_GATE_NO_REQUEST);
+  gst_imencode_gate_request_snapshot (&gate);
+  g_assert_cmpint (gst_imencode_gate_check (&gate, 1300 * MS, 100 * MS, 1, 1,
+          TRUE), ==, GST_IMENCODE_GATE_SNAPSHOT);
+  /* the frame gave an image: its request is taken */
+  g_assert_true (gst_imencode_gate_take_snapshot (&gate));
+  /* the next slot is 2 s */
+  gst_imencode_gate_request_snapshot (&gate);
+  g_assert_cmpint (gst_imencode_gate_check (&gate, 1900 * MS, 100 * MS, 1, 1,
+          TRUE), ==, GST_IMENCODE_GATE_RATE);
+  g_assert_cmpint (gst_imencode_gate_check (&gate, 2000 * MS, 100 * MS, 1, 1,
+          TRUE), ==, GST_IMENCODE_GATE_SNAPSHOT);
+  /* the frame gave an image: its request is taken */
+  g_assert_true (gst_imencode_gate_take_snapshot (&gate));
+
+  /* a frame refused for want of a request under a new rate leaves the
+   * grid as it was, not the new rate over the old grid's slot count: 10/1
+   * up to 3 s (slot 31 next), a refused frame at 1/1, then 1/1 frames
+   * start a 1/1 grid (not one whose next slot is 31 s) */
+  for (guint ms = 2100; ms <= 3000; ms += 100) {
+    gst_imencode_gate_request_snapshot (&gate);
+    g_assert_cmpint (gst_imencode_gate_check (&gate, ms * MS, 100 * MS, 10,
+            1, TRUE), ==, GST_IMENCODE_GATE_SNAPSHOT);
+    g_assert_true (gst_imencode_gate_take_snapshot (&gate));
+  }
+  g_assert_cmpint (gst_imencode_gate_check (&gate, 3100 * MS, 100 * MS, 1, 1,
+          TRUE), ==, GST_IMENCODE_GATE_NO_REQUEST);
+  gst_imencode_gate_request_snapshot (&gate);
+  g_assert_cmpint (gst_imencode_gate_check (&gate, 3200 * MS, 100 * MS, 1, 1,
+          TRUE), ==, GST_IMENCODE_GATE_SNAPSHOT);
+  /* the frame gave an image: its request is taken */
+  g_assert_true (gst_imencode_gate_take_snapshot (&gate));
+  gst_imencode_gate_request_snapshot (&gate);
+  g_assert_cmpint (gst_imencode_gate_check (&gate, 4100 * MS, 100 * MS, 1, 1,
+          TRUE), ==, GST_IMENCODE_GATE_RATE);
+  g_assert_cmpint (gst_imencode_gate_check (&gate, 4200 * MS, 100 * MS, 1, 1,
+          TRUE), ==, GST_IMENCODE_GATE_SNAPSHOT);
 }
 
 #define REQUESTERS 4
@@ -625,6 +886,81 @@ test_regions_collect_roi_meta (void)
   g_array_unref (regions);
 }
 
+static void
+test_regions_non_finite_confidence_is_unknown (void)
+{
+  const gdouble values[] = { NAN, INFINITY, -INFINITY, 0.3, 0.0 };
+  const gboolean known[] = { FALSE, FALSE, FALSE, TRUE, TRUE };
+  GstBuffer *buf = gst_buffer_new ();
+  GArray *regions = g_array_new (FALSE, FALSE, sizeof (GstImencodeRegion));
+  GArray *images = g_array_new (FALSE, FALSE, sizeof (GstImencodeImage));
+  GstImencodeSettings s;
+
+  for (guint i = 0; i < G_N_ELEMENTS (values); i++) {
+    GstVideoRegionOfInterestMeta *m =
+        gst_buffer_add_video_region_of_interest_meta (buf, "a", 10 * i, 0,
+        8, 8);
+
+    m->id = (gint) i;
+    gst_video_region_of_interest_meta_add_param (m,
+        gst_structure_new ("detection", "confidence", G_TYPE_DOUBLE,
+            values[i], NULL));
+  }
+  gst_imencode_regions_collect (buf, regions);
+  g_assert_cmpuint (regions->len, ==, G_N_ELEMENTS (values));
+  for (guint i = 0; i < G_N_ELEMENTS (values); i++) {
+    GstImencodeRegion *r = &g_array_index (regions, GstImencodeRegion, i);
+
+    g_assert_cmpint (r->has_confidence, ==, known[i]);
+    if (known[i])
+      g_assert_cmpfloat (r->confidence, ==, values[i]);
+  }
+
+  /* unknown passes min-confidence; 0.3 and 0 do not */
+  settings_for (&s, "a");
+  s.min_confidence = 0.5;
+  gst_imencode_plan_regions (&s, &vga, (GstImencodeRegion *) regions->data,
+      regions->len, images, NULL);
+  g_assert_cmpuint (images->len, ==, 3);
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpint (g_array_index (images, GstImencodeImage, i).region.id,
+        ==, (gint) i);
+  gst_imencode_settings_clear (&s);
+
+  gst_buffer_unref (buf);
+  g_array_unref (images);
+  g_array_unref (regions);
+}
+
+#ifdef HAVE_GST_ANALYTICS
+static void
+test_regions_analytics_non_finite_confidence_is_unknown (void)
+{
+  const gfloat values[] = { NAN, INFINITY, -INFINITY, 0.25f };
+  GstBuffer *buf = gst_buffer_new ();
+  GArray *regions = g_array_new (FALSE, FALSE, sizeof (GstImencodeRegion));
+  GstAnalyticsRelationMeta *rmeta =
+      gst_buffer_add_analytics_relation_meta (buf);
+
+  for (guint i = 0; i < G_N_ELEMENTS (values); i++) {
+    GstAnalyticsODMtd od;
+
+    g_assert_true (gst_analytics_relation_meta_add_od_mtd (rmeta,
+            g_quark_from_string ("a"), 10 * i, 0, 8, 8, values[i], &od));
+  }
+  gst_imencode_regions_collect (buf, regions);
+  g_assert_cmpuint (regions->len, ==, G_N_ELEMENTS (values));
+  for (guint i = 0; i < 3; i++)
+    g_assert_false (g_array_index (regions, GstImencodeRegion,
+            i).has_confidence);
+  g_assert_true (g_array_index (regions, GstImencodeRegion, 3).has_confidence);
+  g_assert_cmpfloat (g_array_index (regions, GstImencodeRegion, 3).confidence,
+      ==, 0.25);
+  gst_buffer_unref (buf);
+  g_array_unref (regions);
+}
+#endif
+
 /* ---- tracks (roi-select) ---- */
 
 static GstImencodeImage
@@ -662,6 +998,44 @@ offer (GstImencodeTracks * t, GstImencodeRoiSelect select,
   if (slot)
     *slot = s;
   return a;
+}
+
+static void
+test_tracks_best_non_finite_confidence_scores_one (void)
+{
+  GstBuffer *buf;
+  GArray *regions = g_array_new (FALSE, FALSE, sizeof (GstImencodeRegion));
+  GstImencodeTracks t;
+  GstImencodeImage img;
+  GstVideoRegionOfInterestMeta *m;
+
+  /* a 20x20 view at 0.9 (score 360) is kept; a 16x16 view whose
+   * confidence is NaN (so unknown: 256 x 1) does not beat it, a 19x19 one
+   * (361) does */
+  gst_imencode_tracks_init (&t, 2);
+  g_assert_cmpint (offer (&t, GST_IMENCODE_ROI_SELECT_BEST,
+          tracked (3, 10, 10, 20, 20, 0.9), 0, NULL), ==,
+      GST_IMENCODE_TRACK_KEEP);
+  for (guint side = 16; side <= 19; side += 3) {
+    buf = gst_buffer_new ();
+    m = gst_buffer_add_video_region_of_interest_meta (buf, "a", 10, 10, side,
+        side);
+    gst_video_region_of_interest_meta_add_param (m,
+        gst_structure_new ("detection", "confidence", G_TYPE_DOUBLE, NAN,
+            NULL));
+    gst_video_region_of_interest_meta_add_param (m,
+        gst_structure_new ("object_id", "id", G_TYPE_INT, 3, NULL));
+    gst_imencode_regions_collect (buf, regions);
+    g_assert_cmpuint (regions->len, ==, 1);
+    img = tracked (3, 10, 10, side, side, -1);
+    img.region = g_array_index (regions, GstImencodeRegion, 0);
+    g_assert_cmpint (offer (&t, GST_IMENCODE_ROI_SELECT_BEST, img,
+            side * MS, NULL), ==, (side == 16 ? GST_IMENCODE_TRACK_DROP :
+            GST_IMENCODE_TRACK_KEEP));
+    gst_buffer_unref (buf);
+  }
+  gst_imencode_tracks_free (&t);
+  g_array_unref (regions);
 }
 
 static void
@@ -828,6 +1202,58 @@ test_tracks_timeout_eos_lost_and_eviction (void)
   gst_imencode_tracks_free (&t);
 }
 
+static void
+test_tracks_best_timeout_never_wraps (void)
+{
+  /* a track kept from stream time @start, seen again at @now: is its best
+   * due under roi-best-timeout @timeout? A timeout near G_MAXUINT64 means
+   * "practically never", wherever the stream starts */
+  static const struct
+  {
+    GstClockTime start, now, timeout;
+    gboolean due;
+  } table[] = {
+    {0, 500 * MS, G_MAXUINT64, FALSE},
+    {5 * GST_SECOND, 5 * GST_SECOND + 500 * MS, G_MAXUINT64, FALSE},
+    {5 * GST_SECOND, 5 * GST_SECOND + 500 * MS, G_MAXUINT64 - 1, FALSE},
+    /* start + timeout = 2^64 + 1 s - 1 would wrap to just under 1 s */
+    {GST_SECOND, GST_SECOND + 500 * MS, G_MAXUINT64 - 1, FALSE},
+    {5 * GST_SECOND, 5 * GST_SECOND + 500 * MS,
+        G_MAXUINT64 - 5 * GST_SECOND + 1, FALSE},
+    {5 * GST_SECOND, 5 * GST_SECOND + 500 * MS, G_MAXUINT64 / 2 + 1, FALSE},
+    {G_MAXUINT64 - 2 * GST_SECOND, G_MAXUINT64 - 2 * GST_SECOND + 500 * MS,
+        GST_SECOND, FALSE},
+    {G_MAXUINT64 - 2 * GST_SECOND, G_MAXUINT64 - GST_SECOND, GST_SECOND,
+        TRUE},
+    /* and "unseen for a second" near the end of time does not wrap */
+    {G_MAXUINT64 - 500 * MS, G_MAXUINT64 - 400 * MS, 2 * GST_SECOND, FALSE},
+    {5 * GST_SECOND, 5 * GST_SECOND + 500 * MS, 500 * MS, TRUE},
+    {5 * GST_SECOND, 5 * GST_SECOND + 499 * MS, 500 * MS, FALSE},
+    {5 * GST_SECOND, 5 * GST_SECOND + 500 * MS, 0, FALSE},
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (table); i++) {
+    GstImencodeTracks t;
+    guint slot, slots[2], due;
+
+    gst_imencode_tracks_init (&t, 2);
+    g_assert_cmpint (offer (&t, GST_IMENCODE_ROI_SELECT_BEST,
+            tracked (7, 10, 10, 20, 20, 0.9), table[i].start, &slot), ==,
+        GST_IMENCODE_TRACK_KEEP);
+    /* seen all along: only the timeout can make its best due */
+    offer (&t, GST_IMENCODE_ROI_SELECT_BEST, tracked (7, 10, 10, 20, 20,
+            0.9), table[i].now, NULL);
+    due = gst_imencode_tracks_expire (&t, GST_IMENCODE_ROI_SELECT_BEST,
+        table[i].now, table[i].timeout, FALSE, slots);
+    if (due != (table[i].due ? 1 : 0))
+      g_error ("row %u: kept at %" G_GUINT64_FORMAT ", now %" G_GUINT64_FORMAT
+          ", timeout %" G_GUINT64_FORMAT ": %u due, expected %d", i,
+          table[i].start, table[i].now, table[i].timeout, due, table[i].due);
+    g_assert_cmpuint (t.n_tracks, ==, 1);
+    gst_imencode_tracks_free (&t);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -848,18 +1274,45 @@ main (int argc, char **argv)
       test_gate_max_rate_counts_stream_time);
   g_test_add_func ("/gate/max-rate-reverse",
       test_gate_max_rate_reverse_playback);
+  g_test_add_func ("/gate/max-rate-camera-rate",
+      test_gate_max_rate_camera_rate);
+  g_test_add_func ("/gate/max-rate-every-third-at-camera-rate",
+      test_gate_max_rate_every_third_at_camera_rate);
+  g_test_add_func ("/gate/max-rate-jittery-timestamps",
+      test_gate_max_rate_jittery_timestamps);
+  g_test_add_func ("/gate/max-rate-reverse-at-camera-rate",
+      test_gate_max_rate_reverse_at_camera_rate);
+  g_test_add_func ("/gate/max-rate-grid-restarts-with-segment",
+      test_gate_max_rate_grid_restarts_with_segment);
+  g_test_add_func ("/gate/max-rate-change-starts-new-grid",
+      test_gate_max_rate_change_starts_new_grid);
+  g_test_add_func ("/gate/max-rate-late-frame-no-burst",
+      test_gate_max_rate_late_frame_no_burst);
   g_test_add_func ("/gate/on-demand", test_gate_on_demand_counts_requests);
+  g_test_add_func ("/gate/on-demand-refusal-keeps-the-grid",
+      test_gate_on_demand_refusal_keeps_the_grid);
   g_test_add_func ("/gate/requests-from-threads",
       test_gate_requests_from_threads_all_count);
   g_test_add_func ("/plan/roi-filter", test_roi_filter_parse);
   g_test_add_func ("/plan/types-and-confidence",
       test_plan_types_and_confidence);
   g_test_add_func ("/plan/margin-and-clipping", test_plan_margin_and_clipping);
-  g_test_add_func ("/plan/crop-and-size", test_plan_crop_and_size_relative_to_region);
+  g_test_add_func ("/plan/crop-and-size",
+      test_plan_crop_and_size_relative_to_region);
   g_test_add_func ("/plan/whole-frame", test_plan_whole_frame);
   g_test_add_func ("/plan/collect-roi-meta", test_regions_collect_roi_meta);
   g_test_add_func ("/plan/displayed-aspect", test_plan_keeps_displayed_aspect);
+  g_test_add_func ("/plan/non-finite-confidence-is-unknown",
+      test_regions_non_finite_confidence_is_unknown);
+#ifdef HAVE_GST_ANALYTICS
+  g_test_add_func ("/plan/analytics-non-finite-confidence-is-unknown",
+      test_regions_analytics_non_finite_confidence_is_unknown);
+#endif
+  g_test_add_func ("/tracks/best-non-finite-confidence-scores-one",
+      test_tracks_best_non_finite_confidence_scores_one);
   g_test_add_func ("/tracks/first", test_tracks_first);
+  g_test_add_func ("/tracks/best-timeout-never-wraps",
+      test_tracks_best_timeout_never_wraps);
   g_test_add_func ("/tracks/best-rule", test_tracks_best_rule);
   g_test_add_func ("/tracks/timeout-eos-lost-eviction",
       test_tracks_timeout_eos_lost_and_eviction);

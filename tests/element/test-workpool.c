@@ -51,6 +51,8 @@ struct _Tracker
   GstFlowReturn fail_ret;
   void (*in_finish) (Tracker * t, guint id);
   GstImWorkPool *pool;          /* for in_finish */
+  gint drains_returned;         /* test side, for in_finish */
+  gint flushes_done;            /* by in_finish */
 
   /* counts, per id */
   gint processed[MAX_JOBS];
@@ -665,6 +667,21 @@ in_finish_flush (Tracker * t, guint id)
   if (id == 3) {
     gst_im_work_pool_set_flushing (t->pool, TRUE);
     gst_im_work_pool_set_flushing (t->pool, FALSE);
+    tracker_bump (t, &t->flushes_done);
+  }
+}
+
+/* The same flush, but its end (flush-stop) waits until the test's drain
+ * has returned: that drain is waiting for job 3, or starts after the flush
+ * began, so the flush overtakes it whatever the timing. */
+static void
+in_finish_flush_around_drain (Tracker * t, guint id)
+{
+  if (id == 3) {
+    gst_im_work_pool_set_flushing (t->pool, TRUE);
+    g_assert_true (tracker_wait_count (t, &t->drains_returned, 1));
+    gst_im_work_pool_set_flushing (t->pool, FALSE);
+    tracker_bump (t, &t->flushes_done);
   }
 }
 
@@ -684,31 +701,40 @@ test_calls_from_inside_finish (void)
   gst_im_work_pool_free (pool);
   tracker_free (t);
 
-  t = tracker_new ();
-  t->in_finish = in_finish_flush;
-  t->sleep_max_us = 300;
-  /* all 8 accepted before any is processed: none comes after the flush */
-  t->gate_below = MAX_JOBS;
-  t->gate_until_accepted = 8;
-  pool = toy_pool (t, 2, 8);
-  for (guint id = 0; id < 8; id++)
-    g_assert_cmpint (toy_submit (t, id), ==, GST_FLOW_OK);
-  /* a drain that the flush overtakes returns FLUSHING */
-  ret = gst_im_work_pool_drain (pool);
-  g_assert_true (ret == GST_FLOW_OK || ret == GST_FLOW_FLUSHING);
-  g_assert_true (tracker_wait_count (t, &t->n_finished, 4));
-  g_assert_cmpint (gst_im_work_pool_drain (pool), ==, GST_FLOW_OK);
-  g_assert_cmpint (t->n_finished, ==, 4);
-  for (guint i = 0; i < 4; i++)
-    g_assert_cmpint (t->finished[i], ==, 1);
-  for (guint i = 4; i < 8; i++)
-    g_assert_cmpint (t->discarded[i], ==, 1);
-  g_assert_cmpint (toy_submit (t, 8), ==, GST_FLOW_OK);
-  g_assert_cmpint (gst_im_work_pool_drain (pool), ==, GST_FLOW_OK);
-  g_assert_cmpint (t->finished[8], ==, 1);
-  gst_im_work_pool_free (pool);
-  assert_each_once (t, 9);
-  tracker_free (t);
+  /* a drain that the flush overtakes returns FLUSHING; one that starts
+   * after the flush has ended returns OK (the jobs after 3 are discarded,
+   * none left to wait for) */
+  for (guint overtaken = 0; overtaken <= 1; overtaken++) {
+    t = tracker_new ();
+    t->in_finish = overtaken ? in_finish_flush_around_drain :
+        in_finish_flush;
+    t->sleep_max_us = 300;
+    /* all 8 accepted before any is processed: none comes after the flush */
+    t->gate_below = MAX_JOBS;
+    t->gate_until_accepted = 8;
+    pool = toy_pool (t, 2, 8);
+    for (guint id = 0; id < 8; id++)
+      g_assert_cmpint (toy_submit (t, id), ==, GST_FLOW_OK);
+    if (!overtaken)
+      g_assert_true (tracker_wait_count (t, &t->flushes_done, 1));
+    ret = gst_im_work_pool_drain (pool);
+    g_assert_cmpint (ret, ==, (overtaken ? GST_FLOW_FLUSHING : GST_FLOW_OK));
+    tracker_bump (t, &t->drains_returned);
+    g_assert_true (tracker_wait_count (t, &t->flushes_done, 1));
+    g_assert_true (tracker_wait_count (t, &t->n_finished, 4));
+    g_assert_cmpint (gst_im_work_pool_drain (pool), ==, GST_FLOW_OK);
+    g_assert_cmpint (t->n_finished, ==, 4);
+    for (guint i = 0; i < 4; i++)
+      g_assert_cmpint (t->finished[i], ==, 1);
+    for (guint i = 4; i < 8; i++)
+      g_assert_cmpint (t->discarded[i], ==, 1);
+    g_assert_cmpint (toy_submit (t, 8), ==, GST_FLOW_OK);
+    g_assert_cmpint (gst_im_work_pool_drain (pool), ==, GST_FLOW_OK);
+    g_assert_cmpint (t->finished[8], ==, 1);
+    gst_im_work_pool_free (pool);
+    assert_each_once (t, 9);
+    tracker_free (t);
+  }
 }
 
 /* A wait inside the pool that never ends (a broken pool deadlocks rather
