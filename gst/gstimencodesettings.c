@@ -384,10 +384,13 @@ gst_imencode_settings_install_properties (GObjectClass * klass)
           rw));
   g_object_class_install_property (klass, PROP_MAX_RATE,
       gst_param_spec_fraction ("max-rate", "Maximum rate",
-          "Encode at most this many frames per second of stream time: a "
-          "frame is skipped when the last one encoded is less than "
-          "1/max-rate earlier (restarts with each segment and after a "
-          "flushing seek); 0/1 = every frame", 0, 1, G_MAXINT, 1,
+          "Encode at most this many frames per second of stream time, on a "
+          "grid: the first frame, then the first frame at or past each next "
+          "slot 1/max-rate later, allowing half a frame of timestamp jitter "
+          "(so 10000000/333333 fps keeps every frame at 30/1, every third "
+          "at 10/1); restarts with each segment and after a flushing seek; "
+          "0/1 = every frame. It decides what is encoded, not what "
+          "roi-select's tracks see", 0, 1, G_MAXINT, 1,
           DEFAULT_MAX_RATE_N, DEFAULT_MAX_RATE_D, rw));
   g_object_class_install_property (klass, PROP_ON_DEMAND,
       g_param_spec_boolean ("on-demand", "On demand",
