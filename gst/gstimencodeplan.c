@@ -229,16 +229,18 @@ gst_imencode_plan_output (const GstImencodeSettings * s,
    * crop width x par_n / par_d by crop height */
   if ((width == 0) != (height == 0) && par_n > 0 && par_d > 0 &&
       par_n != par_d) {
-    guint64 num, den;
+    guint64 side;
 
+    /* a side of up to 2^32 times a product of up to 2^62: the 64-bit
+     * helper's 128-bit intermediate, saturating */
     if (height == 0) {
-      num = (guint64) width * crop->height * par_d;
-      den = (guint64) crop->width * par_n;
-      height = (guint) CLAMP ((num + den / 2) / den, 1, G_MAXUINT);
+      side = gst_util_uint64_scale_round (width,
+          (guint64) crop->height * par_d, (guint64) crop->width * par_n);
+      height = (guint) CLAMP (side, 1, G_MAXUINT);
     } else {
-      num = (guint64) height * crop->width * par_n;
-      den = (guint64) crop->height * par_d;
-      width = (guint) CLAMP ((num + den / 2) / den, 1, G_MAXUINT);
+      side = gst_util_uint64_scale_round (height,
+          (guint64) crop->width * par_n, (guint64) crop->height * par_d);
+      width = (guint) CLAMP (side, 1, G_MAXUINT);
     }
   }
   imcore_plan_output (crop, width, height, (ImcoreAspectMode) s->aspect_mode,

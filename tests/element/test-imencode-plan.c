@@ -792,6 +792,37 @@ test_plan_whole_frame (void)
  * frame of pixels 10/11 as wide as tall shows 654.5 x 480, so 320 wide is
  * 320 x 480 / 654.5 = 234.7 -> 235 tall (not 213 from the pixel counts);
  * and a given height of 240 is 240 x 654.5 / 480 = 327.3 -> 327 wide. */
+/* Caps and property values at their extremes: the other side's size is
+ * a product of up to 2^94 before the division, which must saturate, not
+ * wrap (a 64-bit product wrapped to a small, wrong height). */
+static void
+test_plan_displayed_aspect_extremes_saturate (void)
+{
+  static const GstImencodeFrameShape tall = { 100000, 100000, 1, G_MAXINT };
+  static const GstImencodeFrameShape wide = { 100000, 100000, G_MAXINT, 1 };
+  GstImencodeSettings s;
+  GstImencodeImage img;
+
+  settings_for (&s, NULL);
+  s.width = G_MAXUINT;
+  g_assert_true (gst_imencode_plan_frame (&s, &tall, &img));
+  g_assert_cmpuint (img.plan.out_height, ==, G_MAXUINT);
+  s.width = 0;
+  s.height = G_MAXUINT;
+  g_assert_true (gst_imencode_plan_frame (&s, &wide, &img));
+  g_assert_cmpuint (img.plan.out_width, ==, G_MAXUINT);
+  /* 2^31 x 2^16 x 2^17 is 2^64: a 64-bit product is 0 */
+  {
+    static const GstImencodeFrameShape f = { 65536, 65536, 1, 131072 };
+
+    s.height = 0;
+    s.width = 1u << 31;
+    g_assert_true (gst_imencode_plan_frame (&s, &f, &img));
+    g_assert_cmpuint (img.plan.out_height, ==, G_MAXUINT);
+  }
+  gst_imencode_settings_clear (&s);
+}
+
 static void
 test_plan_keeps_displayed_aspect (void)
 {
@@ -1294,6 +1325,8 @@ main (int argc, char **argv)
   g_test_add_func ("/gate/requests-from-threads",
       test_gate_requests_from_threads_all_count);
   g_test_add_func ("/plan/roi-filter", test_roi_filter_parse);
+  g_test_add_func ("/plan/displayed-aspect-extremes",
+      test_plan_displayed_aspect_extremes_saturate);
   g_test_add_func ("/plan/types-and-confidence",
       test_plan_types_and_confidence);
   g_test_add_func ("/plan/margin-and-clipping", test_plan_margin_and_clipping);
