@@ -853,6 +853,116 @@ test_regions_caps_change (void)
   rig_clear (&rig);
 }
 
+/* The frames change size mid-stream: the source caps follow before the
+ * first frame of the new size, and boxes are scaled to each frame's own
+ * size. */
+static void
+test_frames_caps_change (void)
+{
+  Rig rig;
+  GPtrArray *metas;
+  GstCaps *want;
+
+  rig_init (&rig, TRUE, 0);
+  feed_start (&rig.frames, 640, 480, 0);
+  feed_start (&rig.regions, 320, 240, 0);
+  g_queue_push_tail (&rig.frames.items, make_frame (0, 0));
+  g_queue_push_tail (&rig.frames.items, caps_event (1280, 960));
+  g_queue_push_tail (&rig.frames.items, make_frame (1, FRAME_DURATION));
+  g_queue_push_tail (&rig.frames.items, gst_event_new_eos ());
+  for (guint i = 0; i < 2; i++)
+    g_queue_push_tail (&rig.regions.items, make_regions (i,
+            i * FRAME_DURATION, 1));
+  g_queue_push_tail (&rig.regions.items, gst_event_new_eos ());
+  rig_start (&rig);
+  collected_wait (0);
+  rig_join (&rig);
+  g_assert_cmpuint (collected.buffers->len, ==, 2);
+  for (guint i = 0; i < 2; i++) {
+    GstVideoRegionOfInterestMeta *m;
+    guint f = i == 0 ? 2 : 4;
+
+    metas = roi_metas (collected.buffers->pdata[i]);
+    g_assert_cmpuint (metas->len, ==, 1);
+    m = metas->pdata[0];
+    /* make_regions' box (1, 2, 3, 4) */
+    g_assert_cmpuint (m->x, ==, 1 * f);
+    g_assert_cmpuint (m->w, ==, 3 * f);
+    g_assert_cmpuint (m->h, ==, 4 * f);
+    g_ptr_array_unref (metas);
+  }
+  want = gst_caps_new_simple ("video/x-raw", "format", G_TYPE_STRING,
+      "GRAY8", "width", G_TYPE_INT, 1280, "height", G_TYPE_INT, 960,
+      "framerate", GST_TYPE_FRACTION, 30, 1, NULL);
+  g_assert_true (gst_caps_is_equal (collected.caps, want));
+  gst_caps_unref (want);
+  rig_clear (&rig);
+}
+
+/* The frames end before the regions: EOS goes downstream after the last
+ * frame, and the regions still coming are refused, not waited for. */
+static void
+test_frames_end_first (void)
+{
+  Rig rig;
+
+  rig_init (&rig, TRUE, 0);
+  feed_frames_and_regions (&rig, 3, NULL, 0);
+  g_queue_clear_full (&rig.regions.items,
+      (GDestroyNotify) gst_mini_object_unref);
+  feed_start (&rig.regions, 16, 16, 0);
+  for (guint i = 0; i < 40; i++)
+    g_queue_push_tail (&rig.regions.items, make_regions (i,
+            i * FRAME_DURATION, 1));
+  g_queue_push_tail (&rig.regions.items, gst_event_new_eos ());
+  rig_start (&rig);
+  collected_wait (0);
+  rig_join (&rig);
+  assert_in_order (3);
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpint (regions_source (collected.buffers->pdata[i]), ==, i);
+  rig_clear (&rig);
+}
+
+/* PLAYING -> NULL -> PLAYING again, with the regions branch linked and
+ * not linked: each run starts afresh and ends with EOS. */
+static void
+test_state_cycles (void)
+{
+  static const gchar *descs[] = {
+    "videotestsrc num-buffers=5 ! video/x-raw,width=64,height=48 ! "
+        "tee name=t t. ! queue ! m.sink t. ! queue ! videoscale ! "
+        "video/x-raw,width=32,height=24 ! m.regions roimerge name=m ! "
+        "fakesink",
+    "videotestsrc num-buffers=5 ! video/x-raw,width=64,height=48 ! "
+        "roimerge ! fakesink",
+  };
+
+  for (guint d = 0; d < G_N_ELEMENTS (descs); d++) {
+    GstElement *pipe = gst_parse_launch (descs[d], NULL);
+
+    g_assert_nonnull (pipe);
+    for (gint i = 0; i < 3; i++) {
+      GstMessage *msg;
+
+      g_assert_cmpint (gst_element_set_state (pipe, GST_STATE_PLAYING), !=,
+          GST_STATE_CHANGE_FAILURE);
+      msg = gst_bus_timed_pop_filtered (GST_ELEMENT_BUS (pipe),
+          10 * GST_SECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+      g_assert_nonnull (msg);
+      g_assert_cmpint (GST_MESSAGE_TYPE (msg), ==, GST_MESSAGE_EOS);
+      gst_message_unref (msg);
+      /* PAUSED (READY in between for the second half) and back */
+      g_assert_cmpint (gst_element_set_state (pipe, i == 1 ?
+              GST_STATE_READY : GST_STATE_NULL), ==,
+          GST_STATE_CHANGE_SUCCESS);
+    }
+    g_assert_cmpint (gst_element_set_state (pipe, GST_STATE_NULL), ==,
+        GST_STATE_CHANGE_SUCCESS);
+    gst_object_unref (pipe);
+  }
+}
+
 /* The LATENCY query: what upstream reports plus the tolerance. */
 static void
 test_latency_query (void)
@@ -920,6 +1030,9 @@ main (int argc, char **argv)
   g_test_add_func ("/roimerge/shared-frame-untouched",
       test_shared_frame_untouched);
   g_test_add_func ("/roimerge/regions-caps-change", test_regions_caps_change);
+  g_test_add_func ("/roimerge/frames-caps-change", test_frames_caps_change);
+  g_test_add_func ("/roimerge/frames-end-first", test_frames_end_first);
+  g_test_add_func ("/roimerge/state-cycles", test_state_cycles);
   g_test_add_func ("/roimerge/latency-query", test_latency_query);
   g_test_add_func ("/roimerge/random-arrival-orders",
       test_random_arrival_orders);
