@@ -40,9 +40,10 @@
  * its latency) plus `tolerance`, which the element adds to the latency it
  * reports.
  *
- * The frames of the `sink` pad decide the stream: their segment, their EOS
- * (the rest of the regions is dropped then). Put a queue on each branch
- * after the tee.
+ * The frames of the `sink` pad decide the stream: their caps and segment
+ * go downstream, their EOS ends it (the regions still queued are dropped),
+ * a flushing seek forgets the regions held from before it. Put a queue on
+ * each branch after the tee.
  *
  * ## Example launch lines
  * |[
@@ -52,11 +53,13 @@
  *     DETECTOR ! queue ! m.regions \
  *   t. ! queue ! m.sink \
  *   roimerge name=m ! imencode roi-type=person roi-select=best \
- *     encoding=json ! fdsink
+ *     encoding=json ! fdsink async=false
  * ]|
- * where DETECTOR is any element that attaches region metas (ROI or
- * analytics), e.g. DL Streamer's gvadetect or an ONNX/TFLite element of
- * GStreamer 1.26. With a detector that retimestamps its output by a few
+ * where DETECTOR is any element that attaches region metas: DL
+ * Streamer's gvadetect (ROI metas), GStreamer 1.26's `onnxinference !
+ * ssdobjectdetector` (analytics detections). `async=false` on a sink that
+ * only gets a buffer now and then keeps it from holding a live pipeline
+ * in PAUSED. With a detector that retimestamps its output by a few
  * milliseconds, allow for it with `tolerance`:
  * |[
  * ... ! roimerge name=m tolerance=5000000 ! ...
