@@ -101,6 +101,10 @@ struct _GstRoiMerge
   /* atomic: the regions pad was not linked at READY->PAUSED and was given
    * an EOS of our own, so that no frame waits for it */
   gint regions_fed_eos;
+  /* atomic: the frames have ended, so the output has: the regions pad
+   * refuses what still comes (GStreamer >= 1.24's GstAggregator no longer
+   * does at EOS, which would leave the detector branch blocked) */
+  gint frames_ended;
 
   /* aggregate thread (the source pad's task): the state of each pad as of
    * the item at the head of its queue, serialized events being handled
@@ -218,11 +222,31 @@ gst_roi_merge_add_sink_pad (GstRoiMerge * self, const gchar * name)
   return pad;
 }
 
+/* Once the frames have ended, buffers on the regions pad are refused
+ * with EOS, as by a pad at EOS, instead of waiting for room in a queue
+ * that nothing empties any more. */
+static GstPadProbeReturn
+gst_roi_merge_regions_probe (GstPad * pad, GstPadProbeInfo * info,
+    gpointer user_data)
+{
+  GstRoiMerge *self = user_data;
+
+  if (!g_atomic_int_get (&self->frames_ended))
+    return GST_PAD_PROBE_OK;
+  gst_mini_object_unref (GST_PAD_PROBE_INFO_DATA (info));
+  GST_PAD_PROBE_INFO_DATA (info) = NULL;
+  GST_PAD_PROBE_INFO_FLOW_RETURN (info) = GST_FLOW_EOS;
+  return GST_PAD_PROBE_HANDLED;
+}
+
 static void
 gst_roi_merge_init (GstRoiMerge * self)
 {
   self->sinkpad = gst_roi_merge_add_sink_pad (self, "sink");
   self->regionspad = gst_roi_merge_add_sink_pad (self, "regions");
+  gst_pad_add_probe (GST_PAD (self->regionspad),
+      GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
+      gst_roi_merge_regions_probe, self, NULL);
   self->tolerance = DEFAULT_TOLERANCE;
   self->held_time = GST_CLOCK_TIME_NONE;
 }
@@ -233,6 +257,7 @@ gst_roi_merge_reset (GstRoiMerge * self, gboolean caps_too)
 {
   gst_clear_buffer (&self->held);
   self->held_time = GST_CLOCK_TIME_NONE;
+  g_atomic_int_set (&self->frames_ended, 0);
   if (!caps_too)
     return;
   gst_clear_caps (&self->frame_caps);
@@ -389,6 +414,11 @@ gst_roi_merge_sink_event (GstAggregator * agg, GstAggregatorPad * pad,
         /* frames leave with their own timestamps, in their own segment */
         gst_aggregator_update_segment (agg, segment);
       }
+      break;
+    case GST_EVENT_STREAM_START:
+      /* a new stream after EOS (GstAggregator >= 1.24 goes on then) */
+      if (is_sink)
+        g_atomic_int_set (&self->frames_ended, 0);
       break;
     case GST_EVENT_TAG:
       if (!is_sink) {
@@ -574,9 +604,13 @@ gst_roi_merge_aggregate (GstAggregator * agg, gboolean timeout)
 
   frame = gst_aggregator_pad_peek_buffer (self->sinkpad);
   if (!frame) {
-    if (gst_aggregator_pad_is_eos (self->sinkpad))
-      return GST_FLOW_EOS;
-    return GST_AGGREGATOR_FLOW_NEED_DATA;
+    if (!gst_aggregator_pad_is_eos (self->sinkpad))
+      return GST_AGGREGATOR_FLOW_NEED_DATA;
+    /* the end: refuse the regions still coming, drop those queued (which
+     * lets a push waiting for room return) */
+    g_atomic_int_set (&self->frames_ended, 1);
+    while (gst_aggregator_pad_drop_buffer (self->regionspad));
+    return GST_FLOW_EOS;
   }
   t = gst_roi_merge_running_time (self->sinkpad, frame);
   gst_buffer_unref (frame);
