@@ -42,8 +42,10 @@
  *
  * The frames of the `sink` pad decide the stream: their caps and segment
  * go downstream, their EOS ends it (the regions still queued are dropped),
- * a flushing seek forgets the regions held from before it. Put a queue on
- * each branch after the tee.
+ * a flushing seek forgets the regions held from before it. Put a queue
+ * before each pad (after the tee, after the detector): without their room
+ * GstAggregator cannot configure a live latency, and frames then wait for
+ * the detector without a deadline.
  *
  * ## Example launch lines
  * |[

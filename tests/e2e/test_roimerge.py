@@ -459,3 +459,32 @@ def test_example_slow_detector_every_region():
 def test_example_analytics():
     events, err = run_example("--frames", "60", "--analytics")
     check_ball_events(events, 1)
+
+
+def test_live_detector_that_never_answers():
+    """On a live pipeline frames whose regions never come leave at their
+    deadline: running time + upstream latency + `latency`, all of them."""
+    n = 20
+    pipeline = Gst.parse_launch(
+        "videotestsrc is-live=true num-buffers=%d "
+        "! video/x-raw,width=320,height=240,framerate=30/1 ! queue ! m.sink "
+        "appsrc is-live=true format=time "
+        "caps=video/x-raw,width=160,height=120,framerate=30/1 "
+        "! queue ! m.regions "
+        "roimerge name=m latency=100000000 "
+        "! appsink name=sink sync=false async=false" % n)
+    sink = pipeline.get_by_name("sink")
+    pipeline.set_state(Gst.State.PLAYING)
+    late = []
+    deadline = time.monotonic() + 20
+    while len(late) < n and time.monotonic() < deadline:
+        sample = sink.try_pull_sample(100 * Gst.MSECOND)
+        if sample is None:
+            continue
+        now = pipeline.get_clock().get_time() - pipeline.get_base_time()
+        late.append(now - sample.get_buffer().pts)
+    pipeline.set_state(Gst.State.NULL)
+    assert len(late) == n
+    # 33.3 ms of videotestsrc + 100 ms, and not much more
+    assert min(late) >= 133 * Gst.MSECOND
+    assert max(late) <= 133 * Gst.MSECOND + 150 * Gst.MSECOND
