@@ -21,6 +21,7 @@ plugin_init (GstPlugin * plugin)
   ret |= GST_ELEMENT_REGISTER (base64enc, plugin);
   ret |= GST_ELEMENT_REGISTER (base64dec, plugin);
   ret |= GST_ELEMENT_REGISTER (imdecode, plugin);
+  ret |= GST_ELEMENT_REGISTER (roimerge, plugin);
 
   return ret;
 }
