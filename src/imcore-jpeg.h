@@ -31,7 +31,35 @@ typedef struct
    * libjpeg, a few rows at a time, so that decoders show the right
    * colours; see imcore_jpeg_encode(). */
   ImcoreYuvColorimetry yuv;
+
+  /* Options, appended so that callers listing the fields above in an
+   * initializer get today's baseline file, byte for byte. None changes a
+   * decoded pixel. */
+  bool progressive;             /* SOF2, jpeg_simple_progression()'s scans */
+  bool optimize;                /* Huffman tables optimised for the image */
+  /* a restart marker every this many MCUs, 0..IMCORE_JPEG_MAX_RESTART;
+   * 0: none */
+  unsigned restart_interval;
+  /* Exif TIFF bytes (imcore_exif_write_tiff()), written as an APP1 "Exif"
+   * marker right after the JFIF APP0 marker; NULL or @exif_len 0: none.
+   * At most IMCORE_JPEG_MAX_EXIF bytes. */
+  const uint8_t *exif;
+  size_t exif_len;
+  /* 0: the output buffer must hold imcore_jpeg_bound_params() bytes, as
+   * it always did. Otherwise a byte budget: a file larger than this fails
+   * with IMCORE_ERROR_NO_SPACE as soon as it passes the budget (or, when
+   * libjpeg holds the whole file back, progressive or optimize, at the
+   * end), and the output buffer need only hold the smaller of the budget
+   * and the bound. See imcore-budget.h. */
+  size_t max_bytes;
 } ImcoreJpegParams;
+
+/* Largest restart interval (MCUs): the DRI marker's 16 bits. */
+#define IMCORE_JPEG_MAX_RESTART 65535u
+
+/* Largest Exif payload: an APP1 marker holds 65533 bytes, of which the
+ * "Exif\0\0" identifier takes 6. */
+#define IMCORE_JPEG_MAX_EXIF 65527u
 
 /* One encoder: a TurboJPEG handle, a libjpeg compressor and a few rows of
  * scratch memory, all reused from image to image. Not thread-safe; use one
@@ -51,6 +79,13 @@ void imcore_jpeg_encoder_free (ImcoreJpegEncoder * enc);
  * is invalid. */
 size_t imcore_jpeg_bound (uint32_t width, uint32_t height,
     ImcoreSubsampling subsampling);
+
+/* Worst-case size of a JPEG of @width x @height with @params (its
+ * subsampling and Exif bytes; the other options never make a file larger
+ * than this): imcore_jpeg_bound() plus the APP1 marker. 0 as
+ * imcore_jpeg_bound(), or for a NULL @params or too many Exif bytes. */
+size_t imcore_jpeg_bound_params (uint32_t width, uint32_t height,
+    const ImcoreJpegParams * params);
 
 /* Whether @format can be encoded by imcore_jpeg_encode() with
  * @subsampling without a conversion by the caller: packed RGB formats
