@@ -36,11 +36,26 @@ struct ImcoreJpegEncoder
    * TJFLAG_NOREALLOC trusts the buffer to hold the bound, so it cannot
    * stop at a byte budget. */
   struct jpeg_compress_struct cinfo;
+  /* A second compressor for files with optimised Huffman tables
+   * (optimize, and progressive, which libjpeg always optimises): libjpeg
+   * writes the tables it computes into the compressor's own tables, and
+   * jpeg_set_defaults() leaves tables that exist as they are, so a
+   * baseline file after an optimised one would be coded with the
+   * optimised image's tables (missing codes: a corrupt file). Tables that
+   * are optimised are computed anew for every image, so each compressor
+   * keeps what it needs. Made at the first such file. */
+  struct jpeg_compress_struct cinfo_opt;
+  bool have_opt;
   EncoderErrorMgr err;
   struct jpeg_destination_mgr dest;
   uint8_t *out;
   size_t out_size;
   bool no_space;                /* the output filled up */
+  /* libjpeg asks for more room as soon as the output is full, before it
+   * knows whether another byte follows; its next bytes go here, and a file
+   * that wrote any of them did not fit */
+  uint8_t spill[16];
+  bool spilling;
   /* one iMCU row of converted or padded samples, and the luma terms */
   ImcoreScratch strip;
   JSAMPROW rows[3][16];
@@ -74,14 +89,23 @@ dest_init (j_compress_ptr cinfo)
 
   enc->dest.next_output_byte = enc->out;
   enc->dest.free_in_buffer = enc->out_size;
+  enc->spilling = false;
 }
 
-/* Cannot happen with a bound-sized buffer; fail rather than suspend. */
+/* The output is full: a file that ends here fits exactly, so the next
+ * bytes go to the spill; when that fills too, fail rather than suspend.
+ * Cannot happen with a bound-sized buffer, only under a byte budget. */
 static boolean
 dest_full (j_compress_ptr cinfo)
 {
   ImcoreJpegEncoder *enc = cinfo->client_data;
 
+  if (!enc->spilling) {
+    enc->spilling = true;
+    enc->dest.next_output_byte = enc->spill;
+    enc->dest.free_in_buffer = sizeof (enc->spill);
+    return TRUE;
+  }
   enc->no_space = true;
   cinfo->err->msg_code = JERR_BUFFER_SIZE;
   (*cinfo->err->error_exit) ((j_common_ptr) cinfo);
@@ -93,24 +117,37 @@ dest_term (j_compress_ptr cinfo)
 {
 }
 
-/* libjpeg reports running out of memory here through error_exit */
+/* Makes @cinfo, one of @enc's compressors, writing to @enc's destination
+ * and failing through @enc's error manager. libjpeg reports running out
+ * of memory here through error_exit. */
 static bool
-create_compressor (ImcoreJpegEncoder * enc)
+create_compressor (ImcoreJpegEncoder * enc, j_compress_ptr cinfo)
 {
-  enc->cinfo.err = jpeg_std_error (&enc->err.pub);
+  cinfo->err = jpeg_std_error (&enc->err.pub);
   enc->err.pub.error_exit = encoder_error_exit;
   enc->err.pub.output_message = encoder_output_message;
-  enc->cinfo.client_data = enc;
+  cinfo->client_data = enc;
   if (setjmp (enc->err.jump)) {
-    jpeg_destroy_compress (&enc->cinfo);
+    jpeg_destroy_compress (cinfo);
     return false;
   }
-  jpeg_create_compress (&enc->cinfo);
+  jpeg_create_compress (cinfo);
   enc->dest.init_destination = dest_init;
   enc->dest.empty_output_buffer = dest_full;
   enc->dest.term_destination = dest_term;
-  enc->cinfo.dest = &enc->dest;
+  cinfo->dest = &enc->dest;
   return true;
+}
+
+/* The compressor for a file with @params, or NULL when out of memory */
+static j_compress_ptr
+compressor_for (ImcoreJpegEncoder * enc, const ImcoreJpegParams * params)
+{
+  if (!params->optimize && !params->progressive)
+    return &enc->cinfo;
+  if (!enc->have_opt)
+    enc->have_opt = create_compressor (enc, &enc->cinfo_opt);
+  return enc->have_opt ? &enc->cinfo_opt : NULL;
 }
 
 ImcoreJpegEncoder *
@@ -120,7 +157,7 @@ imcore_jpeg_encoder_new (void)
 
   if (!enc)
     return NULL;
-  if (!create_compressor (enc)) {
+  if (!create_compressor (enc, &enc->cinfo)) {
     free (enc);
     return NULL;
   }
@@ -133,6 +170,8 @@ imcore_jpeg_encoder_free (ImcoreJpegEncoder * enc)
   if (!enc)
     return;
   jpeg_destroy_compress (&enc->cinfo);
+  if (enc->have_opt)
+    jpeg_destroy_compress (&enc->cinfo_opt);
   imcore_scratch_clear (&enc->strip);
   free (enc);
 }
@@ -484,6 +523,21 @@ set_output (ImcoreJpegEncoder * enc, const ImcoreJpegParams * params,
   enc->no_space = false;
 }
 
+/* The size of the file just finished, or NO_SPACE if it went on into the
+ * spill */
+static ImcoreError
+output_length (ImcoreJpegEncoder * enc, size_t *out_len)
+{
+  if (!enc->spilling) {
+    *out_len = enc->out_size - enc->dest.free_in_buffer;
+    return IMCORE_OK;
+  }
+  if (enc->dest.free_in_buffer < sizeof (enc->spill))
+    return IMCORE_ERROR_NO_SPACE;
+  *out_len = enc->out_size;
+  return IMCORE_OK;
+}
+
 /* TurboJPEG's settings (tjCompress2() and tjCompressFromYUVPlanes() in
  * libjpeg-turbo 2.1), so that the default options make the same file as
  * TurboJPEG does: defaults, baseline quality tables, the fast forward DCT
@@ -543,7 +597,7 @@ encode_yuv (ImcoreJpegEncoder * enc, const YuvSource * src,
     const ImcoreJpegParams * params, uint8_t * out, size_t out_size,
     size_t *out_len)
 {
-  j_compress_ptr cinfo = &enc->cinfo;
+  j_compress_ptr cinfo = compressor_for (enc, params);
   const ImcoreYuvConv *conv = &enc->conv;
   JpegLayout l;
   JSAMPARRAY planes[3] = { enc->rows[0], enc->rows[1], enc->rows[2] };
@@ -562,7 +616,7 @@ encode_yuv (ImcoreJpegEncoder * enc, const YuvSource * src,
     enc->conv_from = params->yuv;
   }
   plan_layout (src, params->subsampling, &l);
-  if (!imcore_scratch_get (&enc->strip, l.strip_size))
+  if (!cinfo || !imcore_scratch_get (&enc->strip, l.strip_size))
     return IMCORE_ERROR_OUT_OF_MEMORY;
   imcu_rows = (src->height + l.rows[0] - 1) / l.rows[0];
 
@@ -589,8 +643,7 @@ encode_yuv (ImcoreJpegEncoder * enc, const YuvSource * src,
     jpeg_write_raw_data (cinfo, planes, l.rows[0]);
   }
   jpeg_finish_compress (cinfo);
-  *out_len = enc->out_size - enc->dest.free_in_buffer;
-  return IMCORE_OK;
+  return output_length (enc, out_len);
 }
 
 /* Encodes the packed RGB or GRAY8 @img with @params into the caller's
@@ -601,10 +654,12 @@ encode_scanlines (ImcoreJpegEncoder * enc, const ImcoreImage * img,
     const ImcoreJpegParams * params, uint8_t * out, size_t out_size,
     size_t *out_len)
 {
-  j_compress_ptr cinfo = &enc->cinfo;
+  j_compress_ptr cinfo = compressor_for (enc, params);
   J_COLOR_SPACE cs = scanline_color_space (img->format);
   JSAMPROW rows[16];
 
+  if (!cinfo)
+    return IMCORE_ERROR_OUT_OF_MEMORY;
   set_output (enc, params, out, out_size);
   if (setjmp (enc->err.jump)) {
     jpeg_abort_compress (cinfo);
@@ -625,8 +680,7 @@ encode_scanlines (ImcoreJpegEncoder * enc, const ImcoreImage * img,
     jpeg_write_scanlines (cinfo, rows, n);
   }
   jpeg_finish_compress (cinfo);
-  *out_len = enc->out_size - enc->dest.free_in_buffer;
-  return IMCORE_OK;
+  return output_length (enc, out_len);
 }
 
 /* The checks of @params' options */

@@ -61,9 +61,8 @@ typedef struct
  * "Exif\0\0" identifier takes 6. */
 #define IMCORE_JPEG_MAX_EXIF 65527u
 
-/* One encoder: a TurboJPEG handle, a libjpeg compressor and a few rows of
- * scratch memory, all reused from image to image. Not thread-safe; use one
- * per thread. */
+/* One encoder: libjpeg compressors and a few rows of scratch memory, all
+ * reused from image to image. Not thread-safe; use one per thread. */
 typedef struct ImcoreJpegEncoder ImcoreJpegEncoder;
 
 /* A new encoder, or NULL when out of memory. */
@@ -94,10 +93,15 @@ size_t imcore_jpeg_bound_params (uint32_t width, uint32_t height,
 bool imcore_jpeg_accepts (ImcorePixelFormat format,
     ImcoreSubsampling subsampling);
 
-/* Encodes @img as a baseline JFIF JPEG into the caller's @out of @out_size
- * bytes, which must be at least imcore_jpeg_bound() for the image
- * (IMCORE_ERROR_NO_SPACE otherwise). Packed RGB input is converted to
- * YCbCr (BT.601, full range) by libjpeg-turbo (TurboJPEG). Planar YUV goes
+/* Encodes @img as a JFIF JPEG (baseline, or with @params' options) into
+ * the caller's @out of @out_size bytes, which must be at least
+ * imcore_jpeg_bound_params() for the image, or with a byte budget
+ * (@params' max_bytes) the smaller of that and the budget
+ * (IMCORE_ERROR_NO_SPACE otherwise, before anything is written; under a
+ * budget also for a file that does not fit it). Packed RGB input is
+ * converted to YCbCr (BT.601, full range) by libjpeg-turbo as it reads
+ * the rows, with TurboJPEG's settings: the default options give
+ * tjCompress2()'s file byte for byte. Planar YUV goes
  * to libjpeg as raw data, without an RGB round trip: each iMCU row (8 or
  * 16 lines) is converted to JFIF's colorimetry (JFIF input: copied) and
  * padded into the encoder's cache-resident strip just before libjpeg
@@ -108,8 +112,11 @@ bool imcore_jpeg_accepts (ImcorePixelFormat format,
  * with IMCORE_ERROR_INVALID_ARGUMENT. JFIF input gives the same bytes as
  * TurboJPEG's tjCompressFromYUVPlanes(): the fast integer DCT below
  * quality 96, the accurate one from 96. On success writes the byte count
- * to @out_len. Allocates only when the strip must grow, and libjpeg's own
- * per-image workspace. */
+ * to @out_len. Allocates only when the strip must grow, at the first
+ * optimised or progressive file (a second libjpeg compressor), and
+ * libjpeg's own per-image workspace. Options out of range (restart
+ * interval, Exif size, Exif NULL with a length) fail with
+ * IMCORE_ERROR_INVALID_ARGUMENT. */
 ImcoreError imcore_jpeg_encode (ImcoreJpegEncoder * enc,
     const ImcoreImage * img, const ImcoreJpegParams * params, uint8_t * out,
     size_t out_size, size_t *out_len);
@@ -128,9 +135,10 @@ bool imcore_jpeg_accepts_interleaved (bool packed,
  * packed 4:2:2 to 4:2:0 averages the chroma of each two rows (half up, an
  * odd last row alone), while luma takes in its own row's chroma. Errors:
  * IMCORE_ERROR_INVALID_ARGUMENT (NULLs, @rect not inside @src, bad
- * offsets, quality, colorimetry), IMCORE_ERROR_UNSUPPORTED_FORMAT (see
- * imcore_jpeg_accepts_interleaved()), IMCORE_ERROR_TOO_LARGE,
- * IMCORE_ERROR_NO_SPACE (@out_size below the bound of @rect's size),
+ * offsets, quality, colorimetry, options), IMCORE_ERROR_UNSUPPORTED_FORMAT
+ * (see imcore_jpeg_accepts_interleaved()), IMCORE_ERROR_TOO_LARGE,
+ * IMCORE_ERROR_NO_SPACE (@out_size below the bound of @rect's size, or
+ * the budget, as imcore_jpeg_encode(); a file over the budget),
  * IMCORE_ERROR_OUT_OF_MEMORY, IMCORE_ERROR_CODEC. */
 ImcoreError imcore_jpeg_encode_interleaved (ImcoreJpegEncoder * enc,
     const ImcoreInterleavedYuv * src, const ImcoreRect * rect,
