@@ -727,6 +727,41 @@ test_no_carry_over (void)
   imcore_jpeg_encoder_free (enc);
 }
 
+/* The Exif writers' buffer contract: the size first, NO_SPACE one byte
+ * short without writing, NULLs and times before 1970 refused */
+static void
+test_exif_buffers (void)
+{
+  uint8_t buf[200];
+  size_t len = 5;
+
+  g_assert_cmpuint (imcore_exif_tiff_size (), <=, sizeof (buf));
+  g_assert_cmpuint (imcore_exif_app1_size (), ==,
+      imcore_exif_tiff_size () + 6);
+  memset (buf, 0xab, sizeof (buf));
+  g_assert_cmpint (imcore_exif_write_tiff (0, buf,
+          imcore_exif_tiff_size () - 1, &len), ==, IMCORE_ERROR_NO_SPACE);
+  g_assert_cmpint (imcore_exif_write_app1 (0, buf,
+          imcore_exif_app1_size () - 1, &len), ==, IMCORE_ERROR_NO_SPACE);
+  g_assert_cmpint (imcore_exif_write_app1 (0, buf, 3, &len), ==,
+      IMCORE_ERROR_NO_SPACE);
+  g_assert_cmpuint (buf[0], ==, 0xab);
+  g_assert_cmpint (imcore_exif_write_tiff (-1, buf, sizeof (buf), &len), ==,
+      IMCORE_ERROR_INVALID_ARGUMENT);
+  g_assert_cmpint (imcore_exif_write_app1 (INT64_MIN, buf, sizeof (buf),
+          &len), ==, IMCORE_ERROR_INVALID_ARGUMENT);
+  g_assert_cmpint (imcore_exif_write_tiff (0, NULL, sizeof (buf), &len), ==,
+      IMCORE_ERROR_INVALID_ARGUMENT);
+  g_assert_cmpint (imcore_exif_write_tiff (0, buf, sizeof (buf), NULL), ==,
+      IMCORE_ERROR_INVALID_ARGUMENT);
+  g_assert_cmpuint (len, ==, 5);
+  g_assert_cmpuint (buf[0], ==, 0xab);
+  g_assert_cmpint (imcore_exif_write_tiff (INT64_MAX, buf,
+          imcore_exif_tiff_size (), &len), ==, IMCORE_OK);
+  g_assert_cmpuint (len, ==, imcore_exif_tiff_size ());
+  g_assert_cmpmem (buf, 4, "II*\0", 4);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -735,6 +770,7 @@ main (int argc, char **argv)
   g_test_add_func ("/jpeg-options/default-as-turbojpeg",
       test_default_as_turbojpeg);
   g_test_add_func ("/jpeg-options/exif-marker", test_exif_marker);
+  g_test_add_func ("/jpeg-options/exif-buffers", test_exif_buffers);
   g_test_add_func ("/jpeg-options/no-carry-over", test_no_carry_over);
   g_test_add_func ("/jpeg-options/max-bytes", test_max_bytes);
   g_test_add_func ("/jpeg-options/bound-holds-worst-case",
