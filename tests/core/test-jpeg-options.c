@@ -1,5 +1,6 @@
 /* gst-imencode: unit tests of the JPEG encoder's options (progressive,
- * optimize, restart interval, Exif APP1, byte budget) on every input path
+ * optimize, restart interval, Exif APP1, byte budget) on every input path,
+ * and of the quality search under a byte budget (src/imcore-budget.c)
  * Copyright (C) 2026 gst-imencode contributors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
@@ -10,7 +11,9 @@
  * compressor (packed RGB and GRAY8: byte for byte as tjCompress2() makes
  * them), and the file structure from ITU-T T.81's markers: SOF0 or SOF2,
  * DRI and its value, RSTn markers counted in the entropy-coded data, APP1
- * "Exif" right after the JFIF APP0.
+ * "Exif" right after the JFIF APP0. The budget search's results are
+ * checked against files encoded directly at the quality found and at 6
+ * more, base64 sizes against GLib's encoder.
  */
 
 #include "guarded.h"
@@ -762,6 +765,288 @@ test_exif_buffers (void)
   g_assert_cmpmem (buf, 4, "II*\0", 4);
 }
 
+/* ---- the quality search under a byte budget (imcore-budget) ---- */
+
+typedef struct
+{
+  ImcoreJpegEncoder *enc;
+  const Frame *frame;
+  Path path;
+  ImcoreJpegParams params;
+  unsigned calls;
+  ImcoreError fail_with;        /* IMCORE_OK: none */
+} BudgetCtx;
+
+static ImcoreError
+budget_encode (void *user_data, int quality, uint8_t * out, size_t out_size,
+    size_t *out_len)
+{
+  BudgetCtx *c = user_data;
+
+  c->calls++;
+  if (c->fail_with != IMCORE_OK)
+    return c->fail_with;
+  c->params.quality = quality;
+  c->params.max_bytes = out_size;
+  return encode_path (c->enc, c->frame, c->path, &c->params, out, out_size,
+      out_len);
+}
+
+/* The size of @f's file at @quality, without a budget */
+static size_t
+size_at (ImcoreJpegEncoder * enc, const Frame * f, Path path, int quality)
+{
+  ImcoreJpegParams prm = { quality };
+  size_t len;
+  uint8_t *jpeg = encode_ok (enc, f, path, &prm, &len);
+
+  g_free (jpeg);
+  return len;
+}
+
+/* What the contract promises of one result: it fits, it is the file the
+ * encoder makes at that quality, TurboJPEG decodes it, and 6 qualities
+ * more (if allowed) do not fit */
+static void
+check_result (ImcoreJpegEncoder * enc, const Frame * f, Path path,
+    int max_quality, size_t budget, const uint8_t * out,
+    const ImcoreBudgetResult * r)
+{
+  ImcoreJpegParams prm = { r->quality };
+  size_t len, px_size;
+  uint8_t *direct, *px;
+
+  g_assert_cmpint (r->quality, >=, 1);
+  g_assert_cmpint (r->quality, <=, max_quality);
+  g_assert_cmpuint (r->len, <=, budget);
+  direct = encode_ok (enc, f, path, &prm, &len);
+  g_assert_cmpmem (out, r->len, direct, len);
+  px = decode (out, r->len, f->w, f->h, &px_size);
+  g_free (px);
+  g_free (direct);
+  if (r->quality + IMCORE_BUDGET_STEP <= max_quality)
+    g_assert_cmpuint (size_at (enc, f, path, r->quality +
+            IMCORE_BUDGET_STEP), >, budget);
+}
+
+/* A fresh search on noisy photo-like frames, on the RGB and planar and
+ * interleaved YUV paths, budgets from above the maximum quality's size
+ * down to a tenth of it */
+static void
+test_budget_fresh (void)
+{
+  ImcoreJpegEncoder *enc = imcore_jpeg_encoder_new ();
+  Frame *f = frame_new (320, 240, 31);
+  static const Path paths[] = { PATH_RGB, PATH_I420, PATH_NV12 };
+  static const int maxima[] = { 85, 100, 40 };
+  static const double fractions[] = { 1.5, 1.0, 0.8, 0.5, 0.33, 0.2, 0.1 };
+
+  for (unsigned p = 0; p < G_N_ELEMENTS (paths); p++) {
+    for (unsigned m = 0; m < G_N_ELEMENTS (maxima); m++) {
+      size_t top = size_at (enc, f, paths[p], maxima[m]);
+
+      for (unsigned b = 0; b < G_N_ELEMENTS (fractions); b++) {
+        BudgetCtx c = { enc, f, paths[p] };
+        ImcoreBudgetState state = { 0 };
+        ImcoreBudgetResult r;
+        size_t budget = (size_t) (top * fractions[b]);
+        uint8_t *out = g_malloc (budget);
+        ImcoreError err = imcore_budget_search (&state, maxima[m], budget,
+            budget_encode, &c, out, budget, &r);
+
+        g_test_message ("%s max q%d budget %zu (%.2f of %zu): q%d, %zu "
+            "bytes, %u encodes", path_names[paths[p]], maxima[m], budget,
+            fractions[b], top, r.quality, r.len, r.encodes);
+        g_assert_cmpuint (r.encodes, ==, c.calls);
+        if (budget < size_at (enc, f, paths[p], 1)) {
+          g_assert_cmpint (err, ==, IMCORE_ERROR_NO_SPACE);
+          g_assert_cmpint (r.quality, ==, 0);
+          g_free (out);
+          continue;
+        }
+        g_assert_cmpint (err, ==, IMCORE_OK);
+        check_result (enc, f, paths[p], maxima[m], budget, out, &r);
+        if (fractions[b] >= 1.0)
+          g_assert_cmpint (r.quality, ==, maxima[m]);
+        g_assert_cmpint (state.hint, ==, r.quality);
+        g_free (out);
+      }
+    }
+  }
+  frame_free (f);
+  imcore_jpeg_encoder_free (enc);
+}
+
+/* A budget nothing fits: reported as such, and the next image like it
+ * costs one encode */
+static void
+test_budget_nothing_fits (void)
+{
+  ImcoreJpegEncoder *enc = imcore_jpeg_encoder_new ();
+  Frame *f = frame_new (320, 240, 41);
+  BudgetCtx c = { enc, f, PATH_I420 };
+  ImcoreBudgetState state = { 0 };
+  ImcoreBudgetResult r;
+  size_t budget = size_at (enc, f, PATH_I420, 1) - 1;
+  uint8_t *out = g_malloc (budget);
+
+  g_assert_cmpint (imcore_budget_search (&state, 85, budget, budget_encode,
+          &c, out, budget, &r), ==, IMCORE_ERROR_NO_SPACE);
+  g_assert_cmpint (r.quality, ==, 0);
+  g_test_message ("nothing fits: %u encodes", r.encodes);
+  c.calls = 0;
+  g_assert_cmpint (imcore_budget_search (&state, 85, budget, budget_encode,
+          &c, out, budget, &r), ==, IMCORE_ERROR_NO_SPACE);
+  g_assert_cmpuint (c.calls, ==, 1);
+  /* one byte more: quality 1 fits */
+  g_free (out);
+  out = g_malloc (budget + 1);
+  g_assert_cmpint (imcore_budget_search (&state, 85, budget + 1,
+          budget_encode, &c, out, budget + 1, &r), ==, IMCORE_OK);
+  check_result (enc, f, PATH_I420, 85, budget + 1, out, &r);
+  g_free (out);
+  frame_free (f);
+  imcore_jpeg_encoder_free (enc);
+}
+
+/* A steady stream (the same scene, new noise in every frame) at a third of
+ * the first frame's quality-85 size: every frame fits and is within the
+ * contract, and the whole stream costs at most 1.3 encodes a frame */
+static void
+test_budget_steady_stream (void)
+{
+  ImcoreJpegEncoder *enc = imcore_jpeg_encoder_new ();
+  ImcoreBudgetState state = { 0 };
+  Frame *first = frame_new (320, 240, 100);
+  size_t budget = size_at (enc, first, PATH_I420, 85) / 3;
+  uint8_t *out = g_malloc (budget);
+  unsigned frames = 48, encodes = 0, first_encodes = 0;
+
+  for (unsigned i = 0; i < frames; i++) {
+    Frame *f = i ? frame_new (320, 240, 100 + i) : first;
+    BudgetCtx c = { enc, f, PATH_I420 };
+    ImcoreBudgetResult r;
+
+    g_assert_cmpint (imcore_budget_search (&state, 85, budget,
+            budget_encode, &c, out, budget, &r), ==, IMCORE_OK);
+    check_result (enc, f, PATH_I420, 85, budget, out, &r);
+    if (i == 0)
+      first_encodes = r.encodes;
+    else
+      encodes += r.encodes;
+    frame_free (f);
+  }
+  g_test_message ("steady stream: first frame %u encodes, then %u for %u "
+      "frames (%.3f a frame)", first_encodes, encodes, frames - 1,
+      (double) encodes / (frames - 1));
+  g_assert_cmpuint (encodes * 10, <=, (frames - 1) * 13);
+  g_free (out);
+  imcore_jpeg_encoder_free (enc);
+}
+
+/* A scene that gets busier, then simpler again: every image fits, and
+ * the quality climbs back within a few images once the scene is simple */
+static void
+test_budget_scene_changes (void)
+{
+  ImcoreJpegEncoder *enc = imcore_jpeg_encoder_new ();
+  ImcoreBudgetState state = { 0 };
+  Frame *busy = frame_new (320, 240, 7);
+  Frame *calm = frame_new (320, 240, 8);
+  size_t budget;
+  uint8_t *out;
+  int calm_q = 0;
+
+  /* calm: the noise and blocks of one colour only, mostly flat */
+  memset (calm->u, 128, (size_t) (calm->w + 3) * calm->h);
+  memset (calm->v, 128, (size_t) (calm->w + 3) * calm->h);
+  for (size_t i = 0; i < (size_t) (calm->w + 3) * calm->h; i++)
+    calm->y[i] = (uint8_t) (100 + calm->y[i] / 16);
+  budget = size_at (enc, busy, PATH_I420, 85) / 3;
+  out = g_malloc (budget);
+  for (unsigned i = 0; i < 40; i++) {
+    const Frame *f = (i / 10) % 2 ? busy : calm;
+    BudgetCtx c = { enc, f, PATH_I420 };
+    ImcoreBudgetResult r;
+
+    g_assert_cmpint (imcore_budget_search (&state, 85, budget,
+            budget_encode, &c, out, budget, &r), ==, IMCORE_OK);
+    g_assert_cmpuint (r.len, <=, budget);
+    g_test_message ("image %u (%s): q%d, %u encodes", i, f == busy ? "busy" :
+        "calm", r.quality, r.encodes);
+    if (i == 9)
+      calm_q = r.quality;
+    /* calm again: back to the calm quality within the probe period */
+    if (i == 20 + IMCORE_BUDGET_PROBE_PERIOD + 1)
+      g_assert_cmpint (r.quality, >=, calm_q - IMCORE_BUDGET_STEP);
+    if (f == busy)
+      check_result (enc, f, PATH_I420, 85, budget, out, &r);
+  }
+  g_free (out);
+  frame_free (busy);
+  frame_free (calm);
+  imcore_jpeg_encoder_free (enc);
+}
+
+/* Arguments refused, and the encode function's own error passed on */
+static void
+test_budget_errors (void)
+{
+  ImcoreJpegEncoder *enc = imcore_jpeg_encoder_new ();
+  Frame *f = frame_new (16, 16, 1);
+  BudgetCtx c = { enc, f, PATH_RGB };
+  ImcoreBudgetState state = { 0 };
+  ImcoreBudgetResult r;
+  uint8_t out[4096];
+
+  g_assert_cmpint (imcore_budget_search (NULL, 85, 100, budget_encode, &c,
+          out, sizeof (out), &r), ==, IMCORE_ERROR_INVALID_ARGUMENT);
+  g_assert_cmpint (imcore_budget_search (&state, 0, 100, budget_encode, &c,
+          out, sizeof (out), &r), ==, IMCORE_ERROR_INVALID_ARGUMENT);
+  g_assert_cmpint (imcore_budget_search (&state, 101, 100, budget_encode,
+          &c, out, sizeof (out), &r), ==, IMCORE_ERROR_INVALID_ARGUMENT);
+  g_assert_cmpint (imcore_budget_search (&state, 85, 0, budget_encode, &c,
+          out, sizeof (out), &r), ==, IMCORE_ERROR_INVALID_ARGUMENT);
+  g_assert_cmpint (imcore_budget_search (&state, 85, 100, NULL, &c, out,
+          sizeof (out), &r), ==, IMCORE_ERROR_INVALID_ARGUMENT);
+  g_assert_cmpint (imcore_budget_search (&state, 85, 100, budget_encode, &c,
+          NULL, sizeof (out), &r), ==, IMCORE_ERROR_INVALID_ARGUMENT);
+  g_assert_cmpint (imcore_budget_search (&state, 85, 100, budget_encode, &c,
+          out, 0, &r), ==, IMCORE_ERROR_INVALID_ARGUMENT);
+  g_assert_cmpuint (c.calls, ==, 0);
+  c.fail_with = IMCORE_ERROR_CODEC;
+  g_assert_cmpint (imcore_budget_search (&state, 85, sizeof (out),
+          budget_encode, &c, out, sizeof (out), &r), ==, IMCORE_ERROR_CODEC);
+  g_assert_cmpuint (c.calls, ==, 1);
+  frame_free (f);
+  imcore_jpeg_encoder_free (enc);
+}
+
+/* The file size for a text budget, against GLib's base64 encoder: the
+ * text of that many bytes fits, of 3 more does not */
+static void
+test_budget_base64 (void)
+{
+  for (size_t overhead = 0; overhead < 40; overhead += 13) {
+    for (size_t text = 0; text < 300; text++) {
+      size_t n = imcore_budget_base64_file_bytes (text, overhead);
+      guchar *bytes = g_malloc0 (n + 3);
+      gchar *b64 = g_base64_encode (bytes, n);
+      gchar *more = g_base64_encode (bytes, n + 3);
+
+      g_assert_cmpuint (n % 3, ==, 0);
+      if (n > 0)
+        g_assert_cmpuint (overhead + strlen (b64), <=, text);
+      g_assert_cmpuint (overhead + strlen (more), >, text);
+      g_free (bytes);
+      g_free (b64);
+      g_free (more);
+    }
+  }
+  g_assert_cmpuint (imcore_budget_base64_file_bytes (SIZE_MAX, 0), ==,
+      SIZE_MAX / 4 * 3);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -777,5 +1062,11 @@ main (int argc, char **argv)
       test_bound_holds_worst_case);
   g_test_add_func ("/jpeg-options/refuses-bad-options",
       test_refuses_bad_options);
+  g_test_add_func ("/budget/fresh", test_budget_fresh);
+  g_test_add_func ("/budget/nothing-fits", test_budget_nothing_fits);
+  g_test_add_func ("/budget/steady-stream", test_budget_steady_stream);
+  g_test_add_func ("/budget/scene-changes", test_budget_scene_changes);
+  g_test_add_func ("/budget/errors", test_budget_errors);
+  g_test_add_func ("/budget/base64", test_budget_base64);
   return g_test_run ();
 }
