@@ -96,13 +96,15 @@ imcore_budget_search (ImcoreBudgetState * state, int max_quality,
   /* the hint fitted and nothing was probed: taken as it is; otherwise
    * narrow the interval until the contract holds */
   if (!(s.fits == hint && !probed && s.misses > max_quality)) {
-    bool first_step = true;
+    /* from a hint that no longer fits, a stream that drifts: the first
+     * step down is one IMCORE_BUDGET_STEP; without one, halve */
+    bool first_step = state->hint > 0;
 
     while (!search_done (&s)) {
       int q;
 
       if (s.fits == 0 && first_step && s.misses - IMCORE_BUDGET_STEP >= 1)
-        q = s.misses - IMCORE_BUDGET_STEP;      /* a stream that drifts */
+        q = s.misses - IMCORE_BUDGET_STEP;
       else if (s.fits == 0)
         q = s.misses / 2 > 1 ? s.misses / 2 : 1;
       else

@@ -66,7 +66,8 @@ typedef struct
  * IMCORE_BUDGET_STEP above the hint is encoded first (a probe): if it
  * fits the search climbs, otherwise the hint is encoded. When the hint
  * does not fit the search steps IMCORE_BUDGET_STEP down, then halves the
- * interval left. Whenever the search has seen an image that does not fit,
+ * interval left; without a hint, when the maximum does not fit, it halves
+ * from the start. Whenever the search has seen an image that does not fit,
  * the result is exact: it fits, and the best is less than
  * IMCORE_BUDGET_STEP above it. If the last image encoded was not the
  * one chosen, that one is encoded again.
