@@ -181,6 +181,7 @@ class Publisher:
             self.client = mqtt.Client()        # paho-mqtt 1.x
         self.client.on_connect = self._on_connect
         self.client.on_disconnect = self._on_disconnect
+        self.client.on_connect_fail = self._on_connect_fail
         self.client.reconnect_delay_set(min_delay=1, max_delay=10)
         # paho's own queue of QoS 1 messages (those in flight when the
         # connection drops are sent again): bounded too
@@ -215,6 +216,10 @@ class Publisher:
         if was:
             log("disconnected: reconnecting in the background")
 
+    # 1.6 and 2.x: (client, userdata)
+    def _on_connect_fail(self, client, userdata):
+        log("could not reach %s: trying again" % self.where)
+
     def _publish(self, topic, payload, retain):
         info = self.client.publish(topic, payload, qos=1, retain=retain)
         self.infos.append(info)
@@ -239,6 +244,15 @@ class Publisher:
             return "queued (%d waiting, %d dropped)" % (len(self.backlog),
                                                         self.dropped)
 
+    @staticmethod
+    def _sent(info):
+        """True once the broker acknowledged @info's message, False while
+        it may still be, None if paho gave it up (paho 2.x raises then)."""
+        try:
+            return info.is_published()
+        except (ValueError, RuntimeError):
+            return None
+
     def close(self, timeout):
         """Waits up to @timeout s for what is queued and in flight, then
         disconnects. True if everything went out."""
@@ -246,12 +260,12 @@ class Publisher:
         while time.monotonic() < deadline:
             with self.lock:
                 done = self.connected and not self.backlog and \
-                    all(i.is_published() for i in self.infos)
+                    all(self._sent(i) is not False for i in self.infos)
             if done:
                 break
             time.sleep(0.05)
         with self.lock:
-            left = len(self.backlog) + sum(not i.is_published()
+            left = len(self.backlog) + sum(not self._sent(i)
                                            for i in self.infos)
         self.client.disconnect()
         self.client.loop_stop()

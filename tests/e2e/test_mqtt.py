@@ -139,6 +139,20 @@ class Subscriber:
         self.c.loop_stop()
 
 
+def wait_line_after(proc, start, pattern, timeout):
+    """The index of the first stderr line of @proc from index @start on
+    that matches @pattern, waiting up to @timeout s."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        lines = list(proc.stderr)
+        for i in range(start, len(lines)):
+            if re.search(pattern, lines[i]):
+                return i
+        time.sleep(0.02)
+    raise AssertionError("no stderr line matching %r within %s s: %r" %
+                         (pattern, timeout, proc.stderr[-20:]))
+
+
 def check_event(payload):
     """One message of <prefix>/events: the event and its JPEG's bytes."""
     ev = json.loads(payload)
@@ -180,13 +194,15 @@ def test_events_to_mqtt_survive_broker_restart(tmp_path):
 
         # the broker goes away just after an event (the next comes about
         # a second later, so none is in flight); the example queues
-        subs[0].stop()
         broker.stop()
-        example.wait_stderr(r"disconnected", timeout=20)
-        example.wait_stderr(r": queued \(", timeout=20)
+        subs[0].stop()
+        i = wait_line_after(example, 0, r"disconnected", timeout=20)
+        i = wait_line_after(example, i, r": queued \(", timeout=20)
 
-        # back on the same port; a subscriber is there before the example
-        # reconnects (paho waits at least a second between attempts)
+        # back on the same port right after one of the example's attempts
+        # failed: paho waits 2 s or more before the next, so a subscriber
+        # is there before the example reconnects and sends its queue
+        wait_line_after(example, i, r"could not reach", timeout=20)
         broker.start()
         subs.append(Subscriber(broker.port, prefix + "/#"))
         line = example.wait_stderr(r"sent [1-9]\d* queued events",
