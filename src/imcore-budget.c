@@ -144,9 +144,9 @@ imcore_budget_search (ImcoreBudgetState * state, int max_quality,
     state->probe_next = false;
     /* the fill at which more did not fit */
     if (s.misses <= max_quality)
-      state->probe_fill = (unsigned) (s.fits_len * 1000 / s.limit);
+      state->probe_fill = (unsigned) ((uint64_t) s.fits_len * 1000 / s.limit);
   } else {
-    unsigned fill = (unsigned) (s.fits_len * 1000 / s.limit);
+    unsigned fill = (unsigned) ((uint64_t) s.fits_len * 1000 / s.limit);
 
     state->since_probe++;
     /* a tenth less of the budget than when more did not fit: the image

@@ -24,19 +24,21 @@ size_t imcore_exif_tiff_size (void);
 size_t imcore_exif_app1_size (void);
 
 /* Writes the Exif block (TIFF, little-endian) of a capture time into the
- * caller's @out of @out_size bytes: IFD0 holding only the Exif IFD pointer;
- * the Exif IFD with ExifVersion "0232", DateTimeOriginal
+ * caller's @out of @out_size bytes: IFD0 holding only the Exif IFD
+ * pointer; the Exif IFD with ExifVersion "0232", DateTimeOriginal
  * "YYYY:MM:DD HH:MM:SS", OffsetTimeOriginal "+00:00" and
- * SubSecTimeOriginal (the milliseconds, 3 digits, truncated, not rounded).
- * @unix_ns is the time in UTC, nanoseconds since 1970-01-01 00:00:00 UTC
- * (leap seconds not counted, as POSIX time); any such int64_t time is
- * before the year 2263, so always has a four-digit year. This is the payload of a PNG
- * eXIf chunk, and of a JPEG APP1 marker after IMCORE_EXIF_APP1_ID (the JPEG
- * encoder writes that marker itself from these bytes: ImcoreJpegParams'
- * exif). Errors: IMCORE_ERROR_INVALID_ARGUMENT for a NULL @out or
- * @out_len, or a time before 1970 (negative: a clock that is not set, or a
- * conversion that went wrong); IMCORE_ERROR_NO_SPACE if @out_size < imcore_exif_tiff_size().
- * On success writes the byte count to @out_len. */
+ * SubSecTimeOriginal (the milliseconds, 3 digits, truncated, not
+ * rounded). @unix_ns is the time in UTC, nanoseconds since 1970-01-01
+ * 00:00:00 UTC (leap seconds not counted, as POSIX time); any such int64_t
+ * time is before the year 2263, so always has a four-digit year. This is
+ * the payload of a PNG eXIf chunk, and of a JPEG APP1 marker after
+ * IMCORE_EXIF_APP1_ID (the JPEG encoder writes that marker itself from
+ * these bytes: ImcoreJpegParams' exif). Errors:
+ * IMCORE_ERROR_INVALID_ARGUMENT for a NULL @out or @out_len, or a time
+ * before 1970 (negative: a clock that is not set, or a conversion that
+ * went wrong); IMCORE_ERROR_NO_SPACE if @out_size <
+ * imcore_exif_tiff_size(), nothing written. On success writes the byte
+ * count to @out_len. */
 ImcoreError imcore_exif_write_tiff (int64_t unix_ns, uint8_t * out,
     size_t out_size, size_t *out_len);
 

@@ -779,7 +779,8 @@ imcore_jpeg_encode_interleaved (ImcoreJpegEncoder * enc,
   enc->error[0] = '\0';
   if (!imcore_interleaved_offsets_valid (src) || !src->planes[0] ||
       (!src->packed && !src->planes[1]) || params->quality < 1 ||
-      params->quality > 100 || !options_valid (params) || rect->width == 0 || rect->height == 0 ||
+      params->quality > 100 || !options_valid (params) || rect->width == 0 ||
+      rect->height == 0 ||
       rect->x > src->width || rect->width > src->width - rect->x ||
       rect->y > src->height || rect->height > src->height - rect->y)
     return IMCORE_ERROR_INVALID_ARGUMENT;
