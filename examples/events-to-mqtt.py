@@ -21,7 +21,8 @@ label at once (Frigate's frigate/events and
 frigate/<camera>/<object>/snapshot).
 
 The broker may go away and come back: paho reconnects in its network
-thread (1 s, then backing off up to 10 s) while the pipeline runs on.
+thread (after 1 s, then waiting twice as long each time, up to
+--reconnect-max seconds, default 10) while the pipeline runs on.
 Events that come while there is no connection wait in a queue of at most
 --queue events (default 100); when it is full the oldest is dropped and
 counted, so a long outage costs the oldest events and never memory.
@@ -182,7 +183,8 @@ class Publisher:
         self.client.on_connect = self._on_connect
         self.client.on_disconnect = self._on_disconnect
         self.client.on_connect_fail = self._on_connect_fail
-        self.client.reconnect_delay_set(min_delay=1, max_delay=10)
+        self.client.reconnect_delay_set(min_delay=1,
+                                        max_delay=args.reconnect_max)
         # paho's own queue of QoS 1 messages (those in flight when the
         # connection drops are sent again): bounded too
         self.client.max_queued_messages_set(self.queue_max + 100)
@@ -335,6 +337,9 @@ def main():
     parser.add_argument("--queue", type=int, default=100,
                         help="events kept while the broker is away; "
                         "older ones are dropped (default 100)")
+    parser.add_argument("--reconnect-max", type=int, default=10,
+                        help="longest wait between two connection "
+                        "attempts, in seconds (default 10)")
     parser.add_argument("--frames", type=int, default=0,
                         help="frames to send, then stop (default 0: until "
                         "Ctrl-C)")
@@ -344,8 +349,9 @@ def main():
                         help="JPEG quality (default 85)")
     args = parser.parse_args()
     if args.frames < 0 or args.fps < 1 or args.queue < 1 or \
-            args.max_bytes < 0:
-        parser.error("--frames, --max-bytes >= 0; --fps, --queue >= 1")
+            args.max_bytes < 0 or args.reconnect_max < 1:
+        parser.error("--frames, --max-bytes >= 0; --fps, --queue, "
+                     "--reconnect-max >= 1")
     if any(c in args.camera + args.prefix for c in "+#") or \
             "/" in args.camera:
         parser.error("--camera and --prefix cannot hold MQTT wildcards; "

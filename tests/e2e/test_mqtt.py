@@ -4,8 +4,9 @@
 # of its synthetic camera, subscribers written with paho-mqtt. Every
 # message is checked (JSON that parses, the JPEG Pillow decodes at the
 # size the event states, topics as Frigate lays them out), the broker is
-# restarted while the example runs (the events of the outage are queued
-# and arrive afterwards, and the pipeline goes on), and a late subscriber
+# restarted while the example runs (the events of the outage are queued,
+# the oldest dropped past the queue's bound, the others arrive afterwards,
+# and the pipeline goes on), and a late subscriber
 # gets each label's last snapshot, retained. The broker and the example
 # are stopped in `finally`, whatever failed. Skipped when mosquitto or
 # paho-mqtt is not installed (Debian: mosquitto python3-paho-mqtt).
@@ -43,6 +44,7 @@ pytestmark = pytest.mark.skipif(MOSQUITTO is None,
 
 LABELS = {"person", "car"}
 MAX_BYTES = 60000
+QUEUE = 2           # events the example keeps while the broker is away
 
 
 def free_port():
@@ -187,7 +189,8 @@ def test_events_to_mqtt_survive_broker_restart(tmp_path):
         example = Proc(["/usr/bin/python3", EXAMPLE, "--host", "127.0.0.1",
                         "--port", str(broker.port), "--prefix", prefix,
                         "--camera", "cam1", "--max-bytes", str(MAX_BYTES),
-                        "--fps", "10"], env=dict(os.environ))
+                        "--fps", "10", "--queue", str(QUEUE),
+                        "--reconnect-max", "2"], env=dict(os.environ))
         example.wait_stderr(r"connected to 127\.0\.0\.1", timeout=20)
         subs[0].wait_for(2, events_topic, timeout=30)
 
@@ -196,17 +199,21 @@ def test_events_to_mqtt_survive_broker_restart(tmp_path):
         broker.stop()
         subs[0].stop()
         i = wait_line_after(example, 0, r"disconnected", timeout=20)
-        i = wait_line_after(example, i, r": queued \(", timeout=20)
+        # more events than the queue holds: the oldest are dropped
+        i = wait_line_after(example, i, r": queued \(%d waiting, 1 dropped"
+                            % QUEUE, timeout=20)
 
         # back on the same port right after one of the example's attempts
-        # failed: paho waits 2 s or more before the next, so a subscriber
-        # is there before the example reconnects and sends its queue
+        # failed: paho waits 2 s before the next (--reconnect-max 2), so a
+        # subscriber is there before the example reconnects and sends its
+        # queue
         wait_line_after(example, i, r"could not reach", timeout=20)
         broker.start()
         subs.append(Subscriber(broker.port, prefix + "/#"))
         line = example.wait_stderr(r"sent [1-9]\d* queued events",
                                    timeout=30)
         queued = int(re.search(r"sent (\d+) queued", line).group(1))
+        assert queued == QUEUE
         subs[1].wait_for(queued + 2, events_topic, timeout=30)
 
         # Ctrl-C: imencode sends the tracks still in view, the example
@@ -215,14 +222,20 @@ def test_events_to_mqtt_survive_broker_restart(tmp_path):
         assert example.wait(timeout=30) == 0, example.stderr[-20:]
         done = example.wait_stderr(r"done: \d+ events", timeout=1)
         assert "not delivered" not in done
+        dropped = int(re.search(r"(\d+) dropped", done).group(1))
+        assert dropped >= 1
         time.sleep(0.5)
 
         # every event the example took from imencode arrived, in the
         # order it was taken (per subscriber), each checked
-        sent = [(m.group(1), int(m.group(2))) for m in
-                (re.search(r"event \d+: (\w+) track (\d+)", line)
-                 for line in example.stderr) if m]
-        assert len(sent) >= queued + 4
+        taken = [(m.group(1), int(m.group(2)), m.group(3)) for m in
+                 (re.search(r"event \d+: (\w+) track (\d+).*: (\w+)", line)
+                  for line in example.stderr) if m]
+        assert len(taken) >= queued + dropped + 4
+        # of the events queued during the outage, the oldest were dropped
+        queued_events = [t[:2] for t in taken if t[2] == "queued"]
+        assert len(queued_events) == queued + dropped
+        sent = set(t[:2] for t in taken) - set(queued_events[:dropped])
         received = []
         snapshots = {}
         last_snapshot = {}
@@ -246,7 +259,7 @@ def test_events_to_mqtt_survive_broker_restart(tmp_path):
                 if n == len(subs) - 1:
                     last_snapshot[topic] = payload
         # duplicates are allowed (QoS 1), losses are not
-        assert set(received) == set(sent), (sent, received)
+        assert set(received) == sent, (sent, received)
         for label, jpegs in snapshots.items():
             for topic, payload in last_snapshot.items():
                 if topic.endswith("/%s/snapshot" % label):
