@@ -14,6 +14,7 @@
 #include <jpeglib.h>
 #include <jerror.h>
 
+#include "imcore-exif.h"
 #include "imcore-yuvconv.h"
 
 /* libjpeg's error manager, with where to jump to */
@@ -25,18 +26,36 @@ typedef struct
 
 struct ImcoreJpegEncoder
 {
-  /* packed RGB and GRAY8: TurboJPEG converts and encodes */
-  tjhandle tj;
-
-  /* YUV: libjpeg's own API with raw (already subsampled) data, fed one
-   * iMCU row (8 or 16 lines) at a time from @strip or straight from the
-   * caller's planes. One compressor for every image. */
+  /* libjpeg's own API, one compressor for every image. YUV goes in as raw
+   * (already subsampled) data, one iMCU row (8 or 16 lines) at a time from
+   * @strip; packed RGB and GRAY8 as scanlines, which libjpeg-turbo
+   * converts, as TurboJPEG's tjCompress2() does (the same settings: the
+   * same file). TurboJPEG itself is not used: its 2.1 API sets restart
+   * intervals and Huffman optimisation only through process-wide
+   * environment variables, writes no APP1 marker, and with
+   * TJFLAG_NOREALLOC trusts the buffer to hold the bound, so it cannot
+   * stop at a byte budget. */
   struct jpeg_compress_struct cinfo;
+  /* A second compressor for files with optimised Huffman tables
+   * (optimize, and progressive, which libjpeg always optimises): libjpeg
+   * writes the tables it computes into the compressor's own tables, and
+   * jpeg_set_defaults() leaves tables that exist as they are, so a
+   * baseline file after an optimised one would be coded with the
+   * optimised image's tables (missing codes: a corrupt file). Tables that
+   * are optimised are computed anew for every image, so each compressor
+   * keeps what it needs. Made at the first such file. */
+  struct jpeg_compress_struct cinfo_opt;
+  bool have_opt;
   EncoderErrorMgr err;
   struct jpeg_destination_mgr dest;
   uint8_t *out;
   size_t out_size;
   bool no_space;                /* the output filled up */
+  /* libjpeg asks for more room as soon as the output is full, before it
+   * knows whether another byte follows; its next bytes go here, and a file
+   * that wrote any of them did not fit */
+  uint8_t spill[16];
+  bool spilling;
   /* one iMCU row of converted or padded samples, and the luma terms */
   ImcoreScratch strip;
   JSAMPROW rows[3][16];
@@ -70,14 +89,23 @@ dest_init (j_compress_ptr cinfo)
 
   enc->dest.next_output_byte = enc->out;
   enc->dest.free_in_buffer = enc->out_size;
+  enc->spilling = false;
 }
 
-/* Cannot happen with a bound-sized buffer; fail rather than suspend. */
+/* The output is full: a file that ends here fits exactly, so the next
+ * bytes go to the spill; when that fills too, fail rather than suspend.
+ * Cannot happen with a bound-sized buffer, only under a byte budget. */
 static boolean
 dest_full (j_compress_ptr cinfo)
 {
   ImcoreJpegEncoder *enc = cinfo->client_data;
 
+  if (!enc->spilling) {
+    enc->spilling = true;
+    enc->dest.next_output_byte = enc->spill;
+    enc->dest.free_in_buffer = sizeof (enc->spill);
+    return TRUE;
+  }
   enc->no_space = true;
   cinfo->err->msg_code = JERR_BUFFER_SIZE;
   (*cinfo->err->error_exit) ((j_common_ptr) cinfo);
@@ -89,24 +117,37 @@ dest_term (j_compress_ptr cinfo)
 {
 }
 
-/* libjpeg reports running out of memory here through error_exit */
+/* Makes @cinfo, one of @enc's compressors, writing to @enc's destination
+ * and failing through @enc's error manager. libjpeg reports running out
+ * of memory here through error_exit. */
 static bool
-create_compressor (ImcoreJpegEncoder * enc)
+create_compressor (ImcoreJpegEncoder * enc, j_compress_ptr cinfo)
 {
-  enc->cinfo.err = jpeg_std_error (&enc->err.pub);
+  cinfo->err = jpeg_std_error (&enc->err.pub);
   enc->err.pub.error_exit = encoder_error_exit;
   enc->err.pub.output_message = encoder_output_message;
-  enc->cinfo.client_data = enc;
+  cinfo->client_data = enc;
   if (setjmp (enc->err.jump)) {
-    jpeg_destroy_compress (&enc->cinfo);
+    jpeg_destroy_compress (cinfo);
     return false;
   }
-  jpeg_create_compress (&enc->cinfo);
+  jpeg_create_compress (cinfo);
   enc->dest.init_destination = dest_init;
   enc->dest.empty_output_buffer = dest_full;
   enc->dest.term_destination = dest_term;
-  enc->cinfo.dest = &enc->dest;
+  cinfo->dest = &enc->dest;
   return true;
+}
+
+/* The compressor for a file with @params, or NULL when out of memory */
+static j_compress_ptr
+compressor_for (ImcoreJpegEncoder * enc, const ImcoreJpegParams * params)
+{
+  if (!params->optimize && !params->progressive)
+    return &enc->cinfo;
+  if (!enc->have_opt)
+    enc->have_opt = create_compressor (enc, &enc->cinfo_opt);
+  return enc->have_opt ? &enc->cinfo_opt : NULL;
 }
 
 ImcoreJpegEncoder *
@@ -116,10 +157,7 @@ imcore_jpeg_encoder_new (void)
 
   if (!enc)
     return NULL;
-  enc->tj = tjInitCompress ();
-  if (!enc->tj || !create_compressor (enc)) {
-    if (enc->tj)
-      tjDestroy (enc->tj);
+  if (!create_compressor (enc, &enc->cinfo)) {
     free (enc);
     return NULL;
   }
@@ -132,7 +170,8 @@ imcore_jpeg_encoder_free (ImcoreJpegEncoder * enc)
   if (!enc)
     return;
   jpeg_destroy_compress (&enc->cinfo);
-  tjDestroy (enc->tj);
+  if (enc->have_opt)
+    jpeg_destroy_compress (&enc->cinfo_opt);
   imcore_scratch_clear (&enc->strip);
   free (enc);
 }
@@ -186,34 +225,54 @@ imcore_jpeg_bound (uint32_t width, uint32_t height,
   return (size_t) bound;
 }
 
-static int
-tj_pixel_format (ImcorePixelFormat f)
+size_t
+imcore_jpeg_bound_params (uint32_t width, uint32_t height,
+    const ImcoreJpegParams * params)
+{
+  size_t bound;
+
+  if (!params || (params->exif_len && !params->exif) ||
+      params->exif_len > IMCORE_JPEG_MAX_EXIF)
+    return 0;
+  bound = imcore_jpeg_bound (width, height, params->subsampling);
+  if (bound == 0 || params->exif_len == 0)
+    return bound;
+  /* marker, length, "Exif\0\0", the TIFF bytes */
+  if (bound > SIZE_MAX - 10 - params->exif_len)
+    return 0;
+  return bound + 10 + params->exif_len;
+}
+
+/* libjpeg-turbo's colour space for packed RGB or GRAY8 @f, as TurboJPEG
+ * maps its pixel formats; JCS_UNKNOWN for the others */
+static J_COLOR_SPACE
+scanline_color_space (ImcorePixelFormat f)
 {
   switch (f) {
     case IMCORE_PIXEL_GRAY8:
-      return TJPF_GRAY;
+      return JCS_GRAYSCALE;
     case IMCORE_PIXEL_RGB:
-      return TJPF_RGB;
+      return JCS_EXT_RGB;
     case IMCORE_PIXEL_BGR:
-      return TJPF_BGR;
+      return JCS_EXT_BGR;
     case IMCORE_PIXEL_RGBA:
-      return TJPF_RGBA;
+      return JCS_EXT_RGBA;
     case IMCORE_PIXEL_BGRA:
-      return TJPF_BGRA;
+      return JCS_EXT_BGRA;
     case IMCORE_PIXEL_ARGB:
-      return TJPF_ARGB;
+      return JCS_EXT_ARGB;
     case IMCORE_PIXEL_ABGR:
-      return TJPF_ABGR;
+      return JCS_EXT_ABGR;
     case IMCORE_PIXEL_RGBX:
-      return TJPF_RGBX;
+      return JCS_EXT_RGBX;
     case IMCORE_PIXEL_BGRX:
-      return TJPF_BGRX;
+      return JCS_EXT_BGRX;
     case IMCORE_PIXEL_XRGB:
-      return TJPF_XRGB;
+      return JCS_EXT_XRGB;
     case IMCORE_PIXEL_XBGR:
-      return TJPF_XBGR;
+      return JCS_EXT_XBGR;
     default:
-      return -1;
+      return JCS_UNKNOWN;
   }
 }
 
@@ -240,7 +299,7 @@ imcore_jpeg_accepts (ImcorePixelFormat format, ImcoreSubsampling subsampling)
   /* libjpeg makes no colour JPEG from gray samples */
   if (format == IMCORE_PIXEL_GRAY8)
     return subsampling == IMCORE_SUBSAMPLING_GRAY;
-  if (tj_pixel_format (format) >= 0)
+  if (scanline_color_space (format) != JCS_UNKNOWN)
     return true;
   if (imcore_pixel_n_planes (format) != 3)
     return false;
@@ -452,14 +511,93 @@ fill_imcu_row (ImcoreJpegEncoder * enc, const YuvSource * src,
   }
 }
 
-/* Encodes @src as a baseline JFIF JPEG with @params into the caller's
- * @out, which holds at least the bound. */
+/* Where libjpeg writes: the caller's @out, up to the byte budget if
+ * @params has one */
+static void
+set_output (ImcoreJpegEncoder * enc, const ImcoreJpegParams * params,
+    uint8_t * out, size_t out_size)
+{
+  enc->out = out;
+  enc->out_size = params->max_bytes && params->max_bytes < out_size ?
+      params->max_bytes : out_size;
+  enc->no_space = false;
+}
+
+/* The size of the file just finished, or NO_SPACE if it went on into the
+ * spill */
+static ImcoreError
+output_length (ImcoreJpegEncoder * enc, size_t *out_len)
+{
+  if (!enc->spilling) {
+    *out_len = enc->out_size - enc->dest.free_in_buffer;
+    return IMCORE_OK;
+  }
+  if (enc->dest.free_in_buffer < sizeof (enc->spill))
+    return IMCORE_ERROR_NO_SPACE;
+  *out_len = enc->out_size;
+  return IMCORE_OK;
+}
+
+/* TurboJPEG's settings (tjCompress2() and tjCompressFromYUVPlanes() in
+ * libjpeg-turbo 2.1), so that the default options make the same file as
+ * TurboJPEG does: defaults, baseline quality tables, the fast forward DCT
+ * below quality 96, no Huffman optimisation, the subsampling's sampling
+ * factors; then @params' options, none of which changes a coefficient.
+ * Calls libjpeg, which may longjmp. */
+static void
+set_parameters (j_compress_ptr cinfo, const ImcoreJpegParams * params,
+    uint32_t width, uint32_t height, J_COLOR_SPACE in_color_space,
+    int in_components)
+{
+  unsigned hs, vs;
+
+  cinfo->image_width = width;
+  cinfo->image_height = height;
+  cinfo->input_components = in_components;
+  cinfo->in_color_space = in_color_space;
+  jpeg_set_defaults (cinfo);
+  jpeg_set_quality (cinfo, params->quality, TRUE);
+  cinfo->dct_method = params->quality >= 96 ? JDCT_ISLOW : JDCT_IFAST;
+  jpeg_set_colorspace (cinfo, params->subsampling == IMCORE_SUBSAMPLING_GRAY ?
+      JCS_GRAYSCALE : JCS_YCbCr);
+  jpeg_shifts (params->subsampling, &hs, &vs);
+  cinfo->comp_info[0].h_samp_factor = 1 + hs;
+  cinfo->comp_info[0].v_samp_factor = 1 + vs;
+  for (int c = 1; c < cinfo->num_components; c++)
+    cinfo->comp_info[c].h_samp_factor = cinfo->comp_info[c].v_samp_factor = 1;
+  /* after the colour space: the scans depend on the components */
+  if (params->progressive)
+    jpeg_simple_progression (cinfo);
+  cinfo->optimize_coding = params->optimize ? TRUE : FALSE;
+  cinfo->restart_interval = params->restart_interval;
+}
+
+/* The APP1 Exif marker, if @params has Exif bytes. Must come after
+ * jpeg_start_compress() (which writes SOI and the JFIF APP0 marker) and
+ * before the first rows. Calls libjpeg, which may longjmp. */
+static void
+write_exif (j_compress_ptr cinfo, const ImcoreJpegParams * params)
+{
+  static const uint8_t id[IMCORE_EXIF_APP1_ID_LEN] = IMCORE_EXIF_APP1_ID;
+
+  if (params->exif_len == 0)
+    return;
+  jpeg_write_m_header (cinfo, JPEG_APP0 + 1,
+      (unsigned) (IMCORE_EXIF_APP1_ID_LEN + params->exif_len));
+  for (unsigned i = 0; i < IMCORE_EXIF_APP1_ID_LEN; i++)
+    jpeg_write_m_byte (cinfo, id[i]);
+  for (size_t i = 0; i < params->exif_len; i++)
+    jpeg_write_m_byte (cinfo, params->exif[i]);
+}
+
+/* Encodes @src as a JFIF JPEG with @params into the caller's @out, which
+ * holds at least the bound (or the budget). */
 static ImcoreError
 encode_yuv (ImcoreJpegEncoder * enc, const YuvSource * src,
     const ImcoreJpegParams * params, uint8_t * out, size_t out_size,
     size_t *out_len)
 {
-  j_compress_ptr cinfo = &enc->cinfo;
+  j_compress_ptr cinfo = compressor_for (enc, params);
   const ImcoreYuvConv *conv = &enc->conv;
   JpegLayout l;
   JSAMPARRAY planes[3] = { enc->rows[0], enc->rows[1], enc->rows[2] };
@@ -478,35 +616,19 @@ encode_yuv (ImcoreJpegEncoder * enc, const YuvSource * src,
     enc->conv_from = params->yuv;
   }
   plan_layout (src, params->subsampling, &l);
-  if (!imcore_scratch_get (&enc->strip, l.strip_size))
+  if (!cinfo || !imcore_scratch_get (&enc->strip, l.strip_size))
     return IMCORE_ERROR_OUT_OF_MEMORY;
   imcu_rows = (src->height + l.rows[0] - 1) / l.rows[0];
 
-  enc->out = out;
-  enc->out_size = out_size;
-  enc->no_space = false;
+  set_output (enc, params, out, out_size);
   if (setjmp (enc->err.jump)) {
     jpeg_abort_compress (cinfo);
     return enc->no_space ? IMCORE_ERROR_NO_SPACE : IMCORE_ERROR_CODEC;
   }
-  /* TurboJPEG's settings (tjCompressFromYUVPlanes() in libjpeg-turbo
-   * 2.1), so that JFIF input makes the same file as before: defaults,
-   * baseline quality tables, the fast forward DCT below quality 96, no
-   * Huffman optimisation */
-  cinfo->image_width = src->width;
-  cinfo->image_height = src->height;
-  cinfo->input_components = 3;
-  cinfo->in_color_space = JCS_RGB;
-  jpeg_set_defaults (cinfo);
-  jpeg_set_quality (cinfo, params->quality, TRUE);
-  cinfo->dct_method = params->quality >= 96 ? JDCT_ISLOW : JDCT_IFAST;
-  jpeg_set_colorspace (cinfo, l.n == 1 ? JCS_GRAYSCALE : JCS_YCbCr);
+  set_parameters (cinfo, params, src->width, src->height, JCS_RGB, 3);
   cinfo->raw_data_in = TRUE;
-  cinfo->comp_info[0].h_samp_factor = 1 + l.jhs;
-  cinfo->comp_info[0].v_samp_factor = 1 + l.jvs;
-  for (unsigned c = 1; c < l.n; c++)
-    cinfo->comp_info[c].h_samp_factor = cinfo->comp_info[c].v_samp_factor = 1;
   jpeg_start_compress (cinfo, TRUE);
+  write_exif (cinfo, params);
   for (unsigned c = 0; c < l.n; c++) {
     if (cinfo->comp_info[c].width_in_blocks * 8 != l.padded[c] ||
         (unsigned) cinfo->comp_info[c].v_samp_factor * 8 != l.rows[c]) {
@@ -521,34 +643,70 @@ encode_yuv (ImcoreJpegEncoder * enc, const YuvSource * src,
     jpeg_write_raw_data (cinfo, planes, l.rows[0]);
   }
   jpeg_finish_compress (cinfo);
-  *out_len = out_size - enc->dest.free_in_buffer;
-  return IMCORE_OK;
+  return output_length (enc, out_len);
 }
 
-/* The size checks every encode makes, last, for a @width x @height image */
+/* Encodes the packed RGB or GRAY8 @img with @params into the caller's
+ * @out, which holds at least the bound (or the budget): libjpeg-turbo
+ * converts the pixels to YCbCr (or gray) as it reads the rows. */
+static ImcoreError
+encode_scanlines (ImcoreJpegEncoder * enc, const ImcoreImage * img,
+    const ImcoreJpegParams * params, uint8_t * out, size_t out_size,
+    size_t *out_len)
+{
+  j_compress_ptr cinfo = compressor_for (enc, params);
+  J_COLOR_SPACE cs = scanline_color_space (img->format);
+  JSAMPROW rows[16];
+
+  if (!cinfo)
+    return IMCORE_ERROR_OUT_OF_MEMORY;
+  set_output (enc, params, out, out_size);
+  if (setjmp (enc->err.jump)) {
+    jpeg_abort_compress (cinfo);
+    return enc->no_space ? IMCORE_ERROR_NO_SPACE : IMCORE_ERROR_CODEC;
+  }
+  set_parameters (cinfo, params, img->width, img->height, cs,
+      (int) imcore_pixel_bytes (img->format));
+  cinfo->raw_data_in = FALSE;
+  jpeg_start_compress (cinfo, TRUE);
+  write_exif (cinfo, params);
+  while (cinfo->next_scanline < cinfo->image_height) {
+    JDIMENSION y = cinfo->next_scanline, n = 0;
+
+    /* libjpeg only reads the rows */
+    for (; n < 16 && y + n < cinfo->image_height; n++)
+      rows[n] = (JSAMPROW) (img->planes[0] + (size_t) (y + n) *
+          img->strides[0]);
+    jpeg_write_scanlines (cinfo, rows, n);
+  }
+  jpeg_finish_compress (cinfo);
+  return output_length (enc, out_len);
+}
+
+/* The checks of @params' options */
+static bool
+options_valid (const ImcoreJpegParams * params)
+{
+  return params->restart_interval <= IMCORE_JPEG_MAX_RESTART &&
+      params->exif_len <= IMCORE_JPEG_MAX_EXIF &&
+      (params->exif_len == 0 || params->exif);
+}
+
+/* The size checks every encode makes, last, for a @width x @height image:
+ * the output holds the bound, or with a budget the smaller of the two */
 static ImcoreError
 check_bound (const ImcoreJpegParams * params, uint32_t width,
     uint32_t height, size_t out_size)
 {
-  size_t bound = imcore_jpeg_bound (width, height, params->subsampling);
+  size_t bound = imcore_jpeg_bound_params (width, height, params);
 
   if (bound == 0)
     return IMCORE_ERROR_TOO_LARGE;
-  /* TJFLAG_NOREALLOC trusts the buffer to hold tjBufSize() bytes; the
-   * YUV path keeps the same contract */
+  if (params->max_bytes && params->max_bytes < bound)
+    bound = params->max_bytes;
   if (out_size < bound)
     return IMCORE_ERROR_NO_SPACE;
   return IMCORE_OK;
-}
-
-static bool
-strides_fit_int (const ImcoreImage * img)
-{
-  for (unsigned i = 0; i < imcore_pixel_n_planes (img->format); i++) {
-    if (img->strides[i] > INT_MAX)
-      return false;
-  }
-  return true;
 }
 
 ImcoreError
@@ -556,10 +714,7 @@ imcore_jpeg_encode (ImcoreJpegEncoder * enc, const ImcoreImage * img,
     const ImcoreJpegParams * params, uint8_t * out, size_t out_size,
     size_t *out_len)
 {
-  unsigned char *dst = out;
-  unsigned long len = out_size;
   ImcoreError err;
-  int pf;
 
   if (!enc || !img || !params || !out || !out_len)
     return IMCORE_ERROR_INVALID_ARGUMENT;
@@ -571,7 +726,7 @@ imcore_jpeg_encode (ImcoreJpegEncoder * enc, const ImcoreImage * img,
       return IMCORE_ERROR_INVALID_ARGUMENT;
   }
   if (params->quality < 1 || params->quality > 100 || img->width == 0 ||
-      img->height == 0)
+      img->height == 0 || !options_valid (params))
     return IMCORE_ERROR_INVALID_ARGUMENT;
   if (!imcore_jpeg_accepts (img->format, params->subsampling))
     return IMCORE_ERROR_UNSUPPORTED_FORMAT;
@@ -579,8 +734,7 @@ imcore_jpeg_encode (ImcoreJpegEncoder * enc, const ImcoreImage * img,
   if (err != IMCORE_OK)
     return err;
 
-  pf = tj_pixel_format (img->format);
-  if (pf < 0) {
+  if (scanline_color_space (img->format) == JCS_UNKNOWN) {
     YuvSource src;
 
     memset (&src, 0, sizeof (src));
@@ -594,24 +748,7 @@ imcore_jpeg_encode (ImcoreJpegEncoder * enc, const ImcoreImage * img,
     imcore_pixel_chroma_shift (img->format, &src.hs, &src.vs);
     return encode_yuv (enc, &src, params, out, out_size, out_len);
   }
-
-  if (!strides_fit_int (img))
-    return IMCORE_ERROR_TOO_LARGE;
-  if (tjCompress2 (enc->tj, img->planes[0], (int) img->width,
-          (int) img->strides[0], (int) img->height, pf, &dst, &len,
-          tj_subsampling (params->subsampling), params->quality,
-          TJFLAG_NOREALLOC) != 0) {
-    snprintf (enc->error, sizeof (enc->error), "%s",
-        tjGetErrorStr2 (enc->tj));
-    return IMCORE_ERROR_CODEC;
-  }
-  if (dst != out || len > out_size) {
-    /* cannot happen with NOREALLOC and a bound-sized buffer */
-    snprintf (enc->error, sizeof (enc->error), "encoder overran its buffer");
-    return IMCORE_ERROR_CODEC;
-  }
-  *out_len = len;
-  return IMCORE_OK;
+  return encode_scanlines (enc, img, params, out, out_size, out_len);
 }
 
 bool
@@ -642,7 +779,8 @@ imcore_jpeg_encode_interleaved (ImcoreJpegEncoder * enc,
   enc->error[0] = '\0';
   if (!imcore_interleaved_offsets_valid (src) || !src->planes[0] ||
       (!src->packed && !src->planes[1]) || params->quality < 1 ||
-      params->quality > 100 || rect->width == 0 || rect->height == 0 ||
+      params->quality > 100 || !options_valid (params) || rect->width == 0 ||
+      rect->height == 0 ||
       rect->x > src->width || rect->width > src->width - rect->x ||
       rect->y > src->height || rect->height > src->height - rect->y)
     return IMCORE_ERROR_INVALID_ARGUMENT;

@@ -31,11 +31,38 @@ typedef struct
    * libjpeg, a few rows at a time, so that decoders show the right
    * colours; see imcore_jpeg_encode(). */
   ImcoreYuvColorimetry yuv;
+
+  /* Options, appended so that callers listing the fields above in an
+   * initializer get today's baseline file, byte for byte. None changes a
+   * decoded pixel. */
+  bool progressive;             /* SOF2, jpeg_simple_progression()'s scans */
+  bool optimize;                /* Huffman tables optimised for the image */
+  /* a restart marker every this many MCUs, 0..IMCORE_JPEG_MAX_RESTART;
+   * 0: none */
+  unsigned restart_interval;
+  /* Exif TIFF bytes (imcore_exif_write_tiff()), written as an APP1 "Exif"
+   * marker right after the JFIF APP0 marker; NULL or @exif_len 0: none.
+   * At most IMCORE_JPEG_MAX_EXIF bytes. */
+  const uint8_t *exif;
+  size_t exif_len;
+  /* 0: the output buffer must hold imcore_jpeg_bound_params() bytes, as
+   * it always did. Otherwise a byte budget: a file larger than this fails
+   * with IMCORE_ERROR_NO_SPACE as soon as it passes the budget (or, when
+   * libjpeg holds the whole file back, progressive or optimize, at the
+   * end), and the output buffer need only hold the smaller of the budget
+   * and the bound. See imcore-budget.h. */
+  size_t max_bytes;
 } ImcoreJpegParams;
 
-/* One encoder: a TurboJPEG handle, a libjpeg compressor and a few rows of
- * scratch memory, all reused from image to image. Not thread-safe; use one
- * per thread. */
+/* Largest restart interval (MCUs): the DRI marker's 16 bits. */
+#define IMCORE_JPEG_MAX_RESTART 65535u
+
+/* Largest Exif payload: an APP1 marker holds 65533 bytes, of which the
+ * "Exif\0\0" identifier takes 6. */
+#define IMCORE_JPEG_MAX_EXIF 65527u
+
+/* One encoder: libjpeg compressors and a few rows of scratch memory, all
+ * reused from image to image. Not thread-safe; use one per thread. */
 typedef struct ImcoreJpegEncoder ImcoreJpegEncoder;
 
 /* A new encoder, or NULL when out of memory. */
@@ -52,6 +79,13 @@ void imcore_jpeg_encoder_free (ImcoreJpegEncoder * enc);
 size_t imcore_jpeg_bound (uint32_t width, uint32_t height,
     ImcoreSubsampling subsampling);
 
+/* Worst-case size of a JPEG of @width x @height with @params (its
+ * subsampling and Exif bytes; the other options never make a file larger
+ * than this): imcore_jpeg_bound() plus the APP1 marker. 0 as
+ * imcore_jpeg_bound(), or for a NULL @params or too many Exif bytes. */
+size_t imcore_jpeg_bound_params (uint32_t width, uint32_t height,
+    const ImcoreJpegParams * params);
+
 /* Whether @format can be encoded by imcore_jpeg_encode() with
  * @subsampling without a conversion by the caller: packed RGB formats
  * always; GRAY8 only with GRAY; planar YUV when its own subsampling equals @subsampling, or
@@ -59,10 +93,15 @@ size_t imcore_jpeg_bound (uint32_t width, uint32_t height,
 bool imcore_jpeg_accepts (ImcorePixelFormat format,
     ImcoreSubsampling subsampling);
 
-/* Encodes @img as a baseline JFIF JPEG into the caller's @out of @out_size
- * bytes, which must be at least imcore_jpeg_bound() for the image
- * (IMCORE_ERROR_NO_SPACE otherwise). Packed RGB input is converted to
- * YCbCr (BT.601, full range) by libjpeg-turbo (TurboJPEG). Planar YUV goes
+/* Encodes @img as a JFIF JPEG (baseline, or with @params' options) into
+ * the caller's @out of @out_size bytes, which must be at least
+ * imcore_jpeg_bound_params() for the image, or with a byte budget
+ * (@params' max_bytes) the smaller of that and the budget
+ * (IMCORE_ERROR_NO_SPACE otherwise, before anything is written; under a
+ * budget also for a file that does not fit it). Packed RGB input is
+ * converted to YCbCr (BT.601, full range) by libjpeg-turbo as it reads
+ * the rows, with TurboJPEG's settings: the default options give
+ * tjCompress2()'s file byte for byte. Planar YUV goes
  * to libjpeg as raw data, without an RGB round trip: each iMCU row (8 or
  * 16 lines) is converted to JFIF's colorimetry (JFIF input: copied) and
  * padded into the encoder's cache-resident strip just before libjpeg
@@ -73,8 +112,11 @@ bool imcore_jpeg_accepts (ImcorePixelFormat format,
  * with IMCORE_ERROR_INVALID_ARGUMENT. JFIF input gives the same bytes as
  * TurboJPEG's tjCompressFromYUVPlanes(): the fast integer DCT below
  * quality 96, the accurate one from 96. On success writes the byte count
- * to @out_len. Allocates only when the strip must grow, and libjpeg's own
- * per-image workspace. */
+ * to @out_len. Allocates only when the strip must grow, at the first
+ * optimised or progressive file (a second libjpeg compressor), and
+ * libjpeg's own per-image workspace. Options out of range (restart
+ * interval, Exif size, Exif NULL with a length) fail with
+ * IMCORE_ERROR_INVALID_ARGUMENT. */
 ImcoreError imcore_jpeg_encode (ImcoreJpegEncoder * enc,
     const ImcoreImage * img, const ImcoreJpegParams * params, uint8_t * out,
     size_t out_size, size_t *out_len);
@@ -93,9 +135,10 @@ bool imcore_jpeg_accepts_interleaved (bool packed,
  * packed 4:2:2 to 4:2:0 averages the chroma of each two rows (half up, an
  * odd last row alone), while luma takes in its own row's chroma. Errors:
  * IMCORE_ERROR_INVALID_ARGUMENT (NULLs, @rect not inside @src, bad
- * offsets, quality, colorimetry), IMCORE_ERROR_UNSUPPORTED_FORMAT (see
- * imcore_jpeg_accepts_interleaved()), IMCORE_ERROR_TOO_LARGE,
- * IMCORE_ERROR_NO_SPACE (@out_size below the bound of @rect's size),
+ * offsets, quality, colorimetry, options), IMCORE_ERROR_UNSUPPORTED_FORMAT
+ * (see imcore_jpeg_accepts_interleaved()), IMCORE_ERROR_TOO_LARGE,
+ * IMCORE_ERROR_NO_SPACE (@out_size below the bound of @rect's size, or
+ * the budget, as imcore_jpeg_encode(); a file over the budget),
  * IMCORE_ERROR_OUT_OF_MEMORY, IMCORE_ERROR_CODEC. */
 ImcoreError imcore_jpeg_encode_interleaved (ImcoreJpegEncoder * enc,
     const ImcoreInterleavedYuv * src, const ImcoreRect * rect,

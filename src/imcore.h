@@ -14,5 +14,7 @@
 #include "imcore-base64.h"
 #include "imcore-scan.h"
 #include "imcore-json.h"
+#include "imcore-exif.h"
+#include "imcore-budget.h"
 
 #endif /* IMCORE_H */
