@@ -7,20 +7,25 @@
  * the 8 photo-like 1080p RGB frames of bench-common.c (make_scene()),
  * into a buffer of the bound, one thread. For every row filter {None, Sub,
  * Up, Average, Paeth, adaptive (per row, smallest sum of magnitudes)} x
- * level {1, 2, 3, 6, 9}: the median encode time over ROUNDS rounds (each
- * round encodes one frame with every configuration, so load from other
- * processes falls on all alike) and the average bytes over the frames.
+ * level {1, 2, 3, 6, 9} and the per-image choice (auto): the median encode
+ * time (the thread's CPU time, which load from other processes disturbs
+ * less than the wall clock) over ROUNDS rounds (each round encodes one
+ * frame with every configuration, so load falls on all alike) and the
+ * average bytes over the frames.
  * Then the filters alone (filtered rows, no deflate) with the AVX2 and the
  * portable kernels, by encoding at level 0 (stored), whose deflate is a
  * copy.
  *
  *   bench-png-deflate [rounds]      (default 16)
+ *   bench-png-deflate --frames FILE  writes the frames (RGB, back to back)
+ *                                    for bench/python-app-png.py
  */
 #include "bench-common.h"
 #include "imcore.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #define W 1920
@@ -41,7 +46,7 @@ now_ms (void)
 {
   struct timespec ts;
 
-  clock_gettime (CLOCK_MONOTONIC, &ts);
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
   return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
@@ -72,9 +77,12 @@ main (int argc, char **argv)
     {"up", IMCORE_PNG_FILTERS_UP}, {"avg", IMCORE_PNG_FILTERS_AVG},
     {"paeth", IMCORE_PNG_FILTERS_PAETH},
     {"adaptive", IMCORE_PNG_FILTERS_ADAPTIVE},
+    {"auto", IMCORE_PNG_FILTERS_AUTO},
   };
   static const int levels[] = { 1, 2, 3, 6, 9 };
   guint rounds = argc > 1 ? (guint) atoi (argv[1]) : 16;
+  const gchar *frames_file = argc > 2 && strcmp (argv[1], "--frames") == 0 ?
+      argv[2] : NULL;
   ImcorePngArena arena = { 0 };
   FrameSet rgb;
   ImcoreImage img[N_FRAMES];
@@ -84,7 +92,7 @@ main (int argc, char **argv)
   GPtrArray *configs = g_ptr_array_new ();
 
   gst_init (&argc, &argv);
-  if (rounds < 1)
+  if (rounds < 1 && !frames_file)
     rounds = 1;
   canvas = make_scene ();
   make_rgb_frames (canvas, W, H, &rgb);
@@ -94,6 +102,17 @@ main (int argc, char **argv)
         map[i].size);
   }
   out = g_malloc (bound);
+  if (frames_file) {
+    FILE *f = fopen (frames_file, "wb");
+
+    for (guint i = 0; f && i < N_FRAMES; i++) {
+      if (fwrite (map[i].data, 1, (gsize) W * H * 3, f) != (gsize) W * H * 3)
+        g_error ("cannot write %s", frames_file);
+    }
+    if (!f || fclose (f) != 0)
+      g_error ("cannot write %s", frames_file);
+    rounds = 0;
+  }
 
   for (size_t l = 0; l < G_N_ELEMENTS (levels); l++) {
     for (size_t f = 0; f < G_N_ELEMENTS (filters); f++) {
@@ -105,8 +124,8 @@ main (int argc, char **argv)
       g_ptr_array_add (configs, c);
     }
   }
-  /* the filters alone: level 0 stores */
-  for (size_t f = 0; f < G_N_ELEMENTS (filters); f++) {
+  /* the filters alone: level 0 stores (AUTO is None there) */
+  for (size_t f = 0; f + 1 < G_N_ELEMENTS (filters); f++) {
     for (unsigned portable = 0; portable < 2; portable++) {
       Config *c = g_new0 (Config, 1);
 
@@ -124,7 +143,7 @@ main (int argc, char **argv)
   }
 
   /* warm up: every configuration once (compressors, arena) */
-  for (guint i = 0; i < configs->len; i++) {
+  for (guint i = 0; rounds > 0 && i < configs->len; i++) {
     Config *c = configs->pdata[i];
     ImcorePngParams p = { c->level, c->filters, c->flags };
     size_t len;
@@ -148,6 +167,8 @@ main (int argc, char **argv)
     }
   }
 
+  if (rounds == 0)
+    goto done;
   printf ("PNG encoder (libdeflate), 1920x1080 RGB photo-like frames, "
       "median of %u rounds; load %s", rounds, "");
   {
@@ -159,7 +180,7 @@ main (int argc, char **argv)
       printf ("?\n");
     g_free (load);
   }
-  printf ("%-10s %5s %9s %11s\n", "filters", "level", "ms/frame",
+  printf ("%-10s %5s %9s %11s\n", "filters", "level", "CPU ms",
       "bytes");
   for (guint i = 0; i < configs->len; i++) {
     Config *c = configs->pdata[i];
@@ -170,6 +191,7 @@ main (int argc, char **argv)
             "   (filter + copy, AVX2 if present)") : "");
   }
 
+done:
   for (guint i = 0; i < configs->len; i++) {
     Config *c = configs->pdata[i];
 

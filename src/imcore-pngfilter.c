@@ -92,6 +92,30 @@ cost_bytes (const uint8_t * cur, const uint8_t * prev, size_t from,
   }
 }
 
+/* cost_bytes() from byte @bpp on, every type in one pass without the
+ * edge cases */
+static void
+cost_bytes_inner (const uint8_t * cur, const uint8_t * prev, size_t n,
+    unsigned bpp, uint64_t * costs)
+{
+  uint64_t s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0;
+
+  for (size_t i = bpp; i < n; i++) {
+    unsigned x = cur[i], a = cur[i - bpp], b = prev[i], c = prev[i - bpp];
+
+    s0 += signed_magnitude ((uint8_t) x);
+    s1 += signed_magnitude ((uint8_t) (x - a));
+    s2 += signed_magnitude ((uint8_t) (x - b));
+    s3 += signed_magnitude ((uint8_t) (x - ((a + b) >> 1)));
+    s4 += signed_magnitude ((uint8_t) (x - paeth_predictor (a, b, c)));
+  }
+  costs[0] += s0;
+  costs[1] += s1;
+  costs[2] += s2;
+  costs[3] += s3;
+  costs[4] += s4;
+}
+
 /* Each type in a loop of its own, so that the compiler can vectorise the
  * ones without a dependency on the byte to the left (all of them: the
  * encoder's left neighbour is an input byte, not an output). */
@@ -117,7 +141,10 @@ filter_row_portable (unsigned type, const uint8_t * cur,
         out[i] = (uint8_t) (cur[i] - ((cur[i - bpp] + prev[i]) >> 1));
       break;
     case IMCORE_PNG_FILTER_TYPE_PAETH:
-      filter_bytes (type, cur, prev, 0, n, bpp, out);
+      filter_bytes (type, cur, prev, 0, head, bpp, out);
+      for (size_t i = head; i < n; i++)
+        out[i] = (uint8_t) (cur[i] - paeth_predictor (cur[i - bpp], prev[i],
+                prev[i - bpp]));
       break;
     default:
       for (size_t i = 0; i < n; i++)
@@ -277,15 +304,21 @@ imcore_png_filter_costs (const uint8_t * cur, const uint8_t * prev,
     size_t n, unsigned bpp, uint64_t costs[IMCORE_PNG_FILTER_N_TYPES],
     bool avx2)
 {
-  size_t done = 0;
-
   for (unsigned t = 0; t < IMCORE_PNG_FILTER_N_TYPES; t++)
     costs[t] = 0;
 #if IMCORE_PNGFILTER_HAVE_AVX2
   if (avx2 && n > bpp) {
-    done = cost_row_avx2 (cur, prev, n, bpp, costs);
+    size_t done = cost_row_avx2 (cur, prev, n, bpp, costs);
+
     cost_bytes (cur, prev, 0, bpp, bpp, costs);
+    cost_bytes (cur, prev, done, n, bpp, costs);
+    return;
   }
 #endif
-  cost_bytes (cur, prev, done, n, bpp, costs);
+  if (n <= bpp) {
+    cost_bytes (cur, prev, 0, n, bpp, costs);
+    return;
+  }
+  cost_bytes (cur, prev, 0, bpp, bpp, costs);
+  cost_bytes_inner (cur, prev, n, bpp, costs);
 }
