@@ -21,14 +21,23 @@ so that load from other processes falls on all alike:
              the program pulls every sample and takes its bytes
 
 Each way is warmed up untimed first (its pipeline is kept for all rounds).
-Prints the median frames per second over the rounds, the average PNG size,
-and the ratios to cv2; "skip REASON" when OpenCV or GStreamer is missing.
+Prints the median frames per second over the rounds and the ratio to cv2,
+the median CPU time of the process per frame (all its threads: on a
+shared machine where other work limits what the process gets, the
+threads=1 ratio in CPU time is the steadier one), the average PNG size;
+"skip REASON" when OpenCV or GStreamer is missing.
 """
 import os
 import statistics
 import sys
 import threading
 import time
+
+
+def cpu_seconds():
+    """CPU time of the process, all threads"""
+    t = os.times()
+    return t.user + t.system
 
 
 def cv2_way(cv2, frames, count):
@@ -135,9 +144,12 @@ def main():
         way.run(6)
     fps = {name: [] for name, _ in ways}
     size_of = {}
+    cpu = {name: [] for name, _ in ways}
     for _ in range(rounds):
         for name, way in ways:
+            c0 = cpu_seconds()
             f, b = cv2_way(cv2, bgr, count) if way is None else way.run(count)
+            cpu[name].append(1000 * (cpu_seconds() - c0) / count)
             fps[name].append(f)
             size_of[name] = b
     for _, way in ways[1:]:
@@ -150,13 +162,16 @@ def main():
           f"compression-level={level}; OpenCV {cv2.__version__}, "
           f"GStreamer {Gst.version_string()}; load after: {load}")
     base = statistics.median(fps[ways[0][0]])
+    base_cpu = statistics.median(cpu[ways[0][0]])
     for name, _ in ways:
         m = statistics.median(fps[name])
-        print(f"  {name:24s} {m:6.1f} fps {size_of[name]:10.0f} B/frame "
-              f"{m / base:5.2f}x cv2 "
+        c = statistics.median(cpu[name])
+        print(f"  {name:24s} {m:6.1f} fps {m / base:5.2f}x cv2   "
+              f"CPU {c:6.1f} ms/frame ({base_cpu / c:4.2f}x less than "
+              f"cv2)   {size_of[name]:8.0f} B/frame "
               f"{100 * (size_of[name] / size_of[ways[0][0]] - 1):+6.1f}% "
-              f"bytes vs cv2   (rounds: "
-              f"{' '.join(f'{x:.1f}' for x in fps[name])})")
+              f"vs cv2\n  {'':24s} fps of the rounds: "
+              f"{' '.join(f'{x:.1f}' for x in fps[name])}")
     return 0
 
 

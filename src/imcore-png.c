@@ -369,37 +369,32 @@ filter_sample (const RowSource * rs, ImcorePngFilters filters,
   return (size_t) (p - dest);
 }
 
-/* The filters of the image when they are left to us: per image, the
- * candidate whose filtered sample @comp deflates smallest (ties to the
- * first). Measured on 1080p frames (bench/README.md, "PNG on
- * libdeflate"): on photo-like content SUB is the smallest of the fixed
- * filters and UP 3 % larger, the per-row choice by libpng's heuristic
- * 1 % larger; on a test card UP is 2.6x smaller than SUB; on a screen
- * capture PAETH or the per-row choice are smaller at levels 1-2, no
- * filter at all at 6-9. No single choice is best everywhere, and the
- * sum-of-magnitudes heuristic ranks UP before SUB on the photo, so the
- * sample is compressed for real. Level 1 tries SUB and UP only (the
- * trial costs ~6 % of the level 1 deflate), levels 2-9 every one. */
+/* The filters of the image at levels 2-9, when they are left to us: per
+ * image, the candidate whose filtered sample @comp deflates smallest (ties
+ * to the first). Measured on 1080p frames (bench/README.md, "PNG on
+ * libdeflate"): no choice is best everywhere. At level 1, SUB is the
+ * smallest fixed filter on the generated photo-like scene, the per-row
+ * choice 0.6 % larger and UP 3.4 %; on photo-like noise over gradients the
+ * per-row choice is 3 % smaller than SUB or UP; on a test card UP and
+ * PAETH are 2.6x smaller than SUB; on a screen capture PAETH or the per-row
+ * choice are smallest at levels 1-2, no filter at all at 6-9. The
+ * sum-of-magnitudes heuristic ranks UP before SUB on the scene, so the
+ * sample is compressed for real. (Level 1 takes the per-row choice without
+ * a trial: never far from the best on any of these, and cheaper than
+ * trying.) */
 static ImcorePngFilters
-choose_filters (const RowSource * rs, int level,
-    struct libdeflate_compressor *comp, uint8_t * sample, uint8_t * trial,
-    size_t trial_size)
+choose_filters (const RowSource * rs, struct libdeflate_compressor *comp,
+    uint8_t * sample, uint8_t * trial, size_t trial_size)
 {
-  static const ImcorePngFilters fast[] = {
-    IMCORE_PNG_FILTERS_SUB, IMCORE_PNG_FILTERS_UP,
-  };
-  static const ImcorePngFilters all[] = {
+  static const ImcorePngFilters cand[] = {
     IMCORE_PNG_FILTERS_SUB, IMCORE_PNG_FILTERS_UP,
     IMCORE_PNG_FILTERS_PAETH, IMCORE_PNG_FILTERS_ADAPTIVE,
     IMCORE_PNG_FILTERS_AVG, IMCORE_PNG_FILTERS_NONE,
   };
-  const ImcorePngFilters *cand = level == 1 ? fast : all;
-  size_t n = level == 1 ? sizeof (fast) / sizeof (fast[0]) :
-      sizeof (all) / sizeof (all[0]);
   ImcorePngFilters best = cand[0];
   size_t best_size = SIZE_MAX;
 
-  for (size_t i = 0; i < n; i++) {
+  for (size_t i = 0; i < sizeof (cand) / sizeof (cand[0]); i++) {
     size_t len = filter_sample (rs, cand[i], sample);
     size_t z = libdeflate_zlib_compress (comp, sample, len, trial,
         trial_size);
@@ -515,7 +510,7 @@ encode (const ImcoreImage * img, const ImcorePngParams * params,
 
   /* the lines: a zero row, two converted rows, the filtered sample and
    * its deflated trial */
-  n_sample = params->filters == IMCORE_PNG_FILTERS_AUTO && level > 0 ?
+  n_sample = params->filters == IMCORE_PNG_FILTERS_AUTO && level > 1 ?
       sample_rows (img->height) : 0;
   sample = (size_t) n_sample * (1 + row);
   trial = sample ? libdeflate_zlib_compress_bound (comp, sample) : 0;
@@ -544,8 +539,10 @@ encode (const ImcoreImage * img, const ImcorePngParams * params,
     filters = params->filters;
   else if (level == 0)
     filters = IMCORE_PNG_FILTERS_NONE;  /* stored: nothing to gain */
+  else if (level == 1)
+    filters = IMCORE_PNG_FILTERS_ADAPTIVE;
   else
-    filters = choose_filters (&rs, level, comp, lines + 3 * row,
+    filters = choose_filters (&rs, comp, lines + 3 * row,
         lines + 3 * row + sample, trial);
   filter_rows (&rs, filters, 0, img->height, filtered);
 

@@ -7,13 +7,12 @@
  * filtered rows, IEND. Compression levels (ImcorePngParams):
  *
  *   0    stored deflate blocks (a valid PNG, no compression), no filter
- *   1    libdeflate level 1, the fastest; the SUB or the UP filter on
- *        every row, whichever deflates a sample of the image (strips of 8
- *        rows, 3 % of a large image) smaller
+ *   1    libdeflate level 1, the fastest; the filter chosen row by row
+ *        (the smallest sum of magnitudes, libpng's heuristic)
  *   2-9  libdeflate level 2-9 (the same number: libdeflate's levels are on
- *        zlib's scale); the filter picked the same way among None, SUB,
- *        UP, AVG, PAETH and a choice per row (the smallest sum of
- *        magnitudes, libpng's heuristic)
+ *        zlib's scale); one filter for the image (None, SUB, UP, AVG or
+ *        PAETH) or the choice row by row, whichever deflates a sample of
+ *        the image (strips of 8 rows, 3 % of a large one) smallest
  *
  * libdeflate's levels 10-12 (near-optimal parsing, several times slower
  * than 9) are not used. Filters run AVX2 kernels where the CPU has them,
