@@ -8,7 +8,9 @@ frame. Against a cv2.imencode('.png') loop, the way OpenCV programs do it.
     python-app-png.py FRAMES-FILE WIDTH HEIGHT [COUNT [ROUNDS [LEVEL]]]
 
 FRAMES-FILE holds packed RGB frames of WIDTH x HEIGHT back to back
-(bench-png-deflate --frames FILE writes the photo-like 1080p ones). In one
+(bench-png-deflate --frames FILE writes the generated photo-like scene of
+bench-common.c); "noise" instead makes 8 frames of smooth gradients with
+Gaussian noise of sigma 5 per sample (a camera's grain; seeded). In one
 process, ROUNDS rounds (default 7), each encoding COUNT frames (default
 24, round-robin over the file's frames) in every way, one after another,
 so that load from other processes falls on all alike:
@@ -100,6 +102,20 @@ class ImencodeWay:
         self.pipeline.set_state(self.Gst.State.NULL)
 
 
+def noise_frames(np, width, height, n=8):
+    """Smooth gradients plus Gaussian noise (sigma 5), packed RGB"""
+    rng = np.random.default_rng(5)
+    y, x = np.mgrid[0:height, 0:width].astype(np.float32)
+    frames = []
+    for i in range(n):
+        r = 96 + 80 * np.sin((x + 40 * i) / 300.0) + 40 * np.cos(y / 170.0)
+        g = 128 + 60 * np.sin((x * 0.7 + y * 0.5 + 30 * i) / 250.0)
+        b = 110 + 70 * np.cos((y - x * 0.3 + 20 * i) / 210.0)
+        img = np.stack([r, g, b], -1) + rng.normal(0, 5.0, (height, width, 3))
+        frames.append(np.clip(img + 0.5, 0, 255).astype(np.uint8).reshape(-1))
+    return np.concatenate(frames)
+
+
 def main():
     if len(sys.argv) < 4:
         print(__doc__)
@@ -122,7 +138,8 @@ def main():
     if Gst.ElementFactory.find("imencode") is None:
         print("skip imencode not found (GST_PLUGIN_PATH?)")
         return 0
-    data = np.fromfile(path, dtype=np.uint8)
+    data = noise_frames(np, width, height) if path == "noise" else \
+        np.fromfile(path, dtype=np.uint8)
     size = width * height * 3
     n = data.size // size
     if n == 0:
@@ -157,7 +174,8 @@ def main():
 
     with open("/proc/loadavg") as f:
         load = f.read().strip()
-    print(f"PNG of every {width}x{height} frame into Python, {count} frames "
+    print(f"PNG of every {width}x{height} frame of {path} into Python, "
+          f"{count} frames "
           f"a round, median of {rounds} rounds, imencode "
           f"compression-level={level}; OpenCV {cv2.__version__}, "
           f"GStreamer {Gst.version_string()}; load after: {load}")

@@ -10,9 +10,9 @@
  *   1    libdeflate level 1, the fastest; the filter chosen row by row
  *        (the smallest sum of magnitudes, libpng's heuristic)
  *   2-9  libdeflate level 2-9 (the same number: libdeflate's levels are on
- *        zlib's scale); one filter for the image (None, SUB, UP, AVG or
- *        PAETH) or the choice row by row, whichever deflates a sample of
- *        the image (strips of 8 rows, 3 % of a large one) smallest
+ *        zlib's scale); one filter for the image (None, SUB or UP) or the
+ *        choice row by row, whichever deflates a sample of the image
+ *        (strips of 8 rows, 3 % of a large one) smallest
  *
  * libdeflate's levels 10-12 (near-optimal parsing, several times slower
  * than 9) are not used. Filters run AVX2 kernels where the CPU has them,
