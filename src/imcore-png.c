@@ -516,8 +516,8 @@ encode (const ImcoreImage * img, const ImcorePngParams * params,
       sample_rows (img->height) : 0;
   sample = (size_t) n_sample * (1 + row);
   trial = sample ? libdeflate_zlib_compress_bound (comp, sample) : 0;
-  if (row > SIZE_MAX / 4 || trial < sample ||
-      trial > SIZE_MAX - 3 * row - sample)
+  if (row > SIZE_MAX / 4 || trial < sample || sample > SIZE_MAX - 3 * row
+      || trial > SIZE_MAX - 3 * row - sample)
     return IMCORE_ERROR_TOO_LARGE;
   filtered = arena_get (arena, &arena->filtered, raw);
   lines = arena_get (arena, &arena->lines, 3 * row + sample + trial);
