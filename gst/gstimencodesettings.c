@@ -281,8 +281,9 @@ gst_imencode_settings_install_properties (GObjectClass * klass)
           GST_TYPE_IMENCODE_SUBSAMPLING, DEFAULT_SUBSAMPLING, rw));
   g_object_class_install_property (klass, PROP_COMPRESSION_LEVEL,
       g_param_spec_int ("compression-level", "Compression level",
-          "PNG zlib level: 0 stores, 1 is fastest (as OpenCV's default), "
-          "9 is smallest", 0, 9, DEFAULT_COMPRESSION_LEVEL, rw));
+          "PNG deflate effort (libdeflate's level of the same number): 0 "
+          "stores, 1 is fastest (row filters chosen row by row), 9 is "
+          "smallest", 0, 9, DEFAULT_COMPRESSION_LEVEL, rw));
   g_object_class_install_property (klass, PROP_CROP_X,
       g_param_spec_uint ("crop-x", "Crop X",
           "Left edge of the crop rectangle, in input pixels",

@@ -41,7 +41,7 @@ struct _GstImencodeWorker
   GstBuffer *aligned_buf;       /* an input frame copied to the default
                                  * layout (strides multiples of 4) */
 
-  /* libpng's and zlib's working memory, reused from image to image */
+  /* the PNG encoder's memory and compressors, reused from image to image */
   ImcorePngArena png_arena;
 
   /* a PNG's RGB pixels converted from YUV (converts_to_rgb()) */

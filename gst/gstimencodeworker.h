@@ -46,7 +46,7 @@ void gst_imencode_worker_free (GstImencodeWorker * worker);
 
 /* The most bytes gst_imencode_worker_encode() writes for @job on frames
  * that @in describes: the worst-case size of the image file (TurboJPEG's
- * or libpng's bound). 0 if that does not fit in memory. */
+ * or imcore_png_bound()). 0 if that does not fit in memory. */
 gsize gst_imencode_worker_bound (const GstVideoInfo * in,
     const GstImencodeJob * job);
 

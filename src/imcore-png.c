@@ -1,30 +1,26 @@
-/* gst-imencode core: PNG encoding with libpng
+/* gst-imencode core: PNG encoding with libdeflate
  * Copyright (C) 2026 gst-imencode contributors
  * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The file is written in place into the caller's buffer: signature, IHDR
+ * and eXIf first, then libdeflate compresses the filtered rows (kept in
+ * the arena) into one zlib stream right after the first IDAT header. A
+ * stream longer than the IDAT size is cut into chunks afterwards, moving
+ * the pieces up from the last one, so that no second copy of the stream
+ * is needed.
  */
 #include "imcore-png.h"
+#include "imcore-pngfilter.h"
 
-#include <png.h>
+#include <libdeflate.h>
+#include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 
-/* libpng's largest IDAT chunk is its zlib buffer; ours is set to this. */
-#define IMCORE_PNG_ZBUF_SIZE (256 * 1024)
-/* The smallest IDAT size libpng could use, for the chunk-count bound. */
-#define IMCORE_PNG_MIN_IDAT 8192
-
-typedef struct
-{
-  uint8_t *out;
-  size_t size;
-  size_t len;
-  bool overflow;
-  char *error;                  /* where libpng's message goes, or NULL */
-  size_t error_size;
-  char warning[120];            /* libpng's last warning */
-} PngSink;
+#define PNG_SIGNATURE_SIZE 8
+#define CHUNK_OVERHEAD 12       /* length, type, CRC */
+#define IHDR_SIZE (CHUNK_OVERHEAD + 13)
+#define IEND_SIZE CHUNK_OVERHEAD
 
 ImcorePngColor
 imcore_png_color_for (ImcorePixelFormat format)
@@ -52,182 +48,71 @@ add_u64 (uint64_t a, uint64_t b, uint64_t * sum)
   return true;
 }
 
+/* Bytes deflate reads for a @width x @height image of @channels samples a
+ * pixel: a filter byte and the samples, per row. 0 if it does not fit in
+ * size_t. */
+static size_t
+filtered_size (unsigned channels, uint32_t width, uint32_t height)
+{
+  /* at most 1 + 4 (2^31 - 1): below 2^34 */
+  uint64_t row = 1 + (uint64_t) width * channels;
+
+  if (row > UINT64_MAX / height || row * height > SIZE_MAX)
+    return 0;
+  return (size_t) (row * height);
+}
+
 size_t
-imcore_png_bound (ImcorePixelFormat format, uint32_t width, uint32_t height)
+imcore_png_bound_exif (ImcorePixelFormat format, uint32_t width,
+    uint32_t height, size_t exif_len)
 {
   ImcorePngColor color = imcore_png_color_for (format);
-  uint64_t row, raw, z, chunks, total;
+  uint64_t z, chunks, total;
+  size_t raw;
 
   if (color == IMCORE_PNG_UNSUPPORTED || width == 0 || height == 0 ||
-      width > PNG_UINT_31_MAX || height > PNG_UINT_31_MAX)
+      width > IMCORE_PNG_MAX_CHUNK_SIZE || height > IMCORE_PNG_MAX_CHUNK_SIZE
+      || exif_len > IMCORE_PNG_MAX_CHUNK_SIZE)
     return 0;
-  /* a filter byte and at most 4 bytes per pixel: below 2^34 */
-  row = 1 + (uint64_t) width * png_channels (color);
-  if (row > UINT64_MAX / height)
+  raw = filtered_size (png_channels (color), width, height);
+  /* libdeflate's bound adds a little to its argument; keep it far from
+   * wrapping */
+  if (raw == 0 || raw > SIZE_MAX / 2)
     return 0;
-  raw = row * height;
-  /* zlib stored blocks: 5 bytes per 16383-byte block, plus the 2-byte
-   * header and the 4-byte Adler-32; rounded up generously. */
-  if (!add_u64 (raw, raw / 16000 * 5, &z) || !add_u64 (z, 5 + 6 + 64, &z))
+  /* with no compressor: the worst case of any level */
+  z = libdeflate_zlib_compress_bound (NULL, raw);
+  if (z < raw)
     return 0;
-  chunks = z / IMCORE_PNG_MIN_IDAT + 1;
-  /* signature 8, IHDR 25, IEND 12, and 12 bytes per IDAT chunk (chunks
-   * is below 2^64 / 8192, so chunks * 12 cannot overflow) */
-  if (!add_u64 (z, chunks * 12, &total) ||
-      !add_u64 (total, 8 + 25 + 12, &total) || total > SIZE_MAX)
+  /* IDATs of at least IMCORE_PNG_MIN_IDAT_SIZE (chunks < 2^64 / 8192, so
+   * chunks * 12 cannot overflow) */
+  chunks = z / IMCORE_PNG_MIN_IDAT_SIZE + 1;
+  if (!add_u64 (z, chunks * CHUNK_OVERHEAD, &total) ||
+      !add_u64 (total, PNG_SIGNATURE_SIZE + IHDR_SIZE + IEND_SIZE, &total))
+    return 0;
+  if (exif_len > 0 && !add_u64 (total, CHUNK_OVERHEAD + exif_len, &total))
+    return 0;
+  if (total > SIZE_MAX)
     return 0;
   return (size_t) total;
 }
 
-static void
-png_sink_write (png_structp png, png_bytep data, size_t length)
+size_t
+imcore_png_bound (ImcorePixelFormat format, uint32_t width, uint32_t height)
 {
-  PngSink *sink = png_get_io_ptr (png);
-
-  if (length > sink->size - sink->len) {
-    /* not libpng's trouble: IMCORE_ERROR_NO_SPACE says it all */
-    sink->overflow = true;
-    png_longjmp (png, 1);
-  }
-  memcpy (sink->out + sink->len, data, length);
-  sink->len += length;
-}
-
-static void
-png_sink_flush (png_structp png)
-{
-}
-
-static void
-png_on_error (png_structp png, png_const_charp msg)
-{
-  PngSink *sink = png_get_error_ptr (png);
-
-  /* the last warning often says what led to the error (libpng warns
-   * "Image width exceeds user limit in IHDR", then fails with "Invalid
-   * IHDR data") */
-  if (sink && sink->error && sink->warning[0])
-    snprintf (sink->error, sink->error_size, "%s (after libpng's warning: "
-        "%s)", msg, sink->warning);
-  else if (sink && sink->error)
-    snprintf (sink->error, sink->error_size, "%s", msg);
-  png_longjmp (png, 1);
-}
-
-static void
-png_on_warning (png_structp png, png_const_charp msg)
-{
-  PngSink *sink = png_get_error_ptr (png);
-
-  if (sink)
-    snprintf (sink->warning, sizeof (sink->warning), "%s", msg);
-}
-
-/* Tells libpng how the caller's rows differ from the PNG's byte order. */
-static void
-png_set_input_layout (png_structp png, ImcorePixelFormat format)
-{
-  switch (format) {
-    case IMCORE_PIXEL_BGR:
-    case IMCORE_PIXEL_BGRA:
-      png_set_bgr (png);
-      break;
-    case IMCORE_PIXEL_ARGB:
-      png_set_swap_alpha (png);
-      break;
-    case IMCORE_PIXEL_ABGR:
-      /* ABGR reversed is RGBA */
-      png_set_swap_alpha (png);
-      png_set_bgr (png);
-      break;
-    case IMCORE_PIXEL_RGBX:
-      png_set_filler (png, 0, PNG_FILLER_AFTER);
-      break;
-    case IMCORE_PIXEL_BGRX:
-      png_set_filler (png, 0, PNG_FILLER_AFTER);
-      png_set_bgr (png);
-      break;
-    case IMCORE_PIXEL_XRGB:
-      png_set_filler (png, 0, PNG_FILLER_BEFORE);
-      break;
-    case IMCORE_PIXEL_XBGR:
-      png_set_filler (png, 0, PNG_FILLER_BEFORE);
-      png_set_bgr (png);
-      break;
-    default:
-      break;
-  }
-}
-
-/* The zlib strategy for level 1, from how flat @img is: the share of zero
- * bytes that the UP filter leaves on a sample of rows (every 16th).
- * Measured on 1080p frames (bench/bench-png-level1.c): photo-like content
- * leaves ~5 % zeros and deflates fastest with Huffman coding only (1.3x
- * Z_RLE's speed for +0.6 % bytes); screen captures and test cards leave
- * 93-99.8 % and want the default matcher (1.2x faster and half the size
- * of Z_RLE, where Huffman-only is 2-28x larger). In between, Z_RLE, which
- * is never far off either way. */
-static int
-level1_strategy (const ImcoreImage * img)
-{
-  size_t row = (size_t) img->width * imcore_pixel_bytes (img->format);
-  size_t zeros = 0, total = 0;
-
-  for (uint32_t y = 1; y < img->height; y += 16) {
-    const uint8_t *cur = img->planes[0] + (size_t) y * img->strides[0];
-    const uint8_t *up = cur - img->strides[0];
-
-    for (size_t i = 0; i < row; i++)
-      zeros += cur[i] == up[i];
-    total += row;
-  }
-  if (total == 0)
-    return Z_RLE;
-  if (zeros * 4 < total)
-    return Z_HUFFMAN_ONLY;
-  if (zeros * 4 > total * 3)
-    return Z_DEFAULT_STRATEGY;
-  return Z_RLE;
-}
-
-/* Arena alignment: what malloc guarantees on 64-bit targets. */
-#define ARENA_ALIGN 16
-
-static png_voidp
-arena_malloc (png_structp png, png_alloc_size_t size)
-{
-  ImcorePngArena *arena = png_get_mem_ptr (png);
-  size_t rounded = (size + ARENA_ALIGN - 1) & ~(size_t) (ARENA_ALIGN - 1);
-
-  if (rounded < size || rounded > SIZE_MAX - arena->wanted)
-    return NULL;
-  arena->wanted += rounded;
-  if (rounded <= arena->mem.size - arena->used) {
-    png_voidp p = arena->mem.data + arena->used;
-
-    arena->used += rounded;
-    return p;
-  }
-  return malloc (size);
-}
-
-static void
-arena_free (png_structp png, png_voidp p)
-{
-  ImcorePngArena *arena = png_get_mem_ptr (png);
-  uint8_t *b = p;
-
-  /* arena memory is all given back at once, by the next image */
-  if (b && (!arena->mem.data || b < arena->mem.data ||
-          b >= arena->mem.data + arena->mem.size))
-    free (p);
+  return imcore_png_bound_exif (format, width, height, 0);
 }
 
 void
 imcore_png_arena_clear (ImcorePngArena * arena)
 {
-  imcore_scratch_clear (&arena->mem);
-  arena->used = arena->wanted = 0;
+  imcore_scratch_clear (&arena->filtered);
+  imcore_scratch_clear (&arena->lines);
+  imcore_scratch_clear (&arena->spill);
+  for (unsigned i = 0; i < 10; i++) {
+    libdeflate_free_compressor (arena->compressors[i]);
+    arena->compressors[i] = NULL;
+  }
+  arena->allocations = 0;
   arena->error[0] = '\0';
 }
 
@@ -237,15 +122,489 @@ imcore_png_arena_last_error (const ImcorePngArena * arena)
   return arena ? arena->error : "";
 }
 
-static ImcoreError encode (const ImcoreImage * img,
-    const ImcorePngParams * params, ImcorePngArena * arena, uint8_t * out,
-    size_t out_size, size_t *out_len);
+/* At least @size bytes of @s, counting a growth in @arena */
+static uint8_t *
+arena_get (ImcorePngArena * arena, ImcoreScratch * s, size_t size)
+{
+  if (size > s->size)
+    arena->allocations++;
+  return imcore_scratch_get (s, size);
+}
+
+/* ---- chunks ---- */
+
+static void
+put_be32 (uint8_t * p, uint32_t v)
+{
+  p[0] = (uint8_t) (v >> 24);
+  p[1] = (uint8_t) (v >> 16);
+  p[2] = (uint8_t) (v >> 8);
+  p[3] = (uint8_t) v;
+}
+
+/* The CRC of a chunk whose type is at @type, followed by @len data
+ * bytes, written after them */
+static void
+put_crc (uint8_t * type, size_t len)
+{
+  put_be32 (type + 4 + len, libdeflate_crc32 (0, type, 4 + len));
+}
+
+/* Writes a whole chunk of @type with the @len bytes at @data (which may
+ * already be in place) at @p; returns the byte after it. */
+static uint8_t *
+put_chunk (uint8_t * p, const char *type, const uint8_t * data, size_t len)
+{
+  put_be32 (p, (uint32_t) len);
+  memcpy (p + 4, type, 4);
+  if (len > 0 && data != p + 8)
+    memcpy (p + 8, data, len);
+  put_crc (p + 4, len);
+  return p + 8 + len + 4;
+}
+
+/* The @z bytes of zlib stream at @data (right after the first IDAT's
+ * length and type) made into IDAT chunks of at most @chunk bytes; the
+ * caller's buffer has room for all the headers. The pieces move up by 12
+ * bytes per chunk before them, the last first, so each is moved before
+ * the headers around it are written over the bytes it came from. Returns
+ * the byte after the last chunk. */
+static uint8_t *
+put_idat_chunks (uint8_t * data, size_t z, size_t chunk)
+{
+  size_t n = z == 0 ? 1 : (z - 1) / chunk + 1;
+
+  for (size_t i = n; i-- > 0;) {
+    size_t len = i == n - 1 ? z - i * chunk : chunk;
+    uint8_t *to = data + i * (chunk + CHUNK_OVERHEAD);
+
+    if (i > 0)
+      memmove (to, data + i * chunk, len);
+    put_be32 (to - 8, (uint32_t) len);
+    memcpy (to - 4, "IDAT", 4);
+    put_crc (to - 4, len);
+  }
+  return data + (n - 1) * (chunk + CHUNK_OVERHEAD) + (z - (n - 1) * chunk)
+      + 4;
+}
+
+/* ---- rows in PNG order ---- */
+
+/* Where each PNG sample of a @format pixel is in its memory: offsets of R,
+ * G, B (and A) or gray. */
+static void
+sample_offsets (ImcorePixelFormat format, uint8_t off[4])
+{
+  static const struct
+  {
+    ImcorePixelFormat format;
+    uint8_t off[4];
+  } table[] = {
+    {IMCORE_PIXEL_GRAY8, {0, 0, 0, 0}},
+    {IMCORE_PIXEL_RGB, {0, 1, 2, 0}},
+    {IMCORE_PIXEL_BGR, {2, 1, 0, 0}},
+    {IMCORE_PIXEL_RGBA, {0, 1, 2, 3}},
+    {IMCORE_PIXEL_BGRA, {2, 1, 0, 3}},
+    {IMCORE_PIXEL_ARGB, {1, 2, 3, 0}},
+    {IMCORE_PIXEL_ABGR, {3, 2, 1, 0}},
+    {IMCORE_PIXEL_RGBX, {0, 1, 2, 0}},
+    {IMCORE_PIXEL_BGRX, {2, 1, 0, 0}},
+    {IMCORE_PIXEL_XRGB, {1, 2, 3, 0}},
+    {IMCORE_PIXEL_XBGR, {3, 2, 1, 0}},
+  };
+
+  memset (off, 0, 4);
+  for (size_t i = 0; i < sizeof (table) / sizeof (table[0]); i++) {
+    if (table[i].format == format)
+      memcpy (off, table[i].off, 4);
+  }
+}
+
+/* Whether @format's rows are already the PNG's samples in order */
+static bool
+is_png_order (ImcorePixelFormat format)
+{
+  return format == IMCORE_PIXEL_GRAY8 || format == IMCORE_PIXEL_RGB ||
+      format == IMCORE_PIXEL_RGBA;
+}
+
+/* One row of @width pixels of @bpp bytes at @src into PNG order at @dst
+ * (@channels samples a pixel, taken at @off). */
+static void
+to_png_order (const uint8_t * src, unsigned bpp, const uint8_t off[4],
+    unsigned channels, uint32_t width, uint8_t * dst)
+{
+  if (channels == 3) {
+    for (uint32_t x = 0; x < width; x++, src += bpp, dst += 3) {
+      dst[0] = src[off[0]];
+      dst[1] = src[off[1]];
+      dst[2] = src[off[2]];
+    }
+  } else {
+    for (uint32_t x = 0; x < width; x++, src += bpp, dst += 4) {
+      dst[0] = src[off[0]];
+      dst[1] = src[off[1]];
+      dst[2] = src[off[2]];
+      dst[3] = src[off[3]];
+    }
+  }
+}
+
+/* ---- filters ---- */
+
+/* What the rows are filtered with, and from what */
+typedef struct
+{
+  const ImcoreImage *img;
+  unsigned channels;            /* PNG samples a pixel */
+  unsigned bpp;                 /* bytes a pixel in @img */
+  size_t row;                   /* PNG bytes a row, filter byte aside */
+  uint8_t off[4];               /* sample_offsets() of @img */
+  bool direct;                  /* @img's rows are in PNG order already */
+  bool avx2;
+  const uint8_t *zeros;         /* @row zero bytes: above the first row */
+  uint8_t *conv[2];             /* converted rows, by the parity of y */
+} RowSource;
+
+/* Row @y of the image in PNG order (converted into a buffer of its own
+ * when @img's layout is not). */
+static const uint8_t *
+png_row (const RowSource * rs, uint32_t y)
+{
+  const uint8_t *src = rs->img->planes[0] + (size_t) y * rs->img->strides[0];
+
+  if (rs->direct)
+    return src;
+  to_png_order (src, rs->bpp, rs->off, rs->channels, rs->img->width,
+      rs->conv[y & 1]);
+  return rs->conv[y & 1];
+}
+
+/* The filter type of row @cur (above it @prev) under @filters */
+static unsigned
+row_type (const RowSource * rs, ImcorePngFilters filters,
+    const uint8_t * cur, const uint8_t * prev)
+{
+  uint64_t costs[IMCORE_PNG_FILTER_N_TYPES];
+  unsigned type = 0;
+
+  /* ImcorePngFilters NONE..PAETH are the PNG types 0..4 */
+  if (filters != IMCORE_PNG_FILTERS_ADAPTIVE)
+    return (unsigned) filters - IMCORE_PNG_FILTERS_NONE;
+  imcore_png_filter_costs (cur, prev, rs->row, rs->channels, costs,
+      rs->avx2);
+  for (unsigned t = 1; t < IMCORE_PNG_FILTER_N_TYPES; t++) {
+    if (costs[t] < costs[type])
+      type = t;
+  }
+  return type;
+}
+
+/* Filters rows [@y0, @y1) into @dest (1 + row bytes each); returns the
+ * byte after them. */
+static uint8_t *
+filter_rows (const RowSource * rs, ImcorePngFilters filters, uint32_t y0,
+    uint32_t y1, uint8_t * dest)
+{
+  const uint8_t *prev = y0 == 0 ? rs->zeros : png_row (rs, y0 - 1);
+
+  for (uint32_t y = y0; y < y1; y++) {
+    const uint8_t *cur = png_row (rs, y);
+    unsigned type = row_type (rs, filters, cur, prev);
+
+    dest[0] = (uint8_t) type;
+    imcore_png_filter_row (type, cur, prev, rs->row, rs->channels, dest + 1,
+        rs->avx2);
+    dest += 1 + rs->row;
+    prev = cur;
+  }
+  return dest;
+}
+
+/* The per-image choice tries the candidates on a sample of the image:
+ * strips of SAMPLE_STRIP rows, one in the middle of every SAMPLE_PERIOD
+ * rows (3 %), at least SAMPLE_MIN_STRIPS of them; the whole image when
+ * that would be most of it. */
+#define SAMPLE_STRIP 8u
+#define SAMPLE_PERIOD 256u
+#define SAMPLE_MIN_STRIPS 4u
+
+/* Rows between the starts of two strips; 0 for the whole image */
+static uint32_t
+sample_period (uint32_t height)
+{
+  uint32_t period = height / SAMPLE_MIN_STRIPS;
+
+  if (period > SAMPLE_PERIOD)
+    period = SAMPLE_PERIOD;
+  return period < 4 * SAMPLE_STRIP ? 0 : period;
+}
+
+/* Rows in the sample of an image of @height rows */
+static uint32_t
+sample_rows (uint32_t height)
+{
+  uint32_t period = sample_period (height);
+
+  /* every strip is whole: it starts at (k + 1/2) period <= height - 8 */
+  return period ? height / period * SAMPLE_STRIP : height;
+}
+
+/* Filters the sample of the image with @filters into @dest; returns its
+ * size. */
+static size_t
+filter_sample (const RowSource * rs, ImcorePngFilters filters,
+    uint8_t * dest)
+{
+  uint32_t h = rs->img->height, period = sample_period (h);
+  uint8_t *p = dest;
+
+  if (period == 0)
+    return (size_t) (filter_rows (rs, filters, 0, h, dest) - dest);
+  for (uint32_t k = 0; k < h / period; k++) {
+    uint32_t y = k * period + period / 2;
+
+    p = filter_rows (rs, filters, y, y + SAMPLE_STRIP, p);
+  }
+  return (size_t) (p - dest);
+}
+
+/* The filters of the image at levels 2-9, when they are left to us: per
+ * image, the candidate whose filtered sample @comp deflates smallest (ties
+ * to the first). Measured on 1080p frames (bench/README.md, "PNG on
+ * libdeflate"): no choice is best everywhere. At level 1, SUB is the
+ * smallest fixed filter on the generated photo-like scene, the per-row
+ * choice 0.6 % larger and UP 3.4 %; on photo-like noise over gradients the
+ * per-row choice is 3 % smaller than SUB or UP; on a test card UP and
+ * PAETH are 2.6x smaller than SUB; on a screen capture PAETH or the per-row
+ * choice are smallest at levels 1-2, no filter at all at 6-9. The
+ * sum-of-magnitudes heuristic ranks UP before SUB on the scene, so the
+ * sample is compressed for real. (Level 1 takes the per-row choice without
+ * a trial: never far from the best on any of these, and cheaper than
+ * trying.) */
+static ImcorePngFilters
+choose_filters (const RowSource * rs, struct libdeflate_compressor *comp,
+    uint8_t * sample, uint8_t * trial, size_t trial_size)
+{
+  /* whole-image AVG and PAETH are left out: never more than 1 % smaller
+   * than the per-row choice in those measurements, and each trial costs
+   * 3 % of the image's deflate */
+  static const ImcorePngFilters cand[] = {
+    IMCORE_PNG_FILTERS_SUB, IMCORE_PNG_FILTERS_UP,
+    IMCORE_PNG_FILTERS_ADAPTIVE, IMCORE_PNG_FILTERS_NONE,
+  };
+  ImcorePngFilters best = cand[0];
+  size_t best_size = SIZE_MAX;
+
+  for (size_t i = 0; i < sizeof (cand) / sizeof (cand[0]); i++) {
+    size_t len = filter_sample (rs, cand[i], sample);
+    size_t z = libdeflate_zlib_compress (comp, sample, len, trial,
+        trial_size);
+
+    /* 0: larger than the bound, which cannot happen */
+    if (z != 0 && z < best_size) {
+      best = cand[i];
+      best_size = z;
+    }
+  }
+  return best;
+}
+
+/* ---- the encoder ---- */
+
+static ImcoreError
+fail (ImcorePngArena * arena, ImcoreError err, const char *fmt, ...)
+    __attribute__ ((format (printf, 3, 4)));
+
+/* Returns @err, with the message in @arena */
+static ImcoreError
+fail (ImcorePngArena * arena, ImcoreError err, const char *fmt, ...)
+{
+  va_list args;
+
+  va_start (args, fmt);
+  vsnprintf (arena->error, sizeof (arena->error), fmt, args);
+  va_end (args);
+  return err;
+}
+
+/* Whether @p starts with a TIFF header's byte order and magic number */
+static bool
+is_tiff_header (const uint8_t * p, size_t len)
+{
+  return len >= 8 && (memcmp (p, "II*\0", 4) == 0 ||
+      memcmp (p, "MM\0*", 4) == 0);
+}
+
+static ImcoreError
+encode (const ImcoreImage * img, const ImcorePngParams * params,
+    ImcorePngArena * arena, uint8_t * out, size_t out_size, size_t *out_len)
+{
+  ImcorePngColor color;
+  struct libdeflate_compressor *comp;
+  ImcorePngFilters filters;
+  RowSource rs;
+  unsigned channels;
+  uint32_t n_sample;
+  size_t row, raw, head, avail, bound, z, chunk, n_chunks, total, sample,
+      trial;
+  uint8_t *filtered, *lines, ihdr[13], *p;
+  int level;
+
+  if (!img || !params || !out || !out_len || !img->planes[0] ||
+      img->width == 0 || img->height == 0)
+    return IMCORE_ERROR_INVALID_ARGUMENT;
+  level = params->compression_level;
+  if (level < 0 || level > 9)
+    return fail (arena, IMCORE_ERROR_INVALID_ARGUMENT, "compression level "
+        "%d is not one of 0..9", level);
+  if ((unsigned) params->filters >= IMCORE_PNG_FILTERS_N)
+    return fail (arena, IMCORE_ERROR_INVALID_ARGUMENT, "filters %d is not an "
+        "ImcorePngFilters value", (int) params->filters);
+  if (params->idat_size != 0 && (params->idat_size < IMCORE_PNG_MIN_IDAT_SIZE
+          || params->idat_size > IMCORE_PNG_MAX_CHUNK_SIZE))
+    return fail (arena, IMCORE_ERROR_INVALID_ARGUMENT, "IDAT size %u is not "
+        "in %u..%u", params->idat_size, IMCORE_PNG_MIN_IDAT_SIZE,
+        IMCORE_PNG_MAX_CHUNK_SIZE);
+  if ((params->exif_len > 0) != (params->exif != NULL))
+    return fail (arena, IMCORE_ERROR_INVALID_ARGUMENT, "eXIf: data and "
+        "length must be given together");
+  if (params->exif_len > IMCORE_PNG_MAX_CHUNK_SIZE)
+    return fail (arena, IMCORE_ERROR_TOO_LARGE, "eXIf: %zu bytes exceed the "
+        "PNG chunk limit of %u", params->exif_len, IMCORE_PNG_MAX_CHUNK_SIZE);
+  if (params->exif && !is_tiff_header (params->exif, params->exif_len))
+    return fail (arena, IMCORE_ERROR_INVALID_ARGUMENT, "eXIf: the data must "
+        "start with a TIFF header (\"II*\\0\" or \"MM\\0*\"), without JPEG's "
+        "\"Exif\\0\\0\"");
+  color = imcore_png_color_for (img->format);
+  if (color == IMCORE_PNG_UNSUPPORTED)
+    return IMCORE_ERROR_UNSUPPORTED_FORMAT;
+  if (img->width > IMCORE_PNG_MAX_DIMENSION ||
+      img->height > IMCORE_PNG_MAX_DIMENSION)
+    return fail (arena, IMCORE_ERROR_TOO_LARGE, "IHDR: %ux%u exceeds the "
+        "user limit of %u pixels a side (libpng's default for readers)",
+        img->width, img->height, IMCORE_PNG_MAX_DIMENSION);
+  if (img->height > 1 && img->strides[0] < (size_t) img->width *
+      imcore_pixel_bytes (img->format))
+    return fail (arena, IMCORE_ERROR_INVALID_ARGUMENT, "stride %zu is "
+        "shorter than a row of %u pixels", img->strides[0], img->width);
+
+  channels = png_channels (color);
+  row = (size_t) img->width * channels;
+  raw = filtered_size (channels, img->width, img->height);
+  if (raw == 0)
+    return IMCORE_ERROR_TOO_LARGE;
+  head = PNG_SIGNATURE_SIZE + IHDR_SIZE;
+  if (params->exif)
+    head += CHUNK_OVERHEAD + params->exif_len;
+  /* the first IDAT's header, its CRC and IEND at the very least */
+  if (out_size < head || out_size - head < 8 + 4 + IEND_SIZE)
+    return IMCORE_ERROR_NO_SPACE;
+
+  comp = arena->compressors[level];
+  if (!comp) {
+    comp = libdeflate_alloc_compressor (level);
+    if (!comp)
+      return IMCORE_ERROR_OUT_OF_MEMORY;
+    arena->compressors[level] = comp;
+    arena->allocations++;
+  }
+
+  /* the lines: a zero row, two converted rows, the filtered sample and
+   * its deflated trial */
+  n_sample = params->filters == IMCORE_PNG_FILTERS_AUTO && level > 1 ?
+      sample_rows (img->height) : 0;
+  sample = (size_t) n_sample * (1 + row);
+  trial = sample ? libdeflate_zlib_compress_bound (comp, sample) : 0;
+  if (row > SIZE_MAX / 4 || trial < sample || sample > SIZE_MAX - 3 * row
+      || trial > SIZE_MAX - 3 * row - sample)
+    return IMCORE_ERROR_TOO_LARGE;
+  filtered = arena_get (arena, &arena->filtered, raw);
+  lines = arena_get (arena, &arena->lines, 3 * row + sample + trial);
+  if (!filtered || !lines)
+    return IMCORE_ERROR_OUT_OF_MEMORY;
+
+  memset (&rs, 0, sizeof (rs));
+  rs.img = img;
+  rs.channels = channels;
+  rs.bpp = imcore_pixel_bytes (img->format);
+  rs.row = row;
+  sample_offsets (img->format, rs.off);
+  rs.direct = is_png_order (img->format);
+  rs.avx2 = imcore_png_filter_use_avx2 (params->flags & IMCORE_PNG_PORTABLE);
+  memset (lines, 0, row);
+  rs.zeros = lines;
+  rs.conv[0] = lines + row;
+  rs.conv[1] = lines + 2 * row;
+
+  if (params->filters != IMCORE_PNG_FILTERS_AUTO)
+    filters = params->filters;
+  else if (level == 0)
+    filters = IMCORE_PNG_FILTERS_NONE;  /* stored: nothing to gain */
+  else if (level == 1)
+    filters = IMCORE_PNG_FILTERS_ADAPTIVE;
+  else
+    filters = choose_filters (&rs, comp, lines + 3 * row,
+        lines + 3 * row + sample, trial);
+  filter_rows (&rs, filters, 0, img->height, filtered);
+
+  memcpy (out, "\x89PNG\r\n\x1a\n", PNG_SIGNATURE_SIZE);
+  put_be32 (ihdr, img->width);
+  put_be32 (ihdr + 4, img->height);
+  ihdr[8] = 8;                  /* bit depth */
+  ihdr[9] = color == IMCORE_PNG_GRAY ? 0 : color == IMCORE_PNG_RGB ? 2 : 6;
+  ihdr[10] = 0;                 /* deflate */
+  ihdr[11] = 0;                 /* adaptive filtering, the only method */
+  ihdr[12] = 0;                 /* not interlaced */
+  p = put_chunk (out + PNG_SIGNATURE_SIZE, "IHDR", ihdr, sizeof (ihdr));
+  if (params->exif)
+    p = put_chunk (p, "eXIf", params->exif, params->exif_len);
+
+  /* the stream right after the first IDAT's header; room kept for its CRC
+   * and IEND (more IDAT headers are checked for below) */
+  avail = out_size - head - 8 - 4 - IEND_SIZE;
+  bound = libdeflate_zlib_compress_bound (comp, raw);
+  z = libdeflate_zlib_compress (comp, filtered, raw, p + 8, avail);
+  if (z == 0 && avail < bound) {
+    /* libdeflate may need a few bytes of slack beyond its output to write
+     * it in place: a buffer just large enough takes the stream through
+     * memory of ours (which the bound never needs) */
+    uint8_t *spill = arena_get (arena, &arena->spill, bound);
+
+    if (!spill)
+      return IMCORE_ERROR_OUT_OF_MEMORY;
+    z = libdeflate_zlib_compress (comp, filtered, raw, spill, bound);
+    if (z > avail)
+      return IMCORE_ERROR_NO_SPACE;
+    memcpy (p + 8, spill, z);
+  }
+  if (z == 0)
+    return IMCORE_ERROR_NO_SPACE;
+  chunk = params->idat_size ? params->idat_size : IMCORE_PNG_MAX_CHUNK_SIZE;
+  n_chunks = (z - 1) / chunk + 1;
+  /* head + z + IEND_SIZE fit in the buffer, so they cannot overflow */
+  if (n_chunks > (SIZE_MAX - head - z - IEND_SIZE) / CHUNK_OVERHEAD)
+    return IMCORE_ERROR_NO_SPACE;
+  total = head + n_chunks * CHUNK_OVERHEAD + z + IEND_SIZE;
+  if (total > out_size)
+    return IMCORE_ERROR_NO_SPACE;
+  p = put_idat_chunks (p + 8, z, chunk);
+  p = put_chunk (p, "IEND", NULL, 0);
+  *out_len = (size_t) (p - out);
+  return IMCORE_OK;
+}
 
 ImcoreError
 imcore_png_encode (const ImcoreImage * img, const ImcorePngParams * params,
     uint8_t * out, size_t out_size, size_t *out_len)
 {
-  return encode (img, params, NULL, out, out_size, out_len);
+  ImcorePngArena arena;
+  ImcoreError err;
+
+  memset (&arena, 0, sizeof (arena));
+  err = encode (img, params, &arena, out, out_size, out_len);
+  imcore_png_arena_clear (&arena);
+  return err;
 }
 
 ImcoreError
@@ -257,86 +616,5 @@ imcore_png_encode_reusing (const ImcoreImage * img,
     return IMCORE_ERROR_INVALID_ARGUMENT;
   /* nothing of the last image's failure, whatever this one does */
   arena->error[0] = '\0';
-  /* grow to what the last image needed (nothing of it is in use now) */
-  if (arena->wanted > arena->mem.size) {
-    imcore_scratch_clear (&arena->mem);
-    /* without memory the arena just hands everything to malloc */
-    imcore_scratch_get (&arena->mem, arena->wanted);
-  }
-  arena->used = arena->wanted = 0;
   return encode (img, params, arena, out, out_size, out_len);
-}
-
-static ImcoreError
-encode (const ImcoreImage * img, const ImcorePngParams * params,
-    ImcorePngArena * arena, uint8_t * out, size_t out_size, size_t *out_len)
-{
-  PngSink sink = { out, out_size, 0, false, NULL, 0, "" };
-  png_structp png = NULL;
-  png_infop info = NULL;
-  ImcorePngColor color;
-  int color_type, level;
-  volatile ImcoreError err = IMCORE_OK;
-
-  if (!img || !params || !out || !out_len || !img->planes[0] ||
-      img->width == 0 || img->height == 0)
-    return IMCORE_ERROR_INVALID_ARGUMENT;
-  level = params->compression_level;
-  if (level < 0 || level > 9)
-    return IMCORE_ERROR_INVALID_ARGUMENT;
-  color = imcore_png_color_for (img->format);
-  if (color == IMCORE_PNG_UNSUPPORTED)
-    return IMCORE_ERROR_UNSUPPORTED_FORMAT;
-  if (img->width > PNG_UINT_31_MAX || img->height > PNG_UINT_31_MAX)
-    return IMCORE_ERROR_TOO_LARGE;
-  color_type = color == IMCORE_PNG_GRAY ? PNG_COLOR_TYPE_GRAY :
-      color == IMCORE_PNG_RGB ? PNG_COLOR_TYPE_RGB : PNG_COLOR_TYPE_RGBA;
-
-  if (arena) {
-    arena->error[0] = '\0';
-    sink.error = arena->error;
-    sink.error_size = sizeof (arena->error);
-    png = png_create_write_struct_2 (PNG_LIBPNG_VER_STRING, &sink,
-        png_on_error, png_on_warning, arena, arena_malloc, arena_free);
-  } else {
-    png = png_create_write_struct (PNG_LIBPNG_VER_STRING, &sink,
-        png_on_error, png_on_warning);
-  }
-  if (!png)
-    return IMCORE_ERROR_OUT_OF_MEMORY;
-  info = png_create_info_struct (png);
-  if (!info) {
-    png_destroy_write_struct (&png, NULL);
-    return IMCORE_ERROR_OUT_OF_MEMORY;
-  }
-
-  if (setjmp (png_jmpbuf (png))) {
-    err = sink.overflow ? IMCORE_ERROR_NO_SPACE : IMCORE_ERROR_CODEC;
-    goto done;
-  }
-
-  png_set_write_fn (png, &sink, png_sink_write, png_sink_flush);
-  png_set_compression_buffer_size (png, IMCORE_PNG_ZBUF_SIZE);
-  png_set_compression_level (png, level);
-  if (level == 0) {
-    png_set_filter (png, PNG_FILTER_TYPE_BASE, PNG_FILTER_NONE);
-  } else if (level == 1) {
-    /* UP is as fast as SUB and never larger in our measurements */
-    png_set_filter (png, PNG_FILTER_TYPE_BASE, PNG_FILTER_UP);
-    png_set_compression_strategy (png, level1_strategy (img));
-  }
-  png_set_IHDR (png, info, img->width, img->height, 8, color_type,
-      PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
-      PNG_FILTER_TYPE_DEFAULT);
-  png_write_info (png, info);
-  png_set_input_layout (png, img->format);
-
-  for (uint32_t y = 0; y < img->height; y++)
-    png_write_row (png, img->planes[0] + (size_t) y * img->strides[0]);
-  png_write_end (png, NULL);
-  *out_len = sink.len;
-
-done:
-  png_destroy_write_struct (&png, &info);
-  return err;
 }

@@ -1,24 +1,72 @@
-/* gst-imencode core: PNG encoding with libpng
+/* gst-imencode core: PNG encoding (libdeflate) and decoding (libpng)
  * Copyright (C) 2026 gst-imencode contributors
  * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The encoder writes the file itself: signature, IHDR, an optional eXIf,
+ * the IDAT chunk(s) of one zlib stream made by libdeflate from the
+ * filtered rows, IEND. Compression levels (ImcorePngParams):
+ *
+ *   0    stored deflate blocks (a valid PNG, no compression), no filter
+ *   1    libdeflate level 1, the fastest; the filter chosen row by row
+ *        (the smallest sum of magnitudes, libpng's heuristic)
+ *   2-9  libdeflate level 2-9 (the same number: libdeflate's levels are on
+ *        zlib's scale); one filter for the image (None, SUB or UP) or the
+ *        choice row by row, whichever deflates a sample of the image
+ *        (strips of 8 rows, 3 % of a large one) smallest
+ *
+ * libdeflate's levels 10-12 (near-optimal parsing, several times slower
+ * than 9) are not used. Filters run AVX2 kernels where the CPU has them,
+ * with portable twins writing the same bytes (imcore-pngfilter.h).
  */
 #ifndef IMCORE_PNG_H
 #define IMCORE_PNG_H
 
 #include "imcore-image.h"
 
-/* Largest PNG dimension written: libpng's default user limit (the format
- * itself would take 2^31 - 1). */
+/* Largest PNG dimension written: libpng's default user limit, which
+ * readers built on libpng apply (the format itself would take
+ * 2^31 - 1). */
 #define IMCORE_PNG_MAX_DIMENSION 1000000u
 
+/* The smallest IDAT chunk an ImcorePngParams may ask for. */
+#define IMCORE_PNG_MIN_IDAT_SIZE 8192u
+/* The largest chunk the PNG format allows (and the default IDAT size: one
+ * IDAT for any zlib stream below 2 GiB). */
+#define IMCORE_PNG_MAX_CHUNK_SIZE 0x7fffffffu
+
+/* How the encoder filters rows. */
+typedef enum
+{
+  IMCORE_PNG_FILTERS_AUTO = 0,  /* by level: see the top of this file */
+  IMCORE_PNG_FILTERS_NONE,      /* every row with one type */
+  IMCORE_PNG_FILTERS_SUB,
+  IMCORE_PNG_FILTERS_UP,
+  IMCORE_PNG_FILTERS_AVG,
+  IMCORE_PNG_FILTERS_PAETH,
+  IMCORE_PNG_FILTERS_ADAPTIVE,  /* per row, smallest sum of magnitudes */
+  IMCORE_PNG_FILTERS_N
+} ImcorePngFilters;
+
+/* Flags of ImcorePngParams */
+#define IMCORE_PNG_PORTABLE (1u << 0)   /* no AVX2 filters, even if present */
+
+/* What to write. Zero-initialise it and set what you need: { level } is a
+ * plain PNG at that level. */
 typedef struct
 {
-  /* zlib level 0..9. 0 stores; 1 is tuned for speed (UP filter, and a
-   * zlib strategy chosen from how flat the image is: Huffman-only for
-   * photo-like content, run-length matching in between, the default
-   * matcher for flat screen-like content); 2..9 use libpng's adaptive
-   * filters and trade more time for smaller files. */
-  int compression_level;
+  int compression_level;        /* 0..9, see the top of this file */
+  ImcorePngFilters filters;     /* AUTO unless measuring */
+  unsigned flags;               /* 0 or IMCORE_PNG_PORTABLE */
+  /* An eXIf chunk (PNG extensions 1.5.0), written before the image data:
+   * @exif_len bytes of an Exif profile starting with its TIFF header ("II*\0"
+   * or "MM\0*"; no "Exif\0\0" prefix, unlike JPEG's APP1), at most
+   * IMCORE_PNG_MAX_CHUNK_SIZE. NULL / 0 for none. The caller adds the
+   * chunk to the bound: imcore_png_bound_exif(). */
+  const uint8_t *exif;
+  size_t exif_len;
+  /* Largest IDAT chunk: 0 for IMCORE_PNG_MAX_CHUNK_SIZE, else at least
+   * IMCORE_PNG_MIN_IDAT_SIZE. */
+  uint32_t idat_size;
 } ImcorePngParams;
 
 /* The PNG colour type written for @format: gray for GRAY8, RGBA for formats
@@ -35,36 +83,51 @@ typedef enum
 ImcorePngColor imcore_png_color_for (ImcorePixelFormat format);
 
 /* Worst-case size of the PNG imcore_png_encode() writes for a @format
- * image of @width x @height at any level (stored deflate blocks plus chunk
- * overhead). 0 on overflow or for an unsupported @format. */
+ * image of @width x @height, without eXIf, at any level and IDAT size
+ * (libdeflate's bound for any compressor, plus the chunks). 0 on overflow
+ * or for an unsupported @format. */
 size_t imcore_png_bound (ImcorePixelFormat format, uint32_t width,
     uint32_t height);
+
+/* imcore_png_bound() with an eXIf chunk of @exif_len bytes (0: none).
+ * 0 on overflow. */
+size_t imcore_png_bound_exif (ImcorePixelFormat format, uint32_t width,
+    uint32_t height, size_t exif_len);
 
 /* Encodes @img (GRAY8 or a packed RGB format; X bytes are dropped, alpha
  * kept) as an 8-bit non-interlaced PNG into the caller's @out of @out_size
  * bytes; IMCORE_ERROR_NO_SPACE if it does not fit (imcore_png_bound() is
- * always enough). On success writes the byte count to @out_len. libpng
- * allocates its own state for the duration of the call. */
+ * always enough, imcore_png_bound_exif() with Exif); @out may then hold
+ * part of a file. On success writes the byte count to @out_len. Allocates
+ * its working memory (a filtered copy of the image and a compressor) for
+ * the duration of the call: imcore_png_encode_reusing() keeps it. */
 ImcoreError imcore_png_encode (const ImcoreImage * img,
     const ImcorePngParams * params, uint8_t * out, size_t out_size,
     size_t *out_len);
 
-/* Working memory for libpng and zlib, kept from one
- * imcore_png_encode_reusing() call to the next, so that encoding images of
- * one shape over and over allocates nothing once it has grown. Zero it
+struct libdeflate_compressor;
+
+/* Working memory kept from one imcore_png_encode_reusing() call to the
+ * next, so that encoding images of one shape over and over allocates
+ * nothing once it has grown: the filtered rows (deflate's input), a few
+ * converted rows, and one libdeflate compressor per level used. Zero it
  * before the first use; free it with imcore_png_arena_clear(). One arena
  * per thread. */
 typedef struct
 {
-  ImcoreScratch mem;
-  size_t used;                  /* bytes handed out during this image */
-  size_t wanted;                /* what this image asked for in all */
-  char error[200];              /* libpng's message for the last failure */
+  ImcoreScratch filtered;       /* one filter byte + the row, per row */
+  ImcoreScratch lines;          /* a zero row, two rows in PNG order, the
+                                 * sample the filters are chosen on */
+  ImcoreScratch spill;          /* the stream, only when the caller's
+                                 * buffer is below the bound */
+  struct libdeflate_compressor *compressors[10];        /* by level */
+  unsigned allocations;         /* how many times it grew: a buffer or a
+                                 * compressor (tests read it) */
+  char error[200];              /* what the last failure was about */
 } ImcorePngArena;
 
-/* As imcore_png_encode(), with libpng's and zlib's memory taken from
- * @arena: whatever does not fit is allocated as usual for this image, and
- * the arena grows to hold it all from the next image on. */
+/* As imcore_png_encode(), with the working memory taken from @arena, which
+ * grows (keeping what it had) when this image needs more. */
 ImcoreError imcore_png_encode_reusing (const ImcoreImage * img,
     const ImcorePngParams * params, ImcorePngArena * arena, uint8_t * out,
     size_t out_size, size_t *out_len);
@@ -72,8 +135,9 @@ ImcoreError imcore_png_encode_reusing (const ImcoreImage * img,
 /* Frees the memory of @arena and zeroes it. */
 void imcore_png_arena_clear (ImcorePngArena * arena);
 
-/* libpng's message for the last imcore_png_encode_reusing() with @arena
- * that failed in libpng ("" after a success or a failure of ours, such as
+/* What was wrong when the last imcore_png_encode_reusing() with @arena
+ * failed, where the error code alone does not say it: the limit a size
+ * exceeds, the argument refused ("" after a success or
  * IMCORE_ERROR_NO_SPACE, which says it all). */
 const char *imcore_png_arena_last_error (const ImcorePngArena * arena);
 

@@ -2,11 +2,11 @@
  * Copyright (C) 2026 gst-imencode contributors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * The arena changes where libpng and zlib get their memory, never the
- * bytes: every file must equal imcore_png_encode()'s, and libpng's reader
- * must give back the source pixels. From the second image of a shape on, all
- * of the memory must come from the arena (used == wanted, nothing fell
- * back to malloc), and the arena must not grow further.
+ * The arena keeps the encoder's memory (filtered rows, libdeflate
+ * compressors) from image to image, and never changes the bytes: every
+ * file must equal imcore_png_encode()'s, and libpng's reader must give
+ * back the source pixels. From the second image of a shape and level on,
+ * the arena must not grow (its count of allocations stays).
  */
 #include "imcore.h"
 
@@ -77,38 +77,46 @@ encode_both (ImcorePngArena * arena, ImcorePixelFormat fmt, guint bpp,
 }
 
 static void
-test_same_bytes_and_no_fallback (void)
+test_same_bytes_and_no_growth (void)
 {
   ImcorePngArena arena = { 0 };
   GRand *rand = g_rand_new_with_seed (9);
-  gsize size;
+  unsigned grown;
 
-  /* first image: the arena is empty, everything falls back to malloc */
+  /* first image: the arena grows (rows, a compressor) */
   encode_both (&arena, IMCORE_PIXEL_RGB, 3, 320, 200, 1, rand);
-  g_assert_cmpuint (arena.used, ==, 0);
-  g_assert_cmpuint (arena.wanted, >, 0);
+  g_assert_cmpuint (arena.allocations, >, 0);
+  grown = arena.allocations;
 
-  /* second: grown once to the first image's needs, no fallback */
-  encode_both (&arena, IMCORE_PIXEL_RGB, 3, 320, 200, 1, rand);
-  g_assert_cmpuint (arena.used, ==, arena.wanted);
-  size = arena.mem.size;
-  for (guint i = 0; i < 3; i++) {
+  /* the same shape and level again: nothing more */
+  for (guint i = 0; i < 4; i++) {
     encode_both (&arena, IMCORE_PIXEL_RGB, 3, 320, 200, 1, rand);
-    g_assert_cmpuint (arena.used, ==, arena.wanted);
-    g_assert_cmpuint (arena.mem.size, ==, size);
+    g_assert_cmpuint (arena.allocations, ==, grown);
   }
 
-  /* other shapes and levels: still identical bytes; a smaller image fits */
-  encode_both (&arena, IMCORE_PIXEL_GRAY8, 1, 33, 7, 6, rand);
-  g_assert_cmpuint (arena.used, ==, arena.wanted);
+  /* a smaller image at that level fits */
+  encode_both (&arena, IMCORE_PIXEL_GRAY8, 1, 33, 7, 1, rand);
+  g_assert_cmpuint (arena.allocations, ==, grown);
+
+  /* other shapes and levels: still identical bytes; each grows the arena
+   * once at most (a level's compressor, larger rows), then not again */
   encode_both (&arena, IMCORE_PIXEL_RGBA, 4, 641, 479, 9, rand);
+  grown = arena.allocations;
   encode_both (&arena, IMCORE_PIXEL_RGBA, 4, 641, 479, 9, rand);
-  g_assert_cmpuint (arena.used, ==, arena.wanted);
+  g_assert_cmpuint (arena.allocations, ==, grown);
   encode_both (&arena, IMCORE_PIXEL_BGRX, 4, 17, 300, 0, rand);
-  g_assert_cmpuint (arena.used, ==, arena.wanted);
+  grown = arena.allocations;
+  encode_both (&arena, IMCORE_PIXEL_BGRX, 4, 17, 300, 0, rand);
+  g_assert_cmpuint (arena.allocations, ==, grown);
+  encode_both (&arena, IMCORE_PIXEL_GRAY8, 1, 33, 7, 6, rand);
+  grown = arena.allocations;
+  encode_both (&arena, IMCORE_PIXEL_RGB, 3, 320, 200, 6, rand);
+  g_assert_cmpuint (arena.allocations, ==, grown);
 
   imcore_png_arena_clear (&arena);
-  g_assert_null (arena.mem.data);
+  g_assert_null (arena.filtered.data);
+  g_assert_null (arena.lines.data);
+  g_assert_null (arena.compressors[1]);
   g_rand_free (rand);
 }
 
@@ -123,7 +131,7 @@ test_errors_leave_the_arena_usable (void)
   guint8 small[100];
   gsize n = 0;
 
-  /* an output buffer too small fails inside libpng (longjmp) */
+  /* an output buffer too small fails, the arena is usable afterwards */
   for (guint i = 0; i < 3; i++)
     g_assert_cmpint (imcore_png_encode_reusing (&img, &params, &arena,
             small, sizeof (small), &n), ==, IMCORE_ERROR_NO_SPACE);
@@ -139,8 +147,8 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/png-arena/same-bytes-and-no-fallback",
-      test_same_bytes_and_no_fallback);
+  g_test_add_func ("/png-arena/same-bytes-and-no-growth",
+      test_same_bytes_and_no_growth);
   g_test_add_func ("/png-arena/errors-leave-the-arena-usable",
       test_errors_leave_the_arena_usable);
   return g_test_run ();

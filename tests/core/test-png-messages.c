@@ -2,8 +2,9 @@
  * Copyright (C) 2026 gst-imencode contributors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * A failure inside libpng must keep libpng's text (the elements put it in
- * the debug part of their messages), and a refused PNG header must say
+ * A refused image or argument must be explained in the encoder's message
+ * (the elements put it in the debug part of theirs), a failure inside
+ * libpng's decoder must keep libpng's text, and a refused PNG header must say
  * what is wrong with it, by the rules of the PNG specification (section
  * 11.2.2, IHDR: the allowed colour type and bit depth pairs).
  */
@@ -14,20 +15,25 @@
 #include <zlib.h>
 #include <string.h>
 
-/* libpng's user width limit on writing is PNG_USER_WIDTH_MAX (1000000):
- * png_set_IHDR() warns "Image width exceeds user limit in IHDR" and then
- * fails with "Invalid IHDR data". Both must be in the arena's message; a
- * success or a failure that is not libpng's (no space, a refused
- * argument) leaves "". */
+/* Readers built on libpng refuse images wider or taller than its user
+ * limit, PNG_USER_WIDTH_MAX / PNG_USER_HEIGHT_MAX (1000000), so the
+ * encoder does too (IMCORE_ERROR_TOO_LARGE), saying which limit in the
+ * arena's message; a refused argument says which and why; a success or
+ * IMCORE_ERROR_NO_SPACE (which says it all) leaves "", whatever the
+ * image before said. */
 static void
-test_encoder_keeps_libpng_text (void)
+test_encoder_says_why (void)
 {
   const guint32 w = PNG_USER_WIDTH_MAX + 1;
   guint8 *row = g_malloc0 (w);
   ImcoreImage wide = { IMCORE_PIXEL_GRAY8, w, 1, {row}, {w} };
+  ImcoreImage tall = { IMCORE_PIXEL_GRAY8, 1, PNG_USER_HEIGHT_MAX + 1,
+    {row}, {0}
+  };
   guint8 small_px[4] = { 1, 2, 3, 4 };
   ImcoreImage small = { IMCORE_PIXEL_GRAY8, 2, 2, {small_px}, {2} };
-  ImcorePngParams params = { 1 }, bad_level;
+  ImcorePngParams params = { 1 }, bad_level = { 10 };
+  ImcorePngParams jpeg_exif = { 1 };
   ImcorePngArena arena;
   gsize bound = imcore_png_bound (IMCORE_PIXEL_GRAY8, w, 1), n = 0;
   guint8 *out = g_malloc (bound);
@@ -35,21 +41,40 @@ test_encoder_keeps_libpng_text (void)
 
   memset (&arena, 0, sizeof (arena));
   g_assert_cmpint (imcore_png_encode_reusing (&wide, &params, &arena, out,
-          bound, &n), ==, IMCORE_ERROR_CODEC);
+          bound, &n), ==, IMCORE_ERROR_TOO_LARGE);
   msg = imcore_png_arena_last_error (&arena);
-  if (!strstr (msg, "IHDR") || !strstr (msg, "user limit"))
-    g_error ("libpng's text lost: '%s'", msg);
+  if (!strstr (msg, "IHDR") || !strstr (msg, "1000001x1") ||
+      !strstr (msg, "user limit of 1000000"))
+    g_error ("the width limit is not explained: '%s'", msg);
+  tall.strides[0] = 1;
+  g_assert_cmpint (imcore_png_encode_reusing (&tall, &params, &arena, out,
+          bound, &n), ==, IMCORE_ERROR_TOO_LARGE);
+  msg = imcore_png_arena_last_error (&arena);
+  if (!strstr (msg, "1x1000001"))
+    g_error ("the height limit is not explained: '%s'", msg);
 
-  /* refused before libpng runs: no message left over from the last image */
-  bad_level.compression_level = 10;
   g_assert_cmpint (imcore_png_encode_reusing (&small, &bad_level, &arena,
           out, bound, &n), ==, IMCORE_ERROR_INVALID_ARGUMENT);
-  g_assert_cmpstr (imcore_png_arena_last_error (&arena), ==, "");
+  msg = imcore_png_arena_last_error (&arena);
+  if (!strstr (msg, "compression level 10"))
+    g_error ("the level is not named: '%s'", msg);
+
+  /* JPEG's APP1 payload starts with "Exif\0\0"; eXIf holds the TIFF
+   * data alone */
+  jpeg_exif.exif = (const guint8 *) "Exif\0\0MM\0*\0\0\0\x08";
+  jpeg_exif.exif_len = 14;
+  g_assert_cmpint (imcore_png_encode_reusing (&small, &jpeg_exif, &arena,
+          out, bound, &n), ==, IMCORE_ERROR_INVALID_ARGUMENT);
+  msg = imcore_png_arena_last_error (&arena);
+  if (!strstr (msg, "TIFF header"))
+    g_error ("the Exif refusal is not explained: '%s'", msg);
 
   g_assert_cmpint (imcore_png_encode_reusing (&small, &params, &arena, out,
           bound, &n), ==, IMCORE_OK);
   g_assert_cmpstr (imcore_png_arena_last_error (&arena), ==, "");
 
+  g_assert_cmpint (imcore_png_encode_reusing (&small, &bad_level, &arena,
+          out, bound, &n), ==, IMCORE_ERROR_INVALID_ARGUMENT);
   g_assert_cmpint (imcore_png_encode_reusing (&small, &params, &arena, out,
           10, &n), ==, IMCORE_ERROR_NO_SPACE);
   g_assert_cmpstr (imcore_png_arena_last_error (&arena), ==, "");
@@ -198,8 +223,8 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/core/png-messages/encoder-keeps-libpng-text",
-      test_encoder_keeps_libpng_text);
+  g_test_add_func ("/core/png-messages/encoder-says-why",
+      test_encoder_says_why);
   g_test_add_func ("/core/png-messages/decoder-header-says-why",
       test_decoder_header_says_why);
   g_test_add_func ("/core/png-messages/decoder-keeps-libpng-warning",
