@@ -1620,7 +1620,8 @@ def test_parsed_caps_cut_image_among_good_ones():
     and the others decode with their own timestamps."""
     a, b = _jpeg(make_image(64, 48)), _png(make_image(48, 64))
     res = push_chunks("imdecode ! video/x-raw,format=RGB",
-                      [a, b[:len(b) // 2], a, b], caps="image/jpeg,parsed=true")
+                      [a, b[:len(b) // 2], a, b],
+                      caps="image/jpeg,parsed=true")
     assert not res.errors and res.eos, res.errors
     assert len(res.warnings) == 1, res.warnings
     assert _informative(res.warnings, CORRUPT)

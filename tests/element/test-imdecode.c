@@ -543,7 +543,9 @@ hold_frame (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
       g_cond_broadcast (&h->cond);
     }
   } else if (GST_BUFFER_PTS (info->data) == h->hold) {
-    while (!h->flushing && g_cond_wait_until (&h->cond, &h->lock, until));
+    while (!h->flushing)
+      if (!g_cond_wait_until (&h->cond, &h->lock, until))
+        break;
     /* (flushed: downstream refuses it anyway) */
     if (h->flushing)
       ret = GST_PAD_PROBE_DROP;
