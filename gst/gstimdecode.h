@@ -21,6 +21,15 @@ typedef enum
   GST_IMDECODE_SCALE_1_8 = 8,
 } GstImdecodeScale;
 
+/* How input buffers cut the images (the framing property). */
+typedef enum
+{
+  GST_IMDECODE_FRAMING_AUTO,    /* BUFFER for parsed=true or
+                                 * application/x-base64 caps, else STREAM */
+  GST_IMDECODE_FRAMING_BUFFER,  /* each buffer whole images (or a record) */
+  GST_IMDECODE_FRAMING_STREAM,  /* images cut anywhere */
+} GstImdecodeFraming;
+
 G_END_DECLS
 
 #endif /* __GST_IMDECODE_H__ */

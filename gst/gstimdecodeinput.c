@@ -7,7 +7,8 @@
  * it comes, application/x-base64 records decoded one by one, base64 text
  * without framing decoded line by line (imcore_base64_split()). Images
  * whole in one buffer are handed on in place; the start of an unfinished
- * one waits in @pending.
+ * one waits in @pending, unless buffers are whole (framing=buffer): then
+ * whatever is unfinished at a buffer's end is finished as all there is.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -647,6 +648,30 @@ gst_im_input_sniff_decide (GstImInput * in, const guint8 * data,
 
 static GstFlowReturn gst_im_input_process (GstImInput * in,
     gboolean strict, GstBuffer * inbuf);
+/* A buffer of whole images or one whole record (in->whole) was handled:
+ * its record's text ends, and an image cut short at its end is refused
+ * now, as are bytes skipped before it reported. */
+static GstFlowReturn
+gst_im_input_end_whole (GstImInput * in, gboolean strict)
+{
+  GstFlowReturn ret = GST_FLOW_OK;
+
+  if (in->kind == GST_IM_INPUT_TEXT) {
+    ret = gst_im_input_flush_text (in, strict);
+    /* the next buffer is the next record */
+    if (in->line_bytes > 0 || in->skip_line) {
+      in->line++;
+      in->line_bytes = 0;
+    }
+    in->skip_line = FALSE;
+    imcore_base64_splitter_restart (&in->split);
+  }
+  if (ret != GST_FLOW_OK) {
+    gst_im_input_drop_pending (in);
+    return ret;
+  }
+  return gst_im_input_finish_binary (in, strict, "the end of the buffer");
+}
 
 /* No caps: @inbuf (NULL at EOS) is held until the first bytes tell base64
  * text (base64 characters, whitespace, data URI prefixes, over a whole
@@ -668,7 +693,8 @@ gst_im_input_sniff (GstImInput * in, gboolean strict, GstBuffer * inbuf)
           "mapping the buffer failed");
     }
     in->sniff_bytes += map.size;
-    decided = gst_im_input_sniff_decide (in, map.data, map.size, FALSE);
+    /* (a whole record or image is all there is to decide on) */
+    decided = gst_im_input_sniff_decide (in, map.data, map.size, in->whole);
     gst_buffer_unmap (inbuf, &map);
     g_queue_push_tail (&in->sniff_held, inbuf);
   } else {
@@ -716,6 +742,12 @@ gst_im_input_process (GstImInput * in, gboolean strict, GstBuffer * inbuf)
     default:
       ret = gst_im_input_binary (in, strict, map.data, map.size, inbuf);
       break;
+  }
+  if (in->whole) {
+    if (ret == GST_FLOW_OK)
+      ret = gst_im_input_end_whole (in, strict);
+    else
+      gst_im_input_drop_pending (in);
   }
   gst_buffer_unmap (inbuf, &map);
   gst_buffer_unref (inbuf);
@@ -790,37 +822,54 @@ gst_im_input_flush (GstImInput * in)
 }
 
 /* What came so far is all there is: held or unfinished data is handed on
- * as such; skipped bytes are reported as ending at @until. */
-static void
-gst_im_input_finish_all (GstImInput * in, gboolean strict, const gchar * until)
+ * as such; skipped bytes are reported as ending at @until. Returns the
+ * first flow that is not OK; once one is, the rest is dropped, not
+ * decoded (no second error). */
+static GstFlowReturn
+gst_im_input_finish_all (GstImInput * in, gboolean strict,
+    const gchar * until)
 {
+  GstFlowReturn ret = GST_FLOW_OK;
+
   if (in->kind == GST_IM_INPUT_SNIFF)
-    gst_im_input_sniff (in, strict, NULL);
+    ret = gst_im_input_sniff (in, strict, NULL);
   if (in->kind == GST_IM_INPUT_TEXT) {
-    gst_im_input_flush_text (in, strict);
+    if (ret == GST_FLOW_OK)
+      ret = gst_im_input_flush_text (in, strict);
+    gst_im_input_drop_text (in);
     in->skip_line = FALSE;
     imcore_base64_splitter_restart (&in->split);
   }
-  gst_im_input_finish_binary (in, strict, until);
-}
-
-void
-gst_im_input_set_kind (GstImInput * in, GstImInputKind kind, gboolean strict)
-{
-  if (kind == in->kind)
-    return;
-  gst_im_input_finish_all (in, strict, "new caps");
-  in->kind = kind;
+  if (ret != GST_FLOW_OK) {
+    gst_im_input_drop_pending (in);
+    in->skipped = 0;
+    return ret;
+  }
+  return gst_im_input_finish_binary (in, strict, until);
 }
 
 GstFlowReturn
-gst_im_input_push (GstImInput * in, GstBuffer * buf, gboolean strict)
+gst_im_input_set_kind (GstImInput * in, GstImInputKind kind, gboolean strict)
 {
+  GstFlowReturn ret;
+
+  if (kind == in->kind)
+    return GST_FLOW_OK;
+  ret = gst_im_input_finish_all (in, strict, "new caps");
+  in->kind = kind;
+  return ret;
+}
+
+GstFlowReturn
+gst_im_input_push (GstImInput * in, GstBuffer * buf, gboolean strict,
+    gboolean whole)
+{
+  in->whole = whole;
   return gst_im_input_process (in, strict, buf);
 }
 
-void
+GstFlowReturn
 gst_im_input_finish (GstImInput * in, gboolean strict)
 {
-  gst_im_input_finish_all (in, strict, "the end of the stream");
+  return gst_im_input_finish_all (in, strict, "the end of the stream");
 }

@@ -90,6 +90,8 @@ typedef struct
   GstImInputOutcome last_settled;       /* of the last settled image */
 
   GstImInputKind kind;
+  gboolean whole;               /* the buffer being handled holds whole
+                                 * images or records (framing=buffer) */
   gboolean discont;             /* something dropped since the last image */
 
   /* bytes cut anywhere: the start of an unfinished image */
@@ -137,19 +139,26 @@ void gst_im_input_flush (GstImInput * in);
 
 /* New caps say what comes now. When that is another kind, what came
  * before is finished first as all there is (a truncated image refused,
- * skipped bytes reported). */
-void gst_im_input_set_kind (GstImInput * in, GstImInputKind kind,
+ * skipped bytes reported). Returns the flow of that (GST_FLOW_ERROR when
+ * @strict and something was refused). */
+GstFlowReturn gst_im_input_set_kind (GstImInput * in, GstImInputKind kind,
     gboolean strict);
 
-/* Takes @buf and finds the images in it. Flow errors come from the
- * callback; GST_FLOW_ERROR also when @strict and bytes are refused (after
- * an error message). */
+/* Takes @buf and finds the images in it. With @whole, @buf holds whole
+ * images (binary input), or one base64 record: nothing of it waits for
+ * the next buffer, and an image cut short at its end is refused (or bytes
+ * that are no image reported) now. Without, images and lines of base64
+ * text may span buffers, and an unfinished one waits for the next buffer
+ * (or EOS) to tell where it ends. Flow errors come from the callback;
+ * GST_FLOW_ERROR also when @strict and bytes are refused (after an error
+ * message). */
 GstFlowReturn gst_im_input_push (GstImInput * in, GstBuffer * buf,
-    gboolean strict);
+    gboolean strict, gboolean whole);
 
 /* The stream ends (EOS): held and unfinished data is handed on as all
- * there is; skipped bytes are reported. */
-void gst_im_input_finish (GstImInput * in, gboolean strict);
+ * there is; skipped bytes are reported. Returns the flow of that
+ * (GST_FLOW_ERROR when @strict and something was refused). */
+GstFlowReturn gst_im_input_finish (GstImInput * in, gboolean strict);
 
 G_END_DECLS
 

@@ -704,8 +704,11 @@ def test_stream_round_trips():
                       chunks, caps="image/png")
     assert not res.errors and not res.warnings
     assert b"".join(res.datas) == png
-    res = push_chunks("base64enc records=stream data-uri=true ! imdecode ! "
-                      "video/x-raw,format=RGB", chunks, caps="image/png")
+    # (framing=stream: one record over many application/x-base64 buffers,
+    # which imdecode's framing=auto takes for one record each)
+    res = push_chunks("base64enc records=stream data-uri=true ! "
+                      "imdecode framing=stream ! video/x-raw,format=RGB",
+                      chunks, caps="image/png")
     assert not res.errors and not res.warnings, (res.errors, res.warnings)
     assert len(res.buffers) == 1
     got = res.datas[0]

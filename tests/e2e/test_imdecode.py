@@ -11,6 +11,7 @@ import random
 import re
 import struct
 import sys
+import time
 import zlib
 
 import cv2
@@ -230,10 +231,17 @@ def _check_i420(planes, ref_rgb, what, luma=None, plain=False):
 
 
 def _check_colorimetry(caps):
-    assert caps_field(caps, "colorimetry") == "1:4:13:1", caps
+    """JFIF: full-range BT.601 YCbCr of sRGB (or unknown) colour, i.e.
+    1:4:7:1 or 1:4:0:0 (never another transfer curve such as BT.2020's)."""
     info = GstVideo.VideoInfo.new_from_caps(Gst.Caps.from_string(caps))
-    assert info.colorimetry.range == getattr(GstVideo.VideoColorRange, "0_255")
-    assert info.colorimetry.matrix == GstVideo.VideoColorMatrix.BT601
+    c = info.colorimetry
+    assert c.range == getattr(GstVideo.VideoColorRange, "0_255"), caps
+    assert c.matrix == GstVideo.VideoColorMatrix.BT601, caps
+    tf = GstVideo.VideoTransferFunction
+    prim = GstVideo.VideoColorPrimaries
+    assert (c.transfer, c.primaries) in [(tf.SRGB, prim.BT709),
+                                         (tf.UNKNOWN, prim.UNKNOWN)], caps
+    assert caps_field(caps, "colorimetry") in ["1:4:7:1", "1:4:0:0"], caps
 
 
 # ---- 1. JPEG: every output format ----
@@ -1364,3 +1372,305 @@ def test_png_header_problem_is_named():
     assert len(res.warnings) == 1, res.warnings
     assert _informative(res.warnings, r"(?s)corrupt png header.*"
                         r"bit depth 4 is not allowed for colour type 2")
+
+
+# ---- segments and timestamps: filesrc sends BYTES ----
+
+MS = Gst.MSECOND
+NONE = Gst.CLOCK_TIME_NONE
+
+
+def _segments_seen(pipeline, name="sink"):
+    """A list that fills with (format, start) of every segment reaching the
+    sink pad of the element named `name`."""
+    seen = []
+
+    def probe(pad, info):
+        ev = info.get_event()
+        if ev.type == Gst.EventType.SEGMENT:
+            seg = ev.parse_segment()
+            seen.append((seg.format, seg.start))
+        return Gst.PadProbeReturn.OK
+
+    pad = pipeline.get_by_name(name).get_static_pad("sink")
+    pad.add_probe(Gst.PadProbeType.EVENT_DOWNSTREAM, probe)
+    return seen
+
+
+def _three_pngs():
+    """Three PNGs of one size that differ everywhere."""
+    return [_png(np.roll(make_image(40, 30), 7 * i, axis=1) ^ (40 * i))
+            for i in range(3)]
+
+
+@pytest.mark.parametrize("ext", ["jpg", "png"])
+def test_filesrc_then_videorate(ext, tmp_path):
+    """filesrc sends a BYTES segment and byte offsets: the frame still
+    follows a TIME segment, stamped 0, so videorate makes a 200 ms frame of
+    the image (it made none: videorate takes no BYTES segment)."""
+    img = make_image(200, 150)
+    data = _jpeg(img) if ext == "jpg" else _png(img)
+    path = tmp_path / ("a." + ext)
+    path.write_bytes(data)
+    pipeline = Gst.parse_launch(
+        "filesrc location=%s blocksize=1000 ! imdecode ! videorate ! "
+        "video/x-raw,framerate=5/1 ! appsink name=sink" % path)
+    segments = _segments_seen(pipeline)
+    res = run_to_end(pipeline)
+    assert not res.errors and res.eos, res.errors
+    assert len(res.buffers) == 1, len(res.buffers)
+    assert res.buffers[0][2:4] == (0, 200 * MS), res.buffers[0][2:4]
+    _expect_good(res, 0, data)
+    assert segments and all(f == Gst.Format.TIME for f, _ in segments)
+
+
+def test_filesrc_imencode_multifilesink(tmp_path):
+    """filesrc ! imdecode ! imencode ! multifilesink writes one file per
+    image, after a TIME segment (the frames went out in filesrc's BYTES
+    segment, in which multifilesink was seen to write none). The files hold
+    the images (PNG from imencode, read by Pillow)."""
+    images = [GOOD_JPEG, NEXT_PNG, _jpeg(make_image(300, 200))]
+    src = tmp_path / "all.bin"
+    src.write_bytes(b"".join(images))
+    out = tmp_path / "out"
+    out.mkdir()
+    pipeline = Gst.parse_launch(
+        "filesrc location=%s blocksize=4096 ! imdecode ! "
+        "video/x-raw,format=RGB ! imencode format=png ! "
+        "multifilesink name=files location=%s" % (src, out / "img-%d.png"))
+    segments = _segments_seen(pipeline, "files")
+    pipeline.set_state(Gst.State.PLAYING)
+    msg = pipeline.get_bus().timed_pop_filtered(
+        30 * Gst.SECOND, Gst.MessageType.EOS | Gst.MessageType.ERROR)
+    pipeline.set_state(Gst.State.NULL)
+    assert msg is not None and msg.type == Gst.MessageType.EOS, msg
+    files = sorted(os.listdir(out))
+    assert files == ["img-%d.png" % i for i in range(3)], files
+    for i, data in enumerate(images):
+        got = np.asarray(Image.open(out / files[i]).convert("RGB"))
+        ref = np.asarray(Image.open(io.BytesIO(data)).convert("RGB"))
+        assert got.shape == ref.shape, (i, got.shape, ref.shape)
+        if data[:2] == b"\xff\xd8":
+            assert psnr(got, ref) > 45, i
+        else:
+            _assert_same(got, ref, "image %d" % i)
+    assert segments and all(f == Gst.Format.TIME for f, _ in segments)
+
+
+@pytest.mark.parametrize("rate", ["5/1", None])
+def test_multifilesrc_stamped_from_caps_framerate(rate, tmp_path):
+    """multifilesrc (BYTES, no timestamps): images are stamped from 0 at the
+    caps' framerate, one per frame duration, or without a framerate the
+    first gets 0 and the others none; offsets are not passed on as
+    frame counts."""
+    images = _three_pngs()
+    for i, data in enumerate(images):
+        (tmp_path / ("m%d.png" % i)).write_bytes(data)
+    caps = "image/png" + (",framerate=%s" % rate if rate else "")
+    pipeline = Gst.parse_launch(
+        "multifilesrc location=%s stop-index=2 caps=%s ! imdecode ! "
+        "video/x-raw,format=RGB ! appsink name=sink" %
+        (tmp_path / "m%d.png", caps))
+    segments = _segments_seen(pipeline)
+    res = run_to_end(pipeline)
+    assert not res.errors and res.eos, res.errors
+    assert len(res.buffers) == 3
+    for i, data in enumerate(images):
+        _expect_good(res, i, data)
+    times = [b[2:4] for b in res.buffers]
+    if rate:
+        assert times == [(0, 200 * MS), (200 * MS, 200 * MS),
+                         (400 * MS, 200 * MS)], times
+    else:
+        assert times == [(0, NONE), (NONE, NONE), (NONE, NONE)], times
+    assert segments and all(f == Gst.Format.TIME for f, _ in segments)
+
+
+def test_multifilesrc_then_videorate(tmp_path):
+    """multifilesrc ! imdecode ! videorate: 5 images/s made 10 frames/s,
+    each image twice (it failed: videorate takes no BYTES segment)."""
+    images = _three_pngs()
+    for i, data in enumerate(images):
+        (tmp_path / ("m%d.png" % i)).write_bytes(data)
+    res = run_to_end(Gst.parse_launch(
+        "multifilesrc location=%s stop-index=2 caps=image/png,framerate=5/1 "
+        "! imdecode ! video/x-raw,format=RGB ! videorate ! "
+        "video/x-raw,framerate=10/1 ! appsink name=sink" %
+        (tmp_path / "m%d.png")))
+    assert not res.errors and res.eos, res.errors
+    assert [b[2] for b in res.buffers] == [i * 100 * MS for i in range(5)]
+    for i, which in enumerate([0, 0, 1, 1, 2]):
+        _expect_good(res, i, images[which])
+
+
+def test_imagefreeze_as_with_jpegdec(tmp_path):
+    """filesrc ! imdecode ! imagefreeze ! videorate gives the frames that
+    jpegdec in its place gives: the same count and timestamps; imagefreeze
+    gets a TIME segment, as from jpegdec (imagefreeze drops the segment,
+    so on GStreamer 1.22 the frames were right even when it was BYTES)."""
+    path = tmp_path / "a.jpg"
+    path.write_bytes(_jpeg(make_image(160, 120)))
+    got = {}
+    for dec in ["jpegdec", "imdecode"]:
+        pipeline = Gst.parse_launch(
+            "filesrc location=%s ! %s ! imagefreeze name=freeze num-buffers=5 "
+            "! videorate ! video/x-raw,framerate=5/1 ! appsink name=sink" %
+            (path, dec))
+        segments = _segments_seen(pipeline, "freeze")
+        res = run_to_end(pipeline)
+        assert not res.errors and res.eos, (dec, res.errors)
+        assert segments and all(f == Gst.Format.TIME for f, _ in segments), \
+            (dec, segments)
+        got[dec] = [b[2:4] for b in res.buffers]
+        if dec == "imdecode":
+            for i in range(len(res.buffers)):
+                _expect_good(res, i, path.read_bytes())
+    assert got["imdecode"] == got["jpegdec"], got
+    assert got["imdecode"] == [(i * 200 * MS, 200 * MS) for i in range(5)]
+
+
+@pytest.mark.parametrize("rate,seek,want", [
+    # [0, 200) clipped away, [200, 400) cut to [250, 400), [400, 600) kept
+    ("5/1", 250 * MS, [(250 * MS, 150 * MS, 1), (400 * MS, 200 * MS, 2)]),
+    # no framerate: the first image at 0, the others untimed
+    (None, 0, [(0, NONE, 0), (NONE, NONE, 1), (NONE, NONE, 2)]),
+], ids=["5fps-to-250ms", "no-rate-to-0"])
+def test_flushing_seek_in_time_on_filesrc(rate, seek, want, tmp_path):
+    """A flushing TIME seek, which filesrc refuses (it seeks in bytes),
+    restarts upstream from byte 0 (where the stamps count from) under the
+    seek's TIME segment: images before its start are dropped, the one
+    across it is cut."""
+    images = _three_pngs()
+    path = tmp_path / "three.png"
+    path.write_bytes(b"".join(images))
+    caps = "image/png" + (",framerate=%s" % rate if rate else "")
+    pipeline = Gst.parse_launch(
+        "filesrc location=%s blocksize=1000 ! %s ! imdecode ! "
+        "video/x-raw,format=RGB ! appsink name=sink" % (path, caps))
+    segments = _segments_seen(pipeline)
+    pipeline.set_state(Gst.State.PAUSED)
+    assert pipeline.get_state(10 * Gst.SECOND)[0] == \
+        Gst.StateChangeReturn.SUCCESS
+    q = Gst.Query.new_seeking(Gst.Format.TIME)
+    assert pipeline.query(q) and q.parse_seeking()[1], "not seekable"
+    assert pipeline.seek_simple(Gst.Format.TIME, Gst.SeekFlags.FLUSH, seek)
+    res = run_to_end(pipeline)
+    assert not res.errors and res.eos, res.errors
+    assert [b[2:4] for b in res.buffers] == [w[:2] for w in want]
+    for i, w in enumerate(want):
+        _expect_good(res, i, images[w[2]])
+    assert segments[-1] == (Gst.Format.TIME, seek), segments
+
+
+# ---- framing: when a truncated image is reported ----
+
+def _warning_within(bus, seconds):
+    msg = bus.timed_pop_filtered(int(seconds * Gst.SECOND),
+                                 Gst.MessageType.WARNING |
+                                 Gst.MessageType.ERROR)
+    if msg is None:
+        return None
+    err = (msg.parse_warning() if msg.type == Gst.MessageType.WARNING
+           else msg.parse_error())[0]
+    return err.message
+
+
+@pytest.mark.parametrize("framing,caps,at_once", [
+    ("", "image/jpeg,parsed=true", True),
+    ("framing=buffer", "image/jpeg", True),
+    ("", "image/jpeg", False),
+    ("framing=stream", "image/jpeg,parsed=true", False),
+])
+def test_request_response_truncated_image(framing, caps, at_once):
+    """An app pushes one image per buffer and waits for its frame: a
+    truncated one is reported as soon as it is pushed when buffers are
+    whole images (framing=buffer, or auto with parsed=true caps), and only
+    once the next image begins with framing=stream."""
+    good = _jpeg(make_image(120, 90))
+    pipeline = Gst.parse_launch(
+        "appsrc name=src format=time caps=%s ! imdecode %s ! "
+        "video/x-raw,format=RGB ! appsink name=sink" % (caps, framing))
+    src, sink = pipeline.get_by_name("src"), pipeline.get_by_name("sink")
+    bus = pipeline.get_bus()
+    pipeline.set_state(Gst.State.PLAYING)
+    try:
+        src.emit("push-buffer", Gst.Buffer.new_wrapped(good))
+        assert sink.try_pull_sample(10 * Gst.SECOND) is not None
+        src.emit("push-buffer", Gst.Buffer.new_wrapped(good[:len(good) // 2]))
+        warned = _warning_within(bus, 2 if at_once else 0.5)
+        if at_once:
+            assert warned and re.search(CORRUPT, warned, re.I), warned
+        else:
+            assert warned is None, warned
+        src.emit("push-buffer", Gst.Buffer.new_wrapped(good))
+        sample = sink.try_pull_sample(10 * Gst.SECOND)
+        assert sample is not None
+        if not at_once:
+            warned = _warning_within(bus, 2)
+            assert warned and re.search(CORRUPT, warned, re.I), warned
+        assert sample.get_buffer().has_flags(DISCONT)
+        assert _warning_within(bus, 0) is None
+    finally:
+        pipeline.set_state(Gst.State.NULL)
+
+
+def test_parsed_caps_cut_image_among_good_ones():
+    """parsed=true caps (what jpegparse and pngparse send): each buffer is
+    one image, so a cut one among good ones is refused by itself, once,
+    and the others decode with their own timestamps."""
+    a, b = _jpeg(make_image(64, 48)), _png(make_image(48, 64))
+    res = push_chunks("imdecode ! video/x-raw,format=RGB",
+                      [a, b[:len(b) // 2], a, b],
+                      caps="image/jpeg,parsed=true")
+    assert not res.errors and res.eos, res.errors
+    assert len(res.warnings) == 1, res.warnings
+    assert _informative(res.warnings, CORRUPT)
+    assert len(res.buffers) == 3
+    for i, data in enumerate([a, a, b]):
+        _expect_good(res, i, data)
+    assert [x[2] for x in res.buffers] == [
+        Gst.SECOND + i * Gst.MSECOND for i in [0, 2, 3]]
+    assert res.flags[1] & DISCONT and not res.flags[2] & DISCONT
+
+
+# ---- strict=true: the stream ends with the error ----
+
+@pytest.mark.parametrize("where", ["at-eos", "mid-stream"])
+def test_strict_error_ends_without_eos(where, tmp_path):
+    """strict=true: after the error about a truncated PNG nothing reaches
+    the sink, EOS neither (a fakesink prerolled by that EOS waited for a
+    PLAYING that never came after the error), and the pipeline stops
+    cleanly, each of 20 times."""
+    png = _png(make_image(640, 480))
+    cut = png[:len(png) * 2 // 3]
+    path = tmp_path / "cut.png"
+    # at EOS: the file ends inside the PNG; mid-stream: a good PNG follows
+    path.write_bytes(cut if where == "at-eos" else cut + png)
+    for _ in range(20):
+        pipeline = Gst.parse_launch(
+            "filesrc location=%s ! imdecode scale=1/8 strict=true ! "
+            "fakesink name=sink" % path)
+        got = []
+
+        def probe(pad, info):
+            if info.get_event().type == Gst.EventType.EOS:
+                got.append("eos")
+            return Gst.PadProbeReturn.OK
+
+        def data(pad, info):
+            got.append("buffer")
+            return Gst.PadProbeReturn.OK
+
+        pad = pipeline.get_by_name("sink").get_static_pad("sink")
+        pad.add_probe(Gst.PadProbeType.EVENT_DOWNSTREAM, probe)
+        pad.add_probe(Gst.PadProbeType.BUFFER, data)
+        pipeline.set_state(Gst.State.PLAYING)
+        msg = pipeline.get_bus().timed_pop_filtered(
+            10 * Gst.SECOND, Gst.MessageType.ERROR | Gst.MessageType.EOS)
+        assert msg is not None and msg.type == Gst.MessageType.ERROR, msg
+        assert re.search(CORRUPT, msg.parse_error()[0].message, re.I)
+        # (EOS would come right after the error from the same thread)
+        time.sleep(0.05)
+        assert pipeline.set_state(Gst.State.NULL) == \
+            Gst.StateChangeReturn.SUCCESS
+        assert got == [], got

@@ -519,18 +519,66 @@ test_eos_with_images_in_flight (void)
   gst_harness_teardown (hr);
 }
 
-/* A flushing seek while images are being decoded: the frames that got out
+/* Holds the frame of PTS @hold (a slow downstream) until a flush-start
+ * passes the pad, or 5 s pass. */
+typedef struct
+{
+  GMutex lock;
+  GCond cond;
+  GstClockTime hold;
+  gboolean flushing;
+} HeldFrame;
+
+static GstPadProbeReturn
+hold_frame (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  HeldFrame *h = user_data;
+  gint64 until = g_get_monotonic_time () + 5 * G_TIME_SPAN_SECOND;
+  GstPadProbeReturn ret = GST_PAD_PROBE_OK;
+
+  g_mutex_lock (&h->lock);
+  if (GST_IS_EVENT (info->data)) {
+    if (GST_EVENT_TYPE (info->data) == GST_EVENT_FLUSH_START) {
+      h->flushing = TRUE;
+      g_cond_broadcast (&h->cond);
+    }
+  } else if (GST_BUFFER_PTS (info->data) == h->hold) {
+    while (!h->flushing)
+      if (!g_cond_wait_until (&h->cond, &h->lock, until))
+        break;
+    /* (flushed: downstream refuses it anyway) */
+    if (h->flushing)
+      ret = GST_PAD_PROBE_DROP;
+  }
+  g_mutex_unlock (&h->lock);
+  return ret;
+}
+
+/* A flushing seek while images are being decoded: with decoder threads,
+ * the images in flight at the flush are dropped (downstream holds frame 8
+ * until the flush reaches it, so images 8 to 11 are in flight; an element
+ * that let them all out first would deliver 12); the frames that got out
  * before it are the first ones, in order; none comes after the flush; the
- * first image after it comes out alone, DISCONT, and nothing leaks. */
+ * first image after it comes out alone, DISCONT, and nothing leaks. With
+ * threads=1 every image is out when its push returns. */
 static void
 test_flush_with_images_in_flight (void)
 {
   GstHarness *hr = new_dec ("image/jpeg", NULL);
   GstBuffer *a = make_jpeg (640, 480, 8), *b = make_jpeg (48, 32, 9);
+  GstPad *srcpad = gst_element_get_static_pad (hr->element, "src");
+  HeldFrame held = { 0 };
   GstBuffer *in, *out;
   GstSegment seg;
   guint before;
+  gulong probe = 0;
 
+  g_mutex_init (&held.lock);
+  g_cond_init (&held.cond);
+  held.hold = 8 * GST_SECOND;
+  if (test_threads > 1)
+    probe = gst_pad_add_probe (srcpad, GST_PAD_PROBE_TYPE_BUFFER |
+        GST_PAD_PROBE_TYPE_EVENT_FLUSH, hold_frame, &held, NULL);
   for (guint i = 0; i < 12; i++) {
     in = gst_buffer_copy (a);
     GST_BUFFER_PTS (in) = i * GST_SECOND;
@@ -541,7 +589,10 @@ test_flush_with_images_in_flight (void)
           gst_event_new_flush_stop (TRUE)));
   before = gst_harness_buffers_received (hr);
   g_test_message ("%u of 12 frames out before the flush", before);
-  g_assert_cmpuint (before, <=, 12);
+  if (test_threads > 1)
+    g_assert_cmpuint (before, <=, 8);
+  else
+    g_assert_cmpuint (before, ==, 12);
   gst_segment_init (&seg, GST_FORMAT_TIME);
   g_assert_true (gst_harness_push_event (hr, gst_event_new_segment (&seg)));
   in = gst_buffer_copy (b);
@@ -559,6 +610,11 @@ test_flush_with_images_in_flight (void)
   g_assert_true (GST_BUFFER_IS_DISCONT (out));
   assert_frame_is (hr, out, b);
   gst_buffer_unref (out);
+  if (probe)
+    gst_pad_remove_probe (srcpad, probe);
+  gst_object_unref (srcpad);
+  g_mutex_clear (&held.lock);
+  g_cond_clear (&held.cond);
   gst_buffer_unref (a);
   gst_buffer_unref (b);
   gst_harness_teardown (hr);
@@ -610,6 +666,407 @@ test_strict_error_with_images_in_flight (void)
   gst_harness_teardown (hr);
 }
 
+/* The last segment the harness's sink got, as a copy. */
+static void
+last_segment (GstHarness * hr, GstSegment * seg)
+{
+  GstEvent *ev;
+  gboolean found = FALSE;
+
+  while ((ev = gst_harness_try_pull_event (hr))) {
+    if (GST_EVENT_TYPE (ev) == GST_EVENT_SEGMENT) {
+      gst_event_copy_segment (ev, seg);
+      found = TRUE;
+    }
+    gst_event_unref (ev);
+  }
+  g_assert_true (found);
+}
+
+/* Upstream's BYTES segment (filesrc's) goes out as a TIME segment, and
+ * images without timestamps are stamped from 0: at the caps' framerate
+ * one frame duration apart, or without one the first at 0 and the others
+ * untimed. Upstream's byte offsets are not passed on. */
+static void
+test_bytes_segment_becomes_time (void)
+{
+  GstBuffer *a = make_jpeg (24, 16, 11), *in, *out;
+  GstSegment seg;
+
+  for (gint with_rate = 0; with_rate < 2; with_rate++) {
+    GstHarness *hr = new_dec (with_rate ? "image/jpeg,framerate=10/1" :
+        "image/jpeg", NULL);
+
+    gst_segment_init (&seg, GST_FORMAT_BYTES);
+    g_assert_true (gst_harness_push_event (hr, gst_event_new_segment (&seg)));
+    for (guint i = 0; i < 3; i++) {
+      in = gst_buffer_copy (a);
+      GST_BUFFER_OFFSET (in) = i * gst_buffer_get_size (a);
+      GST_BUFFER_OFFSET_END (in) = (i + 1) * gst_buffer_get_size (a);
+      g_assert_cmpint (gst_harness_push (hr, in), ==, GST_FLOW_OK);
+    }
+    settle (hr);
+    last_segment (hr, &seg);
+    g_assert_cmpint (seg.format, ==, GST_FORMAT_TIME);
+    g_assert_cmpuint (seg.start, ==, 0);
+    g_assert_cmpuint (gst_harness_buffers_received (hr), ==, 3);
+    for (guint i = 0; i < 3; i++) {
+      out = gst_harness_pull (hr);
+      if (with_rate) {
+        g_assert_cmpuint (GST_BUFFER_PTS (out), ==, i * 100 * GST_MSECOND);
+        g_assert_cmpuint (GST_BUFFER_DURATION (out), ==, 100 * GST_MSECOND);
+      } else {
+        g_assert_cmpuint (GST_BUFFER_PTS (out), ==,
+            i == 0 ? 0 : GST_CLOCK_TIME_NONE);
+        g_assert_cmpuint (GST_BUFFER_DURATION (out), ==, GST_CLOCK_TIME_NONE);
+      }
+      g_assert_cmpuint (GST_BUFFER_OFFSET (out), ==, GST_BUFFER_OFFSET_NONE);
+      g_assert_cmpuint (GST_BUFFER_OFFSET_END (out), ==,
+          GST_BUFFER_OFFSET_NONE);
+      assert_frame_is (hr, out, a);
+      gst_buffer_unref (out);
+    }
+    gst_harness_teardown (hr);
+  }
+  gst_buffer_unref (a);
+}
+
+/* framing=buffer, or auto with parsed=true or application/x-base64 caps:
+ * each buffer holds whole images (or one base64 record), so an image cut
+ * short is refused when its buffer arrives, not when the next image
+ * starts; with strict=true that push itself fails (threads=1). With
+ * framing=stream the same image waits for more bytes. */
+static void
+test_framing_buffer_judges_at_once (void)
+{
+  static const struct
+  {
+    const gchar *framing, *caps;
+    gboolean at_once;
+  } cases[] = {
+    {"buffer", "image/jpeg", TRUE},
+    {"auto", "image/jpeg,parsed=(boolean)true", TRUE},
+    {"auto", "application/x-base64", TRUE},
+    {"buffer", NULL, TRUE},
+    {"auto", "image/jpeg", FALSE},
+    {"stream", "image/jpeg,parsed=(boolean)true", FALSE},
+  };
+  GstBuffer *a = make_jpeg (32, 24, 12), *out;
+  gsize size = gst_buffer_get_size (a);
+
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++) {
+    gboolean base64 = g_strcmp0 (cases[c].caps, "application/x-base64") == 0;
+    GstBus *bus = gst_bus_new ();
+    GstHarness *hr = new_dec (cases[c].caps, bus);
+    GstBuffer *cut, *whole;
+
+    g_test_message ("framing=%s caps %s", cases[c].framing, cases[c].caps);
+    gst_util_set_object_arg (G_OBJECT (hr->element), "framing",
+        cases[c].framing);
+    cut = gst_buffer_copy_region (a, GST_BUFFER_COPY_MEMORY, 0, size * 2 / 3);
+    whole = gst_buffer_copy (a);
+    if (base64) {
+      GstMapInfo map;
+      gchar *b64;
+
+      for (gint i = 0; i < 2; i++) {
+        GstBuffer **b = i ? &whole : &cut;
+
+        g_assert_true (gst_buffer_map (*b, &map, GST_MAP_READ));
+        b64 = g_base64_encode (map.data, map.size);
+        gst_buffer_unmap (*b, &map);
+        gst_buffer_unref (*b);
+        *b = gst_buffer_new_wrapped (b64, strlen (b64));
+      }
+    }
+    GST_BUFFER_PTS (cut) = 0;
+    GST_BUFFER_PTS (whole) = GST_SECOND;
+    if (!cases[c].caps) {
+      GstSegment seg;
+
+      /* (no caps: the harness sends no stream-start and segment) */
+      gst_harness_play (hr);
+      gst_segment_init (&seg, GST_FORMAT_TIME);
+      g_assert_true (gst_harness_push_event (hr,
+              gst_event_new_stream_start ("no-caps")));
+      g_assert_true (gst_harness_push_event (hr,
+              gst_event_new_segment (&seg)));
+    }
+    g_assert_cmpint (gst_harness_push (hr, cut), ==, GST_FLOW_OK);
+    settle (hr);
+    g_assert_cmpuint (count_warnings (bus, "Corrupt"), ==,
+        cases[c].at_once ? 1 : 0);
+    g_assert_cmpuint (gst_harness_buffers_received (hr), ==, 0);
+    g_assert_cmpint (gst_harness_push (hr, whole), ==, GST_FLOW_OK);
+    settle (hr);
+    /* a stream's cut image is refused when the next begins */
+    g_assert_cmpuint (count_warnings (bus, "Corrupt"), ==,
+        cases[c].at_once ? 0 : 1);
+    g_assert_cmpuint (gst_harness_buffers_received (hr), ==, 1);
+    out = gst_harness_pull (hr);
+    assert_frame_is (hr, out, a);
+    g_assert_cmpuint (GST_BUFFER_PTS (out), ==, GST_SECOND);
+    g_assert_true (GST_BUFFER_IS_DISCONT (out));
+    gst_buffer_unref (out);
+
+    /* strict=true: the push of the cut image is the error (with threads,
+     * it may be the push after it) */
+    if (cases[c].at_once && !base64) {
+      GstFlowReturn ret;
+      GstMessage *msg;
+
+      g_object_set (hr->element, "strict", TRUE, NULL);
+      ret = gst_harness_push (hr, gst_buffer_copy_region (a,
+              GST_BUFFER_COPY_MEMORY, 0, size / 2));
+      if (test_threads > 1 && ret == GST_FLOW_OK) {
+        settle (hr);
+        ret = gst_harness_push (hr, gst_buffer_copy (a));
+      }
+      g_assert_cmpint (ret, ==, GST_FLOW_ERROR);
+      msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+      g_assert_nonnull (msg);
+      gst_message_unref (msg);
+    }
+    gst_element_set_bus (hr->element, NULL);
+    gst_object_unref (bus);
+    gst_harness_teardown (hr);
+  }
+  gst_buffer_unref (a);
+}
+
+/* Whether the harness's sink got EOS (the events are consumed). */
+static gboolean
+got_eos (GstHarness * hr)
+{
+  GstEvent *ev;
+  gboolean eos = FALSE;
+
+  while ((ev = gst_harness_try_pull_event (hr))) {
+    eos |= GST_EVENT_TYPE (ev) == GST_EVENT_EOS;
+    gst_event_unref (ev);
+  }
+  return eos;
+}
+
+/* strict=true: a refused image ends the stream with the error, and EOS is
+ * not passed on after it (downstream would take the stream for one that
+ * ended well; a sink prerolled by it waits for PLAYING, which never comes
+ * after the error). Whether the image was refused at EOS (cut short by the
+ * end of the stream) or before (upstream then sends EOS, as basesrc does
+ * after a flow error): one error, no EOS, the frames before it out. */
+static void
+test_strict_error_ends_without_eos (void)
+{
+  GstBuffer *a = make_jpeg (40, 30, 13);
+  gsize size = gst_buffer_get_size (a);
+
+  for (gint at_eos = 0; at_eos < 2; at_eos++) {
+    GstBus *bus = gst_bus_new ();
+    GstHarness *hr = new_dec ("image/jpeg", bus);
+    GstFlowReturn ret = GST_FLOW_OK;
+    GstMessage *msg;
+
+    g_object_set (hr->element, "strict", TRUE, NULL);
+    g_assert_cmpint (gst_harness_push (hr, gst_buffer_copy (a)), ==,
+        GST_FLOW_OK);
+    g_assert_cmpint (gst_harness_push (hr, gst_buffer_copy_region (a,
+                GST_BUFFER_COPY_MEMORY, 0, size / 2)), ==, GST_FLOW_OK);
+    for (guint i = 0; !at_eos && i < 3 && ret == GST_FLOW_OK; i++) {
+      settle (hr);
+      ret = gst_harness_push (hr, gst_buffer_copy (a));
+    }
+    if (!at_eos)
+      g_assert_cmpint (ret, ==, GST_FLOW_ERROR);
+    g_assert_false (gst_harness_push_event (hr, gst_event_new_eos ()));
+    msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+    g_assert_nonnull (msg);
+    gst_message_unref (msg);
+    g_assert_null (gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR));
+    g_assert_false (got_eos (hr));
+    g_assert_cmpuint (gst_harness_buffers_received (hr), ==, 1);
+    gst_element_set_bus (hr->element, NULL);
+    gst_object_unref (bus);
+    gst_harness_teardown (hr);
+  }
+  gst_buffer_unref (a);
+}
+
+/* What a downstream of the allocation test offers. */
+typedef struct
+{
+  GstBufferPool *pool;          /* offered, or NULL */
+  guint min, max;               /* its buffer counts */
+  gboolean padded;              /* 16 bytes more per row, and 2 rows on top */
+  gboolean video_meta;          /* downstream reads GstVideoMeta */
+  guint queries;
+} Downstream;
+
+/* Answers the ALLOCATION query as @user_data (a Downstream) says. */
+static GstPadProbeReturn
+answer_allocation (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  Downstream *d = user_data;
+  GstQuery *query = GST_PAD_PROBE_INFO_QUERY (info);
+  GstStructure *config;
+  GstVideoInfo vinfo;
+  GstCaps *caps;
+
+  if (GST_QUERY_TYPE (query) != GST_QUERY_ALLOCATION)
+    return GST_PAD_PROBE_OK;
+  d->queries++;
+  gst_query_parse_allocation (query, &caps, NULL);
+  g_assert_true (gst_video_info_from_caps (&vinfo, caps));
+  if (d->video_meta)
+    gst_query_add_allocation_meta (query, GST_VIDEO_META_API_TYPE, NULL);
+  if (d->pool) {
+    if (gst_buffer_pool_is_active (d->pool))
+      g_assert_true (gst_buffer_pool_set_active (d->pool, FALSE));
+    config = gst_buffer_pool_get_config (d->pool);
+    gst_buffer_pool_config_set_params (config, caps, vinfo.size, d->min,
+        d->max);
+    if (d->padded) {
+      GstVideoAlignment align;
+
+      gst_video_alignment_reset (&align);
+      align.padding_top = 2;
+      align.padding_right = 16;
+      gst_buffer_pool_config_add_option (config,
+          GST_BUFFER_POOL_OPTION_VIDEO_META);
+      gst_buffer_pool_config_add_option (config,
+          GST_BUFFER_POOL_OPTION_VIDEO_ALIGNMENT);
+      gst_buffer_pool_config_set_video_alignment (config, &align);
+    }
+    g_assert_true (gst_buffer_pool_set_config (d->pool, config));
+    gst_query_add_allocation_pool (query, d->pool, vinfo.size, d->min,
+        d->max);
+  }
+  return GST_PAD_PROBE_HANDLED;
+}
+
+/* Asserts that @out holds the pixels of @jpeg, read through its
+ * GstVideoMeta when it has one (then with @stride in plane 0 at least). */
+static void
+assert_frame_through_meta (GstBuffer * out, GstBuffer * jpeg, gint stride)
+{
+  GstVideoMeta *meta = gst_buffer_get_video_meta (out);
+  GstVideoFrame frame;
+  GstVideoInfo info;
+  gint w, h;
+  guint8 *ref = reference_rgb (jpeg, &w, &h);
+
+  gst_video_info_set_format (&info, GST_VIDEO_FORMAT_RGB, w, h);
+  g_assert_nonnull (meta);
+  g_assert_cmpint (meta->stride[0], >=, stride);
+  g_assert_true (gst_video_frame_map (&frame, &info, out, GST_MAP_READ));
+  for (gint y = 0; y < h; y++)
+    g_assert_cmpmem ((guint8 *) GST_VIDEO_FRAME_PLANE_DATA (&frame, 0) +
+        (gsize) y * GST_VIDEO_FRAME_PLANE_STRIDE (&frame, 0), w * 3,
+        ref + (gsize) y * w * 3, w * 3);
+  gst_video_frame_unmap (&frame);
+  g_free (ref);
+}
+
+/* imdecode asks downstream for an allocation (the ALLOCATION query) and
+ * decodes into the pool downstream offers, when that pool can hold the
+ * frames in flight besides those downstream keeps and its buffers have a
+ * layout downstream can read: padded rows only when downstream reads
+ * GstVideoMeta. Otherwise frames come from imdecode's own pool. */
+static void
+test_decodes_into_downstream_pool (void)
+{
+  static const struct
+  {
+    const gchar *name;
+    guint min, max;
+    gboolean padded, video_meta, used;
+  } cases[] = {
+    {"plain pool", 1, 0, FALSE, FALSE, TRUE},
+    {"plain pool, video meta", 2, 0, FALSE, TRUE, TRUE},
+    {"bounded pool with room", 1, 20, FALSE, FALSE, TRUE},
+    {"pool too small for the frames in flight", 1, 1, FALSE, FALSE, FALSE},
+    {"padded pool, video meta", 1, 0, TRUE, TRUE, TRUE},
+    {"padded pool, no video meta", 1, 0, TRUE, FALSE, FALSE},
+  };
+  GstBuffer *a = make_jpeg (64, 40, 14), *b = make_jpeg (40, 64, 15), *out;
+
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++) {
+    Downstream d = { 0 };
+    GstHarness *hr = new_dec ("image/jpeg", NULL);
+    gulong probe;
+
+    g_test_message ("%s", cases[c].name);
+    d.pool = gst_video_buffer_pool_new ();
+    d.min = cases[c].min;
+    d.max = cases[c].max;
+    d.padded = cases[c].padded;
+    d.video_meta = cases[c].video_meta;
+    probe = gst_pad_add_probe (hr->sinkpad,
+        GST_PAD_PROBE_TYPE_QUERY_DOWNSTREAM, answer_allocation, &d, NULL);
+    /* two images of one size, then one of another: asked again */
+    for (guint i = 0; i < 3; i++) {
+      GstBuffer *img = i < 2 ? a : b;
+
+      g_assert_cmpint (gst_harness_push (hr, gst_buffer_copy (img)), ==,
+          GST_FLOW_OK);
+      out = gst_harness_pull (hr);
+      g_assert_true (cases[c].used ? out->pool == d.pool :
+          out->pool != d.pool);
+      if (cases[c].padded && cases[c].used)
+        assert_frame_through_meta (out, img, (i < 2 ? 64 : 40) * 3 + 16);
+      else
+        assert_frame_is (hr, out, img);
+      gst_buffer_unref (out);
+    }
+    g_assert_cmpuint (d.queries, ==, 2);
+    gst_pad_remove_probe (hr->sinkpad, probe);
+    gst_harness_teardown (hr);
+    gst_object_unref (d.pool);
+  }
+  gst_buffer_unref (a);
+  gst_buffer_unref (b);
+}
+
+/* A downstream pool bounded to what one decoding thread needs is given up
+ * for imdecode's own when threads go up (more frames in flight than it
+ * holds), without new caps. (Runs with threads 1, then 4, whatever the
+ * test's threads.) */
+static void
+test_downstream_pool_then_more_threads (void)
+{
+  GstBuffer *a = make_jpeg (48, 32, 16), *out;
+  Downstream d = { 0 };
+  GstHarness *hr = new_dec ("image/jpeg", NULL);
+
+  d.pool = gst_video_buffer_pool_new ();
+  d.min = 1;
+  d.max = 3;
+  gst_pad_add_probe (hr->sinkpad, GST_PAD_PROBE_TYPE_QUERY_DOWNSTREAM,
+      answer_allocation, &d, NULL);
+  g_object_set (hr->element, "threads", 1, NULL);
+  g_assert_cmpint (gst_harness_push (hr, gst_buffer_copy (a)), ==,
+      GST_FLOW_OK);
+  out = gst_harness_pull (hr);
+  g_assert_true (out->pool == d.pool);
+  gst_buffer_unref (out);
+  g_object_set (hr->element, "threads", 4, NULL);
+  /* (two: the harness keeps the frames, so a pool of three that were kept
+   * would block a third) */
+  for (guint i = 0; i < 2; i++)
+    g_assert_cmpint (gst_harness_push (hr, gst_buffer_copy (a)), ==,
+        GST_FLOW_OK);
+  settle (hr);
+  g_assert_cmpuint (d.queries, ==, 2);
+  for (guint i = 0; i < 2; i++) {
+    out = gst_harness_pull (hr);
+    g_assert_true (out->pool != d.pool);
+    assert_frame_is (hr, out, a);
+    gst_buffer_unref (out);
+  }
+  gst_harness_teardown (hr);
+  gst_object_unref (d.pool);
+  gst_buffer_unref (a);
+}
+
 /* Each test runs with these threads settings. */
 static const guint thread_counts[] = { 1, 2, 4 };
 
@@ -631,6 +1088,11 @@ THREADED (test_flush_and_state_cycles);
 THREADED (test_eos_with_images_in_flight);
 THREADED (test_flush_with_images_in_flight);
 THREADED (test_strict_error_with_images_in_flight);
+THREADED (test_bytes_segment_becomes_time);
+THREADED (test_framing_buffer_judges_at_once);
+THREADED (test_strict_error_ends_without_eos);
+THREADED (test_decodes_into_downstream_pool);
+THREADED (test_downstream_pool_then_more_threads);
 
 static const struct
 {
@@ -650,6 +1112,15 @@ static const struct
       test_flush_with_images_in_flight_threaded},
   {"strict-error-with-images-in-flight",
       test_strict_error_with_images_in_flight_threaded},
+  {"bytes-segment-becomes-time", test_bytes_segment_becomes_time_threaded},
+  {"framing-buffer-judges-at-once",
+      test_framing_buffer_judges_at_once_threaded},
+  {"strict-error-ends-without-eos",
+      test_strict_error_ends_without_eos_threaded},
+  {"decodes-into-downstream-pool",
+      test_decodes_into_downstream_pool_threaded},
+  {"downstream-pool-then-more-threads",
+      test_downstream_pool_then_more_threads_threaded},
 };
 
 int

@@ -12,7 +12,8 @@
  *   (else 2^20); bit 7: no EOS at the end (teardown with data held);
  * - byte 1: scale (bits 0-1: 1, 1/2, 1/4, 1/8), the format downstream
  *   takes (bits 2-4: RGB, BGR, RGBA, BGRA, GRAY8, I420, any), bit 5: the
- *   format changes halfway;
+ *   format changes halfway, bits 6-7: framing (auto, buffer, stream,
+ *   auto);
  * - bytes 2-3: how the stream is cut into buffers (seed of the piece
  *   sizes; byte 3 also bounds them: up to 1 + 16 * byte 3 bytes);
  * - the rest: the stream.
@@ -22,7 +23,8 @@
  * the caps it came with (size at least the GstVideoInfo size, width and
  * height within max-pixels after scaling), with only the formats of the
  * src template; chain returns OK, or ERROR with strict=true (a refused
- * image), or NOT_NEGOTIATED only when downstream's format was changed.
+ * image), or NOT_NEGOTIATED only when downstream's format was changed; EOS
+ * is refused only with strict=true (an error ended the stream).
  *
  * Reproduce a crash with: build/tests/fuzz-imdecode crash-<sha1>
  */
@@ -46,6 +48,8 @@ static const char *const formats[] = {
 };
 
 static const char *const scales[] = { "1", "1/2", "1/4", "1/8" };
+
+static const char *const framings[] = { "auto", "buffer", "stream", "auto" };
 
 int
 LLVMFuzzerInitialize (int *argc, char ***argv)
@@ -125,6 +129,8 @@ LLVMFuzzerTestOneInput (const uint8_t * data, size_t size)
       NULL);
   gst_util_set_object_arg (G_OBJECT (hr->element), "scale",
       scales[fmt & 3]);
+  gst_util_set_object_arg (G_OBJECT (hr->element), "framing",
+      framings[fmt >> 6]);
   gst_harness_set_sink_caps_str (hr, formats[(fmt >> 2) & 7]);
   if (sink_caps[ctl & 7])
     gst_harness_set_src_caps_str (hr, sink_caps[ctl & 7]);
@@ -168,7 +174,7 @@ LLVMFuzzerTestOneInput (const uint8_t * data, size_t size)
       (changed_format && ret == GST_FLOW_NOT_NEGOTIATED));
   (void) changed_caps;
   if (ret == GST_FLOW_OK && !(ctl & 0x80)) {
-    CHECK (gst_harness_push_event (hr, gst_event_new_eos ()));
+    CHECK (gst_harness_push_event (hr, gst_event_new_eos ()) || strict);
     drop_outputs (hr);
   }
   fuzz_teardown (hr);
