@@ -244,13 +244,14 @@ add_cost (__m256i acc, __m256i v)
           _mm256_setzero_si256 ()));
 }
 
+/* (through memory: _mm256_extract_epi64 does not exist on 32-bit targets) */
 IMCORE_TARGET_AVX2 static inline uint64_t
 sum_lanes (__m256i v)
 {
-  return (uint64_t) _mm256_extract_epi64 (v, 0) +
-      (uint64_t) _mm256_extract_epi64 (v, 1) +
-      (uint64_t) _mm256_extract_epi64 (v, 2) +
-      (uint64_t) _mm256_extract_epi64 (v, 3);
+  uint64_t lanes[4];
+
+  _mm256_storeu_si256 ((__m256i *) lanes, v);
+  return lanes[0] + lanes[1] + lanes[2] + lanes[3];
 }
 
 /* Costs of bytes [bpp, ...) in whole vectors, added to @costs; returns
