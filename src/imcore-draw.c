@@ -370,20 +370,42 @@ imcore_draw_fill (const ImcoreImage * img, const ImcoreYuvColorimetry * yuv,
 
 /* ---- compositing a premultiplied ARGB image ---- */
 
+/* The colour map in 16.16 fixed point, applied to premultiplied pixels:
+ * Y = a * y_a + r * y_r + g * y_g + b * y_b, likewise Cb and Cr; the
+ * offsets (16, 128) scale with the pixel's alpha */
 typedef struct
 {
-  const uint32_t *argb;
-  size_t stride;                /* bytes */
-  int64_t x, y;                 /* its top-left corner in the image */
-} Overlay;
+  int32_t y_a, y_r, y_g, y_b;
+  int32_t u_a, u_r, u_g, u_b;
+  int32_t v_a, v_r, v_g, v_b;
+} FixedMap;
 
-static inline uint32_t
-overlay_pixel (const Overlay * o, uint32_t x, uint32_t y)
+static void
+fixed_map (const YuvMap * m, FixedMap * f)
 {
-  const uint8_t *row = (const uint8_t *) o->argb +
-      (size_t) (y - o->y) * o->stride;
+  double ur = -m->kr / (2.0 * (1.0 - m->kb)), ug = -m->kg / (2.0 * (1.0 -
+          m->kb)), ub = 0.5;
+  double vr = 0.5, vg = -m->kg / (2.0 * (1.0 - m->kr)), vb =
+      -m->kb / (2.0 * (1.0 - m->kr));
 
-  return ((const uint32_t *) row)[x - o->x];
+  f->y_a = (int32_t) lrint (m->y_offset / 255.0 * 65536.0);
+  f->y_r = (int32_t) lrint (m->kr * m->y_scale * 65536.0);
+  f->y_g = (int32_t) lrint (m->kg * m->y_scale * 65536.0);
+  f->y_b = (int32_t) lrint (m->kb * m->y_scale * 65536.0);
+  f->u_a = f->v_a = (int32_t) lrint (128.0 / 255.0 * 65536.0);
+  f->u_r = (int32_t) lrint (ur * m->c_scale * 65536.0);
+  f->u_g = (int32_t) lrint (ug * m->c_scale * 65536.0);
+  f->u_b = (int32_t) lrint (ub * m->c_scale * 65536.0);
+  f->v_r = (int32_t) lrint (vr * m->c_scale * 65536.0);
+  f->v_g = (int32_t) lrint (vg * m->c_scale * 65536.0);
+  f->v_b = (int32_t) lrint (vb * m->c_scale * 65536.0);
+}
+
+static inline uint8_t
+clamp_fixed (int64_t v)
+{
+  v = (v + 32768) >> 16;
+  return v < 0 ? 0 : v > 255 ? 255 : (uint8_t) v;
 }
 
 ImcoreError
@@ -392,11 +414,12 @@ imcore_draw_argb (const ImcoreImage * img, const ImcoreYuvColorimetry * yuv,
     uint32_t width, uint32_t height)
 {
   ImcoreDrawBox box = { x, y, x + (int64_t) width, y + (int64_t) height };
-  Overlay o = { argb, argb_stride, x, y };
   PackedLayout l = { 0, 0, 0, 0, -1 };
   YuvMap m;
+  FixedMap f;
   Shape s;
   bool packed;
+  unsigned hs, vs;
 
   if (!image_valid (img, yuv) || !argb || argb_stride % 4 != 0 ||
       argb_stride / 4 < width || !box_valid (&box))
@@ -408,12 +431,15 @@ imcore_draw_argb (const ImcoreImage * img, const ImcoreYuvColorimetry * yuv,
   if (!make_shape (img, &box, 0, &s))
     return IMCORE_OK;
   yuv_map (img->format == IMCORE_PIXEL_GRAY8 ? NULL : yuv, &m);
+  fixed_map (&m, &f);
 
   for (uint32_t py = s.oy0; py < s.oy1; py++) {
     uint8_t *row = img->planes[0] + (size_t) py * img->strides[0];
+    const uint32_t *src = (const uint32_t *) ((const uint8_t *) argb +
+        (size_t) (py - y) * argb_stride) - x;
 
     for (uint32_t px = s.ox0; px < s.ox1; px++) {
-      uint32_t p = overlay_pixel (&o, px, py);
+      uint32_t p = src[px];
       unsigned a = p >> 24, r = (p >> 16) & 255, g = (p >> 8) & 255,
           b = p & 255;
 
@@ -429,10 +455,9 @@ imcore_draw_argb (const ImcoreImage * img, const ImcoreYuvColorimetry * yuv,
         if (l.a >= 0)
           d[l.a] = (uint8_t) (d[l.a] + ((255 - d[l.a]) * a + 127) / 255);
       } else {
-        double yy, uu, vv;
-
-        yuv_premultiplied (&m, r, g, b, a, &yy, &uu, &vv);
-        row[px] = clamp_round (row[px] * (255 - a) / 255.0 + yy);
+        /* old * (255 - a) / 255 (65536 / 255 is 257 and a bit) */
+        row[px] = clamp_fixed ((int64_t) row[px] * (255 - a) * 257 +
+            a * f.y_a + r * f.y_r + g * f.y_g + b * f.y_b);
       }
     }
   }
@@ -441,7 +466,6 @@ imcore_draw_argb (const ImcoreImage * img, const ImcoreYuvColorimetry * yuv,
 
   /* chroma: each sample takes the mean of its block's pixels (those
    * outside the overlay add nothing) */
-  unsigned hs, vs;
   imcore_pixel_chroma_shift (img->format, &hs, &vs);
   for (uint32_t cy = s.oy0 >> vs; cy <= (s.oy1 - 1) >> vs; cy++) {
     uint8_t *urow = img->planes[1] + (size_t) cy * img->strides[1];
@@ -452,34 +476,35 @@ imcore_draw_argb (const ImcoreImage * img, const ImcoreYuvColorimetry * yuv,
       by1 = img->height;
     for (uint32_t cx = s.ox0 >> hs; cx <= (s.ox1 - 1) >> hs; cx++) {
       uint32_t bx0 = cx << hs, bx1 = bx0 + (1u << hs);
-      double sa = 0.0, su = 0.0, sv = 0.0, n;
+      int64_t sa = 0, sr = 0, sg = 0, sb = 0, n, su, sv;
 
       if (bx1 > img->width)
         bx1 = img->width;
-      n = (double) (bx1 - bx0) * (by1 - by0);
-      for (uint32_t py = by0; py < by1; py++) {
-        if (py < s.oy0 || py >= s.oy1)
-          continue;
-        for (uint32_t px = bx0; px < bx1; px++) {
-          uint32_t p;
-          double yy, uu, vv;
+      n = (int64_t) (bx1 - bx0) * (by1 - by0);
+      for (uint32_t py = by0 < s.oy0 ? s.oy0 : by0;
+          py < by1 && py < s.oy1; py++) {
+        const uint32_t *src = (const uint32_t *) ((const uint8_t *) argb +
+            (size_t) (py - y) * argb_stride) - x;
 
-          if (px < s.ox0 || px >= s.ox1)
-            continue;
-          p = overlay_pixel (&o, px, py);
-          if ((p >> 24) == 0)
-            continue;
-          yuv_premultiplied (&m, (p >> 16) & 255, (p >> 8) & 255, p & 255,
-              p >> 24, &yy, &uu, &vv);
+        for (uint32_t px = bx0 < s.ox0 ? s.ox0 : bx0;
+            px < bx1 && px < s.ox1; px++) {
+          uint32_t p = src[px];
+
           sa += p >> 24;
-          su += uu;
-          sv += vv;
+          sr += (p >> 16) & 255;
+          sg += (p >> 8) & 255;
+          sb += p & 255;
         }
       }
-      if (sa == 0.0)
+      if (sa == 0)
         continue;
-      urow[cx] = clamp_round (urow[cx] * (1.0 - sa / (255.0 * n)) + su / n);
-      vrow[cx] = clamp_round (vrow[cx] * (1.0 - sa / (255.0 * n)) + sv / n);
+      /* the mean's chroma: the map is linear */
+      su = sa * f.u_a + sr * f.u_r + sg * f.u_g + sb * f.u_b;
+      sv = sa * f.v_a + sr * f.v_r + sg * f.v_g + sb * f.v_b;
+      urow[cx] = clamp_fixed ((((int64_t) urow[cx] * (255 * n - sa) * 257) +
+              su) / n);
+      vrow[cx] = clamp_fixed ((((int64_t) vrow[cx] * (255 * n - sa) * 257) +
+              sv) / n);
     }
   }
   return IMCORE_OK;
