@@ -104,6 +104,21 @@ gst_imencode_annotation_add_region (GstImencodeAnnotation * a,
 
 /* ---- drawing, in the encoding thread ---- */
 
+#ifdef HAVE_ANNOTATE_TEXT
+/* The printable ASCII characters, each rendered once (at one size, in one
+ * text colour) and kept: labels and times are made of them, so that a
+ * frame's texts cost no shaping and no rasterising, only compositing. */
+#define FIRST_GLYPH 32
+#define N_GLYPHS 95
+
+typedef struct
+{
+  gboolean rendered;
+  guint32 *argb;                /* premultiplied, width x height, or NULL */
+  gint width;                   /* the character's advance */
+} Glyph;
+#endif
+
 struct _GstImencodeAnnotator
 {
 #ifdef HAVE_ANNOTATE_TEXT
@@ -116,6 +131,9 @@ struct _GstImencodeAnnotator
   cairo_surface_t *surface;     /* ARGB32, at least as large as a text */
   cairo_t *cr;
   gint surface_width, surface_height;
+  Glyph glyphs[N_GLYPHS];       /* at font_px in glyph_fg */
+  gint line_height;             /* of the glyphs: a line's logical height */
+  gint glyph_fg;                /* their colour: 0 black, 1 white, -1 none */
 #else
   gint unused;
 #endif
@@ -124,8 +142,26 @@ struct _GstImencodeAnnotator
 GstImencodeAnnotator *
 gst_imencode_annotator_new (void)
 {
-  return g_new0 (GstImencodeAnnotator, 1);
+  GstImencodeAnnotator *an = g_new0 (GstImencodeAnnotator, 1);
+
+#ifdef HAVE_ANNOTATE_TEXT
+  an->glyph_fg = -1;
+#endif
+  return an;
 }
+
+#ifdef HAVE_ANNOTATE_TEXT
+static void
+clear_glyphs (GstImencodeAnnotator * an)
+{
+  for (guint i = 0; i < N_GLYPHS; i++) {
+    g_free (an->glyphs[i].argb);
+    an->glyphs[i].argb = NULL;
+    an->glyphs[i].rendered = FALSE;
+  }
+  an->line_height = 0;
+}
+#endif
 
 void
 gst_imencode_annotator_free (GstImencodeAnnotator * an)
@@ -133,6 +169,7 @@ gst_imencode_annotator_free (GstImencodeAnnotator * an)
   if (!an)
     return;
 #ifdef HAVE_ANNOTATE_TEXT
+  clear_glyphs (an);
   g_clear_pointer (&an->cr, cairo_destroy);
   g_clear_pointer (&an->surface, cairo_surface_destroy);
   g_clear_object (&an->layout);
@@ -207,6 +244,7 @@ ensure_text (GstImencodeAnnotator * an, guint32 image_height)
     pango_font_description_set_absolute_size (an->font, px * PANGO_SCALE);
     pango_layout_set_font_description (an->layout, an->font);
     an->font_px = px;
+    clear_glyphs (an);
   }
   return TRUE;
 }
@@ -236,6 +274,11 @@ ensure_surface (GstImencodeAnnotator * an, gint width, gint height)
   return cairo_status (an->cr) == CAIRO_STATUS_SUCCESS;
 }
 
+static gboolean draw_ascii_text (GstImencodeAnnotator * an,
+    const ImcoreImage * img, const ImcoreYuvColorimetry * yuv,
+    const GstImencodeAnnotation * a, const gchar * text, gint64 x, gint64 y,
+    gboolean above, gboolean * drawn, GError ** error);
+
 /* Draws @text on a background of @a's colour onto @img, its top-left
  * corner at (@x, @y) or, with @above, its bottom at @y (below @y when
  * there is no room above); moved inside the image. */
@@ -249,7 +292,13 @@ draw_text (GstImencodeAnnotator * an, const ImcoreImage * img,
   gint w, h;
   gdouble luma, fg;
   ImcoreError err;
+  gboolean drawn;
 
+  if (!draw_ascii_text (an, img, yuv, a, text, x, y, above, &drawn, error))
+    return FALSE;
+  if (drawn)
+    return TRUE;
+  /* other characters: the whole text laid out by Pango */
   ensure_text (an, img->height);
   pango_layout_set_text (an->layout, text, -1);
   pango_layout_get_pixel_extents (an->layout, &ink, &logical);
@@ -290,6 +339,110 @@ draw_text (GstImencodeAnnotator * an, const ImcoreImage * img,
         "cannot draw an annotation's text: %s", imcore_strerror (err));
     return FALSE;
   }
+  return TRUE;
+}
+
+/* Renders printable ASCII character @c (at the layout's font, in @fg:
+ * 0 black, 1 white) into its glyph, once. FALSE when Cairo fails. */
+static gboolean
+ensure_glyph (GstImencodeAnnotator * an, gchar c, gint fg)
+{
+  Glyph *g = &an->glyphs[c - FIRST_GLYPH];
+  PangoRectangle ink, logical;
+  const guint8 *data;
+  gint stride;
+
+  if (g->rendered)
+    return TRUE;
+  pango_layout_set_text (an->layout, &c, 1);
+  pango_layout_get_pixel_extents (an->layout, &ink, &logical);
+  if (an->line_height == 0)
+    an->line_height = MAX (logical.height, 1);
+  g->width = MAX (logical.width, 0);
+  if (g->width > 0) {
+    if (!ensure_surface (an, g->width, an->line_height))
+      return FALSE;
+    cairo_save (an->cr);
+    cairo_set_operator (an->cr, CAIRO_OPERATOR_CLEAR);
+    cairo_paint (an->cr);
+    cairo_restore (an->cr);
+    cairo_set_source_rgb (an->cr, fg, fg, fg);
+    cairo_move_to (an->cr, -logical.x, -logical.y);
+    pango_cairo_show_layout (an->cr, an->layout);
+    cairo_surface_flush (an->surface);
+    data = cairo_image_surface_get_data (an->surface);
+    stride = cairo_image_surface_get_stride (an->surface);
+    g->argb = g_new (guint32, (gsize) g->width * an->line_height);
+    for (gint y = 0; y < an->line_height; y++)
+      memcpy (g->argb + (gsize) y * g->width, data + (gsize) y * stride,
+          (gsize) g->width * 4);
+  }
+  g->rendered = TRUE;
+  return TRUE;
+}
+
+/* draw_text() for a text of printable ASCII only (FALSE with nothing
+ * drawn and no error for any other): a background fill and the cached
+ * glyphs composited one after the other (no kerning). */
+static gboolean
+draw_ascii_text (GstImencodeAnnotator * an, const ImcoreImage * img,
+    const ImcoreYuvColorimetry * yuv, const GstImencodeAnnotation * a,
+    const gchar * text, gint64 x, gint64 y, gboolean above,
+    gboolean * drawn, GError ** error)
+{
+  const ImcoreDrawColor *c = &a->color;
+  gint fg = 0.299 * c->r + 0.587 * c->g + 0.114 * c->b >= 128.0 ? 0 : 1;
+  ImcoreDrawBox box;
+  ImcoreError err = IMCORE_OK;
+  gint64 w = 2 * TEXT_PAD, h, pen;
+
+  *drawn = FALSE;
+  for (const gchar * p = text; *p; p++) {
+    if (*p < FIRST_GLYPH || *p >= FIRST_GLYPH + N_GLYPHS)
+      return TRUE;
+  }
+  ensure_text (an, img->height);
+  if (fg != an->glyph_fg) {
+    clear_glyphs (an);
+    an->glyph_fg = fg;
+  }
+  for (const gchar * p = text; *p; p++) {
+    if (!ensure_glyph (an, *p, fg)) {
+      g_set_error (error, GST_RESOURCE_ERROR,
+          GST_RESOURCE_ERROR_NO_SPACE_LEFT,
+          "cannot make a Cairo surface for an annotation's text");
+      return FALSE;
+    }
+    w += an->glyphs[*p - FIRST_GLYPH].width;
+  }
+  h = an->line_height + 2 * TEXT_PAD;
+
+  if (above)
+    y = y - h >= 0 ? y - h : y;
+  if (x + w > (gint64) img->width)
+    x = MAX ((gint64) img->width - w, 0);
+  if (y + h > (gint64) img->height)
+    y = MAX ((gint64) img->height - h, 0);
+  box.x0 = x;
+  box.y0 = y;
+  box.x1 = x + w;
+  box.y1 = y + h;
+  err = imcore_draw_fill (img, yuv, &box, *c);
+  pen = x + TEXT_PAD;
+  for (const gchar * p = text; *p && err == IMCORE_OK; p++) {
+    const Glyph *g = &an->glyphs[*p - FIRST_GLYPH];
+
+    if (g->argb)
+      err = imcore_draw_argb (img, yuv, pen, y + TEXT_PAD, g->argb,
+          (gsize) g->width * 4, g->width, an->line_height);
+    pen += g->width;
+  }
+  if (err != IMCORE_OK) {
+    g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED,
+        "cannot draw an annotation's text: %s", imcore_strerror (err));
+    return FALSE;
+  }
+  *drawn = TRUE;
   return TRUE;
 }
 

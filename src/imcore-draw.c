@@ -260,34 +260,84 @@ paint_chroma_sample (uint8_t * row, const ImcoreImage * img, const Shape * s,
   row[cx] = blend (row[cx], c, (unsigned) ((a * cover + n / 2) / n));
 }
 
+/* Chroma columns of a plane subsampled by @hs whose whole blocks lie in
+ * the luma columns [@s0, @s1) of an image @width wide: [*@f0, *@f1) */
+static void
+full_columns (uint32_t s0, uint32_t s1, uint32_t width, unsigned hs,
+    uint32_t * f0, uint32_t * f1)
+{
+  *f0 = (s0 + (1u << hs) - 1) >> hs;
+  /* a last block cut by the image's edge is whole */
+  *f1 = s1 == width ? (width + (1u << hs) - 1) >> hs : s1 >> hs;
+  if (*f1 < *f0)
+    *f1 = *f0;
+}
+
+/* Paints chroma columns [@cx0, @cx1) of row @cy: those in [@f0, @f1)
+ * wholly covered, the others by their coverage */
+static void
+paint_chroma_span (uint8_t * row, const ImcoreImage * img, const Shape * s,
+    unsigned hs, unsigned vs, uint32_t cy, uint32_t cx0, uint32_t cx1,
+    uint32_t f0, uint32_t f1, uint8_t c, unsigned a)
+{
+  f0 = f0 < cx0 ? cx0 : f0 > cx1 ? cx1 : f0;
+  f1 = f1 < f0 ? f0 : f1 > cx1 ? cx1 : f1;
+  for (uint32_t cx = cx0; cx < f0; cx++)
+    paint_chroma_sample (row, img, s, hs, vs, cx, cy, c, a);
+  if (a == 255) {
+    memset (row + f0, c, f1 - f0);
+  } else {
+    for (uint32_t cx = f0; cx < f1; cx++)
+      row[cx] = blend (row[cx], c, a);
+  }
+  for (uint32_t cx = f1; cx < cx1; cx++)
+    paint_chroma_sample (row, img, s, hs, vs, cx, cy, c, a);
+}
+
 static void
 paint_chroma (uint8_t * plane, size_t stride, const ImcoreImage * img,
     const Shape * s, unsigned hs, unsigned vs, uint8_t c, unsigned a)
 {
   uint32_t cy0 = s->oy0 >> vs, cy1 = ((s->oy1 - 1) >> vs) + 1;
   uint32_t cx0 = s->ox0 >> hs, cx1 = ((s->ox1 - 1) >> hs) + 1;
+  uint32_t full0, full1, left0 = 0, left1 = 0, right0 = 0, right1 = 0;
 
+  full_columns (s->ox0, s->ox1, img->width, hs, &full0, &full1);
+  if (s->has_inner) {
+    full_columns (s->ox0, s->ix0, img->width, hs, &left0, &left1);
+    full_columns (s->ix1, s->ox1, img->width, hs, &right0, &right1);
+  }
   for (uint32_t cy = cy0; cy < cy1; cy++) {
     uint8_t *row = plane + (size_t) cy * stride;
     uint32_t by0 = cy << vs, by1 = by0 + (1u << vs);
+    /* the block's rows all inside the outer box (a cut last block row
+     * counts whole) */
+    bool rows_in = by0 >= s->oy0 && (by1 <= s->oy1 ||
+        (s->oy1 == img->height && by0 < s->oy1));
 
-    if (!s->has_inner || by0 < s->iy0 || by1 > s->iy1) {
-      /* the block rows reach a top or bottom band: any column may be
-       * covered */
-      for (uint32_t cx = cx0; cx < cx1; cx++)
-        paint_chroma_sample (row, img, s, hs, vs, cx, cy, c, a);
+    if (by1 > img->height)
+      by1 = img->height;
+    if (!s->has_inner || by1 <= s->iy0 || by0 >= s->iy1) {
+      /* no row of the block is in the inner box: a full-width band */
+      paint_chroma_span (row, img, s, hs, vs, cy, cx0, cx1,
+          rows_in ? full0 : cx1, rows_in ? full1 : cx1, c, a);
+      continue;
+    }
+    if (by0 < s->iy0 || by1 > s->iy1) {
+      /* rows of both kinds: each sample by its coverage */
+      paint_chroma_span (row, img, s, hs, vs, cy, cx0, cx1, cx1, cx1, c, a);
       continue;
     }
     /* only the left and right bands: the columns of their blocks */
-    uint32_t left1 = s->ix0 > s->ox0 ? ((s->ix0 - 1) >> hs) + 1 : cx0;
-    uint32_t right0 = s->ox1 > s->ix1 ? s->ix1 >> hs : cx1;
+    uint32_t lend = s->ix0 > s->ox0 ? ((s->ix0 - 1) >> hs) + 1 : cx0;
+    uint32_t rstart = s->ox1 > s->ix1 ? s->ix1 >> hs : cx1;
 
-    if (right0 < left1)
-      right0 = left1;
-    for (uint32_t cx = cx0; cx < left1; cx++)
-      paint_chroma_sample (row, img, s, hs, vs, cx, cy, c, a);
-    for (uint32_t cx = right0; cx < cx1; cx++)
-      paint_chroma_sample (row, img, s, hs, vs, cx, cy, c, a);
+    if (rstart < lend)
+      rstart = lend;
+    paint_chroma_span (row, img, s, hs, vs, cy, cx0, lend, left0, left1, c,
+        a);
+    paint_chroma_span (row, img, s, hs, vs, cy, rstart, cx1, right0, right1,
+        c, a);
   }
 }
 
