@@ -111,6 +111,13 @@ gst_imencode_annotation_add_region (GstImencodeAnnotation * a,
 #define FIRST_GLYPH 32
 #define N_GLYPHS 95
 
+/* A text of printable ASCII laid out on an image */
+typedef struct
+{
+  gchar text[160];
+  ImcoreDrawBox box;            /* its background, in image pixels */
+} PreparedText;
+
 typedef struct
 {
   gboolean rendered;
@@ -134,6 +141,10 @@ struct _GstImencodeAnnotator
   Glyph glyphs[N_GLYPHS];       /* at font_px in glyph_fg */
   gint line_height;             /* of the glyphs: a line's logical height */
   gint glyph_fg;                /* their colour: 0 black, 1 white, -1 none */
+  /* the texts of the image being encoded, laid out by
+   * gst_imencode_annotator_prepare() */
+  PreparedText texts[GST_IMENCODE_ANNOTATE_MAX_BOXES + 1];
+  guint n_texts;
 #else
   gint unused;
 #endif
@@ -381,27 +392,30 @@ ensure_glyph (GstImencodeAnnotator * an, gchar c, gint fg)
   return TRUE;
 }
 
-/* draw_text() for a text of printable ASCII only (FALSE with nothing
- * drawn and no error for any other): a background fill and the cached
- * glyphs composited one after the other (no kerning). */
 static gboolean
-draw_ascii_text (GstImencodeAnnotator * an, const ImcoreImage * img,
-    const ImcoreYuvColorimetry * yuv, const GstImencodeAnnotation * a,
-    const gchar * text, gint64 x, gint64 y, gboolean above,
-    gboolean * drawn, GError ** error)
+is_printable_ascii (const gchar * text)
+{
+  for (const gchar * p = text; *p; p++) {
+    if (*p < FIRST_GLYPH || *p >= FIRST_GLYPH + N_GLYPHS)
+      return FALSE;
+  }
+  return TRUE;
+}
+
+/* Lays out @text, printable ASCII, in @a's text colour for a @width x
+ * @height image: its glyphs rendered (once), its background @box with its
+ * top-left corner at (@x, @y) or, with @above, its bottom at @y (below @y
+ * without room above), moved inside the image. */
+static gboolean
+layout_ascii_text (GstImencodeAnnotator * an, guint32 width, guint32 height,
+    const GstImencodeAnnotation * a, const gchar * text, gint64 x, gint64 y,
+    gboolean above, ImcoreDrawBox * box, GError ** error)
 {
   const ImcoreDrawColor *c = &a->color;
   gint fg = 0.299 * c->r + 0.587 * c->g + 0.114 * c->b >= 128.0 ? 0 : 1;
-  ImcoreDrawBox box;
-  ImcoreError err = IMCORE_OK;
-  gint64 w = 2 * TEXT_PAD, h, pen;
+  gint64 w = 2 * TEXT_PAD, h;
 
-  *drawn = FALSE;
-  for (const gchar * p = text; *p; p++) {
-    if (*p < FIRST_GLYPH || *p >= FIRST_GLYPH + N_GLYPHS)
-      return TRUE;
-  }
-  ensure_text (an, img->height);
+  ensure_text (an, height);
   if (fg != an->glyph_fg) {
     clear_glyphs (an);
     an->glyph_fg = fg;
@@ -416,27 +430,64 @@ draw_ascii_text (GstImencodeAnnotator * an, const ImcoreImage * img,
     w += an->glyphs[*p - FIRST_GLYPH].width;
   }
   h = an->line_height + 2 * TEXT_PAD;
-
   if (above)
     y = y - h >= 0 ? y - h : y;
-  if (x + w > (gint64) img->width)
-    x = MAX ((gint64) img->width - w, 0);
-  if (y + h > (gint64) img->height)
-    y = MAX ((gint64) img->height - h, 0);
-  box.x0 = x;
-  box.y0 = y;
-  box.x1 = x + w;
-  box.y1 = y + h;
-  err = imcore_draw_fill (img, yuv, &box, *c);
-  pen = x + TEXT_PAD;
+  if (x + w > (gint64) width)
+    x = MAX ((gint64) width - w, 0);
+  if (y + h > (gint64) height)
+    y = MAX ((gint64) height - h, 0);
+  box->x0 = x;
+  box->y0 = y;
+  box->x1 = x + w;
+  box->y1 = y + h;
+  return TRUE;
+}
+
+/* Paints @text as layout_ascii_text() placed it at @box, onto @img whose
+ * first row is image row @y0: the background, then the glyphs. */
+static ImcoreError
+paint_ascii_text (GstImencodeAnnotator * an, const ImcoreImage * img,
+    const ImcoreYuvColorimetry * yuv, const GstImencodeAnnotation * a,
+    const gchar * text, const ImcoreDrawBox * box, gint64 y0)
+{
+  ImcoreDrawBox b = { box->x0, box->y0 - y0, box->x1, box->y1 - y0 };
+  ImcoreError err;
+  gint64 pen = b.x0 + TEXT_PAD;
+
+  /* a strip of rows the text misses */
+  if (b.y1 <= 0 || b.y0 >= (gint64) img->height)
+    return IMCORE_OK;
+  err = imcore_draw_fill (img, yuv, &b, a->color);
   for (const gchar * p = text; *p && err == IMCORE_OK; p++) {
     const Glyph *g = &an->glyphs[*p - FIRST_GLYPH];
 
     if (g->argb)
-      err = imcore_draw_argb (img, yuv, pen, y + TEXT_PAD, g->argb,
+      err = imcore_draw_argb (img, yuv, pen, b.y0 + TEXT_PAD, g->argb,
           (gsize) g->width * 4, g->width, an->line_height);
     pen += g->width;
   }
+  return err;
+}
+
+/* draw_text() for a text of printable ASCII only (FALSE with nothing
+ * drawn and no error for any other): a background fill and the cached
+ * glyphs composited one after the other (no kerning). */
+static gboolean
+draw_ascii_text (GstImencodeAnnotator * an, const ImcoreImage * img,
+    const ImcoreYuvColorimetry * yuv, const GstImencodeAnnotation * a,
+    const gchar * text, gint64 x, gint64 y, gboolean above,
+    gboolean * drawn, GError ** error)
+{
+  ImcoreDrawBox box;
+  ImcoreError err;
+
+  *drawn = FALSE;
+  if (!is_printable_ascii (text))
+    return TRUE;
+  if (!layout_ascii_text (an, img->width, img->height, a, text, x, y, above,
+          &box, error))
+    return FALSE;
+  err = paint_ascii_text (an, img, yuv, a, text, &box, 0);
   if (err != IMCORE_OK) {
     g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED,
         "cannot draw an annotation's text: %s", imcore_strerror (err));
@@ -460,19 +511,96 @@ format_time (GstClockTime utc, gchar * text, gsize size)
 #endif
 
 gboolean
+gst_imencode_annotator_prepare (GstImencodeAnnotator * an,
+    const GstImencodeAnnotation * a, guint32 width, guint32 height,
+    gboolean * by_rows, GError ** error)
+{
+  *by_rows = TRUE;
+#ifdef HAVE_ANNOTATE_TEXT
+  an->n_texts = 0;
+  if (a->flags & GST_IMENCODE_ANNOTATE_LABELS) {
+    for (guint i = 0; i < a->n_boxes; i++) {
+      const GstImencodeAnnotateBox *b = &a->boxes[i];
+      PreparedText *t = &an->texts[an->n_texts];
+      ImcoreRect r;
+
+      format_label (b, t->text, sizeof (t->text));
+      if (!t->text[0] || !clip_box (&b->box, width, height, &r))
+        continue;
+      if (!is_printable_ascii (t->text)) {
+        *by_rows = FALSE;
+        return TRUE;
+      }
+      if (!layout_ascii_text (an, width, height, a, t->text, r.x, r.y, TRUE,
+              &t->box, error))
+        return FALSE;
+      an->n_texts++;
+    }
+  }
+  if ((a->flags & GST_IMENCODE_ANNOTATE_TIME) &&
+      GST_CLOCK_TIME_IS_VALID (a->utc)) {
+    PreparedText *t = &an->texts[an->n_texts];
+
+    format_time (a->utc, t->text, sizeof (t->text));
+    if (!layout_ascii_text (an, width, height, a, t->text, 0, 0, FALSE,
+            &t->box, error))
+      return FALSE;
+    an->n_texts++;
+  }
+#endif
+  return TRUE;
+}
+
+gboolean
+gst_imencode_annotator_draw_rows (GstImencodeAnnotator * an,
+    const ImcoreImage * rows, guint32 y0, const ImcoreYuvColorimetry * yuv,
+    const GstImencodeAnnotation * a)
+{
+  ImcoreError err = IMCORE_OK;
+
+  if (a->flags & GST_IMENCODE_ANNOTATE_BOXES) {
+    for (guint i = 0; i < a->n_boxes && err == IMCORE_OK; i++) {
+      const ImcoreDrawBox *b = &a->boxes[i].box;
+      ImcoreDrawBox shifted = { b->x0, b->y0 - y0, b->x1, b->y1 - y0 };
+
+      if (shifted.y1 > 0 && shifted.y0 < (gint64) rows->height)
+        err = imcore_draw_outline (rows, yuv, &shifted, a->thickness,
+            a->color);
+    }
+  }
+#ifdef HAVE_ANNOTATE_TEXT
+  for (guint i = 0; i < an->n_texts && err == IMCORE_OK; i++)
+    err = paint_ascii_text (an, rows, yuv, a, an->texts[i].text,
+        &an->texts[i].box, y0);
+#endif
+  return err == IMCORE_OK;
+}
+
+gboolean
 gst_imencode_annotator_draw (GstImencodeAnnotator * an,
     const ImcoreImage * img, const ImcoreYuvColorimetry * yuv,
     const GstImencodeAnnotation * a, GError ** error)
 {
-  ImcoreError err;
+  gboolean by_rows;
 
+  if (!gst_imencode_annotator_prepare (an, a, img->width, img->height,
+          &by_rows, error))
+    return FALSE;
+  if (by_rows) {
+    if (gst_imencode_annotator_draw_rows (an, img, 0, yuv, a))
+      return TRUE;
+    g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED,
+        "cannot draw the annotation on a %ux%u image", img->width,
+        img->height);
+    return FALSE;
+  }
+  /* a text that is not ASCII: each text laid out by Pango as it comes */
   if (a->flags & GST_IMENCODE_ANNOTATE_BOXES) {
     for (guint i = 0; i < a->n_boxes; i++) {
-      err = imcore_draw_outline (img, yuv, &a->boxes[i].box, a->thickness,
-          a->color);
-      if (err != IMCORE_OK) {
+      if (imcore_draw_outline (img, yuv, &a->boxes[i].box, a->thickness,
+              a->color) != IMCORE_OK) {
         g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED,
-            "cannot draw an annotation's box: %s", imcore_strerror (err));
+            "cannot draw an annotation's box");
         return FALSE;
       }
     }

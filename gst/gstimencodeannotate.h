@@ -82,6 +82,26 @@ gboolean gst_imencode_annotator_draw (GstImencodeAnnotator * an,
     const ImcoreImage * img, const ImcoreYuvColorimetry * yuv,
     const GstImencodeAnnotation * a, GError ** error);
 
+/* Lays out @a's texts for a @width x @height image (glyphs rendered,
+ * positions found) for gst_imencode_annotator_draw_rows(), which can then
+ * draw the image a group of rows at a time. Sets *@by_rows FALSE when a
+ * text needs Pango's layout of the whole text (characters other than
+ * printable ASCII): draw with gst_imencode_annotator_draw() then. FALSE
+ * with @error set when a text cannot be rendered. */
+gboolean gst_imencode_annotator_prepare (GstImencodeAnnotator * an,
+    const GstImencodeAnnotation * a, guint32 width, guint32 height,
+    gboolean * by_rows, GError ** error);
+
+/* Draws what gst_imencode_annotator_prepare() laid out of @a onto @rows,
+ * image rows @y0 .. @y0 + @rows->height - 1 (whose samples follow @yuv
+ * when planar YUV), as gst_imencode_annotator_draw() draws the whole
+ * image: called for every group of rows in turn, the image ends up the
+ * same. Groups of subsampled YUV must start on a chroma row. FALSE if the
+ * core refused to draw (a bad view). */
+gboolean gst_imencode_annotator_draw_rows (GstImencodeAnnotator * an,
+    const ImcoreImage * rows, guint32 y0, const ImcoreYuvColorimetry * yuv,
+    const GstImencodeAnnotation * a);
+
 G_END_DECLS
 
 #endif /* __GST_IMENCODE_ANNOTATE_H__ */

@@ -293,7 +293,31 @@ typedef struct
   const ImcoreImage *img;
   const ImcoreInterleavedYuv *yuv;
   const ImcoreRect *rect;
+  /* drawn on each iMCU row in the JPEG encoder's strip (YUV to JPEG, after
+   * gst_imencode_annotator_prepare()), or NULL */
+  const GstImencodeAnnotation *annot;
 } EncodeSource;
+
+/* What the JPEG encoder's rows hook draws with */
+typedef struct
+{
+  GstImencodeAnnotator *annotator;
+  const GstImencodeAnnotation *annot;
+  gboolean failed;
+} RowsHook;
+
+/* Draws the annotation on iMCU row @rows (image rows from @y), which the
+ * encoder has converted to JFIF's colorimetry. */
+static void
+draw_rows_hook (void *user_data, const ImcoreImage * rows, uint32_t y)
+{
+  RowsHook *h = user_data;
+  const ImcoreYuvColorimetry jfif = IMCORE_YUV_JFIF;
+
+  if (!gst_imencode_annotator_draw_rows (h->annotator, rows, y, &jfif,
+          h->annot))
+    h->failed = TRUE;
+}
 
 /* Encodes @src, whose samples @info describes, into @out of @out_size
  * bytes (at least the file bound); sets *@len. */
@@ -305,6 +329,7 @@ encode_image (GstImencodeWorker * w, const EncodeSource * src,
   ImcoreError err;
   const char *detail;
   size_t n = 0;
+  RowsHook hook = { w->annotator, src->annot, FALSE };
 
   if (job->png) {
     ImcorePngParams params = { job->compression_level };
@@ -313,8 +338,13 @@ encode_image (GstImencodeWorker * w, const EncodeSource * src,
         out_size, &n);
   } else {
     ImcoreJpegParams params = { job->quality, job->subsampling,
-      gst_im_video_yuv_colorimetry (info)
+      gst_im_video_yuv_colorimetry (info), NULL, NULL
     };
+
+    if (src->annot) {
+      params.rows_hook = draw_rows_hook;
+      params.rows_hook_data = &hook;
+    }
 
     if (!w->jpeg && !(w->jpeg = imcore_jpeg_encoder_new ())) {
       err = IMCORE_ERROR_OUT_OF_MEMORY;
@@ -325,6 +355,11 @@ encode_image (GstImencodeWorker * w, const EncodeSource * src,
       err = imcore_jpeg_encode_interleaved (w->jpeg, src->yuv, src->rect,
           &params, out, out_size, &n);
     }
+  }
+  if (err == IMCORE_OK && hook.failed) {
+    g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED,
+        "cannot draw the annotation on a JPEG's rows");
+    return FALSE;
   }
   if (err != IMCORE_OK) {
     /* the codec's own words, "" when the failure was not the codec's */
@@ -396,7 +431,7 @@ encode_png_of_yuv (GstImencodeWorker * w, const ImcoreImage * yuv,
   ImcoreYuvColorimetry c = gst_im_video_yuv_colorimetry (in);
   const ImcorePlan *p = &job->plan;
   ImcoreImage rgb, inside;
-  EncodeSource src = { &rgb, NULL, NULL };
+  EncodeSource src = { &rgb, NULL, NULL, NULL };
   ImcoreError err;
   gsize size = imcore_image_size (IMCORE_PIXEL_RGB, p->out_width,
       p->out_height);
@@ -473,6 +508,21 @@ copy_aligned (GstImencodeWorker * w, const GstVideoFrame * frame,
   return TRUE;
 }
 
+/* Whether @annot (flags set) can be drawn on a @width x @height JPEG's
+ * rows in the encoder's strip: its texts laid out beforehand. */
+static gboolean
+draws_in_strip (GstImencodeWorker * w, const GstImencodeAnnotation * annot,
+    guint32 width, guint32 height, gboolean * ok, GError ** error)
+{
+  gboolean by_rows = FALSE;
+
+  if (!w->annotator)
+    w->annotator = gst_imencode_annotator_new ();
+  *ok = gst_imencode_annotator_prepare (w->annotator, annot, width, height,
+      &by_rows, error);
+  return *ok && by_rows;
+}
+
 /* Copies @img, a view into the frame, into the worker's memory as
  * @copy, for drawing. */
 static gboolean
@@ -502,7 +552,7 @@ gst_imencode_worker_encode (GstImencodeWorker * w,
   const GstVideoInfo *in = &frame->info;
   ImcoreInterleavedYuv yuv;
   ImcoreImage whole, img;
-  EncodeSource src = { &img, NULL, NULL };
+  EncodeSource src = { &img, NULL, NULL, NULL };
   ImcorePlan conv;
   ImcoreRect inner;
   GstVideoFrame woven, copy, conv_frame;
@@ -515,10 +565,22 @@ gst_imencode_worker_encode (GstImencodeWorker * w,
           : imcore_jpeg_accepts (whole.format, job->subsampling)) &&
       imcore_image_crop (&whole, &job->plan.src, &img) == IMCORE_OK) {
     /* zero-copy: the encoder reads the frame through a pointer offset;
-     * annotated, a copy of the crop */
+     * annotated, YUV to JPEG is drawn in the encoder's strip, anything
+     * else on a copy of the crop */
+    if (drawing && !job->png && imcore_pixel_n_planes (img.format) == 3) {
+      gboolean ok;
+
+      if (draws_in_strip (w, annot, img.width, img.height, &ok, error)) {
+        src.annot = annot;
+        return encode_image (w, &src, in, job, out, out_size, out_len,
+            error);
+      }
+      if (!ok)
+        return FALSE;
+    }
     if (drawing) {
       ImcoreImage copy;
-      EncodeSource csrc = { &copy, NULL, NULL };
+      EncodeSource csrc = { &copy, NULL, NULL, NULL };
 
       if (!copy_for_drawing (w, &img, &copy, error) ||
           !annotate_image (w, &copy, in, annot, error))
@@ -535,12 +597,21 @@ gst_imencode_worker_encode (GstImencodeWorker * w,
     return encode_png_of_yuv (w, &img, in, job, annot, out, out_size,
         out_len, error);
   }
-  /* (annotated: through the converter, into the worker's memory) */
-  if (!drawing && reads_interleaved (frame, job, &yuv)) {
-    /* the encoder takes the crop's samples apart a strip at a time */
-    EncodeSource isrc = { NULL, &yuv, &job->plan.src };
+  if (reads_interleaved (frame, job, &yuv)) {
+    /* the encoder takes the crop's samples apart a strip at a time, and
+     * the annotation is drawn there (else: through the converter, into
+     * the worker's memory) */
+    EncodeSource isrc = { NULL, &yuv, &job->plan.src, NULL };
+    gboolean ok = TRUE;
 
-    return encode_image (w, &isrc, in, job, out, out_size, out_len, error);
+    if (!drawing || draws_in_strip (w, annot, job->plan.src.width,
+            job->plan.src.height, &ok, error)) {
+      isrc.annot = drawing ? annot : NULL;
+      return encode_image (w, &isrc, in, job, out, out_size, out_len,
+          error);
+    }
+    if (!ok)
+      return FALSE;
   }
 
   fmt = intermediate_format (in, job);

@@ -411,3 +411,32 @@ def test_annotate_property_values():
                         ("boxes+labels+time", 7)):
         Gst.util_set_object_arg(enc, "annotate", nick)
         assert int(enc.get_property("annotate")) == value
+
+
+@pytest.mark.parametrize("in_format", ["I420", "NV12", "YUY2"])
+def test_jpeg_of_yuv_shows_labels_and_time(in_format):
+    # drawn row by row in the JPEG encoder's strip: the label above the
+    # box and the time in the corner are there, the rest is not touched
+    base = np.full((H, W, 3), (40, 40, 160), np.uint8)
+    rois = [{"type": "person", "box": (100, 120, 80, 60), "confidence": 0.5}]
+    res = []
+    for annotate in ("", "annotate=labels+time"):
+        r = encode_frames_with_rois(base, in_format, None,
+                                    "quality=95 " + annotate, rois)
+        res.append(rgb_of(r.buffers[0][0]).astype(int))
+    plain, drawn = res
+    diff = np.abs(drawn - plain).max(axis=2)
+    def green_share(img, ys, xs):
+        return (np.abs(img[ys, xs] - GREEN).max(axis=2) <= 60).mean()
+
+    # the label's background (green) right above the box's left corner,
+    # the time's in the top-left corner
+    assert green_share(drawn, slice(100, 120), slice(100, 160)) > 0.3
+    assert green_share(drawn, slice(0, 20), slice(0, 150)) > 0.3
+    assert green_share(plain, slice(0, 120), slice(0, 200)) == 0
+    # text in both: dark pixels inside the green areas
+    assert (drawn[100:118, 100:180].sum(axis=2) < 150).sum() > 20
+    assert (drawn[0:20, 0:150].sum(axis=2) < 150).sum() > 20
+    # below the label's 16-row MCU (and the decoder's chroma upsampling
+    # across its edge) nothing changed (labels only: no outline)
+    assert diff[136:, :].max() == 0
