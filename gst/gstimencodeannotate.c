@@ -116,6 +116,8 @@ typedef struct
 {
   gchar text[160];
   ImcoreDrawBox box;            /* its background, in image pixels */
+  gsize offset;                 /* of its glyphs' image in text_mem */
+  gint width;                   /* of that image (line_height high) */
 } PreparedText;
 
 typedef struct
@@ -145,6 +147,10 @@ struct _GstImencodeAnnotator
    * gst_imencode_annotator_prepare() */
   PreparedText texts[GST_IMENCODE_ANNOTATE_MAX_BOXES + 1];
   guint n_texts;
+  /* each prepared text's glyphs side by side, premultiplied ARGB: one
+   * composite a text per group of rows */
+  guint32 *text_mem;
+  gsize text_mem_size;          /* in pixels */
 #else
   gint unused;
 #endif
@@ -181,6 +187,7 @@ gst_imencode_annotator_free (GstImencodeAnnotator * an)
     return;
 #ifdef HAVE_ANNOTATE_TEXT
   clear_glyphs (an);
+  g_free (an->text_mem);
   g_clear_pointer (&an->cr, cairo_destroy);
   g_clear_pointer (&an->surface, cairo_surface_destroy);
   g_clear_object (&an->layout);
@@ -469,6 +476,77 @@ paint_ascii_text (GstImencodeAnnotator * an, const ImcoreImage * img,
   return err;
 }
 
+/* Puts each prepared text's glyphs side by side into an->text_mem (grown
+ * as needed, never shrunk). */
+static gboolean
+compose_texts (GstImencodeAnnotator * an, GError ** error)
+{
+  gsize total = 0;
+
+  for (guint i = 0; i < an->n_texts; i++) {
+    PreparedText *t = &an->texts[i];
+
+    t->offset = total;
+    t->width = 0;
+    for (const gchar * p = t->text; *p; p++)
+      t->width += an->glyphs[*p - FIRST_GLYPH].width;
+    /* (at most 159 glyphs of at most a few hundred pixels each) */
+    total += (gsize) t->width * an->line_height;
+  }
+  if (total > an->text_mem_size) {
+    g_free (an->text_mem);
+    an->text_mem = g_try_new (guint32, total);
+    an->text_mem_size = an->text_mem ? total : 0;
+    if (!an->text_mem) {
+      g_set_error (error, GST_RESOURCE_ERROR,
+          GST_RESOURCE_ERROR_NO_SPACE_LEFT,
+          "cannot allocate the annotation's texts");
+      return FALSE;
+    }
+  }
+  for (guint i = 0; i < an->n_texts; i++) {
+    const PreparedText *t = &an->texts[i];
+    guint32 *dst = an->text_mem + t->offset;
+    gint pen = 0;
+
+    for (const gchar * p = t->text; *p; p++) {
+      const Glyph *g = &an->glyphs[*p - FIRST_GLYPH];
+
+      for (gint y = 0; y < an->line_height; y++) {
+        guint32 *row = dst + (gsize) y * t->width + pen;
+
+        if (g->argb)
+          memcpy (row, g->argb + (gsize) y * g->width, (gsize) g->width * 4);
+        else
+          memset (row, 0, (gsize) g->width * 4);
+      }
+      pen += g->width;
+    }
+  }
+  return TRUE;
+}
+
+/* Paints prepared text @t onto @img, whose first row is image row @y0:
+ * its background, then its glyphs in one composite. */
+static ImcoreError
+paint_prepared_text (GstImencodeAnnotator * an, const ImcoreImage * img,
+    const ImcoreYuvColorimetry * yuv, const GstImencodeAnnotation * a,
+    const PreparedText * t, gint64 y0)
+{
+  ImcoreDrawBox b = { t->box.x0, t->box.y0 - y0, t->box.x1, t->box.y1 - y0 };
+  ImcoreError err;
+
+  /* a group of rows the text misses */
+  if (b.y1 <= 0 || b.y0 >= (gint64) img->height)
+    return IMCORE_OK;
+  err = imcore_draw_fill (img, yuv, &b, a->color);
+  if (err == IMCORE_OK && t->width > 0)
+    err = imcore_draw_argb (img, yuv, b.x0 + TEXT_PAD, b.y0 + TEXT_PAD,
+        an->text_mem + t->offset, (gsize) t->width * 4, t->width,
+        an->line_height);
+  return err;
+}
+
 /* draw_text() for a text of printable ASCII only (FALSE with nothing
  * drawn and no error for any other): a background fill and the cached
  * glyphs composited one after the other (no kerning). */
@@ -547,8 +625,10 @@ gst_imencode_annotator_prepare (GstImencodeAnnotator * an,
       return FALSE;
     an->n_texts++;
   }
-#endif
+  return compose_texts (an, error);
+#else
   return TRUE;
+#endif
 }
 
 gboolean
@@ -570,8 +650,7 @@ gst_imencode_annotator_draw_rows (GstImencodeAnnotator * an,
   }
 #ifdef HAVE_ANNOTATE_TEXT
   for (guint i = 0; i < an->n_texts && err == IMCORE_OK; i++)
-    err = paint_ascii_text (an, rows, yuv, a, an->texts[i].text,
-        &an->texts[i].box, y0);
+    err = paint_prepared_text (an, rows, yuv, a, &an->texts[i], y0);
 #endif
   return err == IMCORE_OK;
 }

@@ -702,7 +702,8 @@ ensure_scratch (guint8 ** mem, gsize * mem_size, gsize size)
 GstBuffer *
 gst_imencode_worker_encode_output (GstImencodeWorker * w,
     const GstVideoFrame * frame, const GstImencodeJob * job,
-    const GstImencodeAnnotation * annot, gsize file_bound, GstImencodeText text, const GstImencodeEvent * ev,
+    const GstImencodeAnnotation * annot, gsize file_bound,
+    GstImencodeText text, const GstImencodeEvent * ev,
     GstImOutputPools * pools, GError ** error)
 {
   GstImBase64Format format = { 0 };
