@@ -176,7 +176,7 @@ gst_imencode_frame_process (gpointer thread_state, gpointer job,
   if (f->text == GST_IMENCODE_TEXT_JSON)
     gst_imencode_frame_event (f, &ev);
   f->outbuf = gst_imencode_worker_encode_output (worker, &frame, &f->job,
-      f->file_bound, f->text, &ev, self->outpools, &f->error);
+      &f->annot, f->file_bound, f->text, &ev, self->outpools, &f->error);
   gst_video_frame_unmap (&frame);
   if (!f->outbuf)
     f->failed = WARNED_ENCODE;
@@ -240,7 +240,7 @@ gst_imencode_frame_finish (gpointer job, gpointer user_data)
    * quiet until the next flush, as good regions come with bad ones (a
    * region too large among them: one warning, not one per image) */
   g_atomic_int_and (&self->warned, WARNED_ROI_OUTSIDE |
-      WARNED_ROI_EMPTY_CROP | WARNED_TRACKS_FULL |
+      WARNED_ROI_EMPTY_CROP | WARNED_TRACKS_FULL | WARNED_ANNOTATE_BOXES |
       (f->image.is_region ? WARNED_TOO_LARGE : 0));
   if (f->kind == GST_IMENCODE_JOB_KEEP) {
     /* the track's best view so far: replaces the last one */
@@ -329,6 +329,58 @@ gst_imencode_release_tracks (GstImencode * self,
 }
 
 
+/* The time annotate shows on the context's frame: its reference
+ * timestamp, else the system clock now, when it is first asked for (the
+ * frame's arrival: images are planned as it arrives). */
+static GstClockTime
+gst_imencode_annotate_utc (GstImencode * self, GstImencodeFrameContext * ctx)
+{
+  if (ctx->annotate_utc == 0) {
+    ctx->annotate_utc = gst_imencode_reference_utc (self, ctx->inbuf);
+    if (!GST_CLOCK_TIME_IS_VALID (ctx->annotate_utc))
+      ctx->annotate_utc = (GstClockTime) g_get_real_time () * GST_USECOND;
+  }
+  return ctx->annotate_utc;
+}
+
+/* Plans what annotate draws on @image of the context's frame into @a: a
+ * region image's own box, or on a whole frame every region that passes
+ * min-confidence. */
+static void
+gst_imencode_plan_annotation (GstImencode * self,
+    GstImencodeFrameContext * ctx, const GstImencodeImage * image,
+    GstImencodeAnnotation * a)
+{
+  const GstImencodeSettings *s = &ctx->s;
+  gboolean full = FALSE;
+
+  gst_imencode_annotation_init (a, s, &image->plan,
+      s->annotate & GST_IMENCODE_ANNOTATE_TIME ?
+      gst_imencode_annotate_utc (self, ctx) : GST_CLOCK_TIME_NONE);
+  if (!(s->annotate & (GST_IMENCODE_ANNOTATE_BOXES |
+              GST_IMENCODE_ANNOTATE_LABELS)))
+    return;
+  if (image->is_region) {
+    gst_imencode_annotation_add_region (a, &image->plan, &image->region);
+    return;
+  }
+  gst_imencode_regions_collect (ctx->inbuf, self->regions);
+  for (guint i = 0; i < self->regions->len && !full; i++) {
+    const GstImencodeRegion *r =
+        &g_array_index (self->regions, GstImencodeRegion, i);
+
+    if (r->has_confidence && r->confidence < s->min_confidence)
+      continue;
+    full = !gst_imencode_annotation_add_region (a, &image->plan, r);
+  }
+  if (full) {
+    gst_imencode_warn_once (self, WARNED_ANNOTATE_BOXES,
+        "Too many regions on a frame to annotate; the first are drawn",
+        "annotate draws at most %u boxes an image; this frame has %u "
+        "regions", GST_IMENCODE_ANNOTATE_MAX_BOXES, self->regions->len);
+  }
+}
+
 /* Encodes @image of the context's frame as one output buffer, to push
  * (@kind PUSH) or keep for track slot @slot (KEEP). */
 static GstFlowReturn
@@ -370,6 +422,8 @@ gst_imencode_submit_image (GstImencode * self, GstImencodeFrameContext * ctx,
   f.text = self->neg.text;
   f.utc = f.text == GST_IMENCODE_TEXT_JSON ?
       gst_imencode_reference_utc (self, inbuf) : GST_CLOCK_TIME_NONE;
+  if (s->annotate)
+    gst_imencode_plan_annotation (self, ctx, image, &f.annot);
   ctx->made++;
   return gst_imencode_run_job (self, &f);
 }

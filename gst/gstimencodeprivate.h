@@ -37,6 +37,7 @@ typedef enum
   WARNED_ROI_OUTSIDE = 1 << 4,
   WARNED_ROI_EMPTY_CROP = 1 << 5,
   WARNED_TRACKS_FULL = 1 << 6,
+  WARNED_ANNOTATE_BOXES = 1 << 7,
 } GstImencodeWarned;
 
 /* What a job does when its turn comes. */
@@ -67,6 +68,7 @@ typedef struct
   GstBuffer *outbuf;
   GstImencodeWarned failed;     /* no outbuf: which warning */
   GError *error;
+  GstImencodeAnnotation annot;  /* what annotate draws on it */
 } GstImencodeFrame;
 
 struct _GstImencode
@@ -123,6 +125,7 @@ typedef struct
   GstClockTime stream_time;     /* of its PTS, or NONE */
   GstImencodeFrameShape shape;
   guint made;                   /* images submitted from it */
+  GstClockTime annotate_utc;    /* annotate's time once known, 0 before */
 } GstImencodeFrameContext;
 
 /* ---- gstimencodeframe.c ---- */

@@ -133,6 +133,24 @@ gst_imencode_roi_select_get_type (void)
   return type;
 }
 
+GType
+gst_imencode_annotate_flags_get_type (void)
+{
+  static GType type = 0;
+  static const GFlagsValue values[] = {
+    {GST_IMENCODE_ANNOTATE_BOXES, "Outline the regions' boxes", "boxes"},
+    {GST_IMENCODE_ANNOTATE_LABELS,
+        "Each box's type, confidence and track id above it", "labels"},
+    {GST_IMENCODE_ANNOTATE_TIME, "The frame's UTC time, top left", "time"},
+    {0, NULL, NULL}
+  };
+
+  if (g_once_init_enter (&type))
+    g_once_init_leave (&type,
+        g_flags_register_static ("GstImencodeAnnotateFlags", values));
+  return type;
+}
+
 GstImencodeRoiFilter *
 gst_imencode_roi_filter_parse (const gchar * value)
 {
@@ -225,6 +243,10 @@ gst_imencode_settings_clear (GstImencodeSettings * s)
 #define DEFAULT_ON_DEMAND FALSE
 #define DEFAULT_ROI_SELECT GST_IMENCODE_ROI_SELECT_EVERY
 #define DEFAULT_ROI_BEST_TIMEOUT (60 * GST_SECOND)
+#define DEFAULT_ANNOTATE 0
+#define DEFAULT_ANNOTATE_COLOR 0xff00ff00
+#define DEFAULT_ANNOTATE_THICKNESS 0
+#define MAX_ANNOTATE_THICKNESS 64
 
 enum
 {
@@ -251,6 +273,9 @@ enum
   PROP_ON_DEMAND,
   PROP_ROI_SELECT,
   PROP_ROI_BEST_TIMEOUT,
+  PROP_ANNOTATE,
+  PROP_ANNOTATE_COLOR,
+  PROP_ANNOTATE_THICKNESS,
 };
 
 void
@@ -400,6 +425,30 @@ gst_imencode_settings_install_properties (GObjectClass * klass)
           "its matching regions). Signals are counted, thread-safe, and "
           "may come before PLAYING",
           DEFAULT_ON_DEMAND, rw));
+  g_object_class_install_property (klass, PROP_ANNOTATE,
+      g_param_spec_flags ("annotate", "Annotate",
+          "Draw on imencode's own copy of the image before it is encoded "
+          "(the input buffer is never written), in output pixels: boxes: "
+          "the outline of every region on the frame whose confidence passes "
+          "min-confidence (a region image: its own region's box only), the "
+          "detector's box mapped through crop, resize and letterbox; labels: "
+          "the region's type, confidence and track id (\"person 87% #42\") "
+          "above each box on an annotate-color background; time: the "
+          "frame's UTC time (YYYY-MM-DD HH:MM:SS, from its reference "
+          "timestamp meta, else the system clock when it arrived) in the top "
+          "left corner. labels and time need a build with Pango and Cairo",
+          GST_TYPE_IMENCODE_ANNOTATE_FLAGS, DEFAULT_ANNOTATE, rw));
+  g_object_class_install_property (klass, PROP_ANNOTATE_COLOR,
+      g_param_spec_uint ("annotate-color", "Annotate color",
+          "Colour of the boxes and of the label and time backgrounds, as "
+          "0xAARRGGBB; an alpha below 0xff blends it with the image (the "
+          "text itself is opaque, black or white, whichever reads better)",
+          0, G_MAXUINT, DEFAULT_ANNOTATE_COLOR, rw));
+  g_object_class_install_property (klass, PROP_ANNOTATE_THICKNESS,
+      g_param_spec_uint ("annotate-thickness", "Annotate thickness",
+          "Width of the box outlines in output pixels, drawn inside each "
+          "box; 0 = max(2, output height / 240)", 0, MAX_ANNOTATE_THICKNESS,
+          DEFAULT_ANNOTATE_THICKNESS, rw));
 }
 
 void
@@ -424,6 +473,9 @@ gst_imencode_properties_init (GstImencodeProperties * p)
   s->on_demand = DEFAULT_ON_DEMAND;
   s->roi_select = DEFAULT_ROI_SELECT;
   s->roi_best_timeout = DEFAULT_ROI_BEST_TIMEOUT;
+  s->annotate = DEFAULT_ANNOTATE;
+  s->annotate_color = DEFAULT_ANNOTATE_COLOR;
+  s->annotate_thickness = DEFAULT_ANNOTATE_THICKNESS;
 }
 
 void
@@ -516,6 +568,22 @@ gst_imencode_properties_set (GstImencodeProperties * p, guint prop_id,
       case PROP_ROI_BEST_TIMEOUT:
         s->roi_best_timeout = g_value_get_uint64 (value);
         break;
+      case PROP_ANNOTATE:
+        s->annotate = g_value_get_flags (value);
+#ifndef HAVE_ANNOTATE_TEXT
+        if (s->annotate & ~GST_IMENCODE_ANNOTATE_BOXES) {
+          g_warning ("imencode: annotate labels and time need a build with "
+              "Pango and Cairo, which this one lacks; only boxes are drawn");
+          s->annotate &= GST_IMENCODE_ANNOTATE_BOXES;
+        }
+#endif
+        break;
+      case PROP_ANNOTATE_COLOR:
+        s->annotate_color = g_value_get_uint (value);
+        break;
+      case PROP_ANNOTATE_THICKNESS:
+        s->annotate_thickness = g_value_get_uint (value);
+        break;
       default:
         return FALSE;
     }
@@ -576,6 +644,15 @@ gst_imencode_properties_get (const GstImencodeProperties * p,
         break;
       case PROP_ROI_BEST_TIMEOUT:
         g_value_set_uint64 (value, s->roi_best_timeout);
+        break;
+      case PROP_ANNOTATE:
+        g_value_set_flags (value, s->annotate);
+        break;
+      case PROP_ANNOTATE_COLOR:
+        g_value_set_uint (value, s->annotate_color);
+        break;
+      case PROP_ANNOTATE_THICKNESS:
+        g_value_set_uint (value, s->annotate_thickness);
         break;
       default:
         return FALSE;

@@ -56,6 +56,14 @@ typedef enum
   GST_IMENCODE_ROI_SELECT_BEST,
 } GstImencodeRoiSelect;
 
+/* What annotate draws on an image (flags). */
+typedef enum
+{
+  GST_IMENCODE_ANNOTATE_BOXES = 1 << 0,
+  GST_IMENCODE_ANNOTATE_LABELS = 1 << 1,
+  GST_IMENCODE_ANNOTATE_TIME = 1 << 2,
+} GstImencodeAnnotateFlags;
+
 /* GTypes of the enums above, registered on first use. */
 GType gst_imencode_format_get_type (void);
 GType gst_imencode_encoding_get_type (void);
@@ -63,12 +71,15 @@ GType gst_imencode_subsampling_get_type (void);
 GType gst_imencode_method_get_type (void);
 GType gst_imencode_aspect_mode_get_type (void);
 GType gst_imencode_roi_select_get_type (void);
+GType gst_imencode_annotate_flags_get_type (void);
 #define GST_TYPE_IMENCODE_FORMAT (gst_imencode_format_get_type ())
 #define GST_TYPE_IMENCODE_ENCODING (gst_imencode_encoding_get_type ())
 #define GST_TYPE_IMENCODE_SUBSAMPLING (gst_imencode_subsampling_get_type ())
 #define GST_TYPE_IMENCODE_METHOD (gst_imencode_method_get_type ())
 #define GST_TYPE_IMENCODE_ASPECT_MODE (gst_imencode_aspect_mode_get_type ())
 #define GST_TYPE_IMENCODE_ROI_SELECT (gst_imencode_roi_select_get_type ())
+#define GST_TYPE_IMENCODE_ANNOTATE_FLAGS \
+    (gst_imencode_annotate_flags_get_type ())
 
 /* The region types roi-type selects, parsed once when the property is set
  * and shared read-only by every frame's settings copy (reference counted,
@@ -120,6 +131,9 @@ typedef struct
   GstClockTime roi_best_timeout;        /* 0: none */
   gint max_rate_n, max_rate_d;  /* 0/1: every frame */
   gboolean on_demand;
+  GstImencodeAnnotateFlags annotate;    /* what is drawn, 0: nothing */
+  guint32 annotate_color;       /* 0xAARRGGBB */
+  guint annotate_thickness;     /* outline width, 0: auto */
 } GstImencodeSettings;
 
 /* Copies @src into @dest (uninitialised or cleared), taking a reference

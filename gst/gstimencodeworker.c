@@ -53,6 +53,11 @@ struct _GstImencodeWorker
   gsize encoded_size;
   guint8 *head;                 /* a JSON event's head */
   gsize head_size;
+
+  /* annotate: the drawing state (made on the first annotated image), and
+   * a copy of a crop the encoder would otherwise read from the frame */
+  GstImencodeAnnotator *annotator;
+  ImcoreScratch annotated;
 };
 
 GstImencodeWorker *
@@ -80,6 +85,8 @@ gst_imencode_worker_free (GstImencodeWorker * w)
   imcore_scratch_clear (&w->rgb);
   g_free (w->encoded);
   g_free (w->head);
+  gst_imencode_annotator_free (w->annotator);
+  imcore_scratch_clear (&w->annotated);
   g_free (w);
 }
 
@@ -286,7 +293,31 @@ typedef struct
   const ImcoreImage *img;
   const ImcoreInterleavedYuv *yuv;
   const ImcoreRect *rect;
+  /* drawn on each iMCU row in the JPEG encoder's strip (YUV to JPEG, after
+   * gst_imencode_annotator_prepare()), or NULL */
+  const GstImencodeAnnotation *annot;
 } EncodeSource;
+
+/* What the JPEG encoder's rows hook draws with */
+typedef struct
+{
+  GstImencodeAnnotator *annotator;
+  const GstImencodeAnnotation *annot;
+  gboolean failed;
+} RowsHook;
+
+/* Draws the annotation on iMCU row @rows (image rows from @y), which the
+ * encoder has converted to JFIF's colorimetry. */
+static void
+draw_rows_hook (void *user_data, const ImcoreImage * rows, uint32_t y)
+{
+  RowsHook *h = user_data;
+  const ImcoreYuvColorimetry jfif = IMCORE_YUV_JFIF;
+
+  if (!gst_imencode_annotator_draw_rows (h->annotator, rows, y, &jfif,
+          h->annot))
+    h->failed = TRUE;
+}
 
 /* Encodes @src, whose samples @info describes, into @out of @out_size
  * bytes (at least the file bound); sets *@len. */
@@ -298,6 +329,7 @@ encode_image (GstImencodeWorker * w, const EncodeSource * src,
   ImcoreError err;
   const char *detail;
   size_t n = 0;
+  RowsHook hook = { w->annotator, src->annot, FALSE };
 
   if (job->png) {
     ImcorePngParams params = { job->compression_level };
@@ -306,8 +338,13 @@ encode_image (GstImencodeWorker * w, const EncodeSource * src,
         out_size, &n);
   } else {
     ImcoreJpegParams params = { job->quality, job->subsampling,
-      gst_im_video_yuv_colorimetry (info)
+      gst_im_video_yuv_colorimetry (info), NULL, NULL
     };
+
+    if (src->annot) {
+      params.rows_hook = draw_rows_hook;
+      params.rows_hook_data = &hook;
+    }
 
     if (!w->jpeg && !(w->jpeg = imcore_jpeg_encoder_new ())) {
       err = IMCORE_ERROR_OUT_OF_MEMORY;
@@ -318,6 +355,11 @@ encode_image (GstImencodeWorker * w, const EncodeSource * src,
       err = imcore_jpeg_encode_interleaved (w->jpeg, src->yuv, src->rect,
           &params, out, out_size, &n);
     }
+  }
+  if (err == IMCORE_OK && hook.failed) {
+    g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED,
+        "cannot draw the annotation on a JPEG's rows");
+    return FALSE;
   }
   if (err != IMCORE_OK) {
     /* the codec's own words, "" when the failure was not the codec's */
@@ -358,19 +400,38 @@ fill_outside (const ImcoreImage * rgb, const ImcoreRect * dest, guint32 argb)
   }
 }
 
+/* Draws @annot (NULL or flags 0: nothing) on @img, the whole output
+ * image in the worker's memory, whose samples @info describes when they
+ * are planar YUV. */
+static gboolean
+annotate_image (GstImencodeWorker * w, const ImcoreImage * img,
+    const GstVideoInfo * info, const GstImencodeAnnotation * annot,
+    GError ** error)
+{
+  ImcoreYuvColorimetry c = gst_im_video_yuv_colorimetry (info);
+
+  if (!annot || !annot->flags)
+    return TRUE;
+  if (!w->annotator)
+    w->annotator = gst_imencode_annotator_new ();
+  return gst_imencode_annotator_draw (w->annotator, img,
+      imcore_pixel_n_planes (img->format) == 3 ? &c : NULL, annot, error);
+}
+
 /* Encodes the PNG of @job from @yuv, the I444 samples, in @in's
  * colorimetry, of the plan's destination rectangle: converted to RGB in
  * the worker's memory by the core, the border around the rectangle (a
- * letterbox) painted in the pad colour. */
+ * letterbox) painted in the pad colour, @annot drawn on it. */
 static gboolean
 encode_png_of_yuv (GstImencodeWorker * w, const ImcoreImage * yuv,
-    const GstVideoInfo * in, const GstImencodeJob * job, guint8 * out,
-    gsize out_size, gsize * len, GError ** error)
+    const GstVideoInfo * in, const GstImencodeJob * job,
+    const GstImencodeAnnotation * annot, guint8 * out, gsize out_size,
+    gsize * len, GError ** error)
 {
   ImcoreYuvColorimetry c = gst_im_video_yuv_colorimetry (in);
   const ImcorePlan *p = &job->plan;
   ImcoreImage rgb, inside;
-  EncodeSource src = { &rgb, NULL, NULL };
+  EncodeSource src = { &rgb, NULL, NULL, NULL };
   ImcoreError err;
   gsize size = imcore_image_size (IMCORE_PIXEL_RGB, p->out_width,
       p->out_height);
@@ -395,6 +456,8 @@ encode_png_of_yuv (GstImencodeWorker * w, const ImcoreImage * yuv,
   }
   if (!imcore_plan_is_identity (p))
     fill_outside (&rgb, &p->dest, job->pad_argb);
+  if (!annotate_image (w, &rgb, in, annot, error))
+    return FALSE;
   return encode_image (w, &src, in, job, out, out_size, len, error);
 }
 
@@ -445,15 +508,51 @@ copy_aligned (GstImencodeWorker * w, const GstVideoFrame * frame,
   return TRUE;
 }
 
+/* Whether @annot (flags set) can be drawn on a @width x @height JPEG's
+ * rows in the encoder's strip: its texts laid out beforehand. */
+static gboolean
+draws_in_strip (GstImencodeWorker * w, const GstImencodeAnnotation * annot,
+    guint32 width, guint32 height, gboolean * ok, GError ** error)
+{
+  gboolean by_rows = FALSE;
+
+  if (!w->annotator)
+    w->annotator = gst_imencode_annotator_new ();
+  *ok = gst_imencode_annotator_prepare (w->annotator, annot, width, height,
+      &by_rows, error);
+  return *ok && by_rows;
+}
+
+/* Copies @img, a view into the frame, into the worker's memory as
+ * @copy, for drawing. */
+static gboolean
+copy_for_drawing (GstImencodeWorker * w, const ImcoreImage * img,
+    ImcoreImage * copy, GError ** error)
+{
+  gsize size = imcore_image_size (img->format, img->width, img->height);
+  guint8 *mem = size ? imcore_scratch_get (&w->annotated, size) : NULL;
+
+  if (!mem || imcore_image_init_packed (copy, img->format, img->width,
+          img->height, mem, size) != IMCORE_OK ||
+      imcore_draw_copy_image (img, copy) != IMCORE_OK) {
+    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NO_SPACE_LEFT,
+        "cannot copy a %ux%u image to draw on", img->width, img->height);
+    return FALSE;
+  }
+  return TRUE;
+}
+
 gboolean
 gst_imencode_worker_encode (GstImencodeWorker * w,
-    const GstVideoFrame * frame, const GstImencodeJob * job, guint8 * out,
-    gsize out_size, gsize * out_len, GError ** error)
+    const GstVideoFrame * frame, const GstImencodeJob * job,
+    const GstImencodeAnnotation * annot, guint8 * out, gsize out_size,
+    gsize * out_len, GError ** error)
 {
+  gboolean drawing = annot && annot->flags;
   const GstVideoInfo *in = &frame->info;
   ImcoreInterleavedYuv yuv;
   ImcoreImage whole, img;
-  EncodeSource src = { &img, NULL, NULL };
+  EncodeSource src = { &img, NULL, NULL, NULL };
   ImcorePlan conv;
   ImcoreRect inner;
   GstVideoFrame woven, copy, conv_frame;
@@ -465,7 +564,29 @@ gst_imencode_worker_encode (GstImencodeWorker * w,
       (job->png ? imcore_png_color_for (whole.format) != IMCORE_PNG_UNSUPPORTED
           : imcore_jpeg_accepts (whole.format, job->subsampling)) &&
       imcore_image_crop (&whole, &job->plan.src, &img) == IMCORE_OK) {
-    /* zero-copy: the encoder reads the frame through a pointer offset */
+    /* zero-copy: the encoder reads the frame through a pointer offset;
+     * annotated, YUV to JPEG is drawn in the encoder's strip, anything
+     * else on a copy of the crop */
+    if (drawing && !job->png && imcore_pixel_n_planes (img.format) == 3) {
+      gboolean ok;
+
+      if (draws_in_strip (w, annot, img.width, img.height, &ok, error)) {
+        src.annot = annot;
+        return encode_image (w, &src, in, job, out, out_size, out_len,
+            error);
+      }
+      if (!ok)
+        return FALSE;
+    }
+    if (drawing) {
+      ImcoreImage copy;
+      EncodeSource csrc = { &copy, NULL, NULL, NULL };
+
+      if (!copy_for_drawing (w, &img, &copy, error) ||
+          !annotate_image (w, &copy, in, annot, error))
+        return FALSE;
+      return encode_image (w, &csrc, in, job, out, out_size, out_len, error);
+    }
     return encode_image (w, &src, in, job, out, out_size, out_len, error);
   }
   if (converts_to_rgb (in, job) && imcore_plan_is_identity (&job->plan) &&
@@ -473,14 +594,24 @@ gst_imencode_worker_encode (GstImencodeWorker * w,
       whole.format == IMCORE_PIXEL_I444 &&
       imcore_image_crop (&whole, &job->plan.src, &img) == IMCORE_OK) {
     /* the core converts the crop of 4:4:4 input to RGB itself */
-    return encode_png_of_yuv (w, &img, in, job, out, out_size, out_len,
-        error);
+    return encode_png_of_yuv (w, &img, in, job, annot, out, out_size,
+        out_len, error);
   }
   if (reads_interleaved (frame, job, &yuv)) {
-    /* the encoder takes the crop's samples apart a strip at a time */
-    EncodeSource isrc = { NULL, &yuv, &job->plan.src };
+    /* the encoder takes the crop's samples apart a strip at a time, and
+     * the annotation is drawn there (else: through the converter, into
+     * the worker's memory) */
+    EncodeSource isrc = { NULL, &yuv, &job->plan.src, NULL };
+    gboolean ok = TRUE;
 
-    return encode_image (w, &isrc, in, job, out, out_size, out_len, error);
+    if (!drawing || draws_in_strip (w, annot, job->plan.src.width,
+            job->plan.src.height, &ok, error)) {
+      isrc.annot = drawing ? annot : NULL;
+      return encode_image (w, &isrc, in, job, out, out_size, out_len,
+          error);
+    }
+    if (!ok)
+      return FALSE;
   }
 
   fmt = intermediate_format (in, job);
@@ -546,9 +677,11 @@ gst_imencode_worker_encode (GstImencodeWorker * w,
     g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED,
         "no core layout for %s", gst_video_format_to_string (fmt));
   else if (converts_to_rgb (in, job))
-    ok = encode_png_of_yuv (w, &img, in, job, out, out_size, out_len, error);
+    ok = encode_png_of_yuv (w, &img, in, job, annot, out, out_size, out_len,
+        error);
   else
-    ok = encode_image (w, &src, &conv_frame.info, job, out, out_size, out_len,
+    ok = annotate_image (w, &img, &conv_frame.info, annot, error) &&
+        encode_image (w, &src, &conv_frame.info, job, out, out_size, out_len,
         error);
   gst_video_frame_unmap (&conv_frame);
   return ok;
@@ -569,7 +702,8 @@ ensure_scratch (guint8 ** mem, gsize * mem_size, gsize size)
 GstBuffer *
 gst_imencode_worker_encode_output (GstImencodeWorker * w,
     const GstVideoFrame * frame, const GstImencodeJob * job,
-    gsize file_bound, GstImencodeText text, const GstImencodeEvent * ev,
+    const GstImencodeAnnotation * annot, gsize file_bound,
+    GstImencodeText text, const GstImencodeEvent * ev,
     GstImOutputPools * pools, GError ** error)
 {
   GstImBase64Format format = { 0 };
@@ -584,7 +718,7 @@ gst_imencode_worker_encode_output (GstImencodeWorker * w,
         file_bound);
     return NULL;
   }
-  if (!gst_imencode_worker_encode (w, frame, job, w->encoded,
+  if (!gst_imencode_worker_encode (w, frame, job, annot, w->encoded,
           w->encoded_size, &n, error))
     return NULL;
 

@@ -7,6 +7,7 @@
 
 #include <gst/video/video.h>
 
+#include "gstimencodeannotate.h"
 #include "gstimencodeevent.h"
 #include "gstimoutputpools.h"
 #include "imcore.h"
@@ -63,13 +64,20 @@ gsize gst_imencode_worker_bound (const GstVideoInfo * in,
  * RGB by the core (imcore_image_yuv_to_rgb(): the exact inverse of the
  * input's matrix and range) from 4:4:4, which the converter makes unless
  * the input is an unscaled crop of Y444. Allocates nothing once the
- * worker has seen a job of the same shape. On failure returns FALSE and
- * sets @error. */
+ * worker has seen a job of the same shape.
+ * With @annot (NULL, or flags 0: none) the image is drawn on just before
+ * the encoder reads it, always in memory of the worker's: the converter's
+ * output, the RGB of a PNG of YUV, or, where the encoder would read the
+ * frame itself (an unscaled crop), a copy of the crop; interleaved YUV
+ * then goes through the converter. The frame is never written. On failure
+ * returns FALSE and sets @error. */
 gboolean gst_imencode_worker_encode (GstImencodeWorker * worker,
-    const GstVideoFrame * frame, const GstImencodeJob * job, guint8 * out,
-    gsize out_size, gsize * out_len, GError ** error);
+    const GstVideoFrame * frame, const GstImencodeJob * job,
+    const GstImencodeAnnotation * annot, guint8 * out, gsize out_size,
+    gsize * out_len, GError ** error);
 
-/* Encodes @job from the mapped @frame (as gst_imencode_worker_encode(),
+/* Encodes @job from the mapped @frame, drawing @annot (NULL: nothing) on
+ * it (as gst_imencode_worker_encode(),
  * into the worker's own memory, grown to @file_bound bytes as needed) and
  * puts the result in a buffer from @pools of exactly its size, as @text
  * wants it: the file's bytes, their base64 text or data URI, or the JSON
@@ -77,7 +85,7 @@ gboolean gst_imencode_worker_encode (GstImencodeWorker * worker,
  * inside. Returns the buffer, or NULL with @error set. */
 GstBuffer *gst_imencode_worker_encode_output (GstImencodeWorker * worker,
     const GstVideoFrame * frame, const GstImencodeJob * job,
-    gsize file_bound, GstImencodeText text, const GstImencodeEvent * ev,
+    const GstImencodeAnnotation * annot, gsize file_bound, GstImencodeText text, const GstImencodeEvent * ev,
     GstImOutputPools * pools, GError ** error);
 
 /* ---- limits of one output image, all in one place ---- */

@@ -590,6 +590,37 @@ write_exif (j_compress_ptr cinfo, const ImcoreJpegParams * params)
     jpeg_write_m_byte (cinfo, params->exif[i]);
 }
 
+/* Hands iMCU row @m, as fill_imcu_row() left it in the strip, to
+ * @params' rows hook, then pads its rows again (the hook may have changed
+ * their last samples). */
+static void
+call_rows_hook (ImcoreJpegEncoder * enc, const YuvSource * src,
+    const ImcoreJpegParams * params, const JpegLayout * l, uint32_t m)
+{
+  uint32_t y0 = m * l->rows[0];
+  ImcoreImage rows;
+
+  memset (&rows, 0, sizeof (rows));
+  rows.format = l->n == 1 ? IMCORE_PIXEL_GRAY8 : l->jvs ? IMCORE_PIXEL_I420 :
+      l->jhs ? IMCORE_PIXEL_I422 : IMCORE_PIXEL_I444;
+  rows.width = src->width;
+  rows.height = src->height - y0 < l->rows[0] ? src->height - y0 :
+      l->rows[0];
+  for (unsigned c = 0; c < l->n; c++) {
+    rows.planes[c] = enc->rows[c][0];
+    rows.strides[c] = l->pitch[c];
+  }
+  params->rows_hook (params->rows_hook_data, &rows, y0);
+  for (unsigned c = 0; c < l->n; c++) {
+    uint32_t first = c ? m * 8 : y0;
+    uint32_t valid = l->height[c] - first < l->rows[c] ?
+        l->height[c] - first : l->rows[c];
+
+    for (uint32_t r = 0; r < valid; r++)
+      pad_row (enc->rows[c][r], l->width[c], l->padded[c]);
+  }
+}
+
 /* Encodes @src as a JFIF JPEG with @params into the caller's @out, which
  * holds at least the bound (or the budget). */
 static ImcoreError
@@ -640,6 +671,8 @@ encode_yuv (ImcoreJpegEncoder * enc, const YuvSource * src,
   }
   for (uint32_t m = 0; m < imcu_rows; m++) {
     fill_imcu_row (enc, src, conv, &l, m);
+    if (params->rows_hook)
+      call_rows_hook (enc, src, params, &l, m);
     jpeg_write_raw_data (cinfo, planes, l.rows[0]);
   }
   jpeg_finish_compress (cinfo);

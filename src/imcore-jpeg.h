@@ -52,6 +52,15 @@ typedef struct
    * end), and the output buffer need only hold the smaller of the budget
    * and the bound. See imcore-budget.h. */
   size_t max_bytes;
+  /* YUV input only, optional (NULL: none): called with each iMCU row (8
+   * or 16 image rows) once it is converted to JFIF's colorimetry and just
+   * before libjpeg reads it, with a planar view of it (I420, I422 or I444
+   * as the JPEG's subsampling; GRAY8 for gray) whose first row is image
+   * row @y. The callback may change those samples (e.g. draw on them);
+   * what it writes is what is encoded. Nothing else of the image is
+   * written. */
+  void (*rows_hook) (void *user_data, const ImcoreImage * rows, uint32_t y);
+  void *rows_hook_data;
 } ImcoreJpegParams;
 
 /* Largest restart interval (MCUs): the DRI marker's 16 bits. */

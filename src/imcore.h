@@ -9,6 +9,7 @@
 #include "imcore-image.h"
 #include "imcore-interleaved.h"
 #include "imcore-rect.h"
+#include "imcore-draw.h"
 #include "imcore-jpeg.h"
 #include "imcore-png.h"
 #include "imcore-base64.h"

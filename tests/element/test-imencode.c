@@ -1521,6 +1521,60 @@ test_output_buffers_freed_after_burst (void)
   gst_harness_teardown (hr);
 }
 
+/* annotate's drawing (outlines, labels through cached glyphs and, for
+ * text that is not ASCII, a Pango layout; the time) on worker threads and
+ * in the streaming thread, whole frame and region mode, planar YUV through
+ * a copy and RGB through the converter: every frame gives a JPEG, and the
+ * leaks tracer and ASan see the Pango and Cairo state made and freed with
+ * the threads. */
+static void
+test_annotate_draws_on_every_path (void)
+{
+  const gchar *props[] = {
+    "annotate=boxes+labels+time threads=2",
+    "annotate=boxes+labels+time threads=1 width=200",
+    "annotate=boxes+labels roi-type=* roi-margin=0.2 threads=2",
+  };
+  const gchar *formats[] = { "I420", "RGB", "NV12" };
+
+  for (guint p = 0; p < G_N_ELEMENTS (props); p++) {
+    for (guint f = 0; f < G_N_ELEMENTS (formats); f++) {
+      GstHarness *hr = new_harness (props[p], formats[f], 160, 120);
+      guint expected = 0;
+
+      for (gint frame = 0; frame < 3; frame++) {
+        GstBuffer *in = make_frame (formats[f], 160, 120, frame * GST_SECOND);
+        GstVideoRegionOfInterestMeta *m;
+
+        m = gst_buffer_add_video_region_of_interest_meta (in, "person",
+            10 + frame, 20, 60, 80);
+        gst_video_region_of_interest_meta_add_param (m,
+            gst_structure_new ("detection", "confidence", G_TYPE_DOUBLE,
+                0.87, NULL));
+        /* a type Pango lays out whole (not ASCII) */
+        gst_buffer_add_video_region_of_interest_meta (in, "caf\xc3\xa9",
+            100, 0, 70, 50);
+        expected += g_str_has_prefix (props[p], "annotate=boxes+labels roi")
+            ? 2 : 1;
+        g_assert_cmpint (gst_harness_push (hr, in), ==, GST_FLOW_OK);
+      }
+      for (guint i = 0; i < expected; i++) {
+        GstBuffer *out = gst_harness_pull (hr);
+        GstMapInfo map;
+
+        g_assert_nonnull (out);
+        g_assert_true (gst_buffer_map (out, &map, GST_MAP_READ));
+        g_assert_cmpuint (map.size, >, 4);
+        g_assert_cmpuint (map.data[0], ==, 0xff);
+        g_assert_cmpuint (map.data[1], ==, 0xd8);
+        gst_buffer_unmap (out, &map);
+        gst_buffer_unref (out);
+      }
+      gst_harness_teardown (hr);
+    }
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1573,6 +1627,8 @@ main (int argc, char **argv)
       test_sink_caps_query_lists_formats);
   g_test_add_func ("/imencode/sink-caps-query-proxies-framerate",
       test_sink_caps_query_proxies_downstream_framerate);
+  g_test_add_func ("/imencode/annotate-draws-on-every-path",
+      test_annotate_draws_on_every_path);
   g_test_add_func ("/imencode/output-buffers-freed-after-burst",
       test_output_buffers_freed_after_burst);
 
