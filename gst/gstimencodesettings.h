@@ -40,6 +40,8 @@ typedef enum
   GST_IMENCODE_METHOD_BILINEAR,
   GST_IMENCODE_METHOD_BICUBIC,
   GST_IMENCODE_METHOD_LANCZOS,
+  GST_IMENCODE_METHOD_OPENCV_LINEAR,    /* cv2.resize INTER_LINEAR */
+  GST_IMENCODE_METHOD_OPENCV_AREA,      /* cv2.resize INTER_AREA */
 } GstImencodeMethod;
 
 typedef enum
@@ -54,6 +56,7 @@ typedef enum
   GST_IMENCODE_ROI_SELECT_EVERY,
   GST_IMENCODE_ROI_SELECT_FIRST,
   GST_IMENCODE_ROI_SELECT_BEST,
+  GST_IMENCODE_ROI_SELECT_IMPROVING,
 } GstImencodeRoiSelect;
 
 /* GTypes of the enums above, registered on first use. */
@@ -120,14 +123,18 @@ typedef struct
   GstClockTime roi_best_timeout;        /* 0: none */
   gint max_rate_n, max_rate_d;  /* 0/1: every frame */
   gboolean on_demand;
+  /* roi-min-size, tags */
+  guint roi_min_size;           /* 0: any size */
+  gchar *tags;                  /* GRefString: a JSON object without
+                                 * whitespace outside its strings, or NULL */
 } GstImencodeSettings;
 
 /* Copies @src into @dest (uninitialised or cleared), taking a reference
- * to the roi filter. */
+ * to the roi filter and the tags. */
 void gst_imencode_settings_copy (GstImencodeSettings * dest,
     const GstImencodeSettings * src);
 
-/* Releases what @s holds. */
+/* Releases what @s holds (the roi filter's and the tags' references). */
 void gst_imencode_settings_clear (GstImencodeSettings * s);
 
 /* The properties as set: the settings, and roi-type as the text it was
