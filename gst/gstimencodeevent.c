@@ -29,6 +29,8 @@ gst_imencode_reason_name (GstImencodeReason reason)
       return "best";
     case GST_IMENCODE_REASON_SNAPSHOT:
       return "snapshot";
+    case GST_IMENCODE_REASON_IMPROVING:
+      return "improving";
     default:
       return "frame";
   }
