@@ -152,6 +152,7 @@ gst_imencode_frame_event (const GstImencodeFrame * f, GstImencodeEvent * ev)
   ev->png = f->job.png;
   ev->width = f->job.plan.out_width;
   ev->height = f->job.plan.out_height;
+  ev->tags = f->tags;
 }
 
 /* Encodes @f (worker thread, or the streaming thread with threads=1)
@@ -194,6 +195,7 @@ gst_imencode_frame_discard (gpointer job, gpointer user_data)
   gst_clear_buffer (&f->inbuf);
   gst_clear_buffer (&f->outbuf);
   g_clear_error (&f->error);
+  g_clear_pointer (&f->tags, g_ref_string_release);
 }
 
 /* Pushes the encoded @f (in input order), or warns about its failure. */
@@ -370,6 +372,8 @@ gst_imencode_submit_image (GstImencode * self, GstImencodeFrameContext * ctx,
   f.text = self->neg.text;
   f.utc = f.text == GST_IMENCODE_TEXT_JSON ?
       gst_imencode_reference_utc (self, inbuf) : GST_CLOCK_TIME_NONE;
+  f.tags = f.text == GST_IMENCODE_TEXT_JSON && s->tags ?
+      g_ref_string_acquire (s->tags) : NULL;
   ctx->made++;
   return gst_imencode_run_job (self, &f);
 }

@@ -14,5 +14,6 @@
 #include "imcore-base64.h"
 #include "imcore-scan.h"
 #include "imcore-json.h"
+#include "imcore-resize.h"
 
 #endif /* IMCORE_H */

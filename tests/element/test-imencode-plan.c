@@ -1136,6 +1136,73 @@ test_regions_analytics_non_finite_confidence_is_unknown (void)
   gst_buffer_unref (buf);
   g_array_unref (regions);
 }
+
+/* A detection's classes: those of the classification metadata related to
+ * it (either direction), the most confident first; an unrelated one and
+ * non-finite levels are left out; at most GST_IMENCODE_MAX_CLASSES. */
+static void
+test_regions_analytics_classes (void)
+{
+  GstBuffer *buf = gst_buffer_new ();
+  GArray *regions = g_array_new (FALSE, FALSE, sizeof (GstImencodeRegion));
+  GstAnalyticsRelationMeta *rmeta =
+      gst_buffer_add_analytics_relation_meta (buf);
+  GstAnalyticsODMtd od[3];
+  GstAnalyticsClsMtd cls[4];
+  gfloat levels[2] = { 0.25f, 0.75f }, many[20], bad[2] = { NAN, 0.5f };
+  GQuark quarks[2], many_q[20], bad_q[2];
+  const GstImencodeRegion *r;
+
+  for (guint i = 0; i < 3; i++)
+    g_assert_true (gst_analytics_relation_meta_add_od_mtd (rmeta,
+            g_quark_from_string ("person"), 10 * i, 0, 8, 8, 0.9f, &od[i]));
+  quarks[0] = g_quark_from_string ("hat");
+  quarks[1] = g_quark_from_string ("no-hat");
+  g_assert_true (gst_analytics_relation_meta_add_cls_mtd (rmeta, 2, levels,
+          quarks, &cls[0]));
+  g_assert_true (gst_analytics_relation_meta_set_relation (rmeta,
+          GST_ANALYTICS_REL_TYPE_RELATE_TO, od[0].id, cls[0].id));
+  /* the other direction, and a classification of nothing */
+  g_assert_true (gst_analytics_relation_meta_add_one_cls_mtd (rmeta, 0.5f,
+          g_quark_from_string ("red"), &cls[1]));
+  g_assert_true (gst_analytics_relation_meta_set_relation (rmeta,
+          GST_ANALYTICS_REL_TYPE_RELATE_TO, cls[1].id, od[0].id));
+  g_assert_true (gst_analytics_relation_meta_add_one_cls_mtd (rmeta, 0.9f,
+          g_quark_from_string ("unrelated"), &cls[2]));
+  /* 20 classes on the second detection: the 16 most confident kept */
+  for (guint i = 0; i < 20; i++) {
+    many[i] = i / 20.0f;
+    many_q[i] = g_quark_from_string (i % 2 ? "odd" : "even");
+  }
+  g_assert_true (gst_analytics_relation_meta_add_cls_mtd (rmeta, 20, many,
+          many_q, &cls[3]));
+  g_assert_true (gst_analytics_relation_meta_set_relation (rmeta,
+          GST_ANALYTICS_REL_TYPE_CONTAIN, od[1].id, cls[3].id));
+  bad_q[0] = g_quark_from_string ("nan");
+  bad_q[1] = g_quark_from_string ("fine");
+  g_assert_true (gst_analytics_relation_meta_add_cls_mtd (rmeta, 2, bad,
+          bad_q, &cls[2]));
+  g_assert_true (gst_analytics_relation_meta_set_relation (rmeta,
+          GST_ANALYTICS_REL_TYPE_RELATE_TO, od[2].id, cls[2].id));
+
+  gst_imencode_regions_collect (buf, regions);
+  g_assert_cmpuint (regions->len, ==, 3);
+  r = &g_array_index (regions, GstImencodeRegion, 0);
+  g_assert_cmpuint (r->n_classes, ==, 3);
+  g_assert_cmpstr (g_quark_to_string (r->classes[0].label), ==, "no-hat");
+  g_assert_cmpfloat (r->classes[0].confidence, ==, 0.75f);
+  g_assert_cmpstr (g_quark_to_string (r->classes[1].label), ==, "red");
+  g_assert_cmpstr (g_quark_to_string (r->classes[2].label), ==, "hat");
+  r = &g_array_index (regions, GstImencodeRegion, 1);
+  g_assert_cmpuint (r->n_classes, ==, GST_IMENCODE_MAX_CLASSES);
+  for (guint i = 0; i < GST_IMENCODE_MAX_CLASSES; i++)
+    g_assert_cmpfloat (r->classes[i].confidence, ==, many[19 - i]);
+  r = &g_array_index (regions, GstImencodeRegion, 2);
+  g_assert_cmpuint (r->n_classes, ==, 1);
+  g_assert_cmpstr (g_quark_to_string (r->classes[0].label), ==, "fine");
+  gst_buffer_unref (buf);
+  g_array_unref (regions);
+}
 #endif
 
 /* ---- tracks (roi-select) ---- */
@@ -1595,6 +1662,7 @@ main (int argc, char **argv)
 #ifdef HAVE_GST_ANALYTICS
   g_test_add_func ("/plan/analytics-non-finite-confidence-is-unknown",
       test_regions_analytics_non_finite_confidence_is_unknown);
+  g_test_add_func ("/plan/analytics-classes", test_regions_analytics_classes);
 #endif
   g_test_add_func ("/tracks/best-non-finite-confidence-scores-one",
       test_tracks_best_non_finite_confidence_scores_one);
