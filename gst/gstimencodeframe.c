@@ -350,6 +350,9 @@ gst_imencode_submit_image (GstImencode * self, GstImencodeFrameContext * ctx,
   job->subsampling = gst_imencode_subsampling (s, &self->in_info);
   job->compression_level = s->compression_level;
   job->method = gst_imencode_resampler (s->method);
+  job->opencv = s->method == GST_IMENCODE_METHOD_OPENCV_LINEAR ?
+      IMCORE_RESIZE_OPENCV_LINEAR : s->method ==
+      GST_IMENCODE_METHOD_OPENCV_AREA ? IMCORE_RESIZE_OPENCV_AREA : -1;
   job->pad_argb = s->pad_color;
   job->plan = image->plan;
 
