@@ -9,7 +9,10 @@
 
 /* OpenCV's fixed point for 8-bit bilinear: weights of 11 bits, a
  * horizontal pass into 32-bit sums, a vertical one that rounds away 22
- * bits. */
+ * bits the way its SIMD code (what x86 builds run) does: each sum shifted
+ * right by 4, multiplied by its weight keeping the high 16 bits, then
+ * (sum + 2) >> 2. (Its plain C code rounds once, (a + b + 2^21) >> 22, at
+ * most 1 away.) */
 #define COEF_BITS 11
 #define COEF_ONE (1 << COEF_BITS)
 
@@ -180,9 +183,8 @@ resize_linear (const uint8_t * src, size_t src_stride, uint32_t sw,
     }
     r1 = want[1] == want[0] ? rows[0] : rows[1];
     for (size_t i = 0; i < (size_t) dw * cn; i++) {
-      int64_t v = ((int64_t) rows[0][i] * ty.w0 +
-          (int64_t) r1[i] * ty.w1 + (1 << (2 * COEF_BITS - 1))) >>
-          (2 * COEF_BITS);
+      int32_t v = ((((rows[0][i] >> 4) * ty.w0) >> 16) +
+          (((r1[i] >> 4) * ty.w1) >> 16) + 2) >> 2;
 
       out[i] = (uint8_t) (v < 0 ? 0 : v > 255 ? 255 : v);
     }
