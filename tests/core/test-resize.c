@@ -112,6 +112,14 @@ test_known_values (void)
           IMCORE_RESIZE_OPENCV_AREA, &sc), ==, IMCORE_OK);
   g_assert_cmpint (out[0], ==, 30);
   g_assert_cmpint (out[1], ==, 150);
+  /* 4 -> 1 by area: the mean of all four, 60 (a two-sample mix would not) */
+  {
+    const guint8 four[4] = { 0, 40, 80, 120 };
+
+    g_assert_cmpint (imcore_resize_plane (four, 4, 4, 1, out, 1, 1, 1, 1,
+            IMCORE_RESIZE_OPENCV_AREA, &sc), ==, IMCORE_OK);
+    g_assert_cmpint (out[0], ==, 60);
+  }
   /* 3 -> 2 bilinear: centres at 0.25 and 1.75: 22.5 -> 22 or 23, 157.5 */
   g_assert_cmpint (imcore_resize_plane (row, 3, 3, 1, out, 2, 2, 1, 1,
           IMCORE_RESIZE_OPENCV_LINEAR, &sc), ==, IMCORE_OK);
