@@ -308,3 +308,24 @@ def test_opencv_methods_on_yuv_input_jpeg(fmt):
     got = np.asarray(decode(r.buffers[0][0])[1].convert("RGB"))
     want = cv2.resize(frame, (64, 48), interpolation=cv2.INTER_AREA)
     assert np.abs(got.astype(int) - want).mean() < 4
+
+
+@pytest.mark.parametrize("fmt", ["I420", "Y444", "NV12", "BGRx"])
+@pytest.mark.parametrize("out_format", ["png", "jpeg"])
+def test_opencv_letterbox_border_in_pad_color(fmt, out_format):
+    # the border is painted in the pad colour in whatever layout the
+    # resize happens (RGB, or YUV in the frame's matrix and range)
+    frame = _photo_like(160, 120, 9)
+    r = encode_frames([frame], fmt, "method=opencv-linear width=96 height=96 "
+                      "aspect-mode=letterbox pad-color=0xff2080c0 "
+                      "format=%s quality=100 subsampling=444" % out_format)
+    assert not r.errors and len(r.buffers) == 1
+    got = np.asarray(decode(r.buffers[0][0])[1].convert("RGB")).astype(int)
+    m = r.buffers[0][4]
+    assert (m["content-x"], m["content-y"], m["content-width"],
+            m["content-height"]) == (0, 12, 96, 72)
+    tol = 0 if (out_format, fmt) == ("png", "BGRx") else 4
+    for part in (got[:10], got[86:]):
+        assert np.abs(part - [0x20, 0x80, 0xc0]).max() <= tol
+    want = cv2.resize(frame, (96, 72), interpolation=cv2.INTER_LINEAR)
+    assert np.abs(got[12:84] - want).mean() < 4
