@@ -29,6 +29,8 @@ gst_imencode_reason_name (GstImencodeReason reason)
       return "best";
     case GST_IMENCODE_REASON_SNAPSHOT:
       return "snapshot";
+    case GST_IMENCODE_REASON_IMPROVING:
+      return "improving";
     default:
       return "frame";
   }
@@ -42,6 +44,18 @@ gst_imencode_event_head_bound (const GstImencodeEvent * ev)
   if (ev->image && ev->image->is_region && ev->image->region.type)
     bound += imcore_json_string_bound (strlen (g_quark_to_string
             (ev->image->region.type)));
+  if (ev->image && ev->image->is_region) {
+    const GstImencodeRegion *r = &ev->image->region;
+
+    /* image_box: 4 numbers of at most 10 digits and the keys */
+    bound += 128;
+    /* each class: the label, a number of at most 20 characters, the keys */
+    for (guint i = 0; i < r->n_classes; i++)
+      bound += imcore_json_string_bound (strlen (g_quark_to_string
+              (r->classes[i].label))) + 64;
+  }
+  if (ev->tags)
+    bound += strlen (ev->tags) + 16;
   return bound;
 }
 
@@ -92,8 +106,11 @@ write_utc (ImcoreJsonWriter * w, GstClockTime utc)
 }
 
 static void
-write_roi (ImcoreJsonWriter * w, const GstImencodeRegion * r)
+write_roi (ImcoreJsonWriter * w, const GstImencodeRegion * r,
+    const ImcorePlan * plan)
 {
+  ImcoreRect box;
+
   imcore_json_raw (w, ",\"roi\":{\"id\":");
   imcore_json_int (w, r->id);
   if (r->type) {
@@ -110,6 +127,23 @@ write_roi (ImcoreJsonWriter * w, const GstImencodeRegion * r)
   }
   imcore_json_raw (w, ",");
   write_rect_fields (w, r->x, r->y, r->width, r->height);
+  if (gst_imencode_plan_map_box (plan, r->x, r->y, r->width, r->height,
+          &box)) {
+    imcore_json_raw (w, ",\"image_box\":{");
+    write_rect_fields (w, box.x, box.y, box.width, box.height);
+    imcore_json_raw (w, "}");
+  }
+  if (r->n_classes > 0) {
+    imcore_json_raw (w, ",\"classes\":[");
+    for (guint i = 0; i < r->n_classes; i++) {
+      imcore_json_raw (w, i ? ",{\"label\":" : "{\"label\":");
+      imcore_json_string (w, g_quark_to_string (r->classes[i].label));
+      imcore_json_raw (w, ",\"confidence\":");
+      imcore_json_double (w, r->classes[i].confidence);
+      imcore_json_raw (w, "}");
+    }
+    imcore_json_raw (w, "]");
+  }
   imcore_json_raw (w, "}");
 }
 
@@ -133,13 +167,18 @@ gst_imencode_event_write_head (const GstImencodeEvent * ev, guint8 * out,
       ev->box.height);
   imcore_json_raw (&w, "}");
   if (ev->image && ev->image->is_region)
-    write_roi (&w, &ev->image->region);
+    write_roi (&w, &ev->image->region, &ev->image->plan);
   imcore_json_raw (&w, ",\"reason\":");
   imcore_json_string (&w, gst_imencode_reason_name (ev->image ?
           ev->image->reason : GST_IMENCODE_REASON_FRAME));
   if (GST_CLOCK_TIME_IS_VALID (ev->utc)) {
     imcore_json_raw (&w, ",\"utc\":");
     write_utc (&w, ev->utc);
+  }
+  if (ev->tags) {
+    /* checked and made compact when the property was set */
+    imcore_json_raw (&w, ",\"tags\":");
+    imcore_json_raw (&w, ev->tags);
   }
   imcore_json_raw (&w, ",\"image\":{\"mime_type\":");
   imcore_json_raw (&w, ev->png ? "\"image/png\"" : "\"image/jpeg\"");

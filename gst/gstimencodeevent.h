@@ -21,6 +21,7 @@ typedef struct
   const GstImencodeImage *image;        /* region (if any) and reason */
   gboolean png;                 /* else JPEG */
   guint width, height;          /* of the encoded image */
+  const gchar *tags;            /* a compact JSON object, or NULL */
 } GstImencodeEvent;
 
 /* What follows the base64 data: the end of the data string, of "image",
@@ -33,7 +34,10 @@ gsize gst_imencode_event_head_bound (const GstImencodeEvent * ev);
 
 /* Writes the start of @ev's JSON object into @out (@size bytes): every
  * field in the order pts, duration, frame, box, roi (region mode; only
- * the fields known), reason, utc (when known), then "image" up to and
+ * the fields known, then image_box, the detector's box mapped into the
+ * image by gst_imencode_plan_map_box() when any of it is in the image, and
+ * classes when the region has any), reason, utc (when known), tags (when
+ * set, as they are), then "image" up to and
  * including the opening quote of its "data" string, so that the base64
  * text and GST_IMENCODE_EVENT_TAIL complete one line of NDJSON. Returns
  * the bytes written, or 0 if they do not fit. */
@@ -41,7 +45,7 @@ gsize gst_imencode_event_write_head (const GstImencodeEvent * ev,
     guint8 * out, gsize size);
 
 /* The reason's name in events ("frame", "region", "first", "best",
- * "snapshot"). */
+ * "improving", "snapshot"). */
 const gchar *gst_imencode_reason_name (GstImencodeReason reason);
 
 G_END_DECLS

@@ -152,6 +152,7 @@ gst_imencode_frame_event (const GstImencodeFrame * f, GstImencodeEvent * ev)
   ev->png = f->job.png;
   ev->width = f->job.plan.out_width;
   ev->height = f->job.plan.out_height;
+  ev->tags = f->tags;
 }
 
 /* Encodes @f (worker thread, or the streaming thread with threads=1)
@@ -194,6 +195,7 @@ gst_imencode_frame_discard (gpointer job, gpointer user_data)
   gst_clear_buffer (&f->inbuf);
   gst_clear_buffer (&f->outbuf);
   g_clear_error (&f->error);
+  g_clear_pointer (&f->tags, g_ref_string_release);
 }
 
 /* Pushes the encoded @f (in input order), or warns about its failure. */
@@ -371,6 +373,9 @@ gst_imencode_plan_annotation (GstImencode * self,
 
     if (r->has_confidence && r->confidence < s->min_confidence)
       continue;
+    if (s->roi_min_size > 0 && (r->width < (gint64) s->roi_min_size ||
+            r->height < (gint64) s->roi_min_size))
+      continue;
     full = !gst_imencode_annotation_add_region (a, &image->plan, r);
   }
   if (full) {
@@ -400,6 +405,9 @@ gst_imencode_submit_image (GstImencode * self, GstImencodeFrameContext * ctx,
   job->subsampling = gst_imencode_subsampling (s, &self->in_info);
   job->compression_level = s->compression_level;
   job->method = gst_imencode_resampler (s->method);
+  job->opencv = s->method == GST_IMENCODE_METHOD_OPENCV_LINEAR ?
+      IMCORE_RESIZE_OPENCV_LINEAR : s->method ==
+      GST_IMENCODE_METHOD_OPENCV_AREA ? IMCORE_RESIZE_OPENCV_AREA : -1;
   job->pad_argb = s->pad_color;
   job->plan = image->plan;
 
@@ -424,6 +432,8 @@ gst_imencode_submit_image (GstImencode * self, GstImencodeFrameContext * ctx,
       gst_imencode_reference_utc (self, inbuf) : GST_CLOCK_TIME_NONE;
   if (s->annotate)
     gst_imencode_plan_annotation (self, ctx, image, &f.annot);
+  f.tags = f.text == GST_IMENCODE_TEXT_JSON && s->tags ?
+      g_ref_string_acquire (s->tags) : NULL;
   ctx->made++;
   return gst_imencode_run_job (self, &f);
 }

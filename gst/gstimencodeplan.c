@@ -133,6 +133,62 @@ gst_imencode_analytics_track_id (GstAnalyticsRelationMeta * rmeta,
   return FALSE;
 }
 
+/* Whether metadata @a and @b are related in either direction. */
+static gboolean
+gst_imencode_analytics_related (GstAnalyticsRelationMeta * rmeta, guint a,
+    guint b)
+{
+  const GstAnalyticsRelTypes linked = GST_ANALYTICS_REL_TYPE_RELATE_TO |
+      GST_ANALYTICS_REL_TYPE_CONTAIN | GST_ANALYTICS_REL_TYPE_IS_PART_OF;
+
+  return (gst_analytics_relation_meta_get_relation (rmeta, a, b) & linked) ||
+      (gst_analytics_relation_meta_get_relation (rmeta, b, a) & linked);
+}
+
+/* Adds @c to @r's classes, kept sorted by confidence (highest first) and
+ * at most GST_IMENCODE_MAX_CLASSES long. */
+static void
+gst_imencode_region_add_class (GstImencodeRegion * r, GQuark label,
+    gfloat confidence)
+{
+  guint i;
+
+  if (!label || !isfinite (confidence))
+    return;
+  i = MIN (r->n_classes, GST_IMENCODE_MAX_CLASSES - 1);
+  if (r->n_classes == GST_IMENCODE_MAX_CLASSES &&
+      r->classes[i].confidence >= confidence)
+    return;
+  for (; i > 0 && r->classes[i - 1].confidence < confidence; i--)
+    r->classes[i] = r->classes[i - 1];
+  r->classes[i].label = label;
+  r->classes[i].confidence = confidence;
+  if (r->n_classes < GST_IMENCODE_MAX_CLASSES)
+    r->n_classes++;
+}
+
+/* The classes of the classification metadata related to detection
+ * @od_id, into @r. */
+static void
+gst_imencode_analytics_classes (GstAnalyticsRelationMeta * rmeta,
+    guint od_id, GstImencodeRegion * r)
+{
+  GstAnalyticsClsMtd cls;
+  gpointer state = NULL;
+
+  while (gst_analytics_relation_meta_iterate (rmeta, &state,
+          gst_analytics_cls_mtd_get_mtd_type (), &cls)) {
+    gsize n;
+
+    if (!gst_imencode_analytics_related (rmeta, od_id, cls.id))
+      continue;
+    n = gst_analytics_cls_mtd_get_length (&cls);
+    for (gsize i = 0; i < n; i++)
+      gst_imencode_region_add_class (r, gst_analytics_cls_mtd_get_quark (&cls,
+              i), gst_analytics_cls_mtd_get_level (&cls, i));
+  }
+}
+
 /* Appends the object detections of @buffer's relation meta, or completes
  * the ROI region already collected with the same id. */
 static void
@@ -173,6 +229,7 @@ gst_imencode_regions_collect_analytics (GstBuffer * buffer,
     gst_imencode_region_set_confidence (&r, confidence);
     r.has_track_id = gst_imencode_analytics_track_id (rmeta, od.id,
         &r.track_id, &r.track_lost);
+    gst_imencode_analytics_classes (rmeta, od.id, &r);
     /* after every ROI meta, in the relation meta's order */
     r.order = order++;
     if (!same) {
@@ -190,6 +247,10 @@ gst_imencode_regions_collect_analytics (GstBuffer * buffer,
     }
     if (same->type == 0)
       same->type = r.type;
+    if (same->n_classes == 0) {
+      same->n_classes = r.n_classes;
+      memcpy (same->classes, r.classes, sizeof (r.classes));
+    }
   }
 }
 #endif
@@ -284,6 +345,10 @@ gst_imencode_plan_regions (const GstImencodeSettings * s,
       continue;
     if (r->has_confidence && r->confidence < s->min_confidence)
       continue;
+    /* before margin: the detector's own box */
+    if (s->roi_min_size > 0 && (r->width < (gint64) s->roi_min_size ||
+            r->height < (gint64) s->roi_min_size))
+      continue;
     if (!imcore_rect_grow_clip (&frame, r->x, r->y, r->width, r->height,
             s->roi_margin, &box)) {
       skipped->outside++;
@@ -301,4 +366,49 @@ gst_imencode_plan_regions (const GstImencodeSettings * s,
     gst_imencode_plan_output (s, shape, &crop, &image);
     g_array_append_val (images, image);
   }
+}
+
+/* The edge at @pos (inside [@src_start, @src_start + @src_len]) mapped
+ * into [@dest_start, @dest_start + @dest_len], rounded to the nearest. */
+static guint32
+gst_imencode_map_edge (gint64 pos, guint32 src_start, guint32 src_len,
+    guint32 dest_start, guint32 dest_len)
+{
+  guint64 off = (guint64) (pos - src_start);
+
+  /* at most 2^32 x 2^32: the 64-bit helper's 128-bit intermediate */
+  return dest_start + (guint32) gst_util_uint64_scale_round (off, dest_len,
+      src_len);
+}
+
+gboolean
+gst_imencode_plan_map_box (const ImcorePlan * plan, gint64 x, gint64 y,
+    gint64 width, gint64 height, ImcoreRect * out)
+{
+  const ImcoreRect *src = &plan->src, *dest = &plan->dest;
+  gint64 x0, y0, x1, y1;
+  guint32 ox0, oy0, ox1, oy1;
+
+  memset (out, 0, sizeof (*out));
+  if (width <= 0 || height <= 0 || src->width == 0 || src->height == 0 ||
+      x > G_MAXINT64 - width || y > G_MAXINT64 - height)
+    return FALSE;
+  /* the part of the box inside the source rectangle */
+  x0 = MAX (x, (gint64) src->x);
+  y0 = MAX (y, (gint64) src->y);
+  x1 = MIN (x + width, (gint64) src->x + src->width);
+  y1 = MIN (y + height, (gint64) src->y + src->height);
+  if (x0 >= x1 || y0 >= y1)
+    return FALSE;
+  ox0 = gst_imencode_map_edge (x0, src->x, src->width, dest->x, dest->width);
+  ox1 = gst_imencode_map_edge (x1, src->x, src->width, dest->x, dest->width);
+  oy0 = gst_imencode_map_edge (y0, src->y, src->height, dest->y,
+      dest->height);
+  oy1 = gst_imencode_map_edge (y1, src->y, src->height, dest->y,
+      dest->height);
+  out->x = ox0;
+  out->y = oy0;
+  out->width = ox1 - ox0;
+  out->height = oy1 - oy0;
+  return TRUE;
 }

@@ -20,7 +20,19 @@ typedef enum
   GST_IMENCODE_REASON_FIRST,    /* roi-select=first: a track's first view */
   GST_IMENCODE_REASON_BEST,     /* roi-select=best: a track's best view */
   GST_IMENCODE_REASON_SNAPSHOT, /* on-demand, taken by a snapshot request */
+  GST_IMENCODE_REASON_IMPROVING,        /* roi-select=improving: a view
+                                         * better than the track's best */
 } GstImencodeReason;
+
+/* Classes kept per region (the most confident first). */
+#define GST_IMENCODE_MAX_CLASSES 16
+
+/* One class of a classification related to a region. */
+typedef struct
+{
+  GQuark label;
+  gfloat confidence;
+} GstImencodeClassLevel;
 
 /* A region of interest on a frame, as its metadata describes it. */
 typedef struct
@@ -34,6 +46,8 @@ typedef struct
   gint64 track_id;
   gboolean track_lost;          /* its tracker reports the track lost */
   guint64 order;                /* creation order among the frame's metas */
+  guint n_classes;              /* classification related to it */
+  GstImencodeClassLevel classes[GST_IMENCODE_MAX_CLASSES];
 } GstImencodeRegion;
 
 /* One image to make from a frame. */
@@ -55,7 +69,11 @@ typedef struct
  * metadata related to it in either direction). A confidence that is not a
  * finite number is unknown (has_confidence FALSE). A detection with the id of
  * a ROI meta and a box overlapping its box by at least half (intersection
- * over union) is the same object: it adds only what the ROI meta lacks. */
+ * over union) is the same object: it adds only what the ROI meta lacks.
+ * Each detection's classes are those of the classification metadata
+ * (GstAnalyticsClsMtd) related to it in either direction, at most
+ * GST_IMENCODE_MAX_CLASSES, the most confident first (classes whose
+ * confidence is not a finite number are left out). */
 void gst_imencode_regions_collect (GstBuffer * buffer, GArray * regions);
 
 /* The frame the images are cut from: its size and pixel aspect ratio
@@ -82,7 +100,8 @@ gboolean gst_imencode_plan_frame (const GstImencodeSettings * s,
 
 /* Clears @images (a GArray of GstImencodeImage) and appends one image per
  * region of @regions (@n_regions) that @s->roi_filter (non-NULL) matches
- * and whose confidence, where known, is at least @s->min_confidence, in
+ * and whose confidence, where known, is at least @s->min_confidence, and
+ * whose detector box is at least @s->roi_min_size pixels wide and high, in
  * region order: the box grown by @s->roi_margin on every side and clipped
  * to @frame, then crop-* taken relative to it, then width/height/aspect-mode
  * as gst_imencode_plan_frame() does. Counts the regions left out for lying
@@ -90,6 +109,15 @@ gboolean gst_imencode_plan_frame (const GstImencodeSettings * s,
 void gst_imencode_plan_regions (const GstImencodeSettings * s,
     const GstImencodeFrameShape * frame, const GstImencodeRegion * regions,
     guint n_regions, GArray * images, GstImencodePlanSkipped * skipped);
+
+/* Maps the detector box (@x, @y, @width, @height, in frame pixels; it may
+ * stick out of the frame) into the pixels of the image @plan makes: the
+ * part of the box inside @plan->src, scaled into @plan->dest (so through
+ * crop, resize and letterbox), each edge rounded to the nearest pixel.
+ * The result lies inside @plan->dest, hence inside the image. FALSE (@out
+ * zeroed) when the box is empty or misses @plan->src. */
+gboolean gst_imencode_plan_map_box (const ImcorePlan * plan, gint64 x,
+    gint64 y, gint64 width, gint64 height, ImcoreRect * out);
 
 G_END_DECLS
 

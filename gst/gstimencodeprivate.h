@@ -63,6 +63,7 @@ typedef struct
   guint slot;                   /* KEEP and RELEASE: the track's slot */
   GstImencodeImage image;       /* the region it shows, if any */
   GstClockTime utc;             /* the frame's reference time, for JSON */
+  gchar *tags;                  /* GRefString: the tags property, for JSON */
   gsize file_bound;             /* worst-case size of the encoded file */
   /* a worst-case sized buffer from the output pool, then the result */
   GstBuffer *outbuf;

@@ -10,6 +10,7 @@
 
 #include "gstimencodesettings.h"
 #include "gstimparallel.h"
+#include "imcore.h"
 
 
 GType
@@ -83,6 +84,12 @@ gst_imencode_method_get_type (void)
     {GST_IMENCODE_METHOD_BILINEAR, "Bilinear", "bilinear"},
     {GST_IMENCODE_METHOD_BICUBIC, "Bicubic", "bicubic"},
     {GST_IMENCODE_METHOD_LANCZOS, "Lanczos", "lanczos"},
+    {GST_IMENCODE_METHOD_OPENCV_LINEAR,
+        "As OpenCV's cv2.resize with INTER_LINEAR (no antialiasing when "
+          "shrinking)", "opencv-linear"},
+    {GST_IMENCODE_METHOD_OPENCV_AREA,
+        "As OpenCV's cv2.resize with INTER_AREA (pixel area average when "
+          "shrinking)", "opencv-area"},
     {0, NULL, NULL}
   };
 
@@ -124,6 +131,9 @@ gst_imencode_roi_select_get_type (void)
     {GST_IMENCODE_ROI_SELECT_BEST,
         "One image per track, its best view, when the track ends, after "
           "roi-best-timeout or at EOS", "best"},
+    {GST_IMENCODE_ROI_SELECT_IMPROVING,
+        "At once, each view of a track that beats its best view so far "
+          "(the first included), by best's rule", "improving"},
     {0, NULL, NULL}
   };
 
@@ -214,12 +224,14 @@ gst_imencode_settings_copy (GstImencodeSettings * dest,
 {
   *dest = *src;
   dest->roi_filter = gst_imencode_roi_filter_ref (src->roi_filter);
+  dest->tags = src->tags ? g_ref_string_acquire (src->tags) : NULL;
 }
 
 void
 gst_imencode_settings_clear (GstImencodeSettings * s)
 {
   g_clear_pointer (&s->roi_filter, gst_imencode_roi_filter_unref);
+  g_clear_pointer (&s->tags, g_ref_string_release);
 }
 
 /* ---- the properties ---- */
@@ -247,6 +259,8 @@ gst_imencode_settings_clear (GstImencodeSettings * s)
 #define DEFAULT_ANNOTATE_COLOR 0xff00ff00
 #define DEFAULT_ANNOTATE_THICKNESS 0
 #define MAX_ANNOTATE_THICKNESS 64
+#define DEFAULT_ROI_MIN_SIZE 0
+#define DEFAULT_TAGS NULL
 
 enum
 {
@@ -276,6 +290,9 @@ enum
   PROP_ANNOTATE,
   PROP_ANNOTATE_COLOR,
   PROP_ANNOTATE_THICKNESS,
+  /* roi-min-size, tags */
+  PROP_ROI_MIN_SIZE,
+  PROP_TAGS,
 };
 
 void
@@ -396,7 +413,10 @@ gst_imencode_settings_install_properties (GObjectClass * klass)
           "then the larger area x confidence), sent when the track ends "
           "(lost, or unseen for 1 s of stream time), after "
           "roi-best-timeout, or at EOS, with the timestamps of the frame it "
-          "shows (use sync=false downstream). The track id is field 'id' "
+          "shows (use sync=false downstream); improving: at once, each view "
+          "that beats the track's best view so far by best's rule (its "
+          "first view included; the last one is best's image). The track "
+          "id is field 'id' "
           "(int) of the ROI meta's 'object_id' parameter structure, or the "
           "analytics tracking meta related to a detection; a region "
           "without one is a track of its own. Tracks follow every frame, "
@@ -449,6 +469,21 @@ gst_imencode_settings_install_properties (GObjectClass * klass)
           "Width of the box outlines in output pixels, drawn inside each "
           "box; 0 = max(2, output height / 240)", 0, MAX_ANNOTATE_THICKNESS,
           DEFAULT_ANNOTATE_THICKNESS, rw));
+  /* roi-min-size, tags */
+  g_object_class_install_property (klass, PROP_ROI_MIN_SIZE,
+      g_param_spec_uint ("roi-min-size", "ROI minimum size",
+          "Region mode: skip regions whose detector box is narrower or "
+          "shorter than this many input pixels (before roi-margin); "
+          "skipped regions count for no track either. 0 = any size",
+          0, G_MAXUINT, DEFAULT_ROI_MIN_SIZE, rw));
+  g_object_class_install_property (klass, PROP_TAGS,
+      g_param_spec_string ("tags", "Tags",
+          "A JSON object copied into every JSON event (encoding=json) as "
+          "\"tags\", e.g. {\"camera\":\"door\"}; whitespace outside "
+          "its strings is dropped so an event stays one line. Text that is "
+          "not one JSON object is refused: the property keeps its previous "
+          "value and a warning is logged. NULL = no tags",
+          DEFAULT_TAGS, rw));
 }
 
 void
@@ -483,6 +518,34 @@ gst_imencode_properties_clear (GstImencodeProperties * p)
 {
   gst_imencode_settings_clear (&p->settings);
   g_clear_pointer (&p->roi_type, g_free);
+}
+
+/* Sets the tags from @text (NULL unsets them), or logs a warning and keeps
+ * the previous value when @text is not one JSON object. */
+static void
+gst_imencode_set_tags (GstImencodeSettings * s, const gchar * text)
+{
+  gchar *compact;
+  gsize len;
+  ImcoreError err;
+
+  if (!text) {
+    g_clear_pointer (&s->tags, g_ref_string_release);
+    return;
+  }
+  len = strlen (text);
+  compact = g_malloc (len + 1);
+  err = imcore_json_check_object (text, len, compact, &len);
+  if (err != IMCORE_OK) {
+    GST_WARNING ("tags refused, the previous value is kept: \"%s\" is not "
+        "one JSON object (%s)", text, imcore_strerror (err));
+    g_free (compact);
+    return;
+  }
+  compact[len] = '\0';
+  g_clear_pointer (&s->tags, g_ref_string_release);
+  s->tags = g_ref_string_new_len (compact, (gssize) len);
+  g_free (compact);
 }
 
 static guint *
@@ -584,6 +647,12 @@ gst_imencode_properties_set (GstImencodeProperties * p, guint prop_id,
       case PROP_ANNOTATE_THICKNESS:
         s->annotate_thickness = g_value_get_uint (value);
         break;
+      case PROP_ROI_MIN_SIZE:
+        s->roi_min_size = g_value_get_uint (value);
+        break;
+      case PROP_TAGS:
+        gst_imencode_set_tags (s, g_value_get_string (value));
+        break;
       default:
         return FALSE;
     }
@@ -653,6 +722,12 @@ gst_imencode_properties_get (const GstImencodeProperties * p,
         break;
       case PROP_ANNOTATE_THICKNESS:
         g_value_set_uint (value, s->annotate_thickness);
+        break;
+      case PROP_ROI_MIN_SIZE:
+        g_value_set_uint (value, s->roi_min_size);
+        break;
+      case PROP_TAGS:
+        g_value_set_string (value, s->tags);
         break;
       default:
         return FALSE;

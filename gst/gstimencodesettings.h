@@ -40,6 +40,8 @@ typedef enum
   GST_IMENCODE_METHOD_BILINEAR,
   GST_IMENCODE_METHOD_BICUBIC,
   GST_IMENCODE_METHOD_LANCZOS,
+  GST_IMENCODE_METHOD_OPENCV_LINEAR,    /* cv2.resize INTER_LINEAR */
+  GST_IMENCODE_METHOD_OPENCV_AREA,      /* cv2.resize INTER_AREA */
 } GstImencodeMethod;
 
 typedef enum
@@ -54,6 +56,7 @@ typedef enum
   GST_IMENCODE_ROI_SELECT_EVERY,
   GST_IMENCODE_ROI_SELECT_FIRST,
   GST_IMENCODE_ROI_SELECT_BEST,
+  GST_IMENCODE_ROI_SELECT_IMPROVING,
 } GstImencodeRoiSelect;
 
 /* What annotate draws on an image (flags). */
@@ -134,14 +137,18 @@ typedef struct
   GstImencodeAnnotateFlags annotate;    /* what is drawn, 0: nothing */
   guint32 annotate_color;       /* 0xAARRGGBB */
   guint annotate_thickness;     /* outline width, 0: auto */
+  /* roi-min-size, tags */
+  guint roi_min_size;           /* 0: any size */
+  gchar *tags;                  /* GRefString: a JSON object without
+                                 * whitespace outside its strings, or NULL */
 } GstImencodeSettings;
 
 /* Copies @src into @dest (uninitialised or cleared), taking a reference
- * to the roi filter. */
+ * to the roi filter and the tags. */
 void gst_imencode_settings_copy (GstImencodeSettings * dest,
     const GstImencodeSettings * src);
 
-/* Releases what @s holds. */
+/* Releases what @s holds (the roi filter's and the tags' references). */
 void gst_imencode_settings_clear (GstImencodeSettings * s);
 
 /* The properties as set: the settings, and roi-type as the text it was

@@ -153,8 +153,12 @@ gst_imencode_tracks_offer (GstImencodeTracks * t,
   gdouble score;
 
   *evicted = *release = FALSE;
-  image->reason = select == GST_IMENCODE_ROI_SELECT_FIRST ?
-      GST_IMENCODE_REASON_FIRST : GST_IMENCODE_REASON_BEST;
+  if (select == GST_IMENCODE_ROI_SELECT_FIRST)
+    image->reason = GST_IMENCODE_REASON_FIRST;
+  else if (select == GST_IMENCODE_ROI_SELECT_IMPROVING)
+    image->reason = GST_IMENCODE_REASON_IMPROVING;
+  else
+    image->reason = GST_IMENCODE_REASON_BEST;
   if (!r->has_track_id)
     return GST_IMENCODE_TRACK_PUSH;
 
@@ -169,6 +173,17 @@ gst_imencode_tracks_offer (GstImencodeTracks * t,
   inside = box_inside (r, frame_width, frame_height);
   score = (gdouble) image->plan.src.width * image->plan.src.height *
       (r->has_confidence ? r->confidence : 1.0);
+  if (select == GST_IMENCODE_ROI_SELECT_IMPROVING) {
+    /* best's rule against the best view pushed so far; nothing kept, so
+     * nothing to release when the track ends */
+    if (track->has_shown && (track->shown_inside > inside ||
+            (track->shown_inside == inside && track->shown_score >= score)))
+      return GST_IMENCODE_TRACK_DROP;
+    track->has_shown = TRUE;
+    track->shown_inside = inside;
+    track->shown_score = score;
+    return GST_IMENCODE_TRACK_PUSH;
+  }
   if (track->has_candidate && (track->inside > inside ||
           (track->inside == inside && track->score >= score)))
     return GST_IMENCODE_TRACK_DROP;

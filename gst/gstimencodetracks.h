@@ -1,4 +1,5 @@
-/* gst-imencode: one image per tracked object (roi-select first and best)
+/* gst-imencode: images per tracked object (roi-select first, best,
+ * improving)
  * Copyright (C) 2026 gst-imencode contributors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -31,6 +32,9 @@ typedef struct
   gboolean sent_first;          /* first: its image was made */
   gboolean inside;              /* the candidate's box is inside the frame */
   gdouble score;                /* the candidate's visible area x confidence */
+  gboolean has_shown;           /* improving: a view was pushed */
+  gboolean shown_inside;        /* improving: the best pushed view's */
+  gdouble shown_score;
   guint64 order;                /* first appearance, for release order */
 } GstImencodeTrack;
 
@@ -66,12 +70,15 @@ void gst_imencode_tracks_free (GstImencodeTracks * t);
 void gst_imencode_tracks_clear (GstImencodeTracks * t);
 
 /* Decides on @image (a region of a @frame_width x @frame_height frame at
- * stream time @now, GST_CLOCK_TIME_NONE if untimed) under @select (FIRST
- * or BEST), and sets its reason. A region without a track id is an object
- * of its own: pushed at once. FIRST pushes a track's first view only. BEST
- * keeps a view when it beats the track's candidate: a box inside the
- * frame (not touching its edges) beats one cut by an edge, then the larger
- * visible area x confidence (1 when unknown) wins. With KEEP, *@slot is the
+ * stream time @now, GST_CLOCK_TIME_NONE if untimed) under @select (FIRST,
+ * BEST or IMPROVING), and sets its reason. A region without a track id is
+ * an object of its own: pushed at once. FIRST pushes a track's first view
+ * only. BEST keeps a view when it beats the track's candidate: a box
+ * inside the frame (not touching its edges) beats one cut by an edge, then
+ * the larger visible area x confidence (1 when unknown) wins; a tie keeps
+ * the earlier view. IMPROVING pushes, at once, each view that beats by
+ * the same rule the best view pushed so far (the track's first view
+ * included); it keeps nothing. With KEEP, *@slot is the
  * track's slot. When a new track finds no room, the track seen least
  * recently is evicted: *@evicted is set and, if it had a candidate,
  * *@release_slot is set to its slot (release it before the new candidate,

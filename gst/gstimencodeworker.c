@@ -47,6 +47,10 @@ struct _GstImencodeWorker
   /* a PNG's RGB pixels converted from YUV (converts_to_rgb()) */
   ImcoreScratch rgb;
 
+  /* method opencv-*: the resized image and the resizer's working rows */
+  ImcoreScratch resized;
+  ImcoreScratch resize_rows;
+
   /* the file is encoded here, then copied (or written as text) into an
    * output buffer of its size */
   guint8 *encoded;
@@ -83,6 +87,8 @@ gst_imencode_worker_free (GstImencodeWorker * w)
   gst_clear_buffer (&w->aligned_buf);
   imcore_png_arena_clear (&w->png_arena);
   imcore_scratch_clear (&w->rgb);
+  imcore_scratch_clear (&w->resized);
+  imcore_scratch_clear (&w->resize_rows);
   g_free (w->encoded);
   g_free (w->head);
   gst_imencode_annotator_free (w->annotator);
@@ -542,6 +548,277 @@ copy_for_drawing (GstImencodeWorker * w, const ImcoreImage * img,
   return TRUE;
 }
 
+/* Runs the converter on the mapped @frame for @job into @fmt, mapping the
+ * result as @conv_frame (unmap it after use): scaled as @job->plan says,
+ * or, for an unscaled plan, the crop at its own size, of which @inner is
+ * then the part to encode (@conv says which plan was converted). */
+static gboolean
+convert_frame (GstImencodeWorker * w, const GstVideoFrame * frame,
+    const GstImencodeJob * job, GstVideoFormat fmt, ImcorePlan * conv,
+    ImcoreRect * inner, GstVideoFrame * conv_frame, GError ** error)
+{
+  const GstVideoInfo *in = &frame->info;
+  GstVideoFrame woven, copy;
+  gboolean aligned;
+
+  *conv = job->plan;
+  if (imcore_plan_is_identity (conv)) {
+    /* The converter rounds a source rectangle to the chroma grid, which
+     * would move luma by a pixel: convert the aligned rectangle around the
+     * crop and take the crop from the result by pointer offset. */
+    guint hs = GST_VIDEO_FORMAT_INFO_W_SUB (in->finfo, 1);
+    guint vs = GST_VIDEO_FORMAT_INFO_H_SUB (in->finfo, 1);
+
+    inner->x = conv->src.x & ((1u << hs) - 1);
+    inner->y = conv->src.y & ((1u << vs) - 1);
+    inner->width = conv->src.width;
+    inner->height = conv->src.height;
+    conv->src.x -= inner->x;
+    conv->src.y -= inner->y;
+    conv->src.width += inner->x;
+    conv->src.height += inner->y;
+    conv->out_width = conv->dest.width = conv->src.width;
+    conv->out_height = conv->dest.height = conv->src.height;
+  } else if (converts_to_rgb (in, job)) {
+    /* scaled to the destination rectangle only: the border is painted in
+     * RGB (encode_png_of_yuv()), exactly the pad colour */
+    conv->dest.x = conv->dest.y = 0;
+    conv->out_width = conv->dest.width;
+    conv->out_height = conv->dest.height;
+  }
+  if (!ensure_converter (w, in, fmt, conv, job, error))
+    return FALSE;
+  if (!gst_video_frame_map (conv_frame, &w->convert_out, w->convert_buf,
+          GST_MAP_READWRITE)) {
+    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_FAILED,
+        "cannot map the conversion buffer");
+    return FALSE;
+  }
+  /* The converter's same-size fast paths (packed 4:2:2 to planar, 4:4:4
+   * to 4:2:2) fault on rows whose stride is not a multiple of 4 (tight
+   * rows in a GstVideoMeta; GStreamer 1.22): such a frame is converted
+   * from a copy in the default layout. */
+  aligned = strides_aligned (frame);
+  if (!aligned && !copy_aligned (w, frame, &copy)) {
+    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_FAILED,
+        "cannot copy a frame whose strides are not multiples of 4");
+    gst_video_frame_unmap (conv_frame);
+    return FALSE;
+  }
+  /* progressive, as the converter was made (ensure_converter) */
+  woven = aligned ? *frame : copy;
+  GST_VIDEO_INFO_INTERLACE_MODE (&woven.info) =
+      GST_VIDEO_INTERLACE_MODE_PROGRESSIVE;
+  woven.flags &= ~(GST_VIDEO_FRAME_FLAG_INTERLACED | GST_VIDEO_FRAME_FLAG_TFF |
+      GST_VIDEO_FRAME_FLAG_RFF | GST_VIDEO_FRAME_FLAG_ONEFIELD);
+  gst_video_converter_frame (w->convert, &woven, conv_frame);
+  if (!aligned)
+    gst_video_frame_unmap (&copy);
+  return TRUE;
+}
+
+/* The colour @argb (0xAARRGGBB) as the samples of @format: each channel
+ * in its place, alpha where the format has one, X bytes 0xff, gray the
+ * red channel (pad-color asks for a grey with GRAY8); for planar YUV, Y, U,
+ * V in @c. */
+static void
+pad_samples (ImcorePixelFormat format, guint32 argb,
+    const ImcoreYuvColorimetry * c, guint8 * out)
+{
+  guint8 a = argb >> 24, r = argb >> 16, g = argb >> 8, b = argb;
+
+  switch (format) {
+    case IMCORE_PIXEL_GRAY8:
+      out[0] = r;
+      break;
+    case IMCORE_PIXEL_RGB:
+      out[0] = r, out[1] = g, out[2] = b;
+      break;
+    case IMCORE_PIXEL_BGR:
+      out[0] = b, out[1] = g, out[2] = r;
+      break;
+    case IMCORE_PIXEL_RGBA:
+    case IMCORE_PIXEL_RGBX:
+      out[0] = r, out[1] = g, out[2] = b;
+      out[3] = format == IMCORE_PIXEL_RGBA ? a : 0xff;
+      break;
+    case IMCORE_PIXEL_BGRA:
+    case IMCORE_PIXEL_BGRX:
+      out[0] = b, out[1] = g, out[2] = r;
+      out[3] = format == IMCORE_PIXEL_BGRA ? a : 0xff;
+      break;
+    case IMCORE_PIXEL_ARGB:
+    case IMCORE_PIXEL_XRGB:
+      out[0] = format == IMCORE_PIXEL_ARGB ? a : 0xff;
+      out[1] = r, out[2] = g, out[3] = b;
+      break;
+    case IMCORE_PIXEL_ABGR:
+    case IMCORE_PIXEL_XBGR:
+      out[0] = format == IMCORE_PIXEL_ABGR ? a : 0xff;
+      out[1] = b, out[2] = g, out[3] = r;
+      break;
+    default:{
+      /* planar YUV in the frame's matrix and range */
+      gdouble y = c->kr * r + (1.0 - c->kr - c->kb) * g + c->kb * b;
+      gdouble u = (b - y) / (2.0 * (1.0 - c->kb));
+      gdouble v = (r - y) / (2.0 * (1.0 - c->kr));
+
+      if (c->limited_range) {
+        y = 16.0 + y * 219.0 / 255.0;
+        u *= 224.0 / 255.0;
+        v *= 224.0 / 255.0;
+      }
+      out[0] = (guint8) CLAMP (y + 0.5, 0.0, 255.0);
+      out[1] = (guint8) CLAMP (u + 128.5, 0.0, 255.0);
+      out[2] = (guint8) CLAMP (v + 128.5, 0.0, 255.0);
+      break;
+    }
+  }
+}
+
+/* Fills the plane @p of @img outside @dest with the sample(s) @px of
+ * @n bytes, @dest in the plane's own pixels. */
+static void
+fill_plane_outside (guint8 * plane, gsize stride, guint32 width,
+    guint32 height, const ImcoreRect * dest, const guint8 * px, guint n)
+{
+  for (guint32 y = 0; y < height; y++) {
+    guint8 *row = plane + (gsize) y * stride;
+    gboolean inside = y >= dest->y && y - dest->y < dest->height;
+
+    for (guint32 x = 0; x < width; x++) {
+      if (inside && x >= dest->x && x - dest->x < dest->width)
+        continue;
+      memcpy (row + (gsize) x * n, px, n);
+    }
+  }
+}
+
+/* Paints @img (the output image) outside @dest, where the resized picture
+ * lies, in @job's pad colour. */
+static void
+fill_border (const ImcoreImage * img, const ImcoreRect * dest,
+    const GstImencodeJob * job, const ImcoreYuvColorimetry * c)
+{
+  guint8 px[4];
+  guint hs, vs;
+
+  pad_samples (img->format, job->pad_argb, c, px);
+  if (imcore_pixel_n_planes (img->format) == 1) {
+    fill_plane_outside (img->planes[0], img->strides[0], img->width,
+        img->height, dest, px, imcore_pixel_bytes (img->format));
+    return;
+  }
+  imcore_pixel_chroma_shift (img->format, &hs, &vs);
+  for (guint p = 0; p < 3; p++) {
+    guint h = p ? hs : 0, v = p ? vs : 0;
+    /* the chroma samples the picture's crop view starts at and covers */
+    ImcoreRect d = { dest->x >> h, dest->y >> v,
+      (guint32) (((guint64) dest->width + (1u << h) - 1) >> h),
+      (guint32) (((guint64) dest->height + (1u << v) - 1) >> v)
+    };
+
+    fill_plane_outside (img->planes[p], img->strides[p],
+        (guint32) (((guint64) img->width + (1u << h) - 1) >> h),
+        (guint32) (((guint64) img->height + (1u << v) - 1) >> v), &d, &px[p],
+        1);
+  }
+}
+
+/* Whether the encoder of @job takes @format as it is (then it is resized
+ * in it): a PNG of YUV needs 4:4:4 (see converts_to_rgb()). */
+static gboolean
+encoder_takes (ImcorePixelFormat format, const GstVideoInfo * in,
+    const GstImencodeJob * job)
+{
+  if (converts_to_rgb (in, job))
+    return format == IMCORE_PIXEL_I444;
+  if (job->png)
+    return imcore_png_color_for (format) != IMCORE_PNG_UNSUPPORTED;
+  return imcore_jpeg_accepts (format, job->subsampling);
+}
+
+/* Encodes a scaled @job with the core's cv2.resize (job->opencv): the
+ * source rectangle, read in place or converted unscaled to what the
+ * encoder takes, resized into the worker's memory, the border (letterbox)
+ * in the pad colour. */
+static gboolean
+encode_opencv (GstImencodeWorker * w, const GstVideoFrame * frame,
+    const GstImencodeJob * job, guint8 * out, gsize out_size,
+    gsize * out_len, GError ** error)
+{
+  const GstVideoInfo *in = &frame->info, *src_info = in;
+  const ImcorePlan *p = &job->plan;
+  ImcoreYuvColorimetry c = gst_im_video_yuv_colorimetry (in);
+  ImcoreImage whole, src, dst, inside;
+  EncodeSource es = { &dst, NULL, NULL };
+  GstVideoFrame conv_frame;
+  gboolean converted = FALSE, yuv_png = converts_to_rgb (in, job), ok;
+  ImcorePlan conv;
+  ImcoreRect inner;
+  ImcoreError err;
+  guint32 ow, oh;
+  gsize size;
+  guint8 *mem;
+
+  if (!(gst_im_video_frame_view (frame, &whole) &&
+          encoder_takes (whole.format, in, job) &&
+          imcore_image_crop (&whole, &p->src, &src) == IMCORE_OK)) {
+    /* converted, unscaled, to the encoder's input format */
+    GstImencodeJob unscaled = *job;
+
+    unscaled.plan.dest = (ImcoreRect) {
+    0, 0, p->src.width, p->src.height};
+    unscaled.plan.out_width = p->src.width;
+    unscaled.plan.out_height = p->src.height;
+    if (!convert_frame (w, frame, &unscaled, intermediate_format (in, job),
+            &conv, &inner, &conv_frame, error))
+      return FALSE;
+    converted = TRUE;
+    src_info = &conv_frame.info;
+    if (!gst_im_video_frame_view (&conv_frame, &whole) ||
+        imcore_image_crop (&whole, &inner, &src) != IMCORE_OK) {
+      g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED,
+          "no core layout for the converted %s",
+          gst_video_format_to_string (GST_VIDEO_INFO_FORMAT (src_info)));
+      gst_video_frame_unmap (&conv_frame);
+      return FALSE;
+    }
+  }
+  /* a PNG of YUV: the picture alone, its border painted in RGB */
+  ow = yuv_png ? p->dest.width : p->out_width;
+  oh = yuv_png ? p->dest.height : p->out_height;
+  size = imcore_image_size (src.format, ow, oh);
+  mem = size ? imcore_scratch_get (&w->resized, size) : NULL;
+  err = mem ? imcore_image_init_packed (&dst, src.format, ow, oh, mem, size)
+      : IMCORE_ERROR_OUT_OF_MEMORY;
+  if (err == IMCORE_OK) {
+    if (yuv_png)
+      inside = dst;
+    else
+      err = imcore_image_crop (&dst, &p->dest, &inside);
+  }
+  if (err == IMCORE_OK)
+    err = imcore_image_resize (&src, &inside, (ImcoreResizeMethod) job->opencv,
+        &w->resize_rows);
+  if (converted)
+    gst_video_frame_unmap (&conv_frame);
+  if (err != IMCORE_OK) {
+    g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED,
+        "cannot resize %ux%u to %ux%u: %s", p->src.width, p->src.height,
+        p->dest.width, p->dest.height, imcore_strerror (err));
+    return FALSE;
+  }
+  if (yuv_png)
+    return encode_png_of_yuv (w, &dst, in, job, NULL, out, out_size,
+        out_len, error);
+  if (!imcore_plan_is_identity (p) && (p->dest.width != ow ||
+          p->dest.height != oh))
+    fill_border (&dst, &p->dest, job, &c);
+  ok = encode_image (w, &es, src_info, job, out, out_size, out_len, error);
+  return ok;
+}
+
 gboolean
 gst_imencode_worker_encode (GstImencodeWorker * w,
     const GstVideoFrame * frame, const GstImencodeJob * job,
@@ -555,10 +832,12 @@ gst_imencode_worker_encode (GstImencodeWorker * w,
   EncodeSource src = { &img, NULL, NULL, NULL };
   ImcorePlan conv;
   ImcoreRect inner;
-  GstVideoFrame woven, copy, conv_frame;
+  GstVideoFrame conv_frame;
   GstVideoFormat fmt;
-  gboolean ok, aligned;
+  gboolean ok;
 
+  if (job->opencv >= 0 && !imcore_plan_is_identity (&job->plan))
+    return encode_opencv (w, frame, job, out, out_size, out_len, error);
   if (imcore_plan_is_identity (&job->plan) &&
       gst_im_video_frame_view (frame, &whole) &&
       (job->png ? imcore_png_color_for (whole.format) != IMCORE_PNG_UNSUPPORTED
@@ -615,59 +894,8 @@ gst_imencode_worker_encode (GstImencodeWorker * w,
   }
 
   fmt = intermediate_format (in, job);
-  conv = job->plan;
-  if (imcore_plan_is_identity (&conv)) {
-    /* The converter rounds a source rectangle to the chroma grid, which
-     * would move luma by a pixel: convert the aligned rectangle around the
-     * crop and take the crop from the result by pointer offset. */
-    guint hs = GST_VIDEO_FORMAT_INFO_W_SUB (in->finfo, 1);
-    guint vs = GST_VIDEO_FORMAT_INFO_H_SUB (in->finfo, 1);
-
-    inner.x = conv.src.x & ((1u << hs) - 1);
-    inner.y = conv.src.y & ((1u << vs) - 1);
-    inner.width = conv.src.width;
-    inner.height = conv.src.height;
-    conv.src.x -= inner.x;
-    conv.src.y -= inner.y;
-    conv.src.width += inner.x;
-    conv.src.height += inner.y;
-    conv.out_width = conv.dest.width = conv.src.width;
-    conv.out_height = conv.dest.height = conv.src.height;
-  } else if (converts_to_rgb (in, job)) {
-    /* scaled to the destination rectangle only: the border is painted in
-     * RGB (encode_png_of_yuv()), exactly the pad colour */
-    conv.dest.x = conv.dest.y = 0;
-    conv.out_width = conv.dest.width;
-    conv.out_height = conv.dest.height;
-  }
-  if (!ensure_converter (w, in, fmt, &conv, job, error))
+  if (!convert_frame (w, frame, job, fmt, &conv, &inner, &conv_frame, error))
     return FALSE;
-  if (!gst_video_frame_map (&conv_frame, &w->convert_out, w->convert_buf,
-          GST_MAP_READWRITE)) {
-    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_FAILED,
-        "cannot map the conversion buffer");
-    return FALSE;
-  }
-  /* The converter's same-size fast paths (packed 4:2:2 to planar, 4:4:4
-   * to 4:2:2) fault on rows whose stride is not a multiple of 4 (tight
-   * rows in a GstVideoMeta; GStreamer 1.22): such a frame is converted
-   * from a copy in the default layout. */
-  aligned = strides_aligned (frame);
-  if (!aligned && !copy_aligned (w, frame, &copy)) {
-    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_FAILED,
-        "cannot copy a frame whose strides are not multiples of 4");
-    gst_video_frame_unmap (&conv_frame);
-    return FALSE;
-  }
-  /* progressive, as the converter was made (ensure_converter) */
-  woven = aligned ? *frame : copy;
-  GST_VIDEO_INFO_INTERLACE_MODE (&woven.info) =
-      GST_VIDEO_INTERLACE_MODE_PROGRESSIVE;
-  woven.flags &= ~(GST_VIDEO_FRAME_FLAG_INTERLACED | GST_VIDEO_FRAME_FLAG_TFF |
-      GST_VIDEO_FRAME_FLAG_RFF | GST_VIDEO_FRAME_FLAG_ONEFIELD);
-  gst_video_converter_frame (w->convert, &woven, &conv_frame);
-  if (!aligned)
-    gst_video_frame_unmap (&copy);
   ok = gst_im_video_frame_view (&conv_frame, &whole);
   if (ok && imcore_plan_is_identity (&conv))
     ok = imcore_image_crop (&whole, &inner, &img) == IMCORE_OK;

@@ -31,6 +31,8 @@ typedef struct
   ImcoreSubsampling subsampling;
   gint compression_level;
   GstVideoResamplerMethod method;
+  gint opencv;                  /* an ImcoreResizeMethod, or -1: resize with
+                                 * GstVideoConverter's @method */
   guint32 pad_argb;
   ImcorePlan plan;
 } GstImencodeJob;
@@ -63,8 +65,14 @@ gsize gst_imencode_worker_bound (const GstVideoInfo * in,
  * GstVideoConverter pass into reused memory. A PNG of YUV is converted to
  * RGB by the core (imcore_image_yuv_to_rgb(): the exact inverse of the
  * input's matrix and range) from 4:4:4, which the converter makes unless
- * the input is an unscaled crop of Y444. Allocates nothing once the
- * worker has seen a job of the same shape.
+ * the input is an unscaled crop of Y444. With @job->opencv set, a scaled
+ * image is resized by the core (imcore_image_resize(), as cv2.resize)
+ * instead of the converter: packed RGB, gray and planar YUV the encoder
+ * takes are resized as they are (each plane of YUV at its own size, so a
+ * JPEG of I420 stays YUV), anything else is first converted, unscaled, to
+ * the format the encoder is given (annotations are not drawn on these
+ * images). Allocates nothing once the worker has seen a job of the same
+ * shape.
  * With @annot (NULL, or flags 0: none) the image is drawn on just before
  * the encoder reads it, always in memory of the worker's: the converter's
  * output, the RGB of a PNG of YUV, or, where the encoder would read the

@@ -388,3 +388,222 @@ imcore_json_ok (const ImcoreJsonWriter * w)
 {
   return !w->overflow;
 }
+
+/* ---- checking a JSON object (the tags property) ---- */
+
+/* A reader over @len bytes, copying what it accepts without the
+ * whitespace between tokens to @out when @out is not NULL. */
+typedef struct
+{
+  const unsigned char *s;
+  size_t len, pos;
+  char *out;
+  size_t out_len;
+  unsigned depth;
+} JsonReader;
+
+static void
+reader_keep (JsonReader * r, size_t from)
+{
+  if (r->out) {
+    memcpy (r->out + r->out_len, r->s + from, r->pos - from);
+    r->out_len += r->pos - from;
+  }
+}
+
+static void
+reader_skip_space (JsonReader * r)
+{
+  while (r->pos < r->len && (r->s[r->pos] == ' ' || r->s[r->pos] == '\t' ||
+          r->s[r->pos] == '\n' || r->s[r->pos] == '\r'))
+    r->pos++;
+}
+
+/* Accepts the literal @word at the position. */
+static bool
+reader_word (JsonReader * r, const char *word)
+{
+  size_t n = strlen (word), from = r->pos;
+
+  if (r->len - r->pos < n || memcmp (r->s + r->pos, word, n) != 0)
+    return false;
+  r->pos += n;
+  reader_keep (r, from);
+  return true;
+}
+
+static bool
+is_hex (unsigned char c)
+{
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+      (c >= 'A' && c <= 'F');
+}
+
+static bool
+reader_string (JsonReader * r)
+{
+  size_t from = r->pos;
+
+  if (r->pos >= r->len || r->s[r->pos] != '"')
+    return false;
+  r->pos++;
+  while (r->pos < r->len) {
+    unsigned char c = r->s[r->pos];
+    size_t n;
+
+    if (c == '"') {
+      r->pos++;
+      reader_keep (r, from);
+      return true;
+    }
+    if (c < 0x20)
+      return false;
+    if (c == '\\') {
+      if (r->pos + 1 >= r->len)
+        return false;
+      c = r->s[r->pos + 1];
+      if (c == 'u') {
+        if (r->len - r->pos < 6)
+          return false;
+        for (size_t i = 2; i < 6; i++) {
+          if (!is_hex (r->s[r->pos + i]))
+            return false;
+        }
+        r->pos += 6;
+      } else if (strchr ("\"\\/bfnrt", c) && c != '\0') {
+        r->pos += 2;
+      } else {
+        return false;
+      }
+      continue;
+    }
+    n = utf8_sequence (r->s + r->pos, r->len - r->pos);
+    if (n == 0)
+      return false;
+    r->pos += n;
+  }
+  return false;
+}
+
+static bool
+is_digit (unsigned char c)
+{
+  return c >= '0' && c <= '9';
+}
+
+/* -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
+static bool
+reader_number (JsonReader * r)
+{
+  size_t from = r->pos;
+
+  if (r->pos < r->len && r->s[r->pos] == '-')
+    r->pos++;
+  if (r->pos >= r->len || !is_digit (r->s[r->pos]))
+    return false;
+  if (r->s[r->pos] == '0')
+    r->pos++;
+  else
+    while (r->pos < r->len && is_digit (r->s[r->pos]))
+      r->pos++;
+  if (r->pos < r->len && r->s[r->pos] == '.') {
+    r->pos++;
+    if (r->pos >= r->len || !is_digit (r->s[r->pos]))
+      return false;
+    while (r->pos < r->len && is_digit (r->s[r->pos]))
+      r->pos++;
+  }
+  if (r->pos < r->len && (r->s[r->pos] == 'e' || r->s[r->pos] == 'E')) {
+    r->pos++;
+    if (r->pos < r->len && (r->s[r->pos] == '+' || r->s[r->pos] == '-'))
+      r->pos++;
+    if (r->pos >= r->len || !is_digit (r->s[r->pos]))
+      return false;
+    while (r->pos < r->len && is_digit (r->s[r->pos]))
+      r->pos++;
+  }
+  reader_keep (r, from);
+  return true;
+}
+
+static bool reader_value (JsonReader * r);
+
+/* An object or an array: @open, then members (key ':' value) or values
+ * separated by ',', then @close. */
+static bool
+reader_container (JsonReader * r, bool object)
+{
+  bool first = true;
+
+  if (r->depth >= IMCORE_JSON_MAX_DEPTH)
+    return false;
+  r->depth++;
+  if (!reader_word (r, object ? "{" : "["))
+    return false;
+  for (;;) {
+    reader_skip_space (r);
+    if (first && reader_word (r, object ? "}" : "]"))
+      break;
+    if (!first && !reader_word (r, ","))
+      return false;
+    reader_skip_space (r);
+    if (object) {
+      if (!reader_string (r))
+        return false;
+      reader_skip_space (r);
+      if (!reader_word (r, ":"))
+        return false;
+      reader_skip_space (r);
+    }
+    if (!reader_value (r))
+      return false;
+    first = false;
+    reader_skip_space (r);
+    if (reader_word (r, object ? "}" : "]"))
+      break;
+  }
+  r->depth--;
+  return true;
+}
+
+static bool
+reader_value (JsonReader * r)
+{
+  if (r->pos >= r->len)
+    return false;
+  switch (r->s[r->pos]) {
+    case '{':
+      return reader_container (r, true);
+    case '[':
+      return reader_container (r, false);
+    case '"':
+      return reader_string (r);
+    case 't':
+      return reader_word (r, "true");
+    case 'f':
+      return reader_word (r, "false");
+    case 'n':
+      return reader_word (r, "null");
+    default:
+      return reader_number (r);
+  }
+}
+
+ImcoreError
+imcore_json_check_object (const char *text, size_t len, char *compact,
+    size_t *compact_len)
+{
+  JsonReader r = { (const unsigned char *) text, len, 0, compact, 0, 0 };
+
+  if (!text)
+    return IMCORE_ERROR_INVALID_ARGUMENT;
+  reader_skip_space (&r);
+  if (r.pos >= r.len || r.s[r.pos] != '{' || !reader_container (&r, true))
+    return IMCORE_ERROR_INVALID_INPUT;
+  reader_skip_space (&r);
+  if (r.pos != r.len)
+    return IMCORE_ERROR_INVALID_INPUT;
+  if (compact_len)
+    *compact_len = r.out_len;
+  return IMCORE_OK;
+}

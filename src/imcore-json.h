@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "imcore-error.h"
+
 /* Writes JSON text into a caller's buffer, never past its end: a write
  * that does not fit marks the writer overflowed and writes nothing more,
  * so a caller checks once at the end. No allocation, no locale: numbers
@@ -44,6 +46,23 @@ void imcore_json_uint (ImcoreJsonWriter * w, uint64_t value);
  * whatever the process's or thread's locale: printf is not used), or null
  * when it is not finite (JSON has no NaN or infinity). */
 void imcore_json_double (ImcoreJsonWriter * w, double value);
+
+/* Deepest nesting of objects and arrays imcore_json_check_object()
+ * accepts. */
+#define IMCORE_JSON_MAX_DEPTH 64
+
+/* Checks that the @len bytes at @text are exactly one JSON object (RFC
+ * 8259, strictly: no comments, no trailing commas, no NaN, strings of valid
+ * UTF-8 without raw control characters, nesting at most
+ * IMCORE_JSON_MAX_DEPTH), with only whitespace around it. Does not need a
+ * NUL terminator and allocates nothing. When @compact is not NULL it
+ * receives the same object without the whitespace outside its strings
+ * (at most @len bytes, no NUL added) and *@compact_len its length, so it
+ * fits on one line. IMCORE_ERROR_INVALID_INPUT when the text is anything
+ * else (an array, a number, two objects, broken JSON, deeper nesting),
+ * IMCORE_ERROR_INVALID_ARGUMENT for a NULL @text. */
+ImcoreError imcore_json_check_object (const char *text, size_t len,
+    char *compact, size_t *compact_len);
 
 /* Whether everything written so far fitted. */
 bool imcore_json_ok (const ImcoreJsonWriter * w);

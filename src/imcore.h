@@ -17,5 +17,6 @@
 #include "imcore-json.h"
 #include "imcore-exif.h"
 #include "imcore-budget.h"
+#include "imcore-resize.h"
 
 #endif /* IMCORE_H */

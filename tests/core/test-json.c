@@ -248,6 +248,104 @@ test_never_writes_past_the_end (void)
   }
 }
 
+/* The tags property's check: RFC 8259's grammar for one object, and the
+ * compact form (whitespace outside strings dropped, strings untouched). */
+static void
+test_check_object (void)
+{
+  static const struct
+  {
+    const char *in, *compact;   /* compact NULL: refused */
+  } cases[] = {
+    {"{}", "{}"},
+    {" {\n \"camera\" : \"front door\" ,\t\"n\": 3 }\r\n",
+        "{\"camera\":\"front door\",\"n\":3}"},
+    {"{\"a\":[1,-2.5e+3,0.25,true,false,null,{\"b\":[]}],\"c\":{}}",
+        "{\"a\":[1,-2.5e+3,0.25,true,false,null,{\"b\":[]}],\"c\":{}}"},
+    {"{\"esc\":\"q\\\" s\\\\ \\u00e9\\n \xc3\xa9\"}",
+        "{\"esc\":\"q\\\" s\\\\ \\u00e9\\n \xc3\xa9\"}"},
+    {"{\"sp ace\": \" keep  inside \"}", "{\"sp ace\":\" keep  inside \"}"},
+    /* not one object */
+    {"", NULL},
+    {"   ", NULL},
+    {"[]", NULL},
+    {"\"text\"", NULL},
+    {"42", NULL},
+    {"null", NULL},
+    {"camera=door", NULL},
+    {"{} {}", NULL},
+    {"{}x", NULL},
+    /* broken objects */
+    {"{", NULL},
+    {"{\"a\"}", NULL},
+    {"{\"a\":}", NULL},
+    {"{\"a\":1,}", NULL},
+    {"{,}", NULL},
+    {"{a:1}", NULL},
+    {"{'a':1}", NULL},
+    {"{\"a\":01}", NULL},
+    {"{\"a\":1.}", NULL},
+    {"{\"a\":.5}", NULL},
+    {"{\"a\":+1}", NULL},
+    {"{\"a\":1e}", NULL},
+    {"{\"a\":NaN}", NULL},
+    {"{\"a\":tru}", NULL},
+    {"{\"a\":[1,2}", NULL},
+    {"{\"a\":\"unterminated}", NULL},
+    {"{\"a\":\"raw\nnewline\"}", NULL},
+    {"{\"a\":\"bad \\x escape\"}", NULL},
+    {"{\"a\":\"short \\u12\"}", NULL},
+    {"{\"a\":\"\xff not utf-8\"}", NULL},
+    {"{\"a\":1} // comment", NULL},
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    size_t len = strlen (cases[i].in), out_len = 0;
+    char *out = g_malloc (len + 1);
+    ImcoreError err;
+
+    err = imcore_json_check_object (cases[i].in, len, out, &out_len);
+    if (cases[i].compact) {
+      g_assert_cmpint (err, ==, IMCORE_OK);
+      g_assert_cmpuint (out_len, <=, len);
+      out[out_len] = '\0';
+      g_assert_cmpstr (out, ==, cases[i].compact);
+    } else {
+      if (err == IMCORE_OK)
+        g_error ("accepted: %s", cases[i].in);
+      g_assert_cmpint (err, ==, IMCORE_ERROR_INVALID_INPUT);
+    }
+    /* the same answer without a copy */
+    g_assert_cmpint (imcore_json_check_object (cases[i].in, len, NULL, NULL),
+        ==, err);
+    g_free (out);
+  }
+  g_assert_cmpint (imcore_json_check_object (NULL, 0, NULL, NULL), ==,
+      IMCORE_ERROR_INVALID_ARGUMENT);
+}
+
+/* Nesting is bounded (no stack exhaustion on hostile text). */
+static void
+test_check_object_depth (void)
+{
+  GString *s = g_string_new ("{\"a\":");
+  guint levels = IMCORE_JSON_MAX_DEPTH - 1;
+
+  for (guint i = 0; i < levels - 1; i++)
+    g_string_append_c (s, '[');
+  for (guint i = 0; i < levels - 1; i++)
+    g_string_append_c (s, ']');
+  g_string_append_c (s, '}');
+  g_assert_cmpint (imcore_json_check_object (s->str, s->len, NULL, NULL),
+      ==, IMCORE_OK);
+  g_string_assign (s, "{\"a\":");
+  for (guint i = 0; i < 100000; i++)
+    g_string_append_c (s, '[');
+  g_assert_cmpint (imcore_json_check_object (s->str, s->len, NULL, NULL),
+      ==, IMCORE_ERROR_INVALID_INPUT);
+  g_string_free (s, TRUE);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -259,5 +357,7 @@ main (int argc, char **argv)
   g_test_add_func ("/json/decimal-point",
       test_decimal_point_whatever_the_locale);
   g_test_add_func ("/json/never-past-the-end", test_never_writes_past_the_end);
+  g_test_add_func ("/json/check-object", test_check_object);
+  g_test_add_func ("/json/check-object-depth", test_check_object_depth);
   return g_test_run ();
 }

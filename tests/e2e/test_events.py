@@ -83,11 +83,15 @@ def test_region_events_with_pixels_and_fields(img):
     a, b = evs
     assert a["roi"] == {"id": 3, "type": "person", "confidence": 0.87,
                         "track_id": 42, "x": 40, "y": 30, "width": 50,
-                        "height": 60}
+                        "height": 60, "image_box": {"x": 5, "y": 6,
+                                                    "width": 50,
+                                                    "height": 60}}
     # 10 % of 50 / 60 on each side
     assert a["box"] == {"x": 35, "y": 24, "width": 60, "height": 72}
+    # (the box in the unscaled image: 10 % of 80 / 40 of margin before it)
     assert b["roi"] == {"id": 4, "type": "car", "x": 200, "y": 100,
-                        "width": 80, "height": 40}
+                        "width": 80, "height": 40, "image_box": {
+                            "x": 8, "y": 4, "width": 80, "height": 40}}
     assert a["reason"] == b["reason"] == "region"
     for ev in evs:
         x, y, w, h = (ev["box"][k] for k in ("x", "y", "width", "height"))

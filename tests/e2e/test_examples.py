@@ -553,8 +553,10 @@ def check_event(ev, det, reason):
     assert ev["box"] == {"x": x, "y": y, "width": w, "height": h}
     roi = ev["roi"]
     assert set(roi) == {"id", "type", "confidence", "track_id", "x", "y",
-                        "width", "height"}
+                        "width", "height", "image_box"}
     assert (roi["x"], roi["y"], roi["width"], roi["height"]) == (x, y, w, h)
+    # the image is the box itself, unscaled
+    assert roi["image_box"] == {"x": 0, "y": 0, "width": w, "height": h}
     assert roi["type"] == TRACKS[roi["track_id"]][0] == det["type"]
     assert roi["confidence"] == pytest.approx(det["confidence"], abs=1e-6)
     assert ev["duration"] in (33333333, 33333334)

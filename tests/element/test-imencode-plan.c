@@ -723,6 +723,152 @@ test_plan_margin_and_clipping (void)
   g_array_unref (images);
 }
 
+/* roi-min-size: the detector's own box (before margin) must be at least
+ * this wide and high; the margin does not rescue a small one. */
+static void
+test_plan_roi_min_size (void)
+{
+  GstImencodeSettings s;
+  GstImencodeRegion r[4];
+  GArray *images = g_array_new (FALSE, FALSE, sizeof (GstImencodeImage));
+
+  r[0] = region (0, "a", 10, 10, 32, 32);
+  r[1] = region (1, "a", 100, 10, 31, 200);     /* too narrow */
+  r[2] = region (2, "a", 200, 10, 200, 31);     /* too short */
+  /* 32 wide but only 20 of it inside the frame: the detector's box counts */
+  r[3] = region (3, "a", -12, 100, 32, 32);
+
+  settings_for (&s, "*");
+  s.roi_min_size = 32;
+  s.roi_margin = 0.5;
+  gst_imencode_plan_regions (&s, &vga, r, 4, images, NULL);
+  g_assert_cmpuint (images->len, ==, 2);
+  g_assert_cmpint (g_array_index (images, GstImencodeImage, 0).region.id, ==,
+      0);
+  g_assert_cmpint (g_array_index (images, GstImencodeImage, 1).region.id, ==,
+      3);
+  /* 0: every region */
+  s.roi_min_size = 0;
+  gst_imencode_plan_regions (&s, &vga, r, 4, images, NULL);
+  g_assert_cmpuint (images->len, ==, 4);
+  s.roi_min_size = 31;
+  gst_imencode_plan_regions (&s, &vga, r, 4, images, NULL);
+  g_assert_cmpuint (images->len, ==, 4);
+  s.roi_min_size = G_MAXUINT;
+  gst_imencode_plan_regions (&s, &vga, r, 4, images, NULL);
+  g_assert_cmpuint (images->len, ==, 0);
+  gst_imencode_settings_clear (&s);
+  g_array_unref (images);
+}
+
+#define assert_rect(rect, X, Y, W, H) G_STMT_START {            \
+  g_assert_cmpuint ((rect)->x, ==, (X));                        \
+  g_assert_cmpuint ((rect)->y, ==, (Y));                        \
+  g_assert_cmpuint ((rect)->width, ==, (W));                    \
+  g_assert_cmpuint ((rect)->height, ==, (H));                   \
+} G_STMT_END
+
+/* roi.image_box: the detector's box in the output image's pixels, through
+ * margin, crop, resize and letterbox; expectations worked out by hand. */
+static void
+test_plan_map_box (void)
+{
+  GstImencodeSettings s;
+  GstImencodeRegion r[2];
+  GArray *images = g_array_new (FALSE, FALSE, sizeof (GstImencodeImage));
+  const GstImencodeImage *img;
+  ImcoreRect box;
+  ImcorePlan plan;
+
+  settings_for (&s, "*");
+  /* margin 0.25 around 40x80 at (100,100): source 80,80 60x120, unscaled:
+   * the box sits at 10,20 40x80 */
+  r[0] = region (0, "a", 100, 100, 40, 80);
+  s.roi_margin = 0.25;
+  gst_imencode_plan_regions (&s, &vga, r, 1, images, NULL);
+  img = &g_array_index (images, GstImencodeImage, 0);
+  assert_src (img, 90, 80, 60, 120);
+  g_assert_true (gst_imencode_plan_map_box (&img->plan, 100, 100, 40, 80,
+          &box));
+  assert_rect (&box, 10, 20, 40, 80);
+
+  /* the same, scaled to 30x60 (a half): 5,10 20x40 */
+  s.width = 30;
+  s.height = 60;
+  gst_imencode_plan_regions (&s, &vga, r, 1, images, NULL);
+  img = &g_array_index (images, GstImencodeImage, 0);
+  g_assert_true (gst_imencode_plan_map_box (&img->plan, 100, 100, 40, 80,
+          &box));
+  assert_rect (&box, 5, 10, 20, 40);
+
+  /* letterboxed into 240x240: the 60x120 source becomes 120x240 at x 60;
+   * the box at 60 + 20, 40, 80x160 */
+  s.width = 240;
+  s.height = 240;
+  s.aspect_mode = GST_IMENCODE_ASPECT_MODE_LETTERBOX;
+  gst_imencode_plan_regions (&s, &vga, r, 1, images, NULL);
+  img = &g_array_index (images, GstImencodeImage, 0);
+  assert_rect (&img->plan.dest, 60, 0, 120, 240);
+  g_assert_true (gst_imencode_plan_map_box (&img->plan, 100, 100, 40, 80,
+          &box));
+  assert_rect (&box, 80, 40, 80, 160);
+
+  /* rounding: 3 pixels of 7 scaled to 10 are 4.29 -> edges 0 and 4 */
+  memset (&plan, 0, sizeof (plan));
+  plan.src = (ImcoreRect) {
+  0, 0, 7, 7};
+  plan.dest = (ImcoreRect) {
+  0, 0, 10, 10};
+  plan.out_width = plan.out_height = 10;
+  g_assert_true (gst_imencode_plan_map_box (&plan, 0, 0, 3, 3, &box));
+  assert_rect (&box, 0, 0, 4, 4);
+  /* 1..4 -> 1.43..5.71 -> 1..6 */
+  g_assert_true (gst_imencode_plan_map_box (&plan, 1, 1, 3, 3, &box));
+  assert_rect (&box, 1, 1, 5, 5);
+
+  /* a box sticking out of the frame (and so of the source rectangle) is
+   * clipped to the image; in a letterbox to the picture, not the border */
+  r[0] = region (0, "a", -20, 400, 60, 100);
+  s.roi_margin = 0.0;
+  s.width = 100;
+  s.height = 100;
+  gst_imencode_plan_regions (&s, &vga, r, 1, images, NULL);
+  img = &g_array_index (images, GstImencodeImage, 0);
+  /* source 0,400 40x80 -> 50x100 at x 25 */
+  assert_src (img, 0, 400, 40, 80);
+  assert_rect (&img->plan.dest, 25, 0, 50, 100);
+  g_assert_true (gst_imencode_plan_map_box (&img->plan, -20, 400, 60, 100,
+          &box));
+  assert_rect (&box, 25, 0, 50, 100);
+
+  /* crop-* relative to the region cuts the box: only the part shown */
+  r[0] = region (0, "a", 100, 100, 40, 80);
+  s.aspect_mode = GST_IMENCODE_ASPECT_MODE_STRETCH;
+  s.width = s.height = 0;
+  s.crop_x = 10;
+  s.crop_y = 20;
+  gst_imencode_plan_regions (&s, &vga, r, 1, images, NULL);
+  img = &g_array_index (images, GstImencodeImage, 0);
+  assert_src (img, 110, 120, 30, 60);
+  g_assert_true (gst_imencode_plan_map_box (&img->plan, 100, 100, 40, 80,
+          &box));
+  assert_rect (&box, 0, 0, 30, 60);
+
+  /* another box that misses the source rectangle, empty or absurd boxes */
+  g_assert_false (gst_imencode_plan_map_box (&img->plan, 0, 0, 50, 50,
+          &box));
+  assert_rect (&box, 0, 0, 0, 0);
+  g_assert_false (gst_imencode_plan_map_box (&img->plan, 110, 120, 0, 5,
+          &box));
+  g_assert_false (gst_imencode_plan_map_box (&img->plan, G_MAXINT64,
+          G_MAXINT64, G_MAXINT64, G_MAXINT64, &box));
+  g_assert_true (gst_imencode_plan_map_box (&img->plan, G_MININT64 / 2,
+          G_MININT64 / 2, G_MAXINT64, G_MAXINT64, &box));
+  assert_rect (&box, 0, 0, 30, 60);
+  gst_imencode_settings_clear (&s);
+  g_array_unref (images);
+}
+
 static void
 test_plan_crop_and_size_relative_to_region (void)
 {
@@ -990,6 +1136,73 @@ test_regions_analytics_non_finite_confidence_is_unknown (void)
   gst_buffer_unref (buf);
   g_array_unref (regions);
 }
+
+/* A detection's classes: those of the classification metadata related to
+ * it (either direction), the most confident first; an unrelated one and
+ * non-finite levels are left out; at most GST_IMENCODE_MAX_CLASSES. */
+static void
+test_regions_analytics_classes (void)
+{
+  GstBuffer *buf = gst_buffer_new ();
+  GArray *regions = g_array_new (FALSE, FALSE, sizeof (GstImencodeRegion));
+  GstAnalyticsRelationMeta *rmeta =
+      gst_buffer_add_analytics_relation_meta (buf);
+  GstAnalyticsODMtd od[3];
+  GstAnalyticsClsMtd cls[4];
+  gfloat levels[2] = { 0.25f, 0.75f }, many[20], bad[2] = { NAN, 0.5f };
+  GQuark quarks[2], many_q[20], bad_q[2];
+  const GstImencodeRegion *r;
+
+  for (guint i = 0; i < 3; i++)
+    g_assert_true (gst_analytics_relation_meta_add_od_mtd (rmeta,
+            g_quark_from_string ("person"), 10 * i, 0, 8, 8, 0.9f, &od[i]));
+  quarks[0] = g_quark_from_string ("hat");
+  quarks[1] = g_quark_from_string ("no-hat");
+  g_assert_true (gst_analytics_relation_meta_add_cls_mtd (rmeta, 2, levels,
+          quarks, &cls[0]));
+  g_assert_true (gst_analytics_relation_meta_set_relation (rmeta,
+          GST_ANALYTICS_REL_TYPE_RELATE_TO, od[0].id, cls[0].id));
+  /* the other direction, and a classification of nothing */
+  g_assert_true (gst_analytics_relation_meta_add_one_cls_mtd (rmeta, 0.5f,
+          g_quark_from_string ("red"), &cls[1]));
+  g_assert_true (gst_analytics_relation_meta_set_relation (rmeta,
+          GST_ANALYTICS_REL_TYPE_RELATE_TO, cls[1].id, od[0].id));
+  g_assert_true (gst_analytics_relation_meta_add_one_cls_mtd (rmeta, 0.9f,
+          g_quark_from_string ("unrelated"), &cls[2]));
+  /* 20 classes on the second detection: the 16 most confident kept */
+  for (guint i = 0; i < 20; i++) {
+    many[i] = i / 20.0f;
+    many_q[i] = g_quark_from_string (i % 2 ? "odd" : "even");
+  }
+  g_assert_true (gst_analytics_relation_meta_add_cls_mtd (rmeta, 20, many,
+          many_q, &cls[3]));
+  g_assert_true (gst_analytics_relation_meta_set_relation (rmeta,
+          GST_ANALYTICS_REL_TYPE_CONTAIN, od[1].id, cls[3].id));
+  bad_q[0] = g_quark_from_string ("nan");
+  bad_q[1] = g_quark_from_string ("fine");
+  g_assert_true (gst_analytics_relation_meta_add_cls_mtd (rmeta, 2, bad,
+          bad_q, &cls[2]));
+  g_assert_true (gst_analytics_relation_meta_set_relation (rmeta,
+          GST_ANALYTICS_REL_TYPE_RELATE_TO, od[2].id, cls[2].id));
+
+  gst_imencode_regions_collect (buf, regions);
+  g_assert_cmpuint (regions->len, ==, 3);
+  r = &g_array_index (regions, GstImencodeRegion, 0);
+  g_assert_cmpuint (r->n_classes, ==, 3);
+  g_assert_cmpstr (g_quark_to_string (r->classes[0].label), ==, "no-hat");
+  g_assert_cmpfloat (r->classes[0].confidence, ==, 0.75f);
+  g_assert_cmpstr (g_quark_to_string (r->classes[1].label), ==, "red");
+  g_assert_cmpstr (g_quark_to_string (r->classes[2].label), ==, "hat");
+  r = &g_array_index (regions, GstImencodeRegion, 1);
+  g_assert_cmpuint (r->n_classes, ==, GST_IMENCODE_MAX_CLASSES);
+  for (guint i = 0; i < GST_IMENCODE_MAX_CLASSES; i++)
+    g_assert_cmpfloat (r->classes[i].confidence, ==, many[19 - i]);
+  r = &g_array_index (regions, GstImencodeRegion, 2);
+  g_assert_cmpuint (r->n_classes, ==, 1);
+  g_assert_cmpstr (g_quark_to_string (r->classes[0].label), ==, "fine");
+  gst_buffer_unref (buf);
+  g_array_unref (regions);
+}
 #endif
 
 /* ---- tracks (roi-select) ---- */
@@ -1158,6 +1371,113 @@ test_tracks_best_rule (void)
           GST_IMENCODE_ROI_SELECT_BEST, 1060 * MS, 0, FALSE, slots), ==, 1);
   g_assert_cmpuint (t.n_tracks, ==, 0);
   gst_imencode_tracks_free (&t);
+}
+
+/* improving: each view that beats the best pushed so far, at once, by
+ * best's rule; nothing kept, nothing released when the track ends. */
+static void
+test_tracks_improving (void)
+{
+  GstImencodeTracks t;
+  GstImencodeImage img;
+  guint slots[4];
+  static const struct
+  {
+    gint64 x, w;
+    gdouble confidence;
+    GstImencodeTrackAction expect;
+  } views[] = {
+    {10, 20, 0.9, GST_IMENCODE_TRACK_PUSH},     /* the first view */
+    {10, 30, 0.9, GST_IMENCODE_TRACK_PUSH},     /* larger */
+    {10, 30, 0.9, GST_IMENCODE_TRACK_DROP},     /* a tie keeps the earlier */
+    {10, 25, 0.9, GST_IMENCODE_TRACK_DROP},     /* shrinking */
+    {10, 40, 0.5, GST_IMENCODE_TRACK_DROP},     /* 800 < 810 */
+    {0, 200, 1.0, GST_IMENCODE_TRACK_DROP},     /* cut by the left edge */
+    {10, 31, 0.9, GST_IMENCODE_TRACK_PUSH},     /* beats 30x30 again */
+    {10, 60, 1.0, GST_IMENCODE_TRACK_PUSH},
+  };
+
+  gst_imencode_tracks_init (&t, 4);
+  for (guint i = 0; i < G_N_ELEMENTS (views); i++) {
+    img = tracked (5, views[i].x, 10, views[i].w, views[i].w,
+        views[i].confidence);
+    g_assert_cmpint (gst_imencode_tracks_offer (&t,
+            GST_IMENCODE_ROI_SELECT_IMPROVING, &img, 640, 480, i * 40 * MS,
+            &slots[0], &(gboolean) {
+            0}, &(gboolean) {
+            0}, &slots[1]), ==, views[i].expect);
+    g_assert_cmpint (img.reason, ==, GST_IMENCODE_REASON_IMPROVING);
+  }
+  /* a cut first view is pushed, then an inside one beats it whatever its
+   * size */
+  g_assert_cmpint (offer (&t, GST_IMENCODE_ROI_SELECT_IMPROVING,
+          tracked (6, 600, 10, 40, 40, 1.0), 50 * MS, NULL), ==,
+      GST_IMENCODE_TRACK_PUSH);
+  g_assert_cmpint (offer (&t, GST_IMENCODE_ROI_SELECT_IMPROVING,
+          tracked (6, 580, 10, 10, 10, 1.0), 60 * MS, NULL), ==,
+      GST_IMENCODE_TRACK_PUSH);
+  /* no track id: its own object, every time */
+  for (gint i = 0; i < 2; i++)
+    g_assert_cmpint (offer (&t, GST_IMENCODE_ROI_SELECT_IMPROVING,
+            tracked (-1, 12, 10, 20, 20, -1), 70 * MS, NULL), ==,
+        GST_IMENCODE_TRACK_PUSH);
+  /* the tracks end with nothing to release, and a track seen again after
+   * that starts over */
+  g_assert_cmpuint (gst_imencode_tracks_expire (&t,
+          GST_IMENCODE_ROI_SELECT_IMPROVING, 5 * GST_SECOND, GST_SECOND,
+          FALSE, slots), ==, 0);
+  g_assert_cmpuint (t.n_tracks, ==, 0);
+  g_assert_cmpint (offer (&t, GST_IMENCODE_ROI_SELECT_IMPROVING,
+          tracked (5, 10, 10, 20, 20, 0.9), 6 * GST_SECOND, NULL), ==,
+      GST_IMENCODE_TRACK_PUSH);
+  g_assert_cmpuint (gst_imencode_tracks_expire (&t,
+          GST_IMENCODE_ROI_SELECT_IMPROVING, 6 * GST_SECOND, 0, TRUE, slots),
+      ==, 0);
+  gst_imencode_tracks_free (&t);
+}
+
+/* improving follows every frame: a frame the gate skips only sees the
+ * track, and the frame steps push the improvements in region order. */
+static void
+test_tracks_improving_frame_steps (void)
+{
+  GstImencodeTracks t;
+  GArray *steps = g_array_new (FALSE, FALSE, sizeof (GstImencodeTrackStep));
+  GstImencodeImage imgs[2];
+  const GstImencodeTrackStep *st;
+
+  gst_imencode_tracks_init (&t, 4);
+  imgs[0] = tracked (1, 10, 10, 20, 20, 1.0);
+  imgs[1] = tracked (2, 100, 10, 20, 20, 1.0);
+  gst_imencode_tracks_offer_frame (&t, GST_IMENCODE_ROI_SELECT_IMPROVING, 0,
+      imgs, 2, 640, 480, 0, TRUE, steps);
+  g_assert_cmpuint (steps->len, ==, 2);
+  st = &g_array_index (steps, GstImencodeTrackStep, 0);
+  g_assert_cmpint (st[0].action, ==, GST_IMENCODE_TRACK_PUSH);
+  g_assert_cmpuint (st[0].image, ==, 0);
+  g_assert_cmpint (st[1].action, ==, GST_IMENCODE_TRACK_PUSH);
+  g_assert_cmpuint (st[1].image, ==, 1);
+  /* not encoded (the gate): seen only, no step */
+  imgs[0] = tracked (1, 10, 10, 50, 50, 1.0);
+  gst_imencode_tracks_offer_frame (&t, GST_IMENCODE_ROI_SELECT_IMPROVING, 0,
+      imgs, 1, 640, 480, 40 * MS, FALSE, steps);
+  g_assert_cmpuint (steps->len, ==, 0);
+  /* track 2 grows, track 1 does not */
+  imgs[0] = tracked (1, 10, 10, 20, 20, 1.0);
+  imgs[1] = tracked (2, 100, 10, 21, 21, 1.0);
+  gst_imencode_tracks_offer_frame (&t, GST_IMENCODE_ROI_SELECT_IMPROVING, 0,
+      imgs, 2, 640, 480, 80 * MS, TRUE, steps);
+  g_assert_cmpuint (steps->len, ==, 1);
+  st = &g_array_index (steps, GstImencodeTrackStep, 0);
+  g_assert_cmpint (st[0].action, ==, GST_IMENCODE_TRACK_PUSH);
+  g_assert_cmpuint (st[0].image, ==, 1);
+  /* unseen for a second: they end without a release step */
+  gst_imencode_tracks_offer_frame (&t, GST_IMENCODE_ROI_SELECT_IMPROVING, 0,
+      imgs, 0, 640, 480, 2 * GST_SECOND, TRUE, steps);
+  g_assert_cmpuint (steps->len, ==, 0);
+  g_assert_cmpuint (t.n_tracks, ==, 0);
+  gst_imencode_tracks_free (&t);
+  g_array_unref (steps);
 }
 
 static void
@@ -1333,6 +1653,8 @@ main (int argc, char **argv)
   g_test_add_func ("/plan/crop-and-size",
       test_plan_crop_and_size_relative_to_region);
   g_test_add_func ("/plan/whole-frame", test_plan_whole_frame);
+  g_test_add_func ("/plan/roi-min-size", test_plan_roi_min_size);
+  g_test_add_func ("/plan/map-box", test_plan_map_box);
   g_test_add_func ("/plan/collect-roi-meta", test_regions_collect_roi_meta);
   g_test_add_func ("/plan/displayed-aspect", test_plan_keeps_displayed_aspect);
   g_test_add_func ("/plan/non-finite-confidence-is-unknown",
@@ -1340,10 +1662,14 @@ main (int argc, char **argv)
 #ifdef HAVE_GST_ANALYTICS
   g_test_add_func ("/plan/analytics-non-finite-confidence-is-unknown",
       test_regions_analytics_non_finite_confidence_is_unknown);
+  g_test_add_func ("/plan/analytics-classes", test_regions_analytics_classes);
 #endif
   g_test_add_func ("/tracks/best-non-finite-confidence-scores-one",
       test_tracks_best_non_finite_confidence_scores_one);
   g_test_add_func ("/tracks/first", test_tracks_first);
+  g_test_add_func ("/tracks/improving", test_tracks_improving);
+  g_test_add_func ("/tracks/improving-frame-steps",
+      test_tracks_improving_frame_steps);
   g_test_add_func ("/tracks/best-timeout-never-wraps",
       test_tracks_best_timeout_never_wraps);
   g_test_add_func ("/tracks/best-rule", test_tracks_best_rule);
