@@ -225,6 +225,11 @@ gst_imencode_settings_clear (GstImencodeSettings * s)
 #define DEFAULT_ON_DEMAND FALSE
 #define DEFAULT_ROI_SELECT GST_IMENCODE_ROI_SELECT_EVERY
 #define DEFAULT_ROI_BEST_TIMEOUT (60 * GST_SECOND)
+#define DEFAULT_PROGRESSIVE FALSE
+#define DEFAULT_OPTIMIZE FALSE
+#define DEFAULT_RESTART_INTERVAL 0
+#define DEFAULT_EXIF FALSE
+#define DEFAULT_MAX_BYTES 0
 
 enum
 {
@@ -251,6 +256,12 @@ enum
   PROP_ON_DEMAND,
   PROP_ROI_SELECT,
   PROP_ROI_BEST_TIMEOUT,
+  /* delivery */
+  PROP_PROGRESSIVE,
+  PROP_OPTIMIZE,
+  PROP_RESTART_INTERVAL,
+  PROP_EXIF,
+  PROP_MAX_BYTES,
 };
 
 void
@@ -399,6 +410,49 @@ gst_imencode_settings_install_properties (GObjectClass * klass)
           "its matching regions). Signals are counted, thread-safe, and "
           "may come before PLAYING",
           DEFAULT_ON_DEMAND, rw));
+  /* delivery */
+  g_object_class_install_property (klass, PROP_PROGRESSIVE,
+      g_param_spec_boolean ("progressive", "Progressive",
+          "JPEG: write a progressive file (SOF2; as OpenCV's "
+          "IMWRITE_JPEG_PROGRESSIVE), which web browsers show coarse first "
+          "and then refine; the pixels are those of the baseline file. PNG "
+          "ignores it",
+          DEFAULT_PROGRESSIVE, rw));
+  g_object_class_install_property (klass, PROP_OPTIMIZE,
+      g_param_spec_boolean ("optimize", "Optimize",
+          "JPEG: Huffman tables optimised for each image (as OpenCV's "
+          "IMWRITE_JPEG_OPTIMIZE): a few percent smaller, the same pixels, "
+          "a second pass over the image's coefficients; PNG ignores it",
+          DEFAULT_OPTIMIZE, rw));
+  g_object_class_install_property (klass, PROP_RESTART_INTERVAL,
+      g_param_spec_uint ("restart-interval", "Restart interval",
+          "JPEG: a restart marker every this many MCUs (as OpenCV's "
+          "IMWRITE_JPEG_RST_INTERVAL; an MCU is 16x16 pixels at 4:2:0, "
+          "16x8 at 4:2:2, 8x8 at 4:4:4 and gray), so that a decoder "
+          "resynchronises after corrupt bytes; 0 = none. PNG ignores it",
+          0, G_MAXUINT16, DEFAULT_RESTART_INTERVAL, rw));
+  g_object_class_install_property (klass, PROP_EXIF,
+      g_param_spec_boolean ("exif", "Exif",
+          "Write the frame's capture time into the file (JPEG: an APP1 "
+          "Exif marker, PNG: an eXIf chunk): DateTimeOriginal, "
+          "SubSecTimeOriginal (milliseconds) and OffsetTimeOriginal "
+          "\"+00:00\" (UTC). The time is the frame's "
+          "GstReferenceTimestampMeta (timestamp/x-unix, or timestamp/x-ntp "
+          "as RTP sources add it), else the system's UTC clock when the "
+          "frame reached imencode. Adds 118 bytes (JPEG) or 120 (PNG)",
+          DEFAULT_EXIF, rw));
+  g_object_class_install_property (klass, PROP_MAX_BYTES,
+      g_param_spec_uint ("max-bytes", "Maximum bytes",
+          "0 = no limit. Else no output buffer is larger than this many "
+          "bytes, its base64, data-uri or JSON text included (set it to a "
+          "broker's payload limit: 131072 for AWS IoT Core). JPEG: the "
+          "highest quality up to 'quality' that fits, within 5 quality "
+          "steps of the best, starting from the last image's (each "
+          "image's is in its ImencodeMeta, field quality); a PNG over the "
+          "limit, or a JPEG that does not fit even at quality 1, gives no "
+          "output: one warning per run of such images, the stream goes on "
+          "(raise max-bytes, or lower width/height)",
+          0, G_MAXUINT, DEFAULT_MAX_BYTES, rw));
 }
 
 void
@@ -423,6 +477,12 @@ gst_imencode_properties_init (GstImencodeProperties * p)
   s->on_demand = DEFAULT_ON_DEMAND;
   s->roi_select = DEFAULT_ROI_SELECT;
   s->roi_best_timeout = DEFAULT_ROI_BEST_TIMEOUT;
+  /* delivery */
+  s->progressive = DEFAULT_PROGRESSIVE;
+  s->optimize = DEFAULT_OPTIMIZE;
+  s->restart_interval = DEFAULT_RESTART_INTERVAL;
+  s->exif = DEFAULT_EXIF;
+  s->max_bytes = DEFAULT_MAX_BYTES;
 }
 
 void
@@ -452,6 +512,11 @@ gst_imencode_uint_field (GstImencodeSettings * s, guint prop_id)
       return &s->pad_color;
     case PROP_THREADS:
       return &s->threads;
+      /* delivery */
+    case PROP_RESTART_INTERVAL:
+      return &s->restart_interval;
+    case PROP_MAX_BYTES:
+      return &s->max_bytes;
     default:
       return NULL;
   }
@@ -515,6 +580,16 @@ gst_imencode_properties_set (GstImencodeProperties * p, guint prop_id,
       case PROP_ROI_BEST_TIMEOUT:
         s->roi_best_timeout = g_value_get_uint64 (value);
         break;
+        /* delivery */
+      case PROP_PROGRESSIVE:
+        s->progressive = g_value_get_boolean (value);
+        break;
+      case PROP_OPTIMIZE:
+        s->optimize = g_value_get_boolean (value);
+        break;
+      case PROP_EXIF:
+        s->exif = g_value_get_boolean (value);
+        break;
       default:
         return FALSE;
     }
@@ -575,6 +650,16 @@ gst_imencode_properties_get (const GstImencodeProperties * p,
         break;
       case PROP_ROI_BEST_TIMEOUT:
         g_value_set_uint64 (value, s->roi_best_timeout);
+        break;
+        /* delivery */
+      case PROP_PROGRESSIVE:
+        g_value_set_boolean (value, s->progressive);
+        break;
+      case PROP_OPTIMIZE:
+        g_value_set_boolean (value, s->optimize);
+        break;
+      case PROP_EXIF:
+        g_value_set_boolean (value, s->exif);
         break;
       default:
         return FALSE;

@@ -120,6 +120,12 @@ typedef struct
   GstClockTime roi_best_timeout;        /* 0: none */
   gint max_rate_n, max_rate_d;  /* 0/1: every frame */
   gboolean on_demand;
+  /* delivery: JPEG options, capture time, byte budget */
+  gboolean progressive;
+  gboolean optimize;
+  guint restart_interval;       /* MCUs; 0: none */
+  gboolean exif;
+  guint max_bytes;              /* 0: no limit */
 } GstImencodeSettings;
 
 /* Copies @src into @dest (uninitialised or cleared), taking a reference

@@ -79,6 +79,16 @@ imcore_png_bound (ImcorePixelFormat format, uint32_t width, uint32_t height)
   return (size_t) total;
 }
 
+size_t
+imcore_png_exif_overhead (size_t exif_len)
+{
+  /* length, type and CRC, 4 bytes each (exif_len is at most
+   * IMCORE_PNG_MAX_EXIF where it counts; saturate anyway) */
+  if (exif_len == 0)
+    return 0;
+  return exif_len > SIZE_MAX - 12 ? SIZE_MAX : exif_len + 12;
+}
+
 static void
 png_sink_write (png_structp png, png_bytep data, size_t length)
 {
@@ -284,6 +294,13 @@ encode (const ImcoreImage * img, const ImcorePngParams * params,
   level = params->compression_level;
   if (level < 0 || level > 9)
     return IMCORE_ERROR_INVALID_ARGUMENT;
+  if ((params->exif_len && !params->exif) ||
+      params->exif_len > IMCORE_PNG_MAX_EXIF)
+    return IMCORE_ERROR_INVALID_ARGUMENT;
+#ifndef PNG_WRITE_eXIf_SUPPORTED
+  if (params->exif_len)
+    return IMCORE_ERROR_UNSUPPORTED_FORMAT;
+#endif
   color = imcore_png_color_for (img->format);
   if (color == IMCORE_PNG_UNSUPPORTED)
     return IMCORE_ERROR_UNSUPPORTED_FORMAT;
@@ -328,6 +345,13 @@ encode (const ImcoreImage * img, const ImcorePngParams * params,
   png_set_IHDR (png, info, img->width, img->height, 8, color_type,
       PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
       PNG_FILTER_TYPE_DEFAULT);
+#ifdef PNG_WRITE_eXIf_SUPPORTED
+  /* libpng copies the bytes (its prototype is not const) and writes the
+   * chunk with the other chunks before IDAT */
+  if (params->exif_len)
+    png_set_eXIf_1 (png, info, (png_uint_32) params->exif_len,
+        (png_bytep) params->exif);
+#endif
   png_write_info (png, info);
   png_set_input_layout (png, img->format);
 

@@ -19,7 +19,22 @@ typedef struct
    * matcher for flat screen-like content); 2..9 use libpng's adaptive
    * filters and trade more time for smaller files. */
   int compression_level;
+  /* Appended, so that initializers listing the field above still work. */
+  /* Exif TIFF bytes (imcore_exif_write_tiff()), written as an eXIf chunk
+   * before the image data; NULL or @exif_len 0: none. At most
+   * IMCORE_PNG_MAX_EXIF bytes. The file is then up to
+   * imcore_png_exif_overhead() bytes larger than imcore_png_bound(). */
+  const uint8_t *exif;
+  size_t exif_len;
 } ImcorePngParams;
+
+/* Largest Exif payload written (an eXIf chunk could hold 2^31 - 1 bytes;
+ * a capture time takes about a hundred). */
+#define IMCORE_PNG_MAX_EXIF 65535u
+
+/* The bytes an eXIf chunk of @exif_len bytes of Exif adds to a file
+ * (length, type and CRC around them); 0 for 0. */
+size_t imcore_png_exif_overhead (size_t exif_len);
 
 /* The PNG colour type written for @format: gray for GRAY8, RGBA for formats
  * with alpha, RGB for the other packed formats; planar YUV is refused. */
@@ -42,8 +57,11 @@ size_t imcore_png_bound (ImcorePixelFormat format, uint32_t width,
 
 /* Encodes @img (GRAY8 or a packed RGB format; X bytes are dropped, alpha
  * kept) as an 8-bit non-interlaced PNG into the caller's @out of @out_size
- * bytes; IMCORE_ERROR_NO_SPACE if it does not fit (imcore_png_bound() is
- * always enough). On success writes the byte count to @out_len. libpng
+ * bytes; IMCORE_ERROR_NO_SPACE if it does not fit (imcore_png_bound(),
+ * plus imcore_png_exif_overhead() with Exif bytes, is always enough).
+ * Exif bytes over IMCORE_PNG_MAX_EXIF, or NULL with a length, fail with
+ * IMCORE_ERROR_INVALID_ARGUMENT; a libpng built without eXIf support with
+ * IMCORE_ERROR_UNSUPPORTED_FORMAT. On success writes the byte count to @out_len. libpng
  * allocates its own state for the duration of the call. */
 ImcoreError imcore_png_encode (const ImcoreImage * img,
     const ImcorePngParams * params, uint8_t * out, size_t out_size,
