@@ -280,6 +280,26 @@ def test_max_bytes_fits_and_is_close(photos, encoding):
         assert len(above.datas[0]) > budget, (i, q)
 
 
+@pytest.mark.parametrize("encoding", ["binary", "base64", "data-uri",
+                                      "json"])
+def test_max_bytes_to_the_byte(frame, encoding):
+    """A budget of exactly the output's size at `quality` keeps that
+    output byte for byte; one byte less takes a lower quality (so the
+    text around the file is counted exactly, not with slack)."""
+    plain = run([frame], "encoding=%s quality=60" % encoding)
+    size = len(plain.datas[0])
+    exact = run([frame], "encoding=%s quality=60 max-bytes=%d" %
+                (encoding, size))
+    assert exact.datas == plain.datas
+    assert exact.buffers[0][4]["quality"] == 60
+    less = run([frame], "encoding=%s quality=60 max-bytes=%d" %
+               (encoding, size - 1))
+    assert len(less.datas) == 1 and not less.warnings
+    assert len(less.datas[0]) <= size - 1
+    assert less.buffers[0][4]["quality"] < 60
+    rgb_of(unwrap(less.datas[0], encoding))
+
+
 def test_max_bytes_quality_in_meta_without_budget(frame):
     res = run([frame], "quality=67")
     assert res.buffers[0][4]["quality"] == 67
