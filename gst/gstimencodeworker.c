@@ -281,14 +281,10 @@ gst_imencode_worker_bound (const GstVideoInfo * in,
     const GstImencodeJob * job)
 {
   ImcoreJpegParams p = { 0 };
-  gsize bound;
 
-  if (job->png) {
-    bound = imcore_png_bound (encoder_input_format (in, job),
-        job->plan.out_width, job->plan.out_height);
-    /* (the overhead is at most GST_IMENCODE_EXIF_SIZE + 12) */
-    return bound ? bound + imcore_png_exif_overhead (job->exif_len) : 0;
-  }
+  if (job->png)
+    return imcore_png_bound_exif (encoder_input_format (in, job),
+        job->plan.out_width, job->plan.out_height, job->exif_len);
   p.subsampling = job->subsampling;
   p.exif = job->exif_len ? job->exif : NULL;
   p.exif_len = job->exif_len;

@@ -80,13 +80,17 @@ imcore_png_bound (ImcorePixelFormat format, uint32_t width, uint32_t height)
 }
 
 size_t
-imcore_png_exif_overhead (size_t exif_len)
+imcore_png_bound_exif (ImcorePixelFormat format, uint32_t width,
+    uint32_t height, size_t exif_len)
 {
-  /* length, type and CRC, 4 bytes each (exif_len is at most
-   * IMCORE_PNG_MAX_EXIF where it counts; saturate anyway) */
-  if (exif_len == 0)
+  size_t bound = imcore_png_bound (format, width, height);
+
+  if (bound == 0 || exif_len == 0)
+    return bound;
+  /* the chunk's length, type and CRC, 4 bytes each */
+  if (exif_len > SIZE_MAX - 12 || bound > SIZE_MAX - 12 - exif_len)
     return 0;
-  return exif_len > SIZE_MAX - 12 ? SIZE_MAX : exif_len + 12;
+  return bound + 12 + exif_len;
 }
 
 static void

@@ -22,8 +22,8 @@ typedef struct
   /* Appended, so that initializers listing the field above still work. */
   /* Exif TIFF bytes (imcore_exif_write_tiff()), written as an eXIf chunk
    * before the image data; NULL or @exif_len 0: none. At most
-   * IMCORE_PNG_MAX_EXIF bytes. The file is then up to
-   * imcore_png_exif_overhead() bytes larger than imcore_png_bound(). */
+   * IMCORE_PNG_MAX_EXIF bytes. The caller adds the chunk to the bound:
+   * imcore_png_bound_exif(). */
   const uint8_t *exif;
   size_t exif_len;
 } ImcorePngParams;
@@ -32,9 +32,7 @@ typedef struct
  * a capture time takes about a hundred). */
 #define IMCORE_PNG_MAX_EXIF 65535u
 
-/* The bytes an eXIf chunk of @exif_len bytes of Exif adds to a file
- * (length, type and CRC around them); 0 for 0. */
-size_t imcore_png_exif_overhead (size_t exif_len);
+
 
 /* The PNG colour type written for @format: gray for GRAY8, RGBA for formats
  * with alpha, RGB for the other packed formats; planar YUV is refused. */
@@ -55,10 +53,15 @@ ImcorePngColor imcore_png_color_for (ImcorePixelFormat format);
 size_t imcore_png_bound (ImcorePixelFormat format, uint32_t width,
     uint32_t height);
 
+/* imcore_png_bound() with an eXIf chunk of @exif_len bytes (0: none):
+ * plus the chunk's length, type and CRC. 0 on overflow. */
+size_t imcore_png_bound_exif (ImcorePixelFormat format, uint32_t width,
+    uint32_t height, size_t exif_len);
+
 /* Encodes @img (GRAY8 or a packed RGB format; X bytes are dropped, alpha
  * kept) as an 8-bit non-interlaced PNG into the caller's @out of @out_size
- * bytes; IMCORE_ERROR_NO_SPACE if it does not fit (imcore_png_bound(),
- * plus imcore_png_exif_overhead() with Exif bytes, is always enough).
+ * bytes; IMCORE_ERROR_NO_SPACE if it does not fit (imcore_png_bound() is
+ * always enough, imcore_png_bound_exif() with Exif).
  * Exif bytes over IMCORE_PNG_MAX_EXIF, or NULL with a length, fail with
  * IMCORE_ERROR_INVALID_ARGUMENT; a libpng built without eXIf support with
  * IMCORE_ERROR_UNSUPPORTED_FORMAT. On success writes the byte count to @out_len. libpng
