@@ -14,8 +14,10 @@ pan and sensor noise each) pushed from appsrc into
           encode at that quality, against which the search is measured
   empty   appsrc ! fakesink: what pushing costs without imencode
 
-The variants run in turns, ROUNDS rounds of FRAMES frames each; reported
-is the process CPU time per frame (all threads: appsrc's, which encodes
+The variants run in turns, ROUNDS rounds of FRAMES frames each, each
+after WARM frames that are not timed (a stream's start: negotiation and
+the first search, which has no hint); reported is the process CPU time per
+frame (all threads: appsrc's, which encodes
 with threads=1, and Python's), the lowest round of each variant (the one
 least disturbed by other processes), and the ratios.
 
@@ -83,9 +85,14 @@ CAPS = ("video/x-raw,format=I420,width=%d,height=%d,framerate=30/1,"
         "colorimetry=1:4:0:0" % (W, H))
 
 
-def run(frames, element):
-    """CPU seconds to push @frames through appsrc ! @element ! fakesink,
-    the sizes of what came out and the last output's quality."""
+WARM = 8
+
+
+def run(frames, element, warm=WARM):
+    """CPU seconds to push @frames through appsrc ! @element ! fakesink
+    after @warm of them went through untimed (negotiation, allocation, and
+    the first image's search without a hint: a stream's start, not its
+    steady state), the sizes of what came out and their qualities."""
     pipe = Gst.parse_launch(
         "appsrc name=src format=time caps=%s ! %s ! fakesink name=sink "
         "sync=false signal-handoffs=true" % (CAPS, element))
@@ -103,9 +110,17 @@ def run(frames, element):
     sink.connect("handoff", handoff)
     bufs = [Gst.Buffer.new_wrapped(f) for f in frames]
     pipe.set_state(Gst.State.PLAYING)
+    for i in range(min(warm, len(bufs))):
+        b = bufs[i].copy()
+        b.pts = i * Gst.SECOND // 30
+        src.emit("push-buffer", b)
+    deadline = time.monotonic() + 60
+    while len(sizes) < min(warm, len(bufs)) and time.monotonic() < deadline:
+        time.sleep(0.005)
+    del sizes[:], qualities[:]
     t0 = time.process_time()
     for i, b in enumerate(bufs):
-        b.pts = i * Gst.SECOND // 30
+        b.pts = (warm + i) * Gst.SECOND // 30
         src.emit("push-buffer", b)
     src.emit("end-of-stream")
     msg = pipe.get_bus().timed_pop_filtered(
@@ -121,7 +136,7 @@ def main():
     rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 3
     Gst.init(None)
     frames = make_frames(n)
-    _, sizes, _ = run(frames[:1], "imencode threads=1 quality=85")
+    _, sizes, _ = run(frames[:1], "imencode threads=1 quality=85", 0)
     budget = sizes[0] // 3
     _, sizes, qs = run(frames, "imencode threads=1 max-bytes=%d" % budget)
     assert max(sizes) <= budget
