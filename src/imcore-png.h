@@ -64,8 +64,8 @@ size_t imcore_png_bound_exif (ImcorePixelFormat format, uint32_t width,
  * always enough, imcore_png_bound_exif() with Exif).
  * Exif bytes over IMCORE_PNG_MAX_EXIF, or NULL with a length, fail with
  * IMCORE_ERROR_INVALID_ARGUMENT; a libpng built without eXIf support with
- * IMCORE_ERROR_UNSUPPORTED_FORMAT. On success writes the byte count to @out_len. libpng
- * allocates its own state for the duration of the call. */
+ * IMCORE_ERROR_UNSUPPORTED_FORMAT. On success writes the byte count to
+ * @out_len. libpng allocates its own state for the duration of the call. */
 ImcoreError imcore_png_encode (const ImcoreImage * img,
     const ImcorePngParams * params, uint8_t * out, size_t out_size,
     size_t *out_len);

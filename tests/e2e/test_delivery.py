@@ -223,6 +223,18 @@ def test_no_exif_by_default(frame, fmt):
         assert b"eXIf" not in data
 
 
+def test_exif_time_out_of_range(frame):
+    """A reference time Exif cannot hold (past 2262, a 64-bit ns clock's
+    end): the image goes out without Exif, one warning for the stream."""
+    res = run([frame] * 3, "exif=true threads=1",
+              metas=[("timestamp/x-unix", 2 ** 63 + 5)] * 3)
+    assert len(res.datas) == 3
+    for data in res.datas:
+        assert b"Exif\0\0" not in data
+        rgb_of(data)
+    assert len(res.warnings) == 1 and "Exif" in res.warnings[0]
+
+
 def test_exif_same_pixels(frame):
     """The Exif marker changes no pixel (and the JPEG stays a JFIF: APP0
     first, APP1 right after)."""
