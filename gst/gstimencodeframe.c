@@ -167,6 +167,7 @@ gst_imencode_frame_process (gpointer thread_state, gpointer job,
   GstImencodeFrame *f = job;
   GstImencodeEvent ev;
   GstVideoFrame frame;
+  gboolean over_budget = FALSE;
 
   if (f->kind == GST_IMENCODE_JOB_RELEASE)
     return;
@@ -177,10 +178,11 @@ gst_imencode_frame_process (gpointer thread_state, gpointer job,
   if (f->text == GST_IMENCODE_TEXT_JSON)
     gst_imencode_frame_event (f, &ev);
   f->outbuf = gst_imencode_worker_encode_output (worker, &frame, &f->job,
-      &f->annot, f->file_bound, f->text, &ev, self->outpools, &f->error);
+      &f->annot, f->file_bound, f->text, &ev, self->outpools, &f->quality,
+      &over_budget, &f->error);
   gst_video_frame_unmap (&frame);
   if (!f->outbuf)
-    f->failed = WARNED_ENCODE;
+    f->failed = over_budget ? WARNED_OVER_BUDGET : WARNED_ENCODE;
 
 done:
   gst_clear_buffer (&f->inbuf);
@@ -219,6 +221,13 @@ gst_imencode_frame_finish (gpointer job, gpointer user_data)
           "the buffer does not hold a %s %dx%d frame",
           gst_video_format_to_string (GST_VIDEO_INFO_FORMAT (&f->info)),
           GST_VIDEO_INFO_WIDTH (&f->info), GST_VIDEO_INFO_HEIGHT (&f->info));
+    } else if (f->failed == WARNED_OVER_BUDGET) {
+      /* one warning per run of such images: a pushed image re-arms it */
+      gst_imencode_warn_once (self, WARNED_OVER_BUDGET,
+          "An image does not fit max-bytes; it is dropped (raise max-bytes, "
+          "or make the image smaller with width/height)", "%s (max-bytes=%u"
+          " counts the whole output buffer, text included)",
+          f->error ? f->error->message : "over budget", f->job.max_bytes);
     } else {
       gst_imencode_warn_once (self, WARNED_ENCODE,
           "Could not encode a frame; it is dropped", "%s",
@@ -235,14 +244,14 @@ gst_imencode_frame_finish (gpointer job, gpointer user_data)
     GST_BUFFER_FLAG_SET (outbuf, GST_BUFFER_FLAG_DISCONT);
   gst_imencode_meta_add (outbuf, &f->job.plan,
       GST_VIDEO_INFO_WIDTH (&f->info), GST_VIDEO_INFO_HEIGHT (&f->info),
-      f->image.is_region ? &f->image.region : NULL,
-      f->job.png ? 0 : f->job.quality);
+      f->image.is_region ? &f->image.region : NULL, f->quality);
   gst_imencode_frame_discard (f, self);
   /* the frame-level warnings may come again; those about regions stay
    * quiet until the next flush, as good regions come with bad ones (a
    * region too large among them: one warning, not one per image) */
   g_atomic_int_and (&self->warned, WARNED_ROI_OUTSIDE |
       WARNED_ROI_EMPTY_CROP | WARNED_TRACKS_FULL | WARNED_ANNOTATE_BOXES |
+      WARNED_EXIF_TIME |
       (f->image.is_region ? WARNED_TOO_LARGE : 0));
   if (f->kind == GST_IMENCODE_JOB_KEEP) {
     /* the track's best view so far: replaces the last one */
@@ -290,6 +299,31 @@ gst_imencode_reference_utc (GstImencode * self, GstBuffer * buf)
   if (meta && meta->timestamp >= ntp_to_unix)
     return meta->timestamp - ntp_to_unix;
   return GST_CLOCK_TIME_NONE;
+}
+
+/* Makes the Exif bytes of the context's frame once (exif=true): the time
+ * of its reference timestamp, else the system's UTC clock now, as the
+ * frame reaches imencode. */
+static void
+gst_imencode_frame_exif (GstImencode * self, GstImencodeFrameContext * ctx)
+{
+  GstClockTime utc;
+
+  if (ctx->exif_made)
+    return;
+  ctx->exif_made = TRUE;
+  ctx->exif_len = 0;
+  utc = gst_imencode_reference_utc (self, ctx->inbuf);
+  if (!GST_CLOCK_TIME_IS_VALID (utc))
+    utc = (GstClockTime) g_get_real_time () * GST_USECOND;
+  if (utc > G_MAXINT64 || imcore_exif_write_tiff ((gint64) utc, ctx->exif,
+          sizeof (ctx->exif), &ctx->exif_len) != IMCORE_OK) {
+    ctx->exif_len = 0;
+    gst_imencode_warn_once (self, WARNED_EXIF_TIME,
+        "The frame's capture time cannot be written as Exif; its images "
+        "have no Exif", "time %" G_GUINT64_FORMAT " ns after 1970 is past "
+        "what Exif's four-digit years and a 64-bit clock hold", utc);
+  }
 }
 
 /* Hands @f to a worker, or processes and finishes it right here with
@@ -410,6 +444,15 @@ gst_imencode_submit_image (GstImencode * self, GstImencodeFrameContext * ctx,
       GST_IMENCODE_METHOD_OPENCV_AREA ? IMCORE_RESIZE_OPENCV_AREA : -1;
   job->pad_argb = s->pad_color;
   job->plan = image->plan;
+  job->progressive = s->progressive;
+  job->optimize = s->optimize;
+  job->restart_interval = s->restart_interval;
+  job->max_bytes = s->max_bytes;
+  if (s->exif) {
+    gst_imencode_frame_exif (self, ctx);
+    memcpy (job->exif, ctx->exif, ctx->exif_len);
+    job->exif_len = ctx->exif_len;
+  }
 
   bound = gst_imencode_output_check (&self->in_info, job, why,
       sizeof (why));

@@ -38,6 +38,9 @@ typedef enum
   WARNED_ROI_EMPTY_CROP = 1 << 5,
   WARNED_TRACKS_FULL = 1 << 6,
   WARNED_ANNOTATE_BOXES = 1 << 7,
+  /* delivery */
+  WARNED_OVER_BUDGET = 1 << 16, /* an image does not fit max-bytes */
+  WARNED_EXIF_TIME = 1 << 17,   /* a time Exif cannot hold */
 } GstImencodeWarned;
 
 /* What a job does when its turn comes. */
@@ -67,6 +70,7 @@ typedef struct
   gsize file_bound;             /* worst-case size of the encoded file */
   /* a worst-case sized buffer from the output pool, then the result */
   GstBuffer *outbuf;
+  gint quality;                 /* the JPEG quality used (0: PNG) */
   GstImencodeWarned failed;     /* no outbuf: which warning */
   GError *error;
   GstImencodeAnnotation annot;  /* what annotate draws on it */
@@ -127,6 +131,11 @@ typedef struct
   GstImencodeFrameShape shape;
   guint made;                   /* images submitted from it */
   GstClockTime annotate_utc;    /* annotate's time once known, 0 before */
+  /* exif: the capture time's Exif bytes, made for the frame's first image
+   * and shared by all its images */
+  gboolean exif_made;
+  guint8 exif[GST_IMENCODE_EXIF_SIZE];
+  gsize exif_len;
 } GstImencodeFrameContext;
 
 /* ---- gstimencodeframe.c ---- */

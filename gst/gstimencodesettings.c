@@ -261,6 +261,11 @@ gst_imencode_settings_clear (GstImencodeSettings * s)
 #define MAX_ANNOTATE_THICKNESS 64
 #define DEFAULT_ROI_MIN_SIZE 0
 #define DEFAULT_TAGS NULL
+#define DEFAULT_PROGRESSIVE FALSE
+#define DEFAULT_OPTIMIZE FALSE
+#define DEFAULT_RESTART_INTERVAL 0
+#define DEFAULT_EXIF FALSE
+#define DEFAULT_MAX_BYTES 0
 
 enum
 {
@@ -293,6 +298,12 @@ enum
   /* roi-min-size, tags */
   PROP_ROI_MIN_SIZE,
   PROP_TAGS,
+  /* delivery */
+  PROP_PROGRESSIVE,
+  PROP_OPTIMIZE,
+  PROP_RESTART_INTERVAL,
+  PROP_EXIF,
+  PROP_MAX_BYTES,
 };
 
 void
@@ -484,6 +495,49 @@ gst_imencode_settings_install_properties (GObjectClass * klass)
           "not one JSON object is refused: the property keeps its previous "
           "value and a warning is logged. NULL = no tags",
           DEFAULT_TAGS, rw));
+  /* delivery */
+  g_object_class_install_property (klass, PROP_PROGRESSIVE,
+      g_param_spec_boolean ("progressive", "Progressive",
+          "JPEG: write a progressive file (SOF2; as OpenCV's "
+          "IMWRITE_JPEG_PROGRESSIVE), which web browsers show coarse first "
+          "and then refine; the pixels are those of the baseline file. PNG "
+          "ignores it",
+          DEFAULT_PROGRESSIVE, rw));
+  g_object_class_install_property (klass, PROP_OPTIMIZE,
+      g_param_spec_boolean ("optimize", "Optimize",
+          "JPEG: Huffman tables optimised for each image (as OpenCV's "
+          "IMWRITE_JPEG_OPTIMIZE): a few percent smaller, the same pixels, "
+          "a second pass over the image's coefficients; PNG ignores it",
+          DEFAULT_OPTIMIZE, rw));
+  g_object_class_install_property (klass, PROP_RESTART_INTERVAL,
+      g_param_spec_uint ("restart-interval", "Restart interval",
+          "JPEG: a restart marker every this many MCUs (as OpenCV's "
+          "IMWRITE_JPEG_RST_INTERVAL; an MCU is 16x16 pixels at 4:2:0, "
+          "16x8 at 4:2:2, 8x8 at 4:4:4 and gray), so that a decoder "
+          "resynchronises after corrupt bytes; 0 = none. PNG ignores it",
+          0, G_MAXUINT16, DEFAULT_RESTART_INTERVAL, rw));
+  g_object_class_install_property (klass, PROP_EXIF,
+      g_param_spec_boolean ("exif", "Exif",
+          "Write the frame's capture time into the file (JPEG: an APP1 "
+          "Exif marker, PNG: an eXIf chunk): DateTimeOriginal, "
+          "SubSecTimeOriginal (milliseconds) and OffsetTimeOriginal "
+          "\"+00:00\" (UTC). The time is the frame's "
+          "GstReferenceTimestampMeta (timestamp/x-unix, or timestamp/x-ntp "
+          "as RTP sources add it), else the system's UTC clock when the "
+          "frame reached imencode. Adds 118 bytes (JPEG) or 120 (PNG)",
+          DEFAULT_EXIF, rw));
+  g_object_class_install_property (klass, PROP_MAX_BYTES,
+      g_param_spec_uint ("max-bytes", "Maximum bytes",
+          "0 = no limit. Else no output buffer is larger than this many "
+          "bytes, its base64, data-uri or JSON text included (set it to a "
+          "broker's payload limit: 131072 for AWS IoT Core). JPEG: the "
+          "highest quality up to 'quality' that fits, within 5 quality "
+          "steps of the best, starting from the last image's (each "
+          "image's is in its ImencodeMeta, field quality); a PNG over the "
+          "limit, or a JPEG that does not fit even at quality 1, gives no "
+          "output: one warning per run of such images, the stream goes on "
+          "(raise max-bytes, or lower width/height)",
+          0, G_MAXUINT, DEFAULT_MAX_BYTES, rw));
 }
 
 void
@@ -511,6 +565,12 @@ gst_imencode_properties_init (GstImencodeProperties * p)
   s->annotate = DEFAULT_ANNOTATE;
   s->annotate_color = DEFAULT_ANNOTATE_COLOR;
   s->annotate_thickness = DEFAULT_ANNOTATE_THICKNESS;
+  /* delivery */
+  s->progressive = DEFAULT_PROGRESSIVE;
+  s->optimize = DEFAULT_OPTIMIZE;
+  s->restart_interval = DEFAULT_RESTART_INTERVAL;
+  s->exif = DEFAULT_EXIF;
+  s->max_bytes = DEFAULT_MAX_BYTES;
 }
 
 void
@@ -568,6 +628,11 @@ gst_imencode_uint_field (GstImencodeSettings * s, guint prop_id)
       return &s->pad_color;
     case PROP_THREADS:
       return &s->threads;
+      /* delivery */
+    case PROP_RESTART_INTERVAL:
+      return &s->restart_interval;
+    case PROP_MAX_BYTES:
+      return &s->max_bytes;
     default:
       return NULL;
   }
@@ -653,6 +718,16 @@ gst_imencode_properties_set (GstImencodeProperties * p, guint prop_id,
       case PROP_TAGS:
         gst_imencode_set_tags (s, g_value_get_string (value));
         break;
+        /* delivery */
+      case PROP_PROGRESSIVE:
+        s->progressive = g_value_get_boolean (value);
+        break;
+      case PROP_OPTIMIZE:
+        s->optimize = g_value_get_boolean (value);
+        break;
+      case PROP_EXIF:
+        s->exif = g_value_get_boolean (value);
+        break;
       default:
         return FALSE;
     }
@@ -728,6 +803,16 @@ gst_imencode_properties_get (const GstImencodeProperties * p,
         break;
       case PROP_TAGS:
         g_value_set_string (value, s->tags);
+        break;
+        /* delivery */
+      case PROP_PROGRESSIVE:
+        g_value_set_boolean (value, s->progressive);
+        break;
+      case PROP_OPTIMIZE:
+        g_value_set_boolean (value, s->optimize);
+        break;
+      case PROP_EXIF:
+        g_value_set_boolean (value, s->exif);
         break;
       default:
         return FALSE;

@@ -141,6 +141,12 @@ typedef struct
   guint roi_min_size;           /* 0: any size */
   gchar *tags;                  /* GRefString: a JSON object without
                                  * whitespace outside its strings, or NULL */
+  /* delivery: JPEG options, capture time, byte budget */
+  gboolean progressive;
+  gboolean optimize;
+  guint restart_interval;       /* MCUs; 0: none */
+  gboolean exif;
+  guint max_bytes;              /* 0: no limit */
 } GstImencodeSettings;
 
 /* Copies @src into @dest (uninitialised or cleared), taking a reference

@@ -62,6 +62,14 @@ struct _GstImencodeWorker
    * a copy of a crop the encoder would otherwise read from the frame */
   GstImencodeAnnotator *annotator;
   ImcoreScratch annotated;
+
+  /* max-bytes: the quality search's state for this thread's images, and
+   * what it was for (a job unlike the last one starts afresh) */
+  ImcoreBudgetState budget;
+  guint budget_max_bytes;
+  gint budget_quality;
+  guint budget_width, budget_height;
+  GstImencodeText budget_text;
 };
 
 GstImencodeWorker *
@@ -285,11 +293,16 @@ gsize
 gst_imencode_worker_bound (const GstVideoInfo * in,
     const GstImencodeJob * job)
 {
+  ImcoreJpegParams p = { 0 };
+
   if (job->png)
-    return imcore_png_bound (encoder_input_format (in, job),
-        job->plan.out_width, job->plan.out_height);
-  return imcore_jpeg_bound (job->plan.out_width, job->plan.out_height,
-      job->subsampling);
+    return imcore_png_bound_exif (encoder_input_format (in, job),
+        job->plan.out_width, job->plan.out_height, job->exif_len);
+  p.subsampling = job->subsampling;
+  p.exif = job->exif_len ? job->exif : NULL;
+  p.exif_len = job->exif_len;
+  return imcore_jpeg_bound_params (job->plan.out_width,
+      job->plan.out_height, &p);
 }
 
 /* What the encoder reads: a view of planes or packed pixels, or the part
@@ -325,41 +338,102 @@ draw_rows_hook (void *user_data, const ImcoreImage * rows, uint32_t y)
     h->failed = TRUE;
 }
 
-/* Encodes @src, whose samples @info describes, into @out of @out_size
- * bytes (at least the file bound); sets *@len. */
+/* One JPEG of the quality search (imcore_budget_search()'s callback). */
+typedef struct
+{
+  GstImencodeWorker *w;
+  const EncodeSource *src;
+  ImcoreJpegParams params;
+} BudgetEncode;
+
+static ImcoreError
+budget_encode (void *user_data, int quality, uint8_t * out, size_t out_size,
+    size_t *out_len)
+{
+  BudgetEncode *b = user_data;
+
+  b->params.quality = quality;
+  /* stops as soon as the file is over */
+  b->params.max_bytes = out_size;
+  if (b->src->img)
+    return imcore_jpeg_encode (b->w->jpeg, b->src->img, &b->params, out,
+        out_size, out_len);
+  return imcore_jpeg_encode_interleaved (b->w->jpeg, b->src->yuv,
+      b->src->rect, &b->params, out, out_size, out_len);
+}
+
+/* Encodes @src, whose samples @info describes, into @t (see
+ * gst_imencode_worker_encode()). */
 static gboolean
 encode_image (GstImencodeWorker * w, const EncodeSource * src,
-    const GstVideoInfo * info, const GstImencodeJob * job, guint8 * out,
-    gsize out_size, gsize * len, GError ** error)
+    const GstVideoInfo * info, const GstImencodeJob * job,
+    GstImencodeTarget * t, GError ** error)
 {
   ImcoreError err;
   const char *detail;
+  guint width = src->img ? src->img->width : src->rect->width;
+  guint height = src->img ? src->img->height : src->rect->height;
   size_t n = 0;
   RowsHook hook = { w->annotator, src->annot, FALSE };
 
+  t->quality = 0;
   if (job->png) {
     ImcorePngParams params = { job->compression_level };
 
-    err = imcore_png_encode_reusing (src->img, &params, &w->png_arena, out,
-        out_size, &n);
+    params.exif = job->exif_len ? job->exif : NULL;
+    params.exif_len = job->exif_len;
+    err = imcore_png_encode_reusing (src->img, &params, &w->png_arena,
+        t->out, t->budget ? MIN (t->out_size, t->budget) : t->out_size, &n);
+    if (err == IMCORE_ERROR_NO_SPACE && t->budget) {
+      t->over_budget = TRUE;
+      g_set_error (error, GST_STREAM_ERROR, GST_STREAM_ERROR_ENCODE,
+          "a %ux%u PNG is larger than the %" G_GSIZE_FORMAT " bytes "
+          "max-bytes leaves for the file", width, height, t->budget);
+      return FALSE;
+    }
   } else {
-    ImcoreJpegParams params = { job->quality, job->subsampling,
-      gst_im_video_yuv_colorimetry (info), NULL, NULL
-    };
+    BudgetEncode b;
+    ImcoreBudgetResult r;
 
+    memset (&b, 0, sizeof (b));
+    b.w = w;
+    b.src = src;
+    b.params.quality = job->quality;
+    b.params.subsampling = job->subsampling;
+    b.params.yuv = gst_im_video_yuv_colorimetry (info);
+    b.params.progressive = job->progressive;
+    b.params.optimize = job->optimize;
+    b.params.restart_interval = job->restart_interval;
+    b.params.exif = job->exif_len ? job->exif : NULL;
+    b.params.exif_len = job->exif_len;
     if (src->annot) {
-      params.rows_hook = draw_rows_hook;
-      params.rows_hook_data = &hook;
+      b.params.rows_hook = draw_rows_hook;
+      b.params.rows_hook_data = &hook;
     }
 
     if (!w->jpeg && !(w->jpeg = imcore_jpeg_encoder_new ())) {
       err = IMCORE_ERROR_OUT_OF_MEMORY;
+    } else if (t->budget) {
+      err = imcore_budget_search (&w->budget, job->quality, t->budget,
+          budget_encode, &b, t->out, t->out_size, &r);
+      if (err == IMCORE_ERROR_NO_SPACE) {
+        t->over_budget = TRUE;
+        g_set_error (error, GST_STREAM_ERROR, GST_STREAM_ERROR_ENCODE,
+            "a %ux%u JPEG is larger than the %" G_GSIZE_FORMAT " bytes "
+            "max-bytes leaves for the file, even at quality 1", width,
+            height, t->budget);
+        return FALSE;
+      }
+      n = r.len;
+      t->quality = r.quality;
     } else if (src->img) {
-      err = imcore_jpeg_encode (w->jpeg, src->img, &params, out, out_size,
-          &n);
+      err = imcore_jpeg_encode (w->jpeg, src->img, &b.params, t->out,
+          t->out_size, &n);
+      t->quality = job->quality;
     } else {
       err = imcore_jpeg_encode_interleaved (w->jpeg, src->yuv, src->rect,
-          &params, out, out_size, &n);
+          &b.params, t->out, t->out_size, &n);
+      t->quality = job->quality;
     }
   }
   if (err == IMCORE_OK && hook.failed) {
@@ -375,13 +449,11 @@ encode_image (GstImencodeWorker * w, const EncodeSource * src,
       detail = w->jpeg ? imcore_jpeg_encoder_last_error (w->jpeg) : "";
     g_set_error (error, GST_STREAM_ERROR, GST_STREAM_ERROR_ENCODE,
         "%s encoding of a %ux%u image failed: %s%s%s",
-        job->png ? "PNG" : "JPEG",
-        src->img ? src->img->width : src->rect->width,
-        src->img ? src->img->height : src->rect->height,
+        job->png ? "PNG" : "JPEG", width, height,
         imcore_strerror (err), detail[0] ? " " : "", detail);
     return FALSE;
   }
-  *len = n;
+  t->len = n;
   return TRUE;
 }
 
@@ -431,8 +503,8 @@ annotate_image (GstImencodeWorker * w, const ImcoreImage * img,
 static gboolean
 encode_png_of_yuv (GstImencodeWorker * w, const ImcoreImage * yuv,
     const GstVideoInfo * in, const GstImencodeJob * job,
-    const GstImencodeAnnotation * annot, guint8 * out, gsize out_size,
-    gsize * len, GError ** error)
+    const GstImencodeAnnotation * annot, GstImencodeTarget * t,
+    GError ** error)
 {
   ImcoreYuvColorimetry c = gst_im_video_yuv_colorimetry (in);
   const ImcorePlan *p = &job->plan;
@@ -464,7 +536,7 @@ encode_png_of_yuv (GstImencodeWorker * w, const ImcoreImage * yuv,
     fill_outside (&rgb, &p->dest, job->pad_argb);
   if (!annotate_image (w, &rgb, in, annot, error))
     return FALSE;
-  return encode_image (w, &src, in, job, out, out_size, len, error);
+  return encode_image (w, &src, in, job, t, error);
 }
 
 /* Whether a JPEG of @job can read the mapped @frame's interleaved samples
@@ -744,8 +816,7 @@ encoder_takes (ImcorePixelFormat format, const GstVideoInfo * in,
  * in the pad colour. */
 static gboolean
 encode_opencv (GstImencodeWorker * w, const GstVideoFrame * frame,
-    const GstImencodeJob * job, guint8 * out, gsize out_size,
-    gsize * out_len, GError ** error)
+    const GstImencodeJob * job, GstImencodeTarget * t, GError ** error)
 {
   const GstVideoInfo *in = &frame->info, *src_info = in;
   const ImcorePlan *p = &job->plan;
@@ -810,20 +881,19 @@ encode_opencv (GstImencodeWorker * w, const GstVideoFrame * frame,
     return FALSE;
   }
   if (yuv_png)
-    return encode_png_of_yuv (w, &dst, in, job, NULL, out, out_size,
-        out_len, error);
+    return encode_png_of_yuv (w, &dst, in, job, NULL, t, error);
   if (!imcore_plan_is_identity (p) && (p->dest.width != ow ||
           p->dest.height != oh))
     fill_border (&dst, &p->dest, job, &c);
-  ok = encode_image (w, &es, src_info, job, out, out_size, out_len, error);
+  ok = encode_image (w, &es, src_info, job, t, error);
   return ok;
 }
 
 gboolean
 gst_imencode_worker_encode (GstImencodeWorker * w,
     const GstVideoFrame * frame, const GstImencodeJob * job,
-    const GstImencodeAnnotation * annot, guint8 * out, gsize out_size,
-    gsize * out_len, GError ** error)
+    const GstImencodeAnnotation * annot, GstImencodeTarget * t,
+    GError ** error)
 {
   gboolean drawing = annot && annot->flags;
   const GstVideoInfo *in = &frame->info;
@@ -837,7 +907,7 @@ gst_imencode_worker_encode (GstImencodeWorker * w,
   gboolean ok;
 
   if (job->opencv >= 0 && !imcore_plan_is_identity (&job->plan))
-    return encode_opencv (w, frame, job, out, out_size, out_len, error);
+    return encode_opencv (w, frame, job, t, error);
   if (imcore_plan_is_identity (&job->plan) &&
       gst_im_video_frame_view (frame, &whole) &&
       (job->png ? imcore_png_color_for (whole.format) != IMCORE_PNG_UNSUPPORTED
@@ -851,8 +921,7 @@ gst_imencode_worker_encode (GstImencodeWorker * w,
 
       if (draws_in_strip (w, annot, img.width, img.height, &ok, error)) {
         src.annot = annot;
-        return encode_image (w, &src, in, job, out, out_size, out_len,
-            error);
+        return encode_image (w, &src, in, job, t, error);
       }
       if (!ok)
         return FALSE;
@@ -864,17 +933,16 @@ gst_imencode_worker_encode (GstImencodeWorker * w,
       if (!copy_for_drawing (w, &img, &copy, error) ||
           !annotate_image (w, &copy, in, annot, error))
         return FALSE;
-      return encode_image (w, &csrc, in, job, out, out_size, out_len, error);
+      return encode_image (w, &csrc, in, job, t, error);
     }
-    return encode_image (w, &src, in, job, out, out_size, out_len, error);
+    return encode_image (w, &src, in, job, t, error);
   }
   if (converts_to_rgb (in, job) && imcore_plan_is_identity (&job->plan) &&
       gst_im_video_frame_view (frame, &whole) &&
       whole.format == IMCORE_PIXEL_I444 &&
       imcore_image_crop (&whole, &job->plan.src, &img) == IMCORE_OK) {
     /* the core converts the crop of 4:4:4 input to RGB itself */
-    return encode_png_of_yuv (w, &img, in, job, annot, out, out_size,
-        out_len, error);
+    return encode_png_of_yuv (w, &img, in, job, annot, t, error);
   }
   if (reads_interleaved (frame, job, &yuv)) {
     /* the encoder takes the crop's samples apart a strip at a time, and
@@ -886,8 +954,7 @@ gst_imencode_worker_encode (GstImencodeWorker * w,
     if (!drawing || draws_in_strip (w, annot, job->plan.src.width,
             job->plan.src.height, &ok, error)) {
       isrc.annot = drawing ? annot : NULL;
-      return encode_image (w, &isrc, in, job, out, out_size, out_len,
-          error);
+      return encode_image (w, &isrc, in, job, t, error);
     }
     if (!ok)
       return FALSE;
@@ -905,12 +972,10 @@ gst_imencode_worker_encode (GstImencodeWorker * w,
     g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED,
         "no core layout for %s", gst_video_format_to_string (fmt));
   else if (converts_to_rgb (in, job))
-    ok = encode_png_of_yuv (w, &img, in, job, annot, out, out_size, out_len,
-        error);
+    ok = encode_png_of_yuv (w, &img, in, job, annot, t, error);
   else
     ok = annotate_image (w, &img, &conv_frame.info, annot, error) &&
-        encode_image (w, &src, &conv_frame.info, job, out, out_size, out_len,
-        error);
+        encode_image (w, &src, &conv_frame.info, job, t, error);
   gst_video_frame_unmap (&conv_frame);
   return ok;
 }
@@ -927,35 +992,46 @@ ensure_scratch (guint8 ** mem, gsize * mem_size, gsize size)
   return *mem != NULL;
 }
 
+/* Starts the quality search afresh when @job's images are unlike the
+ * last ones this thread encoded under a budget. */
+static void
+budget_follow (GstImencodeWorker * w, const GstImencodeJob * job,
+    GstImencodeText text)
+{
+  if (w->budget_max_bytes == job->max_bytes &&
+      w->budget_quality == job->quality &&
+      w->budget_width == job->plan.out_width &&
+      w->budget_height == job->plan.out_height && w->budget_text == text)
+    return;
+  memset (&w->budget, 0, sizeof (w->budget));
+  w->budget_max_bytes = job->max_bytes;
+  w->budget_quality = job->quality;
+  w->budget_width = job->plan.out_width;
+  w->budget_height = job->plan.out_height;
+  w->budget_text = text;
+}
+
 GstBuffer *
 gst_imencode_worker_encode_output (GstImencodeWorker * w,
     const GstVideoFrame * frame, const GstImencodeJob * job,
     const GstImencodeAnnotation * annot, gsize file_bound,
     GstImencodeText text, const GstImencodeEvent * ev,
-    GstImOutputPools * pools, GError ** error)
+    GstImOutputPools * pools, gint * quality, gboolean * over_budget,
+    GError ** error)
 {
   GstImBase64Format format = { 0 };
+  GstImencodeTarget t = { 0 };
   GstBuffer *out;
   GstMapInfo map;
-  gsize n = 0, head = 0, body, len;
+  gsize n, head = 0, body, len, scratch;
 
-  /* the file first; its text, if any, straight into the output */
-  if (!ensure_scratch (&w->encoded, &w->encoded_size, file_bound)) {
-    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_FAILED,
-        "cannot allocate %" G_GSIZE_FORMAT " bytes to encode into",
-        file_bound);
-    return NULL;
-  }
-  if (!gst_imencode_worker_encode (w, frame, job, annot, w->encoded,
-          w->encoded_size, &n, error))
-    return NULL;
+  *quality = 0;
+  *over_budget = FALSE;
+  if (text == GST_IMENCODE_TEXT_DATA_URI)
+    format.data_uri_type = job->png ? "image/png" : "image/jpeg";
 
-  body = n;
-  if (text != GST_IMENCODE_TEXT_NONE) {
-    if (text == GST_IMENCODE_TEXT_DATA_URI)
-      format.data_uri_type = job->png ? "image/png" : "image/jpeg";
-    body = gst_im_base64_text_len (n, &format);
-  }
+  /* the JSON head first: it depends only on the event, and under a budget
+   * its length decides how much is left for the image */
   if (text == GST_IMENCODE_TEXT_JSON) {
     if (ensure_scratch (&w->head, &w->head_size,
             gst_imencode_event_head_bound (ev)))
@@ -966,7 +1042,61 @@ gst_imencode_worker_encode_output (GstImencodeWorker * w,
       return NULL;
     }
   }
+
+  /* the budget of the file itself: what its text leaves of max-bytes */
+  if (job->max_bytes) {
+    if (text == GST_IMENCODE_TEXT_NONE) {
+      t.budget = job->max_bytes;
+    } else {
+      /* the data URI's prefix (the text of 3 bytes is 4 characters), or
+       * the rest of the JSON event */
+      gsize overhead = text == GST_IMENCODE_TEXT_JSON ?
+          head + GST_IMENCODE_EVENT_TAIL_LEN :
+          gst_im_base64_text_len (3, &format) - 4;
+
+      t.budget = imcore_budget_base64_file_bytes (job->max_bytes, overhead);
+    }
+    if (t.budget == 0) {
+      *over_budget = TRUE;
+      g_set_error (error, GST_STREAM_ERROR, GST_STREAM_ERROR_ENCODE,
+          "the text around a %ux%u %s takes all of max-bytes",
+          job->plan.out_width, job->plan.out_height,
+          job->png ? "PNG" : "JPEG");
+      return NULL;
+    }
+    budget_follow (w, job, text);
+  }
+
+  /* the file first, into the worker's memory (under a budget it need not
+   * be larger than that); its text, if any, straight into the output */
+  scratch = t.budget ? MIN (file_bound, t.budget) : file_bound;
+  if (!ensure_scratch (&w->encoded, &w->encoded_size, scratch)) {
+    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_FAILED,
+        "cannot allocate %" G_GSIZE_FORMAT " bytes to encode into", scratch);
+    return NULL;
+  }
+  t.out = w->encoded;
+  t.out_size = w->encoded_size;
+  if (!gst_imencode_worker_encode (w, frame, job, annot, &t, error)) {
+    *over_budget = t.over_budget;
+    return NULL;
+  }
+  n = t.len;
+  *quality = t.quality;
+
+  body = n;
+  if (text != GST_IMENCODE_TEXT_NONE)
+    body = gst_im_base64_text_len (n, &format);
   len = head + body + (head ? GST_IMENCODE_EVENT_TAIL_LEN : 0);
+  /* the file's budget came from the text's: never over */
+  if (job->max_bytes && len > job->max_bytes) {
+    g_critical ("%" G_GSIZE_FORMAT " bytes of output over max-bytes=%u",
+        len, job->max_bytes);
+    g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED,
+        "%" G_GSIZE_FORMAT " bytes of output over max-bytes=%u", len,
+        job->max_bytes);
+    return NULL;
+  }
   out = body == G_MAXSIZE ? NULL : gst_im_output_pools_acquire (pools, len);
   if (!out || !gst_buffer_map (out, &map, GST_MAP_WRITE)) {
     g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_FAILED,

@@ -23,6 +23,9 @@ typedef enum
   GST_IMENCODE_TEXT_JSON,       /* a JSON event with the base64 text */
 } GstImencodeText;
 
+/* Room for a capture time's Exif bytes (imcore_exif_tiff_size() is 108). */
+#define GST_IMENCODE_EXIF_SIZE 128
+
 /* Everything needed to encode one image file from one frame. */
 typedef struct
 {
@@ -35,7 +38,32 @@ typedef struct
                                  * GstVideoConverter's @method */
   guint32 pad_argb;
   ImcorePlan plan;
+  /* JPEG options (PNG ignores them) */
+  gboolean progressive;
+  gboolean optimize;
+  guint restart_interval;       /* MCUs, 0..IMCORE_JPEG_MAX_RESTART */
+  /* the capture time's Exif TIFF bytes (imcore_exif_write_tiff()) for the
+   * file; exif_len 0: none */
+  guint8 exif[GST_IMENCODE_EXIF_SIZE];
+  gsize exif_len;
+  /* the most bytes the OUTPUT buffer may have, its text included; 0: no
+   * limit */
+  guint max_bytes;
 } GstImencodeJob;
+
+/* Where gst_imencode_worker_encode() writes one file, and what it made. */
+typedef struct
+{
+  guint8 *out;                  /* the caller's memory */
+  gsize out_size;               /* its size: at least the smaller of
+                                 * gst_imencode_worker_bound() and @budget */
+  gsize budget;                 /* the most bytes the file may have; 0: no
+                                 * limit */
+  /* set by the encode */
+  gsize len;                    /* the file's size */
+  gint quality;                 /* JPEG: the quality used; PNG: 0 */
+  gboolean over_budget;         /* failed only because no file fits */
+} GstImencodeTarget;
 
 /* Per-thread encoding state: the JPEG encoder handle, a cached video
  * converter and scratch memory, all reused from frame to frame. */
@@ -49,14 +77,19 @@ void gst_imencode_worker_free (GstImencodeWorker * worker);
 
 /* The most bytes gst_imencode_worker_encode() writes for @job on frames
  * that @in describes: the worst-case size of the image file (TurboJPEG's
- * or imcore_png_bound()). 0 if that does not fit in memory. */
+ * or imcore_png_bound(), and the Exif bytes' marker or chunk). 0 if that
+ * does not fit in memory. */
 gsize gst_imencode_worker_bound (const GstVideoInfo * in,
     const GstImencodeJob * job);
 
-/* Encodes the image @job describes from the mapped @frame into @out, which
- * holds @out_size >= gst_imencode_worker_bound() bytes: exactly one
- * complete JPEG or PNG file (any text around it is the caller's to write).
- * Writes the size to *@out_len.
+/* Encodes the image @job describes from the mapped @frame into @t's out:
+ * exactly one complete JPEG or PNG file (any text around it is the
+ * caller's to write); sets @t's len and quality.
+ * With a budget, a JPEG is the highest quality up to @job's that fits it
+ * (imcore_budget_search(), starting from the worker's last choice for
+ * images of the same size and settings), a PNG is encoded once; when no
+ * file fits, returns FALSE with @t's over_budget set and @error set to a
+ * sentence saying so.
  * @job->plan must lie inside the frame. Crops that need no scaling are
  * read through a pointer offset (planar YUV, gray, packed RGB), or, for a
  * JPEG of semi-planar or packed YUV, straight from the interleaved
@@ -81,8 +114,8 @@ gsize gst_imencode_worker_bound (const GstVideoInfo * in,
  * returns FALSE and sets @error. */
 gboolean gst_imencode_worker_encode (GstImencodeWorker * worker,
     const GstVideoFrame * frame, const GstImencodeJob * job,
-    const GstImencodeAnnotation * annot, guint8 * out, gsize out_size,
-    gsize * out_len, GError ** error);
+    const GstImencodeAnnotation * annot, GstImencodeTarget * t,
+    GError ** error);
 
 /* Encodes @job from the mapped @frame, drawing @annot (NULL: nothing) on
  * it (as gst_imencode_worker_encode(),
@@ -90,11 +123,17 @@ gboolean gst_imencode_worker_encode (GstImencodeWorker * worker,
  * puts the result in a buffer from @pools of exactly its size, as @text
  * wants it: the file's bytes, their base64 text or data URI, or the JSON
  * event @ev (JSON only; its size fields are the job's) with the base64
- * inside. Returns the buffer, or NULL with @error set. */
+ * inside. With @job's max_bytes the whole buffer, text included, is at
+ * most that: the file's budget is what its text leaves. Returns the
+ * buffer and the JPEG quality used in *@quality (0 for PNG), or NULL with
+ * @error set, and *@over_budget TRUE when that is only because nothing
+ * fits max_bytes. */
 GstBuffer *gst_imencode_worker_encode_output (GstImencodeWorker * worker,
     const GstVideoFrame * frame, const GstImencodeJob * job,
-    const GstImencodeAnnotation * annot, gsize file_bound, GstImencodeText text, const GstImencodeEvent * ev,
-    GstImOutputPools * pools, GError ** error);
+    const GstImencodeAnnotation * annot, gsize file_bound,
+    GstImencodeText text, const GstImencodeEvent * ev,
+    GstImOutputPools * pools, gint * quality, gboolean * over_budget,
+    GError ** error);
 
 /* ---- limits of one output image, all in one place ---- */
 

@@ -33,6 +33,9 @@ TEST_PACKAGES=(
   python3-opencv libjpeg-turbo-progs
   # tests: a real MQTT broker and client for examples/events-to-mqtt.py
   mosquitto python3-paho-mqtt
+  # tests: mosquitto_pub, which the README's "Delivering events" block pipes
+  # imencode's JSON lines into (tests/e2e/test_readme.py runs it)
+  mosquitto-clients
   # tests: JSON numbers in a locale whose decimal separator is a comma
   locales-all
   # tests: jq reads imencode's JSON events (tests/e2e/test_events.py)

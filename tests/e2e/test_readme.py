@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -116,8 +117,11 @@ def test_opencv_snippet_runs(tmp_path):
 # needs hardware or a window is replaced: `v4l2src` by a 30-frame
 # `videotestsrc`, `autovideosink` by `fakesink`; a pipeline fragment that
 # starts with `... !` gets a `videotestsrc` of 3 frames in front, so its
-# element and property names are checked too. A block fails when it exits
-# with an error or gst-launch-1.0 prints a warning or an error.
+# element and property names are checked too. A broker on this machine is
+# a mosquitto the test starts on 127.0.0.1 at a free port: `mosquitto_pub`
+# and `examples/events-to-mqtt.py` are given `-p`/`--port` for it, and
+# what they publish is checked. A block fails when it exits with an error
+# or gst-launch-1.0 prints a warning or an error.
 
 NOT_RUN = re.compile(r"<!-- readme-test: not run \((.+)\) -->")
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -167,7 +171,12 @@ def _make_fixtures(directory):
         f.write(text)
 
 
-def _stand_ins(body):
+def _stand_ins(body, mqtt_port=None):
+    if mqtt_port is not None:
+        body = re.sub(r"\bmosquitto_pub\b", "mosquitto_pub -p %d" % mqtt_port,
+                      body)
+        body = re.sub(r"\bevents-to-mqtt\.py\b",
+                      "events-to-mqtt.py --port %d" % mqtt_port, body)
     body = re.sub(r"\bv4l2src\b", "videotestsrc num-buffers=30", body)
     body = re.sub(r"\bautovideosink\b", "fakesink", body)
     body = re.sub(r"^\.\.\. !", "gst-launch-1.0 videotestsrc num-buffers=3 !",
@@ -198,6 +207,47 @@ def test_every_shell_block_is_run_or_says_why_not():
                 "README line %d: Python that no test runs" % line
 
 
+def _mqtt_broker(tmp_path):
+    """A mosquitto on 127.0.0.1 at a free port (tests/e2e/test_mqtt.py's)
+    and a paho subscriber to everything on it."""
+    for tool in ("mosquitto_pub", "mosquitto_sub"):
+        assert shutil.which(tool), \
+            "%s missing (Debian: mosquitto-clients; scripts/setup.sh)" % tool
+    sys.path.insert(0, HERE)
+    import test_mqtt
+    directory = tmp_path / "broker"
+    directory.mkdir()
+    broker = test_mqtt.Broker(str(directory), test_mqtt.free_port())
+    broker.start()
+    return broker, test_mqtt.Subscriber(broker.port, "#")
+
+
+def _check_mqtt_messages(messages):
+    """What the README's delivery blocks published: 30 whole-frame events
+    from mosquitto_pub, each one line of JSON within max-bytes with a JPEG
+    that carries an Exif capture time; the example's events and retained
+    snapshots under cams/."""
+    import base64
+    import io
+    import json
+    from PIL import Image
+    quick = [p for t, p, _ in messages if t == "cams/front/events"]
+    assert len(quick) == 30, [t for t, _, _ in messages]
+    for payload in quick:
+        assert len(payload) <= 131072 and b"\n" not in payload
+        ev = json.loads(payload)
+        im = Image.open(io.BytesIO(base64.b64decode(ev["image"]["data"])))
+        assert im.format == "JPEG" and im.size == (320, 240)
+        assert im.getexif().get_ifd(0x8769)[36867]
+    events = [p for t, p, _ in messages if t == "cams/events"]
+    snapshots = [t for t, _, _ in messages
+                 if re.fullmatch(r"cams/front/[a-z]+/snapshot", t)]
+    assert events and snapshots, [t for t, _, _ in messages]
+    for payload in events:
+        assert len(payload) <= 131072
+        assert json.loads(payload)["reason"] == "best"
+
+
 def test_shell_blocks_run(tmp_path):
     build = _build_dir()
     os.symlink(build, tmp_path / "build")
@@ -205,18 +255,19 @@ def test_shell_blocks_run(tmp_path):
     _make_fixtures(str(tmp_path))
     env = dict(os.environ)
     ran = 0
-    for lang, body, line, reason in _fenced():
-        if lang != "sh" or reason is not None or _is_meson_block(body):
-            continue
-        script = "set -e -o pipefail\n" + _stand_ins(body)
-        out = subprocess.run(["bash", "-c", script], cwd=tmp_path, env=env,
-                             capture_output=True, text=True, timeout=300)
-        what = "README line %d:\n%s\nstdout: %s\nstderr: %s" % (
-            line, body, out.stdout[-2000:], out.stderr[-4000:])
-        assert out.returncode == 0, what
-        for stream in (out.stdout, out.stderr):
-            assert "WARNING:" not in stream and "ERROR:" not in stream, what
-        ran += 1
+    broker, subscriber = _mqtt_broker(tmp_path)
+    try:
+        ran = _run_shell_blocks(tmp_path, env, broker.port)
+        # the last messages may still be on their way
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and sum(
+                t == "cams/front/events"
+                for t, _, _ in subscriber.snapshot()) < 30:
+            time.sleep(0.1)
+        _check_mqtt_messages(subscriber.snapshot())
+    finally:
+        subscriber.stop()
+        broker.stop()
     assert ran >= 8
     # what the recipes promise to leave behind
     from PIL import Image
@@ -229,6 +280,25 @@ def test_shell_blocks_run(tmp_path):
     assert len(list(tmp_path.glob("image-*.jpg"))) == 5
     for name in tmp_path.glob("image-*.jpg"):
         assert Image.open(name).format == "JPEG"
+
+
+def _run_shell_blocks(tmp_path, env, mqtt_port):
+    """Runs every shell block that is run (see above) in @tmp_path; the
+    number run."""
+    ran = 0
+    for lang, body, line, reason in _fenced():
+        if lang != "sh" or reason is not None or _is_meson_block(body):
+            continue
+        script = "set -e -o pipefail\n" + _stand_ins(body, mqtt_port)
+        out = subprocess.run(["bash", "-c", script], cwd=tmp_path, env=env,
+                             capture_output=True, text=True, timeout=300)
+        what = "README line %d:\n%s\nstdout: %s\nstderr: %s" % (
+            line, body, out.stdout[-2000:], out.stderr[-4000:])
+        assert out.returncode == 0, what
+        for stream in (out.stdout, out.stderr):
+            assert "WARNING:" not in stream and "ERROR:" not in stream, what
+        ran += 1
+    return ran
 
 
 def test_meson_build_and_install(tmp_path):
