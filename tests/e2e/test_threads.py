@@ -812,11 +812,13 @@ def test_latency_query_live():
 
 
 def test_latency_grows_when_encoding_falls_behind():
-    """720p noise to PNG at level 9 takes far longer than a 30 fps frame:
-    the latency imencode reports must grow, with a latency message."""
+    """1080p noise to PNG at level 9 takes longer than a 30 fps frame:
+    the latency imencode reports must grow past the one frame it adds while
+    it keeps up (videotestsrc reports one frame of its own), with a latency
+    message."""
     with playing(
             "videotestsrc is-live=true pattern=snow ! video/x-raw,"
-            "format=RGB,width=1280,height=720,framerate=30/1 ! imencode "
+            "format=RGB,width=1920,height=1080,framerate=30/1 ! imencode "
             "name=enc threads=2 format=png compression-level=9 ! "
             "appsink name=sink sync=true") as pipeline:
         sink = pipeline.get_by_name("sink")
@@ -834,7 +836,7 @@ def test_latency_grows_when_encoding_falls_behind():
         q = Gst.Query.new_latency()
         assert pipeline.get_by_name("enc").get_static_pad("src").query(q)
         live, lo, hi = q.parse_latency()
-        assert live and lo > 3 * FRAME_30FPS, (live, lo)
+        assert live and lo > 2 * FRAME_30FPS + FRAME_30FPS // 2, (live, lo)
 
 
 # ---- regressions found in review ----
