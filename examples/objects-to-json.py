@@ -192,6 +192,10 @@ def main():
                         help="frames in the scene (default 90: 3 s)")
     parser.add_argument("--quality", type=int, default=85,
                         help="JPEG quality (default 85)")
+    parser.add_argument("--annotate", action="store_true",
+                        help="draw each object's box, its label (type, "
+                        "confidence, track) and the time into its image, "
+                        "as an NVR's snapshots show them")
     args = parser.parse_args()
     if args.frames < 1:
         parser.error("--frames must be at least 1")
@@ -205,10 +209,11 @@ def main():
     pipeline = Gst.parse_launch(
         "appsrc name=src format=time block=true max-bytes=%d "
         "caps=video/x-raw,format=RGB,width=%d,height=%d,framerate=%d/1 ! "
-        "imencode roi-type=* roi-select=%s encoding=json quality=%d ! "
+        "imencode roi-type=* roi-select=%s encoding=json quality=%d %s ! "
         "appsink name=sink sync=false"
         % (4 * WIDTH * HEIGHT * 3, WIDTH, HEIGHT, FPS, args.select,
-           args.quality))
+           args.quality,
+           "annotate=boxes+labels+time" if args.annotate else ""))
     src = pipeline.get_by_name("src")
     sink = pipeline.get_by_name("sink")
     failed = threading.Event()

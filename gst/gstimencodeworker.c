@@ -816,7 +816,8 @@ encoder_takes (ImcorePixelFormat format, const GstVideoInfo * in,
  * in the pad colour. */
 static gboolean
 encode_opencv (GstImencodeWorker * w, const GstVideoFrame * frame,
-    const GstImencodeJob * job, GstImencodeTarget * t, GError ** error)
+    const GstImencodeJob * job, const GstImencodeAnnotation * annot,
+    GstImencodeTarget * t, GError ** error)
 {
   const GstVideoInfo *in = &frame->info, *src_info = in;
   const ImcorePlan *p = &job->plan;
@@ -881,11 +882,13 @@ encode_opencv (GstImencodeWorker * w, const GstVideoFrame * frame,
     return FALSE;
   }
   if (yuv_png)
-    return encode_png_of_yuv (w, &dst, in, job, NULL, t, error);
+    return encode_png_of_yuv (w, &dst, in, job, annot, t, error);
   if (!imcore_plan_is_identity (p) && (p->dest.width != ow ||
           p->dest.height != oh))
     fill_border (&dst, &p->dest, job, &c);
-  ok = encode_image (w, &es, src_info, job, t, error);
+  /* the resized image is the worker's own: drawn on in place */
+  ok = annotate_image (w, &dst, src_info, annot, error) &&
+      encode_image (w, &es, src_info, job, t, error);
   return ok;
 }
 
@@ -907,7 +910,7 @@ gst_imencode_worker_encode (GstImencodeWorker * w,
   gboolean ok;
 
   if (job->opencv >= 0 && !imcore_plan_is_identity (&job->plan))
-    return encode_opencv (w, frame, job, t, error);
+    return encode_opencv (w, frame, job, annot, t, error);
   if (imcore_plan_is_identity (&job->plan) &&
       gst_im_video_frame_view (frame, &whole) &&
       (job->png ? imcore_png_color_for (whole.format) != IMCORE_PNG_UNSUPPORTED

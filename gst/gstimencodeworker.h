@@ -103,8 +103,7 @@ gsize gst_imencode_worker_bound (const GstVideoInfo * in,
  * instead of the converter: packed RGB, gray and planar YUV the encoder
  * takes are resized as they are (each plane of YUV at its own size, so a
  * JPEG of I420 stays YUV), anything else is first converted, unscaled, to
- * the format the encoder is given (annotations are not drawn on these
- * images). Allocates nothing once the worker has seen a job of the same
+ * the format the encoder is given. Allocates nothing once the worker has seen a job of the same
  * shape.
  * With @annot (NULL, or flags 0: none) the image is drawn on just before
  * the encoder reads it, always in memory of the worker's: the converter's

@@ -440,3 +440,16 @@ def test_jpeg_of_yuv_shows_labels_and_time(in_format):
     # below the label's 16-row MCU (and the decoder's chroma upsampling
     # across its edge) nothing changed (labels only: no outline)
     assert diff[136:, :].max() == 0
+
+
+@pytest.mark.parametrize("method", ["opencv-linear", "opencv-area"])
+def test_outlines_on_opencv_resized_images(img, method):
+    # the OpenCV-exact resize path draws on its own resized image too
+    rois = [{"type": "person", "box": (40, 60, 100, 120), "id": 1}]
+    props = "format=png method=%s width=160 height=120" % method
+    plain, drawn, _ = png_pair([(img, rois, [])], props,
+                               "annotate=boxes annotate-thickness=2")
+    x0, y0, x1, y1 = map_box((40, 60, 100, 120), (0, 0, W, H),
+                             (0, 0, 160, 120))
+    mask = outline_mask((120, 160), x0, y0, x1, y1, 2)
+    assert_only_outlines(plain[0], drawn[0], mask, GREEN)

@@ -593,6 +593,36 @@ def test_objects_best_one_event_per_track(scene):
     assert evs[0]["roi"]["track_id"] == 13
 
 
+def test_objects_annotated_best_views(scene):
+    # --annotate: each best view shows its own box as an outline of the
+    # default colour (0xff00ff00) along the image's edges, the object's
+    # colour inside, and a label and the time drawn at the top
+    n = 90
+    plain = {e["roi"]["track_id"]: e for e in run_objects(
+        "--frames", str(n), "--select", "best")}
+    evs = run_objects("--frames", str(n), "--select", "best", "--annotate")
+    assert len(evs) == 3
+    for ev in evs:
+        track = ev["roi"]["track_id"]
+        w, h = ev["image"]["width"], ev["image"]["height"]
+        im = decode_jpeg(base64.b64decode(ev["image"]["data"], validate=True))
+        px = np.asarray(im.convert("RGB"), np.int16)
+        # the outline's bottom rows and side columns (the top carries the
+        # label and the time): green, JPEG-close
+        green = np.array([0, 255, 0])
+        bottom = px[-2:, 4:-4].reshape(-1, 3)
+        assert np.abs(bottom.mean(axis=0) - green).max() < 40, \
+            bottom.mean(axis=0)
+        left = px[h // 2:-4, :2].reshape(-1, 3)
+        assert np.abs(left.mean(axis=0) - green).max() < 40
+        # the centre is still the object, as without annotate
+        centre = px[h // 2 - 2:h // 2 + 2, w // 2 - 2:w // 2 + 2]
+        colour = TRACKS[track][1]
+        assert np.abs(centre.reshape(-1, 3).mean(axis=0) - colour).max() < 12
+        # and the image differs from the plain one: something was drawn
+        assert ev["image"]["data"] != plain[track]["image"]["data"]
+
+
 def test_objects_every_region(scene):
     n = 12
     evs = run_objects("--frames", str(n), "--select", "every")
