@@ -28,34 +28,18 @@
 /* Text is drawn this far from its background's edges, in pixels. */
 #define TEXT_PAD 2
 
-/* round (@v * @num / @den) for |@v| <= 2^41 and @num, @den < 2^32, halves
- * away from zero */
-static gint64
-scale_round_signed (gint64 v, guint32 num, guint32 den)
-{
-  guint64 m = gst_util_uint64_scale_round (v < 0 ? (guint64) - v :
-      (guint64) v, num, den);
-
-  return v < 0 ? -(gint64) m : (gint64) m;
-}
-
 gboolean
 gst_imencode_annotate_map_box (const ImcorePlan * plan, gint64 x, gint64 y,
     gint64 width, gint64 height, ImcoreDrawBox * out)
 {
-  const ImcoreRect *s = &plan->src, *d = &plan->dest;
+  gint64 e[4];
 
-  if (width <= 0 || height <= 0 || s->width == 0 || s->height == 0 ||
-      ABS (x) > IMCORE_RECT_COORD_LIMIT || ABS (y) > IMCORE_RECT_COORD_LIMIT
-      || width > IMCORE_RECT_COORD_LIMIT || height > IMCORE_RECT_COORD_LIMIT)
+  if (!gst_imencode_plan_map_edges (plan, x, y, width, height, e))
     return FALSE;
-  /* each edge: its offset from the source rectangle, scaled to the
-   * destination's size, from the destination's corner */
-  out->x0 = d->x + scale_round_signed (x - s->x, d->width, s->width);
-  out->x1 = d->x + scale_round_signed (x + width - s->x, d->width, s->width);
-  out->y0 = d->y + scale_round_signed (y - s->y, d->height, s->height);
-  out->y1 = d->y + scale_round_signed (y + height - s->y, d->height,
-      s->height);
+  out->x0 = e[0];
+  out->y0 = e[1];
+  out->x1 = e[2];
+  out->y1 = e[3];
   return TRUE;
 }
 

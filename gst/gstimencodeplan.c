@@ -368,47 +368,63 @@ gst_imencode_plan_regions (const GstImencodeSettings * s,
   }
 }
 
-/* The edge at @pos (inside [@src_start, @src_start + @src_len]) mapped
- * into [@dest_start, @dest_start + @dest_len], rounded to the nearest. */
-static guint32
-gst_imencode_map_edge (gint64 pos, guint32 src_start, guint32 src_len,
-    guint32 dest_start, guint32 dest_len)
+/* round (@v * @num / @den) for |@v| <= 2^41 and @num, @den < 2^32,
+ * halves away from zero (the 64-bit helper's 128-bit intermediate) */
+static gint64
+gst_imencode_scale_round_signed (gint64 v, guint32 num, guint32 den)
 {
-  guint64 off = (guint64) (pos - src_start);
+  guint64 m = gst_util_uint64_scale_round (v < 0 ? (guint64) - v :
+      (guint64) v, num, den);
 
-  /* at most 2^32 x 2^32: the 64-bit helper's 128-bit intermediate */
-  return dest_start + (guint32) gst_util_uint64_scale_round (off, dest_len,
-      src_len);
+  return v < 0 ? -(gint64) m : (gint64) m;
+}
+
+gboolean
+gst_imencode_plan_map_edges (const ImcorePlan * plan, gint64 x, gint64 y,
+    gint64 width, gint64 height, gint64 edges[4])
+{
+  const ImcoreRect *s = &plan->src, *d = &plan->dest;
+
+  if (width <= 0 || height <= 0 || s->width == 0 || s->height == 0 ||
+      ABS (x) > IMCORE_RECT_COORD_LIMIT || ABS (y) > IMCORE_RECT_COORD_LIMIT
+      || width > IMCORE_RECT_COORD_LIMIT || height > IMCORE_RECT_COORD_LIMIT)
+    return FALSE;
+  /* each edge: its offset from the source rectangle, scaled to the
+   * destination's size, from the destination's corner */
+  edges[0] = d->x + gst_imencode_scale_round_signed (x - s->x, d->width,
+      s->width);
+  edges[1] = d->y + gst_imencode_scale_round_signed (y - s->y, d->height,
+      s->height);
+  edges[2] = d->x + gst_imencode_scale_round_signed (x + width - s->x,
+      d->width, s->width);
+  edges[3] = d->y + gst_imencode_scale_round_signed (y + height - s->y,
+      d->height, s->height);
+  return TRUE;
 }
 
 gboolean
 gst_imencode_plan_map_box (const ImcorePlan * plan, gint64 x, gint64 y,
     gint64 width, gint64 height, ImcoreRect * out)
 {
-  const ImcoreRect *src = &plan->src, *dest = &plan->dest;
-  gint64 x0, y0, x1, y1;
-  guint32 ox0, oy0, ox1, oy1;
+  const ImcoreRect *src = &plan->src;
+  gint64 x0, y0, x1, y1, e[4];
 
   memset (out, 0, sizeof (*out));
-  if (width <= 0 || height <= 0 || src->width == 0 || src->height == 0 ||
-      x > G_MAXINT64 - width || y > G_MAXINT64 - height)
+  if (width <= 0 || height <= 0 || x > G_MAXINT64 - width ||
+      y > G_MAXINT64 - height)
     return FALSE;
-  /* the part of the box inside the source rectangle */
+  /* the part of the box inside the source rectangle, whose edges map
+   * inside the destination */
   x0 = MAX (x, (gint64) src->x);
   y0 = MAX (y, (gint64) src->y);
   x1 = MIN (x + width, (gint64) src->x + src->width);
   y1 = MIN (y + height, (gint64) src->y + src->height);
-  if (x0 >= x1 || y0 >= y1)
+  if (x0 >= x1 || y0 >= y1 ||
+      !gst_imencode_plan_map_edges (plan, x0, y0, x1 - x0, y1 - y0, e))
     return FALSE;
-  ox0 = gst_imencode_map_edge (x0, src->x, src->width, dest->x, dest->width);
-  ox1 = gst_imencode_map_edge (x1, src->x, src->width, dest->x, dest->width);
-  oy0 = gst_imencode_map_edge (y0, src->y, src->height, dest->y,
-      dest->height);
-  oy1 = gst_imencode_map_edge (y1, src->y, src->height, dest->y,
-      dest->height);
-  out->x = ox0;
-  out->y = oy0;
-  out->width = ox1 - ox0;
-  out->height = oy1 - oy0;
+  out->x = e[0];
+  out->y = e[1];
+  out->width = e[2] - e[0];
+  out->height = e[3] - e[1];
   return TRUE;
 }

@@ -110,6 +110,15 @@ void gst_imencode_plan_regions (const GstImencodeSettings * s,
     const GstImencodeFrameShape * frame, const GstImencodeRegion * regions,
     guint n_regions, GArray * images, GstImencodePlanSkipped * skipped);
 
+/* Maps the edges of the detector box (@x, @y, @width, @height, in frame
+ * pixels) into the pixels of the image @plan makes, through the crop
+ * (@plan->src), the resize and the letterbox (@plan->dest): @edges gets
+ * left, top, right, bottom (exclusive), each rounded to the nearest pixel
+ * (halves away from zero), not clipped. FALSE for an empty box, an empty
+ * source, or a value beyond +-IMCORE_RECT_COORD_LIMIT. */
+gboolean gst_imencode_plan_map_edges (const ImcorePlan * plan, gint64 x,
+    gint64 y, gint64 width, gint64 height, gint64 edges[4]);
+
 /* Maps the detector box (@x, @y, @width, @height, in frame pixels; it may
  * stick out of the frame) into the pixels of the image @plan makes: the
  * part of the box inside @plan->src, scaled into @plan->dest (so through

@@ -22,6 +22,7 @@ from imtest import (Gst, GstVideo, decode, make_image,  # noqa: E402
                     rgb_frame_bytes, run_to_end)
 
 from gi.repository import GLib  # noqa: E402
+from test_regions import add_roi  # noqa: E402
 
 try:
     import gi
@@ -60,19 +61,6 @@ def scale_box(box, small, big):
     if x1 <= x0 or y1 <= y0:
         return None
     return x0, y0, x1 - x0, y1 - y0
-
-
-def add_roi(buf, r):
-    x, y, w, h = r["box"]
-    m = GstVideo.buffer_add_video_region_of_interest_meta(buf, r["type"],
-                                                          x, y, w, h)
-    m.id = r.get("id", 0)
-    if "confidence" in r:
-        m.add_param(Gst.Structure.new_from_string(
-            "detection, confidence=(double)%r" % r["confidence"]))
-    if "track" in r:
-        m.add_param(Gst.Structure.new_from_string(
-            "object_id, id=(int)%d" % r["track"]))
 
 
 def add_detection(buf, d):
