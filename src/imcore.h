@@ -11,6 +11,7 @@
 #include "imcore-rect.h"
 #include "imcore-draw.h"
 #include "imcore-jpeg.h"
+#include "imcore-jpegslice.h"
 #include "imcore-png.h"
 #include "imcore-base64.h"
 #include "imcore-scan.h"

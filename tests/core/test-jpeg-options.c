@@ -157,11 +157,12 @@ path_subsampling (Path p)
 }
 
 /* Encodes @f through @path with @params (its subsampling and colorimetry
- * are set here) into @out of @out_size bytes */
+ * are set here) into @out of @out_size bytes: the whole image, or with
+ * @slices its slice @index */
 static ImcoreError
-encode_path (ImcoreJpegEncoder * enc, const Frame * f, Path path,
-    ImcoreJpegParams * params, uint8_t * out, size_t out_size,
-    size_t *out_len)
+encode_path_slice (ImcoreJpegEncoder * enc, const Frame * f, Path path,
+    ImcoreJpegParams * params, const ImcoreJpegSlices * slices,
+    uint32_t index, uint8_t * out, size_t out_size, size_t *out_len)
 {
   ImcoreImage img;
   ImcoreInterleavedYuv yuv;
@@ -208,8 +209,7 @@ encode_path (ImcoreJpegEncoder * enc, const Frame * f, Path path,
       yuv.strides[1] = f->w + 9;
       yuv.u_offset = 0;
       yuv.v_offset = 1;
-      return imcore_jpeg_encode_interleaved (enc, &yuv, &all, params, out,
-          out_size, out_len);
+      break;
     case PATH_YUY2:
       yuv.packed = true;
       yuv.planes[0] = f->yuy2;
@@ -217,12 +217,30 @@ encode_path (ImcoreJpegEncoder * enc, const Frame * f, Path path,
       yuv.y_offset = 0;
       yuv.u_offset = 1;
       yuv.v_offset = 3;
-      return imcore_jpeg_encode_interleaved (enc, &yuv, &all, params, out,
-          out_size, out_len);
+      break;
     default:
       g_assert_not_reached ();
   }
+  if (path == PATH_NV12 || path == PATH_YUY2) {
+    if (slices)
+      return imcore_jpeg_encode_interleaved_slice (enc, &yuv, &all, params,
+          slices, index, out, out_size, out_len);
+    return imcore_jpeg_encode_interleaved (enc, &yuv, &all, params, out,
+        out_size, out_len);
+  }
+  if (slices)
+    return imcore_jpeg_encode_slice (enc, &img, params, slices, index, out,
+        out_size, out_len);
   return imcore_jpeg_encode (enc, &img, params, out, out_size, out_len);
+}
+
+static ImcoreError
+encode_path (ImcoreJpegEncoder * enc, const Frame * f, Path path,
+    ImcoreJpegParams * params, uint8_t * out, size_t out_size,
+    size_t *out_len)
+{
+  return encode_path_slice (enc, f, path, params, NULL, 0, out, out_size,
+      out_len);
 }
 
 /* Encodes into a fresh bound-sized buffer; fails the test on error */
@@ -1047,6 +1065,427 @@ test_budget_base64 (void)
       SIZE_MAX / 4 * 3);
 }
 
+/* ---- one image in slices (src/imcore-jpegslice.c) ---- */
+
+/* Encodes every slice of @slices of @f through @path (last first, on two
+ * encoders in turn, as threads would) and joins them into a file */
+static uint8_t *
+encode_sliced (ImcoreJpegEncoder * encs[2], const Frame * f, Path path,
+    ImcoreJpegParams * params, const ImcoreJpegSlices * slices, size_t *len)
+{
+  uint32_t n = slices->n_slices;
+  size_t bound = imcore_jpeg_bound_params (f->w, f->h, params);
+  uint8_t *out = g_malloc (bound);
+  uint8_t **parts = g_new0 (uint8_t *, n);
+  size_t *lens = g_new0 (size_t, n);
+  ImcoreError err;
+
+  for (uint32_t i = n; i-- > 0;) {
+    size_t sb = imcore_jpeg_slice_bound (f->w, params, slices, i);
+
+    g_assert_cmpuint (sb, >, 0);
+    g_assert_cmpuint (sb, <=, bound);
+    if (i > 0)
+      parts[i] = g_malloc (sb);
+    err = encode_path_slice (encs[i % 2], f, path, params, slices, i,
+        i ? parts[i] : out, i ? sb : bound, &lens[i]);
+    if (err != IMCORE_OK)
+      g_error ("%s %ux%u slice %u: %s (%s)", path_names[path], f->w, f->h, i,
+          imcore_strerror (err), imcore_jpeg_encoder_last_error (encs[i % 2]));
+  }
+  *len = lens[0];
+  err = imcore_jpeg_join_slices (slices, (const uint8_t * const *) parts,
+      lens, out, bound, len);
+  g_assert_cmpint (err, ==, IMCORE_OK);
+  for (uint32_t i = 0; i < n; i++)
+    g_free (parts[i]);
+  g_free (parts);
+  g_free (lens);
+  return out;
+}
+
+/* What a plan must be: slices of whole MCU rows covering the image, at
+ * most as many as asked, each a whole number of restart intervals */
+static void
+check_plan (const ImcoreJpegSlices * sl, uint32_t w, uint32_t h,
+    ImcoreSubsampling samp, unsigned restart, uint32_t max_slices)
+{
+  unsigned mw = samp == IMCORE_SUBSAMPLING_420 ||
+      samp == IMCORE_SUBSAMPLING_422 ? 16 : 8;
+  unsigned mh = samp == IMCORE_SUBSAMPLING_420 ? 16 : 8;
+  uint64_t slice_mcus;
+
+  g_assert_cmpuint (sl->n_slices, >=, 2);
+  g_assert_cmpuint (sl->n_slices, <=, max_slices);
+  g_assert_cmpuint (sl->height, ==, h);
+  g_assert_cmpuint (sl->mcu_height, ==, mh);
+  g_assert_cmpuint (sl->mcus_per_row, ==, (w + mw - 1) / mw);
+  g_assert_cmpuint (sl->slice_rows % mh, ==, 0);
+  g_assert_cmpuint ((uint64_t) (sl->n_slices - 1) * sl->slice_rows, <, h);
+  g_assert_cmpuint ((uint64_t) sl->n_slices * sl->slice_rows, >=, h);
+  g_assert_cmpuint (sl->restart_interval, >=, 1);
+  g_assert_cmpuint (sl->restart_interval, <=, IMCORE_JPEG_MAX_RESTART);
+  if (restart)
+    g_assert_cmpuint (sl->restart_interval, ==, restart);
+  slice_mcus = (uint64_t) sl->slice_rows / mh * sl->mcus_per_row;
+  g_assert_cmpuint (slice_mcus % sl->restart_interval, ==, 0);
+}
+
+/* A sliced file is, byte for byte, the file of the whole image with the
+ * slices' restart interval, and decodes (TurboJPEG) to the pixels of the
+ * file without restart markers, on every path, size, restart interval,
+ * slice count and both DCTs, Exif included */
+static void
+test_slices_join_exact (void)
+{
+  ImcoreJpegEncoder *encs[2] = { imcore_jpeg_encoder_new (),
+    imcore_jpeg_encoder_new ()
+  };
+  static const uint32_t slice_sizes[][2] = { {160, 90}, {333, 250},
+  {64, 200}, {17, 70}, {1, 40}, {500, 17}
+  };
+  static const unsigned restarts[] = { 0, 1, 3, 10, 21 };
+  static const uint32_t counts[] = { 2, 3, 5 };
+  uint8_t tiff[256];
+  size_t tiff_len;
+  unsigned planned = 0;
+
+  g_assert_cmpint (imcore_exif_write_tiff (1700000000123000000, tiff,
+          sizeof (tiff), &tiff_len), ==, IMCORE_OK);
+  for (unsigned s = 0; s < G_N_ELEMENTS (slice_sizes); s++) {
+    Frame *f = frame_new (slice_sizes[s][0], slice_sizes[s][1], 31 + s);
+
+    for (Path p = 0; p < N_PATHS; p++) {
+      for (unsigned q = 0; q < 2; q++) {
+        ImcoreJpegParams base = { q ? 97 : 75 };
+        size_t base_len, base_px_size;
+        uint8_t *base_jpeg = encode_ok (encs[0], f, p, &base, &base_len);
+        uint8_t *base_px = decode (base_jpeg, base_len, f->w, f->h,
+            &base_px_size);
+
+        for (unsigned r = 0; r < G_N_ELEMENTS (restarts); r++) {
+          for (unsigned c = 0; c < G_N_ELEMENTS (counts); c++) {
+            ImcoreJpegParams prm = { base.quality }, whole;
+            ImcoreJpegSlices sl;
+            size_t len, whole_len, px_size;
+            uint8_t *jpeg, *whole_jpeg, *px;
+            JpegStructure js;
+            unsigned mcus = mcu_count (f->w, f->h, path_subsampling (p));
+
+            prm.subsampling = path_subsampling (p);
+            prm.restart_interval = restarts[r];
+            if (r == 0 && c == 0) {
+              prm.exif = tiff;
+              prm.exif_len = tiff_len;
+            }
+            if (imcore_jpeg_slices_plan (f->w, f->h, &prm, counts[c],
+                    &sl) == 1) {
+              g_assert_cmpuint (sl.n_slices, ==, 1);
+              continue;
+            }
+            planned++;
+            check_plan (&sl, f->w, f->h, prm.subsampling, restarts[r],
+                counts[c]);
+            jpeg = encode_sliced (encs, f, p, &prm, &sl, &len);
+            whole = prm;
+            whole.restart_interval = sl.restart_interval;
+            whole_jpeg = encode_ok (encs[1], f, p, &whole, &whole_len);
+            if (len != whole_len || memcmp (jpeg, whole_jpeg, len) != 0)
+              g_error ("%s %ux%u q%d restart %u, %u slices: the joined file "
+                  "(%zu bytes) is not the whole image's (%zu)",
+                  path_names[p], f->w, f->h, prm.quality, restarts[r],
+                  sl.n_slices, len, whole_len);
+            px = decode (jpeg, len, f->w, f->h, &px_size);
+            g_assert_cmpmem (px, px_size, base_px, base_px_size);
+            js = parse_jpeg (jpeg, len);
+            g_assert_cmpint (js.dri, ==, sl.restart_interval);
+            g_assert_cmpuint (js.rst, ==, (mcus + sl.restart_interval - 1) /
+                sl.restart_interval - 1);
+            g_assert_cmpint (js.app1_index, ==, prm.exif_len ? 1 : -1);
+            g_free (jpeg);
+            g_free (whole_jpeg);
+            g_free (px);
+          }
+        }
+        g_free (base_jpeg);
+        g_free (base_px);
+      }
+    }
+    frame_free (f);
+  }
+  g_test_message ("%u sliced files", planned);
+  g_assert_cmpuint (planned, >, 500);
+  imcore_jpeg_encoder_free (encs[0]);
+  imcore_jpeg_encoder_free (encs[1]);
+}
+
+/* Draws in the rows hook by whole-image row number: every 7th row's left
+ * half white, so that a slice that numbered its rows from 0 draws
+ * elsewhere */
+static void
+stripes_hook (void *user_data, const ImcoreImage * rows, uint32_t y)
+{
+  uint32_t *last = user_data;
+
+  for (uint32_t r = 0; r < rows->height; r++) {
+    if ((y + r) % 7 == 0)
+      memset (rows->planes[0] + r * rows->strides[0], 255, rows->width / 2);
+  }
+  *last = MAX (*last, y + rows->height);
+}
+
+/* The rows hook of a sliced encode sees whole-image row numbers: what it
+ * draws is where the whole image's encode draws it */
+static void
+test_slices_rows_hook (void)
+{
+  ImcoreJpegEncoder *encs[2] = { imcore_jpeg_encoder_new (),
+    imcore_jpeg_encoder_new ()
+  };
+  Frame *f = frame_new (120, 203, 5);
+  static const Path paths[] = { PATH_I420, PATH_I444, PATH_I420_TO_GRAY,
+    PATH_NV12, PATH_YUY2
+  };
+
+  for (unsigned i = 0; i < G_N_ELEMENTS (paths); i++) {
+    ImcoreJpegParams prm = { 85 }, whole;
+    ImcoreJpegSlices sl;
+    uint32_t last = 0, whole_last = 0;
+    size_t len, whole_len;
+    uint8_t *jpeg, *whole_jpeg;
+
+    prm.subsampling = path_subsampling (paths[i]);
+    prm.rows_hook = stripes_hook;
+    prm.rows_hook_data = &last;
+    g_assert_cmpuint (imcore_jpeg_slices_plan (f->w, f->h, &prm, 3, &sl), ==,
+        3);
+    jpeg = encode_sliced (encs, f, paths[i], &prm, &sl, &len);
+    whole = prm;
+    whole.restart_interval = sl.restart_interval;
+    whole.rows_hook_data = &whole_last;
+    whole_jpeg = encode_ok (encs[0], f, paths[i], &whole, &whole_len);
+    g_assert_cmpuint (last, ==, f->h);
+    g_assert_cmpuint (whole_last, ==, f->h);
+    g_assert_cmpmem (jpeg, len, whole_jpeg, whole_len);
+    g_free (jpeg);
+    g_free (whole_jpeg);
+  }
+  frame_free (f);
+  imcore_jpeg_encoder_free (encs[0]);
+  imcore_jpeg_encoder_free (encs[1]);
+}
+
+/* What cannot be split is not: whole-image options, one MCU row, a
+ * restart interval no row boundary lands on; the widest image keeps its
+ * restart interval within the DRI marker */
+static void
+test_slices_plan (void)
+{
+  ImcoreJpegParams prm = { 85 };
+  ImcoreJpegSlices sl;
+
+  prm.subsampling = IMCORE_SUBSAMPLING_420;
+  g_assert_cmpuint (imcore_jpeg_slices_plan (3840, 2160, &prm, 2, &sl), ==,
+      2);
+  check_plan (&sl, 3840, 2160, prm.subsampling, 0, 2);
+  /* 135 MCU rows: 68 + 67, one restart marker between them */
+  g_assert_cmpuint (sl.slice_rows, ==, 68 * 16);
+  g_assert_cmpuint (sl.restart_interval, ==, 68 * 240);
+  g_assert_cmpuint (imcore_jpeg_slices_plan (3840, 2160, &prm, 1, &sl), ==,
+      1);
+  g_assert_cmpuint (sl.slice_rows, ==, 2160);
+  g_assert_cmpuint (imcore_jpeg_slices_plan (3840, 16, &prm, 4, &sl), ==, 1);
+  g_assert_cmpuint (imcore_jpeg_slices_plan (3840, 17, &prm, 4, &sl), ==, 2);
+  g_assert_cmpuint (imcore_jpeg_slices_plan (0, 17, &prm, 4, &sl), ==, 1);
+  g_assert_cmpuint (imcore_jpeg_slices_plan (16, 65501, &prm, 4, &sl), ==,
+      1);
+  g_assert_cmpuint (imcore_jpeg_slices_plan (16, 100, NULL, 4, &sl), ==, 1);
+  g_assert_cmpuint (imcore_jpeg_slices_plan (16, 100, &prm, 4, NULL), ==, 0);
+  /* more slices than MCU rows: one row each */
+  g_assert_cmpuint (imcore_jpeg_slices_plan (64, 48, &prm, 16, &sl), ==, 3);
+  g_assert_cmpuint (sl.slice_rows, ==, 16);
+
+  prm.progressive = true;
+  g_assert_cmpuint (imcore_jpeg_slices_plan (3840, 2160, &prm, 2, &sl), ==,
+      1);
+  prm.progressive = false;
+  prm.optimize = true;
+  g_assert_cmpuint (imcore_jpeg_slices_plan (3840, 2160, &prm, 2, &sl), ==,
+      1);
+  prm.optimize = false;
+  prm.max_bytes = 100000;
+  g_assert_cmpuint (imcore_jpeg_slices_plan (3840, 2160, &prm, 2, &sl), ==,
+      1);
+  prm.max_bytes = 0;
+
+  /* 240 MCUs a row: an interval of 7 lands on a row boundary every 7
+   * rows, one of 65535 (= 15 x 4369) every 4369 rows, past the image */
+  prm.restart_interval = 7;
+  g_assert_cmpuint (imcore_jpeg_slices_plan (3840, 2160, &prm, 2, &sl), ==,
+      2);
+  check_plan (&sl, 3840, 2160, prm.subsampling, 7, 2);
+  g_assert_cmpuint (sl.slice_rows, ==, 70 * 16);
+  prm.restart_interval = IMCORE_JPEG_MAX_RESTART;
+  g_assert_cmpuint (imcore_jpeg_slices_plan (3840, 2160, &prm, 2, &sl), ==,
+      1);
+  prm.restart_interval = IMCORE_JPEG_MAX_RESTART + 1;
+  g_assert_cmpuint (imcore_jpeg_slices_plan (3840, 2160, &prm, 2, &sl), ==,
+      1);
+
+  /* the widest 4:4:4 image: 8188 MCUs a row, so at most 8 rows an
+   * interval; 250 rows a slice -> 5 rows (40940 MCUs) */
+  prm.restart_interval = 0;
+  prm.subsampling = IMCORE_SUBSAMPLING_444;
+  g_assert_cmpuint (imcore_jpeg_slices_plan (65500, 4000, &prm, 2, &sl), ==,
+      2);
+  check_plan (&sl, 65500, 4000, prm.subsampling, 0, 2);
+  g_assert_cmpuint (sl.restart_interval, ==, 5 * 8188);
+}
+
+/* The joiner takes only the parts it was meant to: a wrong restart
+ * interval, height or end of file is refused, and a file that does not
+ * fit is NO_SPACE without a byte written past the buffer */
+static void
+test_slices_join_refuses (void)
+{
+  ImcoreJpegEncoder *encs[2] = { imcore_jpeg_encoder_new (),
+    imcore_jpeg_encoder_new ()
+  };
+  Frame *f = frame_new (96, 150, 3);
+  ImcoreJpegParams prm = { 80 };
+  ImcoreJpegSlices sl;
+  uint8_t *parts[3] = { NULL };
+  size_t lens[3], bound, len, good_len;
+  uint8_t *out, *good;
+  GuardedBuf g;
+
+  prm.subsampling = IMCORE_SUBSAMPLING_420;
+  g_assert_cmpuint (imcore_jpeg_slices_plan (f->w, f->h, &prm, 3, &sl), ==,
+      3);
+  bound = imcore_jpeg_bound_params (f->w, f->h, &prm);
+  for (uint32_t i = 0; i < 3; i++) {
+    size_t sb = imcore_jpeg_slice_bound (f->w, &prm, &sl, i);
+
+    parts[i] = g_malloc (sb);
+    g_assert_cmpint (encode_path_slice (encs[0], f, PATH_I420, &prm, &sl, i,
+            parts[i], sb, &lens[i]), ==, IMCORE_OK);
+  }
+  out = g_malloc (bound);
+  good = encode_sliced (encs, f, PATH_I420, &prm, &sl, &good_len);
+
+#define JOIN() (memcpy (out, parts[0], lens[0]), len = lens[0], \
+    imcore_jpeg_join_slices (&sl, (const uint8_t * const *) parts, lens, \
+        out, bound, &len))
+  g_assert_cmpint (JOIN (), ==, IMCORE_OK);
+  g_assert_cmpmem (out, len, good, good_len);
+  /* a wrong DRI value in part 1 (its marker follows APP0 and the tables) */
+  for (size_t i = 2; i + 5 < lens[1]; i++) {
+    if (parts[1][i] == 0xff && parts[1][i + 1] == 0xdd) {
+      parts[1][i + 5] ^= 1;
+      g_assert_cmpint (JOIN (), ==, IMCORE_ERROR_INVALID_ARGUMENT);
+      parts[1][i + 5] ^= 1;
+      break;
+    }
+  }
+  g_assert_cmpint (JOIN (), ==, IMCORE_OK);
+  /* parts swapped: the last slice's height is not a middle one's */
+  {
+    uint8_t *t = parts[1];
+    size_t tl = lens[1];
+
+    parts[1] = parts[2];
+    lens[1] = lens[2];
+    parts[2] = t;
+    lens[2] = tl;
+    g_assert_cmpint (JOIN (), ==, IMCORE_ERROR_INVALID_ARGUMENT);
+    parts[2] = parts[1];
+    lens[2] = lens[1];
+    parts[1] = t;
+    lens[1] = tl;
+  }
+  /* truncated: no EOI */
+  lens[2] -= 1;
+  g_assert_cmpint (JOIN (), ==, IMCORE_ERROR_INVALID_ARGUMENT);
+  lens[2] += 1;
+  /* not a JPEG */
+  parts[1][0] = 0;
+  g_assert_cmpint (JOIN (), ==, IMCORE_ERROR_INVALID_ARGUMENT);
+  parts[1][0] = 0xff;
+  g_assert_cmpint (JOIN (), ==, IMCORE_OK);
+#undef JOIN
+
+  /* one byte short of the joined file, in memory that ends there */
+  {
+    uint8_t *small = guarded_alloc (&g, good_len - 1);
+
+    memcpy (small, parts[0], lens[0]);
+    len = lens[0];
+    g_assert_cmpint (imcore_jpeg_join_slices (&sl,
+            (const uint8_t * const *) parts, lens, small, good_len - 1,
+            &len), ==, IMCORE_ERROR_NO_SPACE);
+    guarded_free (&g);
+    small = guarded_alloc (&g, good_len);
+    memcpy (small, parts[0], lens[0]);
+    len = lens[0];
+    g_assert_cmpint (imcore_jpeg_join_slices (&sl,
+            (const uint8_t * const *) parts, lens, small, good_len, &len), ==,
+        IMCORE_OK);
+    g_assert_cmpmem (small, len, good, good_len);
+    guarded_free (&g);
+  }
+  /* a slice or an image that is not the plan's */
+  len = 0;
+  g_assert_cmpint (encode_path_slice (encs[0], f, PATH_I420, &prm, &sl, 3,
+          out, bound, &len), ==, IMCORE_ERROR_INVALID_ARGUMENT);
+  sl.height++;
+  g_assert_cmpint (encode_path_slice (encs[0], f, PATH_I420, &prm, &sl, 0,
+          out, bound, &len), ==, IMCORE_ERROR_INVALID_ARGUMENT);
+  sl.height--;
+  prm.subsampling = IMCORE_SUBSAMPLING_444;
+  g_assert_cmpuint (imcore_jpeg_slice_bound (f->w, &prm, &sl, 0), ==, 0);
+  g_assert_cmpuint (len, ==, 0);
+
+  for (uint32_t i = 0; i < 3; i++)
+    g_free (parts[i]);
+  g_free (out);
+  g_free (good);
+  frame_free (f);
+  imcore_jpeg_encoder_free (encs[0]);
+  imcore_jpeg_encoder_free (encs[1]);
+}
+
+/* What slicing costs in bytes: a restart marker and its byte alignment
+ * per slice, well within 0.5 % of the file without restart markers */
+static void
+test_slices_bytes (void)
+{
+  ImcoreJpegEncoder *encs[2] = { imcore_jpeg_encoder_new (),
+    imcore_jpeg_encoder_new ()
+  };
+  Frame *f = frame_new (1280, 720, 9);
+
+  for (uint32_t n = 2; n <= 8; n *= 2) {
+    ImcoreJpegParams prm = { 85 }, base = { 85 };
+    ImcoreJpegSlices sl;
+    size_t len, base_len;
+    uint8_t *jpeg, *base_jpeg;
+
+    prm.subsampling = IMCORE_SUBSAMPLING_420;
+    g_assert_cmpuint (imcore_jpeg_slices_plan (f->w, f->h, &prm, n, &sl), ==,
+        n);
+    jpeg = encode_sliced (encs, f, PATH_I420, &prm, &sl, &len);
+    base_jpeg = encode_ok (encs[0], f, PATH_I420, &base, &base_len);
+    g_test_message ("%u slices: %zu bytes, without %zu (+%.3f %%)", n, len,
+        base_len, 100.0 * ((double) len / base_len - 1));
+    g_assert_cmpfloat ((double) len, <=, base_len * 1.005);
+    g_free (jpeg);
+    g_free (base_jpeg);
+  }
+  frame_free (f);
+  imcore_jpeg_encoder_free (encs[0]);
+  imcore_jpeg_encoder_free (encs[1]);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1062,6 +1501,11 @@ main (int argc, char **argv)
       test_bound_holds_worst_case);
   g_test_add_func ("/jpeg-options/refuses-bad-options",
       test_refuses_bad_options);
+  g_test_add_func ("/slices/join-exact", test_slices_join_exact);
+  g_test_add_func ("/slices/rows-hook", test_slices_rows_hook);
+  g_test_add_func ("/slices/plan", test_slices_plan);
+  g_test_add_func ("/slices/join-refuses", test_slices_join_refuses);
+  g_test_add_func ("/slices/bytes", test_slices_bytes);
   g_test_add_func ("/budget/fresh", test_budget_fresh);
   g_test_add_func ("/budget/nothing-fits", test_budget_nothing_fits);
   g_test_add_func ("/budget/steady-stream", test_budget_steady_stream);
