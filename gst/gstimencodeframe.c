@@ -264,7 +264,11 @@ gst_imencode_frame_finish (gpointer job, gpointer user_data)
 static gpointer
 gst_imencode_thread_init (gpointer user_data)
 {
-  return gst_imencode_worker_new ();
+  GstImencode *self = user_data;
+  GstImencodeWorker *worker = gst_imencode_worker_new ();
+
+  gst_imencode_worker_set_parallel (worker, self->par);
+  return worker;
 }
 
 static void

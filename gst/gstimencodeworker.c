@@ -25,9 +25,21 @@
 #define SCALER_LINES_BUDGET (G_GUINT64_CONSTANT (64) << 20)
 #define SCALER_DEFAULT_MAX_TAPS 128
 
+/* The most slices one JPEG is cut into (one per idle thread) */
+#define MAX_SLICES 16
+
+/* JPEGs smaller than this are not sliced (see bench/README.md) */
+#define SLICE_MIN_PIXELS (G_GUINT64_CONSTANT (1) << 19)
+
 struct _GstImencodeWorker
 {
   ImcoreJpegEncoder *jpeg;
+
+  /* the pool whose worker thread this is, to share large JPEGs with; and
+   * the slices other threads encode for this one (slice 0 goes straight
+   * into the target) */
+  GstImParallel *par;
+  ImcoreScratch slices[MAX_SLICES];
 
   /* the converter and what it was made for */
   GstVideoConverter *convert;
@@ -78,6 +90,12 @@ gst_imencode_worker_new (void)
   return g_new0 (GstImencodeWorker, 1);
 }
 
+void
+gst_imencode_worker_set_parallel (GstImencodeWorker * w, GstImParallel * par)
+{
+  w->par = par;
+}
+
 static void
 gst_imencode_worker_drop_converter (GstImencodeWorker * w)
 {
@@ -91,6 +109,8 @@ gst_imencode_worker_free (GstImencodeWorker * w)
   if (!w)
     return;
   imcore_jpeg_encoder_free (w->jpeg);
+  for (guint i = 0; i < MAX_SLICES; i++)
+    imcore_scratch_clear (&w->slices[i]);
   gst_imencode_worker_drop_converter (w);
   gst_clear_buffer (&w->aligned_buf);
   imcore_png_arena_clear (&w->png_arena);
@@ -362,6 +382,106 @@ budget_encode (void *user_data, int quality, uint8_t * out, size_t out_size,
       b->src->rect, &b->params, out, out_size, out_len);
 }
 
+/* One JPEG encoded in slices by several threads (encode_sliced()) */
+typedef struct
+{
+  const EncodeSource *src;
+  ImcoreJpegParams params;      /* the file's, without a rows hook */
+  const ImcoreJpegSlices *slices;
+  /* the owner's annotator, prepared for the image: drawing rows only
+   * reads it, so every thread draws its slice's rows with it */
+  GstImencodeAnnotator *annotator;
+  guint8 *out[MAX_SLICES];
+  gsize out_size[MAX_SLICES];
+  gsize len[MAX_SLICES];
+  ImcoreError err[MAX_SLICES];
+  gboolean draw_failed[MAX_SLICES];
+} SliceWork;
+
+/* Encodes slice @part of @data's JPEG with the running thread's encoder
+ * (a GstImWorkPoolPartFunc) */
+static void
+encode_slice_part (gpointer thread_state, guint part, gpointer data)
+{
+  GstImencodeWorker *w = thread_state;
+  SliceWork *sw = data;
+  ImcoreJpegParams params = sw->params;
+  RowsHook hook = { sw->annotator, sw->src->annot, FALSE };
+  ImcoreError err;
+
+  if (sw->src->annot) {
+    params.rows_hook = draw_rows_hook;
+    params.rows_hook_data = &hook;
+  }
+  if (!w->jpeg && !(w->jpeg = imcore_jpeg_encoder_new ()))
+    err = IMCORE_ERROR_OUT_OF_MEMORY;
+  else if (sw->src->img)
+    err = imcore_jpeg_encode_slice (w->jpeg, sw->src->img, &params,
+        sw->slices, part, sw->out[part], sw->out_size[part], &sw->len[part]);
+  else
+    err = imcore_jpeg_encode_interleaved_slice (w->jpeg, sw->src->yuv,
+        sw->src->rect, &params, sw->slices, part, sw->out[part],
+        sw->out_size[part], &sw->len[part]);
+  sw->err[part] = err;
+  sw->draw_failed[part] = hook.failed;
+}
+
+/* How many slices @w's JPEG of @width x @height with @params is cut into
+ * (@slices): one per idle thread and this one, for images large enough
+ * that it pays; 1 when it is not cut */
+static guint
+plan_slices (GstImencodeWorker * w, guint width, guint height,
+    const ImcoreJpegParams * params, ImcoreJpegSlices * slices)
+{
+  guint idle;
+
+  if (!w->par || (guint64) width * height < SLICE_MIN_PIXELS)
+    return 1;
+  idle = gst_im_parallel_idle_threads (w->par);
+  if (idle == 0)
+    return 1;
+  return imcore_jpeg_slices_plan (width, height, params,
+      MIN (idle + 1, MAX_SLICES), slices);
+}
+
+/* Encodes the JPEG of @src with @params in @slices, shared with idle
+ * threads, into @t's output (*@n: its size). FALSE when any part failed
+ * (out of memory, a drawing): the caller encodes it whole, whose errors
+ * say what went wrong. */
+static gboolean
+encode_sliced (GstImencodeWorker * w, const EncodeSource * src,
+    const ImcoreJpegParams * params, const ImcoreJpegSlices * slices,
+    GstImencodeTarget * t, size_t *n)
+{
+  guint width = src->img ? src->img->width : src->rect->width;
+  SliceWork sw;
+
+  memset (&sw, 0, sizeof (sw));
+  sw.src = src;
+  sw.params = *params;
+  sw.params.rows_hook = NULL;
+  sw.params.rows_hook_data = NULL;
+  sw.slices = slices;
+  sw.annotator = w->annotator;
+  sw.out[0] = t->out;
+  sw.out_size[0] = t->out_size;
+  for (guint i = 1; i < slices->n_slices; i++) {
+    sw.out_size[i] = imcore_jpeg_slice_bound (width, &sw.params, slices, i);
+    sw.out[i] = sw.out_size[i] ?
+        imcore_scratch_get (&w->slices[i], sw.out_size[i]) : NULL;
+    if (!sw.out[i])
+      return FALSE;
+  }
+  gst_im_parallel_share (w->par, w, slices->n_slices, encode_slice_part, &sw);
+  for (guint i = 0; i < slices->n_slices; i++) {
+    if (sw.err[i] != IMCORE_OK || sw.draw_failed[i])
+      return FALSE;
+  }
+  *n = sw.len[0];
+  return imcore_jpeg_join_slices (slices, (const uint8_t * const *) sw.out,
+      sw.len, t->out, t->out_size, n) == IMCORE_OK;
+}
+
 /* Encodes @src, whose samples @info describes, into @t (see
  * gst_imencode_worker_encode()). */
 static gboolean
@@ -394,6 +514,7 @@ encode_image (GstImencodeWorker * w, const EncodeSource * src,
   } else {
     BudgetEncode b;
     ImcoreBudgetResult r;
+    ImcoreJpegSlices slices;
 
     memset (&b, 0, sizeof (b));
     b.w = w;
@@ -426,6 +547,10 @@ encode_image (GstImencodeWorker * w, const EncodeSource * src,
       }
       n = r.len;
       t->quality = r.quality;
+    } else if (plan_slices (w, width, height, &b.params, &slices) > 1 &&
+        encode_sliced (w, src, &b.params, &slices, t, &n)) {
+      err = IMCORE_OK;
+      t->quality = job->quality;
     } else if (src->img) {
       err = imcore_jpeg_encode (w->jpeg, src->img, &b.params, t->out,
           t->out_size, &n);

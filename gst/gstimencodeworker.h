@@ -10,6 +10,7 @@
 #include "gstimencodeannotate.h"
 #include "gstimencodeevent.h"
 #include "gstimoutputpools.h"
+#include "gstimparallel.h"
 #include "imcore.h"
 
 G_BEGIN_DECLS
@@ -71,6 +72,13 @@ typedef struct _GstImencodeWorker GstImencodeWorker;
 
 /* A new worker; never NULL (aborts only if GLib cannot allocate). */
 GstImencodeWorker *gst_imencode_worker_new (void);
+
+/* Lets @worker, the state of a worker thread of @par (NULL: of no pool),
+ * share a large JPEG with @par's idle threads: the image is encoded in
+ * slices (imcore_jpeg_slices_plan()) on this thread and the idle ones,
+ * and joined; the file decodes to the same pixels. */
+void gst_imencode_worker_set_parallel (GstImencodeWorker * worker,
+    GstImParallel * par);
 
 /* Frees @worker; NULL is allowed. */
 void gst_imencode_worker_free (GstImencodeWorker * worker);

@@ -340,6 +340,28 @@ gst_im_parallel_submit (GstImParallel * par, gconstpointer job)
   return GST_FLOW_OK;
 }
 
+/* par->pool is read without pool_lock here: a job in process () keeps it.
+ * It is replaced only after a drain (no job running) or freed at stop,
+ * which joins the threads, this one included, before the pointer
+ * changes. */
+guint
+gst_im_parallel_idle_threads (GstImParallel * par)
+{
+  return par->pool ? gst_im_work_pool_idle_workers (par->pool) : 0;
+}
+
+void
+gst_im_parallel_share (GstImParallel * par, gpointer thread_state,
+    guint n_parts, GstImWorkPoolPartFunc func, gpointer data)
+{
+  if (par->pool) {
+    gst_im_work_pool_share (par->pool, thread_state, n_parts, func, data);
+    return;
+  }
+  for (guint i = 0; i < n_parts; i++)
+    func (thread_state, i, data);
+}
+
 gboolean
 gst_im_parallel_send_event (GstImParallel * par, GstEvent * event)
 {

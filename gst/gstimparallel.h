@@ -81,6 +81,17 @@ guint gst_im_parallel_get_max_in_flight (GstImParallel * par);
 GstFlowReturn gst_im_parallel_submit (GstImParallel * par,
     gconstpointer job);
 
+/* In a job's process (): how many other threads have nothing to do now
+ * (0 with one thread): worth sharing a large job with. */
+guint gst_im_parallel_idle_threads (GstImParallel * par);
+
+/* In a job's process (), with the @thread_state it was given: runs @func
+ * on parts 0 .. @n_parts - 1 of @data here and in idle threads, and
+ * returns when all have run (gst_im_work_pool_share(); with one thread,
+ * all here). */
+void gst_im_parallel_share (GstImParallel * par, gpointer thread_state,
+    guint n_parts, GstImWorkPoolPartFunc func, gpointer data);
+
 /* Streaming: sends the serialized downstream @event (taken) in order with
  * the items: held while @srcpad has no caps (events that must follow
  * caps: not stream-start, caps, EOS), queued behind the items in flight,

@@ -17,6 +17,19 @@ typedef enum
   SLOT_DONE,
 } GstImWorkSlot;
 
+/* A job's work being shared (gst_im_work_pool_share()): on the sharing
+ * thread's stack, listed in pool->shares while parts are left to take */
+typedef struct _GstImWorkShare GstImWorkShare;
+struct _GstImWorkShare
+{
+  GstImWorkPoolPartFunc func;
+  gpointer data;
+  guint n_parts;
+  guint next;                   /* the next part to take */
+  guint helping;                /* parts running in other workers */
+  GstImWorkShare *link;         /* the next share with parts left */
+};
+
 struct _GstImWorkPool
 {
   GstImWorkPoolFuncs funcs;
@@ -34,6 +47,9 @@ struct _GstImWorkPool
                                  * finished, a worker went idle, a flush */
   guint64 head, take, tail;
   guint running;                /* jobs in process () */
+  GstImWorkShare *shares;       /* shared work with parts left to take */
+  guint helping;                /* workers running a part of it */
+  GCond share_cond;             /* for sharers: a helper's part is done */
   gboolean finishing;           /* a thread is in finish () */
   GThread *finisher;            /* that thread */
   guint generation;             /* flushes done */
@@ -94,6 +110,42 @@ finish_in_order (GstImWorkPool * pool)
   g_cond_broadcast (&pool->idle_cond);
 }
 
+/* Takes the next part of @sh and unlists @sh if it was the last; lock
+ * held */
+static guint
+take_part (GstImWorkPool * pool, GstImWorkShare * sh)
+{
+  guint part = sh->next++;
+
+  if (sh->next == sh->n_parts) {
+    GstImWorkShare **p = &pool->shares;
+
+    while (*p != sh)
+      p = &(*p)->link;
+    *p = sh->link;
+  }
+  return part;
+}
+
+/* Runs a part of the first shared work in an idle worker; lock held,
+ * dropped around the part */
+static void
+help (GstImWorkPool * pool, gpointer state)
+{
+  GstImWorkShare *sh = pool->shares;
+  guint part = take_part (pool, sh);
+
+  sh->helping++;
+  pool->helping++;
+  g_mutex_unlock (&pool->lock);
+  sh->func (state, part, sh->data);
+  g_mutex_lock (&pool->lock);
+  pool->helping--;
+  /* the sharer may return (and its @sh go) as soon as this is 0 */
+  sh->helping--;
+  g_cond_broadcast (&pool->share_cond);
+}
+
 static gpointer
 worker_main (gpointer data)
 {
@@ -107,10 +159,16 @@ worker_main (gpointer data)
   for (;;) {
     guint64 n;
 
-    while (!pool->quit && (pool->flushing || pool->take == pool->tail))
+    while (!pool->quit && (pool->flushing || pool->take == pool->tail) &&
+        !pool->shares)
       g_cond_wait (&pool->work_cond, &pool->lock);
     if (pool->quit)
       break;
+    /* queued jobs first: a part only speeds up a job already running */
+    if (pool->flushing || pool->take == pool->tail) {
+      help (pool, state);
+      continue;
+    }
 
     n = pool->take++;
     *slot_at (pool, n) = SLOT_RUNNING;
@@ -158,6 +216,7 @@ free_memory (GstImWorkPool * pool)
   g_mutex_clear (&pool->lock);
   g_cond_clear (&pool->work_cond);
   g_cond_clear (&pool->idle_cond);
+  g_cond_clear (&pool->share_cond);
   g_free (pool->threads);
   g_free (pool->jobs);
   g_free (pool->slots);
@@ -188,6 +247,7 @@ gst_im_work_pool_new (const gchar * name, guint n_threads,
   g_mutex_init (&pool->lock);
   g_cond_init (&pool->work_cond);
   g_cond_init (&pool->idle_cond);
+  g_cond_init (&pool->share_cond);
 
   for (guint i = 0; i < n_threads; i++) {
     GError *error = NULL;
@@ -224,6 +284,44 @@ guint
 gst_im_work_pool_get_max_in_flight (GstImWorkPool * pool)
 {
   return pool->max_in_flight;
+}
+
+guint
+gst_im_work_pool_idle_workers (GstImWorkPool * pool)
+{
+  guint busy;
+
+  g_mutex_lock (&pool->lock);
+  busy = pool->running + pool->helping + (guint) (pool->tail - pool->take);
+  g_mutex_unlock (&pool->lock);
+  return busy < pool->n_threads ? pool->n_threads - busy : 0;
+}
+
+void
+gst_im_work_pool_share (GstImWorkPool * pool, gpointer thread_state,
+    guint n_parts, GstImWorkPoolPartFunc func, gpointer data)
+{
+  GstImWorkShare sh = { func, data, n_parts, 0, 0, NULL };
+
+  if (n_parts == 0)
+    return;
+  g_mutex_lock (&pool->lock);
+  if (n_parts > 1) {
+    sh.link = pool->shares;
+    pool->shares = &sh;
+    for (guint i = 1; i < n_parts && i < pool->n_threads; i++)
+      g_cond_signal (&pool->work_cond);
+  }
+  while (sh.next < n_parts) {
+    guint part = n_parts > 1 ? take_part (pool, &sh) : sh.next++;
+
+    g_mutex_unlock (&pool->lock);
+    func (thread_state, part, data);
+    g_mutex_lock (&pool->lock);
+  }
+  while (sh.helping > 0)
+    g_cond_wait (&pool->share_cond, &pool->lock);
+  g_mutex_unlock (&pool->lock);
 }
 
 GstFlowReturn

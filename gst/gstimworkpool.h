@@ -39,6 +39,11 @@ typedef struct
   void (*discard) (gpointer job, gpointer user_data);
 } GstImWorkPoolFuncs;
 
+/* One part of a job's work that gst_im_work_pool_share() spreads over
+ * idle workers: called with the running thread's own state. */
+typedef void (*GstImWorkPoolPartFunc) (gpointer thread_state, guint part,
+    gpointer data);
+
 /* Starts @n_threads (>= 1) worker threads, named after @name, for jobs of
  * @job_size bytes with at most @max_in_flight (>= 1) in flight. @funcs is
  * copied; @user_data is passed to every function and must outlive the
@@ -57,6 +62,21 @@ guint gst_im_work_pool_get_n_threads (GstImWorkPool * pool);
 
 /* The most jobs @pool holds in flight, as made. */
 guint gst_im_work_pool_get_max_in_flight (GstImWorkPool * pool);
+
+/* From a job's process (), in a worker thread of @pool: the workers with
+ * nothing to do now (not processing, not helping, no queued job waiting
+ * for them). A hint: it may change at once. */
+guint gst_im_work_pool_idle_workers (GstImWorkPool * pool);
+
+/* From a job's process (), in a worker thread of @pool with its
+ * @thread_state: runs @func on parts 0 .. @n_parts - 1 of @data, in this
+ * thread and in idle workers (each with its own thread state), and returns
+ * once every part has run. A worker takes a part only when no job is
+ * queued for it; the parts nobody else has taken run here, so this never
+ * waits for a worker to become free: only for parts already running
+ * elsewhere. Parts must not push, block, or share again. */
+void gst_im_work_pool_share (GstImWorkPool * pool, gpointer thread_state,
+    guint n_parts, GstImWorkPoolPartFunc func, gpointer data);
 
 /* Copies the @job_size bytes at @job into a free slot and queues it,
  * waiting while max_in_flight jobs are in flight. Returns GST_FLOW_OK when
