@@ -25,8 +25,13 @@
 #define SCALER_LINES_BUDGET (G_GUINT64_CONSTANT (64) << 20)
 #define SCALER_DEFAULT_MAX_TAPS 128
 
-/* The most slices one JPEG is cut into (one per idle thread) */
-#define MAX_SLICES 16
+/* One JPEG is cut into this many slices per thread that takes part, so
+ * that a thread that starts late (a vCPU woken from idle) or a slice of
+ * more detail does not leave the others waiting; at most MAX_SLICES */
+#ifndef SLICES_PER_THREAD
+#define SLICES_PER_THREAD 4
+#endif
+#define MAX_SLICES 32
 
 /* JPEGs smaller than this are not sliced (see bench/README.md) */
 #define SLICE_MIN_PIXELS (G_GUINT64_CONSTANT (1) << 19)
@@ -441,7 +446,7 @@ plan_slices (GstImencodeWorker * w, guint width, guint height,
   if (idle == 0)
     return 1;
   return imcore_jpeg_slices_plan (width, height, params,
-      MIN (idle + 1, MAX_SLICES), slices);
+      MIN (SLICES_PER_THREAD * (idle + 1), MAX_SLICES), slices);
 }
 
 /* Encodes the JPEG of @src with @params in @slices, shared with idle
