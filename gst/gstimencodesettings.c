@@ -385,7 +385,10 @@ gst_imencode_settings_install_properties (GObjectClass * klass)
           "parallel, up to twice as many in flight as threads (and at most "
           "256 MiB of input frames), and still come out in input order; on "
           "a live source that adds one frame duration of latency, more only "
-          "if a frame takes longer to encode", 0, GST_IM_PARALLEL_MAX_THREADS,
+          "if a frame takes longer to encode. A JPEG of 0.5 megapixels or "
+          "more that is alone in flight (a snapshot, a slow source) is "
+          "shared by the idle threads: encoded in slices and joined (same "
+          "pixels, a restart marker per slice)", 0, GST_IM_PARALLEL_MAX_THREADS,
           DEFAULT_THREADS, rw));
   g_object_class_install_property (klass, PROP_ROI_TYPE,
       g_param_spec_string ("roi-type", "ROI type",
@@ -514,7 +517,9 @@ gst_imencode_settings_install_properties (GObjectClass * klass)
           "JPEG: a restart marker every this many MCUs (as OpenCV's "
           "IMWRITE_JPEG_RST_INTERVAL; an MCU is 16x16 pixels at 4:2:0, "
           "16x8 at 4:2:2, 8x8 at 4:4:4 and gray), so that a decoder "
-          "resynchronises after corrupt bytes; 0 = none. PNG ignores it",
+          "resynchronises after corrupt bytes; 0 = none, but for the one "
+          "per slice of an image shared by several threads (see threads). "
+          "PNG ignores it",
           0, G_MAXUINT16, DEFAULT_RESTART_INTERVAL, rw));
   g_object_class_install_property (klass, PROP_EXIF,
       g_param_spec_boolean ("exif", "Exif",

@@ -81,8 +81,9 @@ guint gst_im_parallel_get_max_in_flight (GstImParallel * par);
 GstFlowReturn gst_im_parallel_submit (GstImParallel * par,
     gconstpointer job);
 
-/* In a job's process (): how many other threads have nothing to do now
- * (0 with one thread): worth sharing a large job with. */
+/* In a job's process (): how many other threads have nothing to do now,
+ * when no other item is being processed or waits to be (0 otherwise, and
+ * with one thread): worth sharing a large job with. */
 guint gst_im_parallel_idle_threads (GstImParallel * par);
 
 /* In a job's process (), with the @thread_state it was given: runs @func

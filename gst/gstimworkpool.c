@@ -340,7 +340,10 @@ gst_im_work_pool_idle_workers (GstImWorkPool * pool)
   guint busy;
 
   g_mutex_lock (&pool->lock);
-  busy = pool->running + pool->helping + (guint) (pool->tail - pool->take);
+  /* alone: the only job running and none queued (jobs done and waiting
+   * for their turn to finish need no thread) */
+  busy = pool->running > 1 || pool->tail > pool->take ? pool->n_threads :
+      pool->running + pool->helping;
   g_mutex_unlock (&pool->lock);
   return busy < pool->n_threads ? pool->n_threads - busy : 0;
 }

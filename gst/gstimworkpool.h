@@ -64,8 +64,10 @@ guint gst_im_work_pool_get_n_threads (GstImWorkPool * pool);
 guint gst_im_work_pool_get_max_in_flight (GstImWorkPool * pool);
 
 /* From a job's process (), in a worker thread of @pool: the workers with
- * nothing to do now (not processing, not helping, no queued job waiting
- * for them). A hint: it may change at once. */
+ * nothing to do now (not processing, not helping) when the calling job is
+ * alone (no other job being processed or queued: a stream's next jobs
+ * would keep them busy better than shared parts); 0 otherwise. A hint: it
+ * may change at once. */
 guint gst_im_work_pool_idle_workers (GstImWorkPool * pool);
 
 /* From a job's process (), in a worker thread of @pool with its

@@ -1342,6 +1342,168 @@ test_seek_from_the_pushing_thread (gconstpointer data)
   g_free (desc);
 }
 
+/* ---- one large image shared with idle threads (slices) ---- */
+
+/* The DRI marker's interval (-1: none) and the RSTn markers in the
+ * entropy-coded data of a JPEG, read as ITU-T T.81 lays them out; asserts
+ * the RSTn numbers (modulo 8, in order) along the way */
+static gint
+jpeg_restarts (GstBuffer * buf, guint * n_rst)
+{
+  GstMapInfo map;
+  gint dri = -1;
+  gsize i = 2;
+
+  *n_rst = 0;
+  g_assert_true (gst_buffer_map (buf, &map, GST_MAP_READ));
+  while (i + 4 <= map.size) {
+    guint marker = map.data[i + 1], len;
+
+    g_assert_cmpuint (map.data[i], ==, 0xff);
+    if (marker == 0xd9)
+      break;
+    len = map.data[i + 2] << 8 | map.data[i + 3];
+    if (marker == 0xdd)
+      dri = map.data[i + 4] << 8 | map.data[i + 5];
+    i += 2 + len;
+    if (marker != 0xda)
+      continue;
+    /* a scan's entropy-coded data, up to the next marker that is not a
+     * stuffed 0x00 or an RSTn (progressive files have several scans) */
+    for (; i + 1 < map.size; i++) {
+      if (map.data[i] != 0xff || map.data[i + 1] == 0x00)
+        continue;
+      if (map.data[i + 1] < 0xd0 || map.data[i + 1] > 0xd7)
+        break;
+      g_assert_cmpuint (map.data[i + 1], ==, 0xd0 + (*n_rst & 7));
+      (*n_rst)++;
+      i++;
+    }
+  }
+  gst_buffer_unmap (buf, &map);
+  return dri;
+}
+
+/* Frames pushed one at a time (each output pulled before the next push,
+ * as an on-demand snapshot meets idle threads) with threads=@threads and
+ * @props: every output decodes (libjpeg-turbo) to the luma of threads=1's
+ * output of the same frame; with several threads and options that allow
+ * it, each was encoded in slices (a DRI marker, restart markers in order,
+ * no more than the slices 4 threads make). */
+static void
+check_sliced (guint threads, const gchar * props, gboolean expect_slices)
+{
+  const gint w = 1280, h = 720;
+  Downstream d1, dn;
+  GstHarness *h1, *hn;
+
+  downstream_init (&d1);
+  downstream_init (&dn);
+  h1 = new_harness (1, props, w, h, &d1);
+  hn = new_harness (threads, props, w, h, &dn);
+  for (guint i = 0; i < 6; i++) {
+    FrameKind kind = i % 2 ? KIND_FLAT : KIND_NOISE;
+    GstBuffer *a, *b;
+    gint aw, ah, bw, bh;
+    guint8 *la, *lb;
+    guint rst;
+    gint dri;
+
+    g_assert_cmpint (gst_harness_push (h1, make_frame (w, h, i, kind)), ==,
+        GST_FLOW_OK);
+    g_assert_cmpint (gst_harness_push (hn, make_frame (w, h, i, kind)), ==,
+        GST_FLOW_OK);
+    a = gst_harness_pull (h1);
+    b = gst_harness_pull (hn);
+    g_assert_nonnull (a);
+    g_assert_nonnull (b);
+    check_output (b, i, w, h, kind);
+    la = decode_luma (a, &aw, &ah);
+    lb = decode_luma (b, &bw, &bh);
+    /* (under max-bytes each thread's quality search goes its own way) */
+    if (!props || !strstr (props, "max-bytes"))
+      g_assert_cmpmem (la, (gsize) aw * ah, lb, (gsize) bw * bh);
+    dri = jpeg_restarts (b, &rst);
+    if (expect_slices) {
+      g_assert_cmpint (dri, >, 0);
+      /* 45 MCU rows of 80: at least 2 slices, at most 8 per thread */
+      g_assert_cmpuint (rst, >=, 1);
+      g_assert_cmpuint (rst, <, 45);
+    } else {
+      g_assert_cmpint (dri, ==, -1);
+      g_assert_cmpuint (rst, ==, 0);
+    }
+    g_free (la);
+    g_free (lb);
+    gst_buffer_unref (a);
+    gst_buffer_unref (b);
+  }
+  gst_harness_teardown (h1);
+  gst_harness_teardown (hn);
+  downstream_clear (&d1);
+  downstream_clear (&dn);
+}
+
+static void
+test_one_image_in_slices (gconstpointer data)
+{
+  guint threads = GPOINTER_TO_UINT (data);
+
+  watchdog_start ();
+  check_sliced (threads, NULL, TRUE);
+  check_sliced (threads, "exif=true quality=97", TRUE);
+  check_sliced (threads, "subsampling=gray", TRUE);
+  /* a whole-image option: not sliced */
+  check_sliced (threads, "optimize=true", FALSE);
+  check_sliced (threads, "progressive=true", FALSE);
+  check_sliced (threads, "max-bytes=400000", FALSE);
+  watchdog_stop ();
+}
+
+/* A restart interval set by the user is the file's, sliced or not: the
+ * slices end on its multiples and the file is the one threads=1 writes,
+ * byte for byte */
+static void
+test_slices_keep_restart_interval (void)
+{
+  const gint w = 1280, h = 720;
+  Downstream d1, d2;
+  GstHarness *h1, *h2;
+
+  watchdog_start ();
+  downstream_init (&d1);
+  downstream_init (&d2);
+  h1 = new_harness (1, "restart-interval=5", w, h, &d1);
+  h2 = new_harness (2, "restart-interval=5", w, h, &d2);
+  for (guint i = 0; i < 4; i++) {
+    GstBuffer *a, *b;
+    GstMapInfo ma, mb;
+    guint rst;
+
+    g_assert_cmpint (gst_harness_push (h1, make_frame (w, h, i,
+                KIND_NOISE)), ==, GST_FLOW_OK);
+    g_assert_cmpint (gst_harness_push (h2, make_frame (w, h, i,
+                KIND_NOISE)), ==, GST_FLOW_OK);
+    a = gst_harness_pull (h1);
+    b = gst_harness_pull (h2);
+    g_assert_cmpint (jpeg_restarts (b, &rst), ==, 5);
+    /* 80 x 45 MCUs, one marker between each two intervals */
+    g_assert_cmpuint (rst, ==, 80 * 45 / 5 - 1);
+    g_assert_true (gst_buffer_map (a, &ma, GST_MAP_READ));
+    g_assert_true (gst_buffer_map (b, &mb, GST_MAP_READ));
+    g_assert_cmpmem (ma.data, ma.size, mb.data, mb.size);
+    gst_buffer_unmap (a, &ma);
+    gst_buffer_unmap (b, &mb);
+    gst_buffer_unref (a);
+    gst_buffer_unref (b);
+  }
+  gst_harness_teardown (h1);
+  gst_harness_teardown (h2);
+  downstream_clear (&d1);
+  downstream_clear (&d2);
+  watchdog_stop ();
+}
+
 static void
 add_per_threads (const gchar * name, GTestDataFunc func)
 {
@@ -1394,6 +1556,12 @@ main (int argc, char **argv)
       test_threads_changed_while_playing);
   add_per_threads ("seek-from-pushing-thread",
       test_seek_from_the_pushing_thread);
+  g_test_add_data_func ("/imencode-threads/one-image-in-slices/2",
+      GUINT_TO_POINTER (2), test_one_image_in_slices);
+  g_test_add_data_func ("/imencode-threads/one-image-in-slices/4",
+      GUINT_TO_POINTER (4), test_one_image_in_slices);
+  g_test_add_func ("/imencode-threads/slices-keep-restart-interval",
+      test_slices_keep_restart_interval);
 
   ret = g_test_run ();
   gst_deinit ();

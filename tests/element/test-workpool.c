@@ -18,6 +18,7 @@
 #include "gstimworkpool.h"
 
 #define MAX_JOBS 4096
+#define MAX_PARTS 64
 #define DEADLINE_US (20 * G_USEC_PER_SEC)
 
 typedef struct _Tracker Tracker;
@@ -47,12 +48,24 @@ struct _Tracker
   gint gate_below;              /* process of ids < this waits for... */
   gboolean gate_open;           /* ...this */
   gint gate_until_accepted;     /* or until this many were accepted */
+  gint gate_only;               /* this id waits for gate_open too */
+  gint share_after;             /* shares once this id is in process */
   gint fail_id;                 /* finish of this id returns fail_ret */
   GstFlowReturn fail_ret;
   void (*in_finish) (Tracker * t, guint id);
   GstImWorkPool *pool;          /* for in_finish */
   gint drains_returned;         /* test side, for in_finish */
   gint flushes_done;            /* by in_finish */
+
+  /* sharing: each job's process shares this many parts (0: none) */
+  guint share_parts;
+  guint part_sleep_us;          /* each part sleeps this long */
+  gint idle_seen[MAX_JOBS];     /* idle_workers () as each job shared */
+  gint part_runs[MAX_JOBS][MAX_PARTS];
+  gboolean part_wrong_state;    /* a part ran with another thread's state,
+                                 * or share () returned before a part ran */
+  gint part_threads_max;        /* most threads one job's parts ran on */
+  gint n_shared;                /* share () calls returned */
 
   /* counts, per id */
   gint processed[MAX_JOBS];
@@ -87,6 +100,8 @@ tracker_new (void)
   g_cond_init (&t->cond);
   t->gate_below = -1;
   t->gate_until_accepted = -1;
+  t->gate_only = -1;
+  t->share_after = -1;
   t->fail_id = -1;
   t->states = g_ptr_array_new_with_free_func (g_free);
   return t;
@@ -162,6 +177,64 @@ toy_thread_clear (gpointer thread_state, gpointer user_data)
   g_atomic_int_inc (&t->n_clears);
 }
 
+/* One job's shared parts: which threads ran them */
+typedef struct
+{
+  Tracker *t;
+  guint id;
+  GMutex lock;
+  GThread *threads[MAX_PARTS];
+  guint n_threads;
+} SharedJob;
+
+static void
+toy_part (gpointer thread_state, guint part, gpointer data)
+{
+  SharedJob *sj = data;
+  ThreadState *s = thread_state;
+  gboolean known = FALSE;
+
+  if (!s || s->thread != g_thread_self ())
+    sj->t->part_wrong_state = TRUE;
+  g_atomic_int_inc (&sj->t->part_runs[sj->id][part]);
+  g_mutex_lock (&sj->lock);
+  for (guint i = 0; i < sj->n_threads; i++)
+    known |= sj->threads[i] == g_thread_self ();
+  if (!known)
+    sj->threads[sj->n_threads++] = g_thread_self ();
+  g_mutex_unlock (&sj->lock);
+  if (sj->t->part_sleep_us)
+    g_usleep (sj->t->part_sleep_us);
+}
+
+/* Shares job @id's parts with the pool's idle workers */
+static void
+toy_share (Tracker * t, gpointer thread_state, guint id)
+{
+  SharedJob sj;
+
+  memset (&sj, 0, sizeof (sj));
+  sj.t = t;
+  sj.id = id;
+  g_mutex_init (&sj.lock);
+  if (t->share_after >= 0 && (gint) id != t->share_after)
+    g_assert_true (tracker_wait_count (t, &t->processed[t->share_after], 1));
+  g_atomic_int_set (&t->idle_seen[id],
+      gst_im_work_pool_idle_workers (t->pool));
+  gst_im_work_pool_share (t->pool, thread_state, t->share_parts, toy_part,
+      &sj);
+  /* returns only when every part has run, each once */
+  for (guint p = 0; p < t->share_parts; p++) {
+    if (g_atomic_int_get (&t->part_runs[id][p]) != 1)
+      t->part_wrong_state = TRUE;
+  }
+  g_mutex_lock (&t->lock);
+  t->part_threads_max = MAX (t->part_threads_max, (gint) sj.n_threads);
+  g_mutex_unlock (&t->lock);
+  g_mutex_clear (&sj.lock);
+  tracker_bump (t, &t->n_shared);
+}
+
 static void
 toy_process (gpointer thread_state, gpointer job, gpointer user_data)
 {
@@ -177,7 +250,7 @@ toy_process (gpointer thread_state, gpointer job, gpointer user_data)
   g_atomic_int_inc (&t->in_process[j->id]);
   tracker_bump (t, &t->processed[j->id]);
 
-  if ((gint) j->id < t->gate_below) {
+  if ((gint) j->id < t->gate_below || (gint) j->id == t->gate_only) {
     g_mutex_lock (&t->lock);
     while (!t->gate_open && !(t->gate_until_accepted >= 0 &&
             g_atomic_int_get (&t->accepted) >= t->gate_until_accepted))
@@ -186,6 +259,8 @@ toy_process (gpointer thread_state, gpointer job, gpointer user_data)
   }
   if (t->sleep_max_us)
     g_usleep (g_random_int_range (0, t->sleep_max_us + 1));
+  if (t->share_parts)
+    toy_share (t, thread_state, j->id);
   g_atomic_int_dec_and_test (&t->in_process[j->id]);
 }
 
@@ -737,6 +812,111 @@ test_calls_from_inside_finish (void)
   }
 }
 
+/* A job alone shares its parts: each runs exactly once, with the state of
+ * the thread running it, and the idle workers (all but the sharer's
+ * thread) take part */
+static void
+test_share_parts_once (void)
+{
+  Tracker *t = tracker_new ();
+  GstImWorkPool *pool;
+
+  t->share_parts = 48;
+  t->part_sleep_us = 2000;
+  pool = toy_pool (t, 4, 4);
+  g_assert_cmpint (toy_submit (t, 0), ==, GST_FLOW_OK);
+  g_assert_cmpint (gst_im_work_pool_drain (pool), ==, GST_FLOW_OK);
+  /* 4 threads, one running the job, none queued */
+  g_assert_cmpint (t->idle_seen[0], ==, 3);
+  for (guint p = 0; p < t->share_parts; p++)
+    g_assert_cmpint (t->part_runs[0][p], ==, 1);
+  g_assert_false (t->part_wrong_state);
+  /* 96 ms of parts: the three idle workers wake long before the end */
+  g_assert_cmpint (t->part_threads_max, >=, 2);
+  g_assert_cmpint (t->part_threads_max, <=, 4);
+  g_assert_cmpint (t->finished[0], ==, 1);
+  gst_im_work_pool_free (pool);
+  tracker_free (t);
+}
+
+/* Jobs that share while the pool is full of jobs (workers busy, jobs
+ * queued), with random flushes: nothing waits forever, every part of a
+ * processed job runs once, and jobs still finish in order exactly once */
+static void
+test_share_busy_and_flushing (void)
+{
+  for (guint flushes = 0; flushes <= 1; flushes++) {
+    Tracker *t = tracker_new ();
+    GstImWorkPool *pool;
+    GRand *rand = g_rand_new_with_seed (11);
+    guint id;
+    gint last = -1;
+
+    t->share_parts = 7;
+    t->sleep_max_us = 200;
+    pool = toy_pool (t, 3, 6);
+    for (id = 0; id < 400; id++) {
+      g_assert_cmpint (toy_submit (t, id), ==, GST_FLOW_OK);
+      if (flushes && g_rand_int_range (rand, 0, 25) == 0) {
+        gst_im_work_pool_set_flushing (pool, TRUE);
+        gst_im_work_pool_set_flushing (pool, FALSE);
+      }
+    }
+    g_assert_cmpint (gst_im_work_pool_drain (pool), ==, GST_FLOW_OK);
+    gst_im_work_pool_free (pool);
+    assert_each_once (t, id);
+    for (guint i = 0; i < id; i++) {
+      for (guint p = 0; p < t->share_parts; p++)
+        g_assert_cmpint (t->part_runs[i][p], ==, t->processed[i]);
+    }
+    for (gint i = 0; i < t->n_finished; i++) {
+      g_assert_cmpint ((gint) t->finish_order[i], >, last);
+      last = t->finish_order[i];
+    }
+    g_assert_false (t->part_wrong_state);
+    g_rand_free (rand);
+    tracker_free (t);
+  }
+}
+
+/* Only a job alone in the pool has idle workers to share with: with the
+ * next job in flight (processed, waiting for its turn to finish) none; a
+ * pool of one thread has none either, every part runs in the sharer */
+static void
+test_share_idle_count (void)
+{
+  Tracker *t;
+  GstImWorkPool *pool;
+
+  t = tracker_new ();
+  t->share_parts = 4;
+  /* job 0 shares while job 1 is in process (held there) */
+  t->gate_only = 1;
+  t->share_after = 1;
+  pool = toy_pool (t, 4, 4);
+  g_assert_cmpint (toy_submit (t, 0), ==, GST_FLOW_OK);
+  g_assert_cmpint (toy_submit (t, 1), ==, GST_FLOW_OK);
+  g_assert_true (tracker_wait_count (t, &t->n_shared, 1));
+  tracker_open_gate (t);
+  g_assert_cmpint (gst_im_work_pool_drain (pool), ==, GST_FLOW_OK);
+  g_assert_cmpint (t->idle_seen[0], ==, 0);
+  gst_im_work_pool_free (pool);
+  assert_each_once (t, 2);
+  tracker_free (t);
+
+  t = tracker_new ();
+  t->share_parts = 5;
+  pool = toy_pool (t, 1, 2);
+  g_assert_cmpint (toy_submit (t, 0), ==, GST_FLOW_OK);
+  g_assert_cmpint (gst_im_work_pool_drain (pool), ==, GST_FLOW_OK);
+  g_assert_cmpint (t->idle_seen[0], ==, 0);
+  g_assert_cmpint (t->part_threads_max, ==, 1);
+  for (guint p = 0; p < 5; p++)
+    g_assert_cmpint (t->part_runs[0][p], ==, 1);
+  gst_im_work_pool_free (pool);
+  tracker_free (t);
+}
+
 /* A wait inside the pool that never ends (a broken pool deadlocks rather
  * than fails) ends the run with the test's name, well before the meson
  * timeout: each test must be over within WATCHDOG_S. */
@@ -814,6 +994,10 @@ main (int argc, char **argv)
       test_free_discards_jobs_in_flight);
   add_test ("/workpool/calls-from-inside-finish",
       test_calls_from_inside_finish);
+  add_test ("/workpool/share-parts-once", test_share_parts_once);
+  add_test ("/workpool/share-busy-and-flushing",
+      test_share_busy_and_flushing);
+  add_test ("/workpool/share-idle-count", test_share_idle_count);
 
   ret = g_test_run ();
   gst_deinit ();
