@@ -15,9 +15,9 @@
  * and sleeping gap-ms (20) between pushes, so that each image meets idle
  * threads. Measured: wall time from gst_app_src_push_buffer() to the
  * sample pulled; process CPU time over the same span. Reported: the
- * median over the rounds, the ratio against threads=1, the file sizes,
- * and whether every setting's file decodes (TurboJPEG) to the same pixels
- * as threads=1's. Floors, one thread, the same frame: TurboJPEG's
+ * median over the rounds (and the wall time's quartiles), the ratio
+ * against threads=1, the file sizes, and whether every setting's file
+ * decodes (TurboJPEG) to the same pixels as threads=1's. Floors, one thread, the same frame: TurboJPEG's
  * tjCompressFromYUVPlanes on the planes as they are (wrong colours: no
  * BT.709 to JFIF conversion), and imcore_jpeg_encode() (which converts).
  *
@@ -387,12 +387,15 @@ main (int argc, char **argv)
     Setting *s = &settings[i];
     double wall = median (s->wall_ms, rounds), cpu = median (s->cpu_ms,
         rounds);
+    /* sorted by median () */
+    double q1 = s->wall_ms[rounds / 4], q3 = s->wall_ms[rounds * 3 / 4];
 
     if (i == 0)
       base_wall = wall;
-    printf ("  imencode threads=%-3u  %8.2f ms  %5.2fx threads=1  "
-        "CPU %8.2f ms  %8" G_GSIZE_FORMAT " B (%+.3f %%)  pixels %s\n",
-        s->threads, wall, wall / base_wall, cpu, s->bytes,
+    printf ("  imencode threads=%-3u  %8.2f ms (quartiles %.2f-%.2f)  "
+        "%5.2fx threads=1  CPU %8.2f ms  %8" G_GSIZE_FORMAT " B (%+.3f %%)  "
+        "pixels %s\n", s->threads, wall, q1, q3, wall / base_wall, cpu,
+        s->bytes,
         100.0 * ((double) s->bytes / settings[0].bytes - 1),
         s->same ? "same" : "DIFFER");
   }
