@@ -17,9 +17,12 @@
  * sample pulled; process CPU time over the same span. Reported: the
  * median over the rounds (and the wall time's quartiles), the ratio
  * against threads=1, the file sizes, and whether every setting's file
- * decodes (TurboJPEG) to the same pixels as threads=1's. Floors, one thread, the same frame: TurboJPEG's
- * tjCompressFromYUVPlanes on the planes as they are (wrong colours: no
- * BT.709 to JFIF conversion), and imcore_jpeg_encode() (which converts).
+ * decodes (TurboJPEG) to the same pixels as threads=1's. Floors, the
+ * same frame, no GStreamer: TurboJPEG's tjCompressFromYUVPlanes on the
+ * planes as they are (wrong colours: no BT.709 to JFIF conversion) and
+ * imcore_jpeg_encode() (which converts), one thread; imcore's slices on
+ * one new thread per core (threads made for each image are placed on idle
+ * CPUs, which wakeups are not: see HACKING.md).
  *
  *   bench-one-image [rounds [width height [gap-ms [threads...]]]]
  *
