@@ -150,21 +150,6 @@ run_variant (const FrameSet * set, const gchar * props, guint frames,
   return TRUE;
 }
 
-static int
-compare_double (const void *a, const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
-}
-
-static double
-median (double *v, guint n)
-{
-  qsort (v, n, sizeof (double), compare_double);
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 int
 main (int argc, char **argv)
 {
@@ -201,8 +186,8 @@ main (int argc, char **argv)
   printf ("1920x1080 I420 -> JPEG q85, threads=1, %u boxes a frame, %u "
       "frames x %u rounds (medians)\n", N_BOXES, frames, rounds);
   for (guint v = 0; v < N_VARIANTS; v++) {
-    mfps[v] = median (fps[v], rounds);
-    mcpu[v] = median (cpu[v], rounds);
+    mfps[v] = bench_median (fps[v], rounds);
+    mcpu[v] = bench_median (cpu[v], rounds);
     printf ("  %-28s %7.1f fps  %6.2f ms CPU/frame  %.3fx fps  %.3fx CPU\n",
         v ? variants[v] : "plain", mfps[v], mcpu[v], mfps[v] / mfps[0],
         mcpu[v] / mcpu[0]);

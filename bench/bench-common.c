@@ -5,6 +5,7 @@
 #include "bench-common.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 
@@ -137,6 +138,21 @@ frame_set_clear (FrameSet * set)
   for (gint i = 0; i < N_FRAMES; i++)
     gst_buffer_unref (set->frames[i]);
   gst_caps_unref (set->caps);
+}
+
+static int
+compare_double (const void *a, const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+double
+bench_median (double *v, guint n)
+{
+  qsort (v, n, sizeof (double), compare_double);
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 double

@@ -52,6 +52,10 @@ void frame_set_clear (FrameSet * set);
 
 /* CPU time of the process (all its threads), user and system, in ms.
  * Does not allocate. */
+/* The median of the @n (> 0) values at @v, which it sorts in place
+ * (ascending): the mean of the middle two for an even @n. */
+double bench_median (double *v, guint n);
+
 double process_cpu_ms (void);
 
 /* Minor page faults of the process so far. Does not allocate. */

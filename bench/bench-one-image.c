@@ -51,21 +51,6 @@ typedef struct
   gboolean same;                /* every file decoded as threads=1's */
 } Setting;
 
-static int
-compare_double (const void *a, const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
-}
-
-static double
-median (double *v, guint n)
-{
-  qsort (v, n, sizeof (double), compare_double);
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 /* The scene scaled to @w x @h as RGB, with grain, then limited BT.709
  * I420 */
 static GstBuffer *
@@ -326,7 +311,7 @@ floors (GstBuffer * frame, const GstVideoInfo * info, guint rounds,
         sl_ms[r - 1] = (g_get_monotonic_time () - t0) / 1e3;
     }
     printf ("  floor imcore, %u slices on %u threads              %8.2f ms  "
-        "%8zu B\n", n, n, median (sl_ms, rounds), len);
+        "%8zu B\n", n, n, bench_median (sl_ms, rounds), len);
     for (guint i = 0; i < n; i++) {
       imcore_jpeg_encoder_free (fs[i].enc);
       if (i)
@@ -336,9 +321,9 @@ floors (GstBuffer * frame, const GstVideoInfo * info, guint rounds,
   }
   gst_video_frame_unmap (&f);
   printf ("  floor tjCompressFromYUVPlanes (no conversion) %8.2f ms  "
-      "%8lu B\n", median (tj_ms, rounds), tj_len);
+      "%8lu B\n", bench_median (tj_ms, rounds), tj_len);
   printf ("  floor imcore_jpeg_encode (BT.709 -> JFIF)      %8.2f ms  "
-      "%8zu B\n", median (im_ms, rounds), len);
+      "%8zu B\n", bench_median (im_ms, rounds), len);
   tjDestroy (tj);
   imcore_jpeg_encoder_free (enc);
   g_free (out);
@@ -388,9 +373,9 @@ main (int argc, char **argv)
   }
   for (guint i = 0; i < n; i++) {
     Setting *s = &settings[i];
-    double wall = median (s->wall_ms, rounds), cpu = median (s->cpu_ms,
+    double wall = bench_median (s->wall_ms, rounds), cpu = bench_median (s->cpu_ms,
         rounds);
-    /* sorted by median () */
+    /* sorted by bench_median () */
     double q1 = s->wall_ms[rounds / 4], q3 = s->wall_ms[rounds * 3 / 4];
 
     if (i == 0)

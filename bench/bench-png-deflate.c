@@ -50,21 +50,6 @@ now_ms (void)
   return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-static int
-cmp_double (const void *a, const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
-}
-
-static double
-median (double *v, guint n)
-{
-  qsort (v, n, sizeof (double), cmp_double);
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 int
 main (int argc, char **argv)
 {
@@ -186,7 +171,7 @@ main (int argc, char **argv)
     Config *c = configs->pdata[i];
 
     printf ("%-10s %5d %9.2f %11.0f%s\n", c->name, c->level,
-        median (c->ms, rounds), c->bytes, c->level == 0 ?
+        bench_median (c->ms, rounds), c->bytes, c->level == 0 ?
         (c->flags ? "   (filter + copy, portable)" :
             "   (filter + copy, AVX2 if present)") : "");
   }
