@@ -37,7 +37,12 @@ PROP = {"format": 0, "encoding": 1, "quality": 2, "subsampling": 3,
         "crop-height": 8, "width": 9, "height": 10, "method": 11,
         "aspect-mode": 12, "pad-color": 13, "threads": 14, "roi-type": 15,
         "roi-margin": 16, "min-confidence": 17, "roi-select": 18,
-        "roi-best-timeout": 19, "max-rate": 20, "on-demand": 21}
+        "roi-best-timeout": 19, "max-rate": 20, "on-demand": 21,
+        # selectors 224 and up (set_delivery_property ())
+        "progressive": 224, "optimize": 225, "restart-interval": 226,
+        "exif": 227, "max-bytes": 228, "annotate": 229,
+        "annotate-color": 230, "annotate-thickness": 231,
+        "roi-min-size": 232, "tags": 233, "threads-up-to-4": 234}
 ROI_TYPE_PROP = {None: 0, "*": 1, "person": 2, "person,car": 3,
                  "spaced": 4, ",": 5, "": 6, "dog": 7, "escapes": 8,
                  "*,person": 9}
@@ -323,6 +328,22 @@ def main():
                                                 interlace="interleaved"),
          frame(interlaced=True), prop("width", 40),
          prop("height", 3), frame())
+    # delivery options, annotate, tags (the sizes this target makes stay
+    # below what imencode splits into slices: tests/e2e/test_slices.py)
+    save("delivery-options", header("I420", 33, 17),
+         prop("progressive", 1), frame(), prop("optimize", 1), frame(),
+         prop("progressive", 0), prop("restart-interval", 2),
+         prop("exif", 1), frame(), prop("max-bytes", 2), frame(),
+         prop("max-bytes", 4), prop("encoding", 2), frame())
+    boxes = [region(0, 2, 3, 20, 10, confidence=200, track=1),
+             region(1, 30, 0, 4, 4, track=2)]
+    save("annotate-tags", header("NV12", 64, 48, threads=2),
+         prop("roi-type", ROI_TYPE_PROP["*"]), prop("annotate", 1),
+         prop("annotate-color", 77), prop("annotate-thickness", 3),
+         prop("roi-min-size", 5), prop("tags", 3), prop("encoding", 4),
+         frame(regions=boxes), prop("tags", 2), prop("roi-type", 0),
+         frame(regions=boxes), prop("method", 5), prop("width", 40),
+         frame(regions=boxes))
     save("colorimetry", header("I420", 16, 16, colorimetry=2), frame(),
          caps("I420", 16, 16, colorimetry=6), frame(),
          caps("RGB", 16, 16, colorimetry=3), frame())
