@@ -142,22 +142,32 @@ par_track_latency (GstImParallel * par, const GstImParallelSlot * slot)
   }
 }
 
+/* Pushes an item in its turn, from a worker thread. The source pad's
+ * stream lock is held around it, as a GstTask holds it around its loop:
+ * deactivating the pad (PAUSED to READY) takes that lock before it drops
+ * the pad's sticky events, so it waits for a push under way instead of
+ * clearing the caps under it (found by fuzz-imencode: a buffer's probe saw
+ * no caps). */
 static GstFlowReturn
 par_finish (gpointer data, gpointer user_data)
 {
   GstImParallel *par = user_data;
   GstImParallelSlot *slot = data;
+  GstFlowReturn ret = GST_FLOW_OK;
 
+  GST_PAD_STREAM_LOCK (par->srcpad);
   if (slot->event) {
     GstEvent *event = slot->event;
 
     slot->event = NULL;
     /* as gst_pad_event_default: a refused event stops nothing */
     gst_pad_push_event (par->srcpad, event);
-    return GST_FLOW_OK;
+  } else {
+    par_track_latency (par, slot);
+    ret = par->funcs.finish (slot_job (slot), par->element);
   }
-  par_track_latency (par, slot);
-  return par->funcs.finish (slot_job (slot), par->element);
+  GST_PAD_STREAM_UNLOCK (par->srcpad);
+  return ret;
 }
 
 static void
