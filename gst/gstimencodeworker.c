@@ -28,9 +28,7 @@
 /* One JPEG is cut into this many slices per thread that takes part, so
  * that a thread that starts late (a vCPU woken from idle) or a slice of
  * more detail does not leave the others waiting; at most MAX_SLICES */
-#ifndef SLICES_PER_THREAD
 #define SLICES_PER_THREAD 4
-#endif
 #define MAX_SLICES 32
 
 /* JPEGs smaller than this are not sliced (see bench/README.md) */
@@ -432,8 +430,8 @@ encode_slice_part (gpointer thread_state, guint part, gpointer data)
 }
 
 /* How many slices @w's JPEG of @width x @height with @params is cut into
- * (@slices): one per idle thread and this one, for images large enough
- * that it pays; 1 when it is not cut */
+ * (@slices): SLICES_PER_THREAD for this thread and each idle one, for
+ * images large enough that it pays; 1 when it is not cut */
 static guint
 plan_slices (GstImencodeWorker * w, guint width, guint height,
     const ImcoreJpegParams * params, ImcoreJpegSlices * slices)
