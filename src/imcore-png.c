@@ -79,8 +79,12 @@ imcore_png_bound_exif (ImcorePixelFormat format, uint32_t width,
    * wrapping */
   if (raw == 0 || raw > SIZE_MAX / 2)
     return 0;
-  /* with no compressor: the worst case of any level */
+  /* with no compressor: the worst case of any libdeflate level; level 1's
+   * own deflate (0 when the stream is too long for it, and then
+   * libdeflate writes it) */
   z = libdeflate_zlib_compress_bound (NULL, raw);
+  if (imcore_deflate_zlib_bound (raw) > z)
+    z = imcore_deflate_zlib_bound (raw);
   if (z < raw)
     return 0;
   /* IDATs of at least IMCORE_PNG_MIN_IDAT_SIZE (chunks < 2^64 / 8192, so
@@ -112,6 +116,8 @@ imcore_png_arena_clear (ImcorePngArena * arena)
     libdeflate_free_compressor (arena->compressors[i]);
     arena->compressors[i] = NULL;
   }
+  imcore_deflate_free (arena->deflate);
+  arena->deflate = NULL;
   arena->allocations = 0;
   arena->error[0] = '\0';
 }
@@ -372,16 +378,16 @@ filter_sample (const RowSource * rs, ImcorePngFilters filters,
 /* The filters of the image at levels 2-9, when they are left to us: per
  * image, the candidate whose filtered sample @comp deflates smallest (ties
  * to the first). Measured on 1080p frames (bench/README.md, "PNG on
- * libdeflate"): no choice is best everywhere. At level 1, SUB is the
- * smallest fixed filter on the generated photo-like scene, the per-row
- * choice 0.6 % larger and UP 3.4 %; on photo-like noise over gradients the
- * per-row choice is 3 % smaller than SUB or UP; on a test card UP and
- * PAETH are 2.6x smaller than SUB; on a screen capture PAETH or the per-row
- * choice are smallest at levels 1-2, no filter at all at 6-9. The
- * sum-of-magnitudes heuristic ranks UP before SUB on the scene, so the
- * sample is compressed for real. (Level 1 takes the per-row choice without
- * a trial: never far from the best on any of these, and cheaper than
- * trying.) */
+ * libdeflate"; libdeflate levels): no choice is best everywhere. At
+ * libdeflate's level 1, SUB is the smallest fixed filter on the generated
+ * photo-like scene, the per-row choice 0.6 % larger and UP 3.4 %; on
+ * photo-like noise over gradients the per-row choice is 3 % smaller than
+ * SUB or UP; on a test card UP and PAETH are 2.6x smaller than SUB; on a
+ * screen capture PAETH or the per-row choice are smallest at libdeflate
+ * levels 1-2, no filter at all at 6-9. The sum-of-magnitudes heuristic
+ * ranks UP before SUB on the scene, so the sample is compressed for real.
+ * (Level 1 takes the per-row choice without a trial: never far from the
+ * best, and a trial would cost a tenth of its time.) */
 static ImcorePngFilters
 choose_filters (const RowSource * rs, struct libdeflate_compressor *comp,
     uint8_t * sample, uint8_t * trial, size_t trial_size)
@@ -411,6 +417,26 @@ choose_filters (const RowSource * rs, struct libdeflate_compressor *comp,
 }
 
 /* ---- the encoder ---- */
+
+/* The libdeflate level of compression level @level (0, 2-9; and 1 for the
+ * streams imcore-deflate.c cannot take) */
+static int
+libdeflate_level (int level)
+{
+  return level == 2 ? 1 : level;
+}
+
+/* The zlib stream of the @len bytes at @in into @out (@out_size bytes),
+ * by @comp, or by the arena's own deflate when @comp is NULL; its length,
+ * or 0 if it did not fit */
+static size_t
+deflate_rows (ImcorePngArena * arena, struct libdeflate_compressor *comp,
+    const uint8_t * in, size_t len, uint8_t * out, size_t out_size)
+{
+  if (comp)
+    return libdeflate_zlib_compress (comp, in, len, out, out_size);
+  return imcore_deflate_zlib (arena->deflate, in, len, out, out_size);
+}
 
 static ImcoreError
 fail (ImcorePngArena * arena, ImcoreError err, const char *fmt, ...)
@@ -501,13 +527,24 @@ encode (const ImcoreImage * img, const ImcorePngParams * params,
   if (out_size < head || out_size - head < 8 + 4 + IEND_SIZE)
     return IMCORE_ERROR_NO_SPACE;
 
-  comp = arena->compressors[level];
-  if (!comp) {
-    comp = libdeflate_alloc_compressor (level);
-    if (!comp)
-      return IMCORE_ERROR_OUT_OF_MEMORY;
-    arena->compressors[level] = comp;
-    arena->allocations++;
+  /* level 1: our deflate, unless the stream is too long for it */
+  comp = NULL;
+  if (level == 1 && imcore_deflate_zlib_bound (raw) != 0) {
+    if (!arena->deflate) {
+      arena->deflate = imcore_deflate_new ();
+      if (!arena->deflate)
+        return IMCORE_ERROR_OUT_OF_MEMORY;
+      arena->allocations++;
+    }
+  } else {
+    comp = arena->compressors[level];
+    if (!comp) {
+      comp = libdeflate_alloc_compressor (libdeflate_level (level));
+      if (!comp)
+        return IMCORE_ERROR_OUT_OF_MEMORY;
+      arena->compressors[level] = comp;
+      arena->allocations++;
+    }
   }
 
   /* the lines: a zero row, two converted rows, the filtered sample and
@@ -563,17 +600,18 @@ encode (const ImcoreImage * img, const ImcorePngParams * params,
   /* the stream right after the first IDAT's header; room kept for its CRC
    * and IEND (more IDAT headers are checked for below) */
   avail = out_size - head - 8 - 4 - IEND_SIZE;
-  bound = libdeflate_zlib_compress_bound (comp, raw);
-  z = libdeflate_zlib_compress (comp, filtered, raw, p + 8, avail);
+  bound = comp ? libdeflate_zlib_compress_bound (comp, raw) :
+      imcore_deflate_zlib_bound (raw);
+  z = deflate_rows (arena, comp, filtered, raw, p + 8, avail);
   if (z == 0 && avail < bound) {
-    /* libdeflate may need a few bytes of slack beyond its output to write
-     * it in place: a buffer just large enough takes the stream through
-     * memory of ours (which the bound never needs) */
+    /* both deflates may need a few bytes of slack beyond their output to
+     * write it in place: a buffer just large enough takes the stream
+     * through memory of ours (which the bound never needs) */
     uint8_t *spill = arena_get (arena, &arena->spill, bound);
 
     if (!spill)
       return IMCORE_ERROR_OUT_OF_MEMORY;
-    z = libdeflate_zlib_compress (comp, filtered, raw, spill, bound);
+    z = deflate_rows (arena, comp, filtered, raw, spill, bound);
     if (z > avail)
       return IMCORE_ERROR_NO_SPACE;
     memcpy (p + 8, spill, z);

@@ -3,24 +3,29 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * The encoder writes the file itself: signature, IHDR, an optional eXIf,
- * the IDAT chunk(s) of one zlib stream made by libdeflate from the
- * filtered rows, IEND. Compression levels (ImcorePngParams):
+ * the IDAT chunk(s) of one zlib stream made from the filtered rows, IEND.
+ * Compression levels (ImcorePngParams):
  *
  *   0    stored deflate blocks (a valid PNG, no compression), no filter
- *   1    libdeflate level 1, the fastest; the filter chosen row by row
+ *   1    the fastest: runs and Huffman codes (imcore-deflate.h, zlib's
+ *        Z_RLE strategy, OpenCV's default); the filter chosen row by row
  *        (the smallest sum of magnitudes, libpng's heuristic)
- *   2-9  libdeflate level 2-9 (the same number: libdeflate's levels are on
- *        zlib's scale); one filter for the image (None, SUB or UP) or the
- *        choice row by row, whichever deflates a sample of the image
- *        (strips of 8 rows, 3 % of a large one) smallest
+ *   2    libdeflate level 1 (matches at any distance)
+ *   3-9  libdeflate level 3-9 (the same number: libdeflate's levels are
+ *        on zlib's scale)
  *
- * libdeflate's levels 10-12 (near-optimal parsing, several times slower
- * than 9) are not used. Filters run AVX2 kernels where the CPU has them,
+ * At 2-9 the filters are one for the image (None, SUB or UP) or the
+ * choice row by row, whichever deflates a sample of the image (strips of
+ * 8 rows, 3 % of a large one) smallest. libdeflate's level 2 (between its
+ * 1 and 3 in size and time) and 10-12 (near-optimal parsing, several
+ * times slower than 9) are not used. Level 1 streams of 2 GiB or more go
+ * to libdeflate level 1. Filters run AVX2 kernels where the CPU has them,
  * with portable twins writing the same bytes (imcore-pngfilter.h).
  */
 #ifndef IMCORE_PNG_H
 #define IMCORE_PNG_H
 
+#include "imcore-deflate.h"
 #include "imcore-image.h"
 
 /* Largest PNG dimension written: libpng's default user limit, which
@@ -121,6 +126,7 @@ typedef struct
   ImcoreScratch spill;          /* the stream, only when the caller's
                                  * buffer is below the bound */
   struct libdeflate_compressor *compressors[10];        /* by level */
+  ImcoreDeflate *deflate;       /* level 1 */
   unsigned allocations;         /* how many times it grew: a buffer or a
                                  * compressor (tests read it) */
   char error[200];              /* what the last failure was about */
