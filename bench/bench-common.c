@@ -5,6 +5,7 @@
 #include "bench-common.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -163,6 +164,31 @@ process_cpu_ms (void)
   getrusage (RUSAGE_SELF, &ru);
   return (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
       (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
+}
+
+gboolean
+machine_cpu_ticks (guint64 * total, guint64 * steal)
+{
+  guint64 v[8] = { 0 };
+  FILE *f = fopen ("/proc/stat", "r");
+  int got = 0;
+
+  *total = 0;
+  *steal = 0;
+  if (!f)
+    return FALSE;
+  /* user nice system idle iowait irq softirq steal */
+  got = fscanf (f, "cpu %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %"
+      G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %"
+      G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT, &v[0],
+      &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]);
+  fclose (f);
+  if (got != 8)
+    return FALSE;
+  for (int i = 0; i < 8; i++)
+    *total += v[i];
+  *steal = v[7];
+  return TRUE;
 }
 
 guint64

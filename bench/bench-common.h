@@ -50,13 +50,19 @@ void make_yuv_frames (const FrameSet * rgb, GstVideoFormat format,
 /* Releases what make_*_frames() put in @set. */
 void frame_set_clear (FrameSet * set);
 
-/* CPU time of the process (all its threads), user and system, in ms.
- * Does not allocate. */
 /* The median of the @n (> 0) values at @v, which it sorts in place
  * (ascending): the mean of the middle two for an even @n. */
 double bench_median (double *v, guint n);
 
+/* CPU time of the process (all its threads), user and system, in ms.
+ * Does not allocate. */
 double process_cpu_ms (void);
+
+/* The machine's CPU time so far in clock ticks, from the "cpu" line of
+ * /proc/stat (Linux): @total all of it (idle included), @steal the part
+ * the hypervisor ran other guests in while this one wanted to run. FALSE,
+ * both 0, where it cannot be read. */
+gboolean machine_cpu_ticks (guint64 * total, guint64 * steal);
 
 /* Minor page faults of the process so far. Does not allocate. */
 guint64 process_minor_faults (void);

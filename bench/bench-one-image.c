@@ -343,6 +343,7 @@ main (int argc, char **argv)
   GstVideoInfo info;
   GstBuffer *frame;
   double base_wall = 0;
+  guint64 total0, steal0, total1, steal1;
 
   gst_init (&argc, &argv);
   if (rounds < 1 || w < 16 || h < 16)
@@ -357,6 +358,7 @@ main (int argc, char **argv)
     settings[n++].threads = 2;
 
   frame = make_frame (w, h, &info);
+  machine_cpu_ticks (&total0, &steal0);
   printf ("One %dx%d limited BT.709 I420 image pushed alone, JPEG q%d, "
       "median of %u rounds, %u ms apart (%u cores)\n", w, h, QUALITY, rounds,
       gap_ms, g_get_num_processors ());
@@ -387,6 +389,12 @@ main (int argc, char **argv)
         100.0 * ((double) s->bytes / settings[0].bytes - 1),
         s->same ? "same" : "DIFFER");
   }
+  /* a busy host takes the second vCPU away for milliseconds at a time,
+   * which no setting here can help: say how much it did */
+  if (machine_cpu_ticks (&total1, &steal1) && total1 > total0)
+    printf ("  steal: %.1f %% of the machine's CPU time during the run "
+        "(other guests on the host; a quiet host: below 1 %%)\n",
+        100.0 * (steal1 - steal0) / (total1 - total0));
   for (guint i = 0; i < n; i++)
     setting_stop (&settings[i]);
   gst_buffer_unref (frame);

@@ -27,24 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-int LLVMFuzzerTestOneInput (const uint8_t * data, size_t size);
-
-static void check_failed (int line, const char *what)
-    __attribute__ ((noreturn));
-
-static void
-check_failed (int line, const char *what)
-{
-  fprintf (stderr, "fuzz-base64.c:%d: check failed: %s\n", line, what);
-  abort ();
-}
-
-#define CHECK(cond) \
-  do { \
-    if (!(cond)) \
-      check_failed (__LINE__, #cond); \
-  } while (0)
+#include "fuzz-check.h"
 
 /* Stored in out_len and bad_offset before a call, to see what it wrote. */
 #define UNSET SIZE_MAX

@@ -22,24 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
-
-int LLVMFuzzerTestOneInput (const uint8_t * data, size_t size);
-
-static void check_failed (int line, const char *what)
-    __attribute__ ((noreturn));
-
-static void
-check_failed (int line, const char *what)
-{
-  fprintf (stderr, "fuzz-deflate.c:%d: check failed: %s\n", line, what);
-  abort ();
-}
-
-#define CHECK(cond) \
-  do { \
-    if (!(cond)) \
-      check_failed (__LINE__, #cond); \
-  } while (0)
+#include "fuzz-check.h"
 
 #define MAX_BYTES (2u * 1024u * 1024u)
 

@@ -20,26 +20,9 @@
 #include <stdlib.h>
 
 #include "gstimencodeelements.h"
+#include "fuzz-check.h"
 
 int LLVMFuzzerInitialize (int *argc, char ***argv);
-int LLVMFuzzerTestOneInput (const uint8_t * data, size_t size);
-
-static void fuzz_check_failed (const char *file, int line, const char *what)
-    __attribute__ ((noreturn));
-
-static void
-fuzz_check_failed (const char *file, int line, const char *what)
-{
-  fprintf (stderr, "%s:%d: check failed: %s\n", file, line, what);
-  abort ();
-}
-
-#define CHECK(cond) \
-  do { \
-    if (!(cond)) \
-      fuzz_check_failed (__FILE__, __LINE__, #cond); \
-  } while (0)
-
 /* GLib criticals and warnings (GStreamer's included) end the run with
  * abort(), which libFuzzer catches and reports with the input (GLib's own
  * fatal handling raises SIGTRAP, which it does not). */

@@ -31,8 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-int LLVMFuzzerTestOneInput (const uint8_t * data, size_t size);
+#include "fuzz-check.h"
 
 /* libjpeg-turbo 2.1's tjDecompressToYUVPlanes() reads up to 3 bytes past
  * a temporary buffer of its own for 4:1:1 JPEGs decoded at 1/8 (rows of
@@ -46,22 +45,6 @@ __asan_default_suppressions (void)
 {
   return "interceptor_via_fun:tjDecompressToYUVPlanes\n";
 }
-
-static void check_failed (int line, const char *what)
-    __attribute__ ((noreturn));
-
-static void
-check_failed (int line, const char *what)
-{
-  fprintf (stderr, "fuzz-jpeg-decode.c:%d: check failed: %s\n", line, what);
-  abort ();
-}
-
-#define CHECK(cond) \
-  do { \
-    if (!(cond)) \
-      check_failed (__LINE__, #cond); \
-  } while (0)
 
 #define MAX_PIXELS (4u << 20)
 

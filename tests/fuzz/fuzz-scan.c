@@ -34,24 +34,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-int LLVMFuzzerTestOneInput (const uint8_t * data, size_t size);
-
-static void check_failed (int line, const char *what)
-    __attribute__ ((noreturn));
-
-static void
-check_failed (int line, const char *what)
-{
-  fprintf (stderr, "fuzz-scan.c:%d: check failed: %s\n", line, what);
-  abort ();
-}
-
-#define CHECK(cond) \
-  do { \
-    if (!(cond)) \
-      check_failed (__LINE__, #cond); \
-  } while (0)
+#include "fuzz-check.h"
 
 static const uint8_t png_sig[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a,
   '\n'
