@@ -9,6 +9,9 @@
 #include "gstimbase64.h"
 #include "gstimvideo.h"
 
+GST_DEBUG_CATEGORY_EXTERN (gst_imencode_debug);
+#define GST_CAT_DEFAULT gst_imencode_debug
+
 /* Outputs larger than this many pixels are refused: their scratch memory
  * alone would be gigabytes. */
 #define MAX_OUTPUT_PIXELS (G_GUINT64_CONSTANT (1) << 28)
@@ -441,6 +444,7 @@ plan_slices (GstImencodeWorker * w, guint width, guint height,
   if (!w->par || (guint64) width * height < SLICE_MIN_PIXELS)
     return 1;
   idle = gst_im_parallel_idle_threads (w->par);
+  GST_LOG ("%ux%u JPEG, %u idle threads", width, height, idle);
   if (idle == 0)
     return 1;
   return imcore_jpeg_slices_plan (width, height, params,
@@ -458,6 +462,7 @@ encode_sliced (GstImencodeWorker * w, const EncodeSource * src,
 {
   guint width = src->img ? src->img->width : src->rect->width;
   SliceWork sw;
+  ImcoreError err;
 
   memset (&sw, 0, sizeof (sw));
   sw.src = src;
@@ -472,17 +477,28 @@ encode_sliced (GstImencodeWorker * w, const EncodeSource * src,
     sw.out_size[i] = imcore_jpeg_slice_bound (width, &sw.params, slices, i);
     sw.out[i] = sw.out_size[i] ?
         imcore_scratch_get (&w->slices[i], sw.out_size[i]) : NULL;
-    if (!sw.out[i])
+    if (!sw.out[i]) {
+      GST_DEBUG ("no memory for slice %u of %u: encoding whole", i,
+          slices->n_slices);
       return FALSE;
+    }
   }
   gst_im_parallel_share (w->par, w, slices->n_slices, encode_slice_part, &sw);
   for (guint i = 0; i < slices->n_slices; i++) {
-    if (sw.err[i] != IMCORE_OK || sw.draw_failed[i])
+    if (sw.err[i] != IMCORE_OK || sw.draw_failed[i]) {
+      GST_DEBUG ("slice %u of %u failed (%s%s): encoding whole", i,
+          slices->n_slices, imcore_strerror (sw.err[i]),
+          sw.draw_failed[i] ? ", drawing" : "");
       return FALSE;
+    }
   }
   *n = sw.len[0];
-  return imcore_jpeg_join_slices (slices, (const uint8_t * const *) sw.out,
-      sw.len, t->out, t->out_size, n) == IMCORE_OK;
+  err = imcore_jpeg_join_slices (slices, (const uint8_t * const *) sw.out,
+      sw.len, t->out, t->out_size, n);
+  if (err != IMCORE_OK)
+    GST_DEBUG ("joining %u slices failed (%s): encoding whole",
+        slices->n_slices, imcore_strerror (err));
+  return err == IMCORE_OK;
 }
 
 /* Encodes @src, whose samples @info describes, into @t (see

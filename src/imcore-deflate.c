@@ -597,6 +597,9 @@ imcore_deflate_zlib (ImcoreDeflate * d, const uint8_t * in, size_t len,
 
   if (!d || (!in && len > 0) || !out || len > MAX_STREAM || out_size < 2 + 8)
     return 0;
+  /* no pointer arithmetic on NULL below */
+  if (len == 0)
+    in = out;
   out[0] = 0x78;                /* deflate, 32 KiB window */
   out[1] = 0x01;                /* fastest; (0x78 << 8 | 0x01) % 31 == 0 */
   b.bits = 0;
