@@ -383,7 +383,8 @@ gst_im_parallel_send_event (GstImParallel * par, GstEvent * event)
     return gst_pad_push_event (par->srcpad, event);
 
   slot->event = event;
-  if (gst_im_work_pool_submit (par->pool, slot) != GST_FLOW_OK) {
+  /* its process () does nothing: not counted as busy */
+  if (gst_im_work_pool_submit_light (par->pool, slot) != GST_FLOW_OK) {
     /* flushing, or downstream failed: the event goes nowhere, as it would
      * from a pad that stopped (sticky ones are kept as a flush keeps
      * them) */

@@ -21,7 +21,9 @@
 typedef enum
 {
   SLOT_QUEUED,
+  SLOT_QUEUED_LIGHT,            /* by gst_im_work_pool_submit_light () */
   SLOT_RUNNING,
+  SLOT_RUNNING_LIGHT,
   SLOT_DONE,
 } GstImWorkSlot;
 
@@ -219,7 +221,8 @@ worker_main (gpointer data)
     }
 
     n = pool->take++;
-    *slot_at (pool, n) = SLOT_RUNNING;
+    *slot_at (pool, n) = *slot_at (pool, n) == SLOT_QUEUED_LIGHT ?
+        SLOT_RUNNING_LIGHT : SLOT_RUNNING;
     pool->running++;
     g_mutex_unlock (&pool->lock);
     pool->funcs.process (state, job_at (pool, n), pool->user_data);
@@ -337,13 +340,17 @@ gst_im_work_pool_get_max_in_flight (GstImWorkPool * pool)
 guint
 gst_im_work_pool_idle_workers (GstImWorkPool * pool)
 {
-  guint busy;
+  guint busy, running = 0, queued = 0;
 
   g_mutex_lock (&pool->lock);
   /* alone: the only job running and none queued (jobs done and waiting
-   * for their turn to finish need no thread) */
-  busy = pool->running > 1 || pool->tail > pool->take ? pool->n_threads :
-      pool->running + pool->helping;
+   * for their turn to finish need no thread, nor do light ones) */
+  for (guint64 n = pool->head; n < pool->take; n++)
+    running += *slot_at (pool, n) == SLOT_RUNNING;
+  for (guint64 n = pool->take; n < pool->tail; n++)
+    queued += *slot_at (pool, n) == SLOT_QUEUED;
+  busy = running > 1 || queued > 0 ? pool->n_threads :
+      running + pool->helping;
   g_mutex_unlock (&pool->lock);
   return busy < pool->n_threads ? pool->n_threads - busy : 0;
 }
@@ -380,8 +387,9 @@ gst_im_work_pool_share (GstImWorkPool * pool, gpointer thread_state,
   g_mutex_unlock (&pool->lock);
 }
 
-GstFlowReturn
-gst_im_work_pool_submit (GstImWorkPool * pool, gconstpointer job)
+/* Queues @job in the state @queued (see gst_im_work_pool_submit ()) */
+static GstFlowReturn
+submit (GstImWorkPool * pool, gconstpointer job, GstImWorkSlot queued)
 {
   GstFlowReturn ret;
 
@@ -397,7 +405,7 @@ gst_im_work_pool_submit (GstImWorkPool * pool, gconstpointer job)
     }
     if (pool->tail - pool->head < pool->max_in_flight) {
       memcpy (job_at (pool, pool->tail), job, pool->job_size);
-      *slot_at (pool, pool->tail) = SLOT_QUEUED;
+      *slot_at (pool, pool->tail) = queued;
       pool->tail++;
       g_cond_signal (&pool->work_cond);
       ret = GST_FLOW_OK;
@@ -407,6 +415,18 @@ gst_im_work_pool_submit (GstImWorkPool * pool, gconstpointer job)
   }
   g_mutex_unlock (&pool->lock);
   return ret;
+}
+
+GstFlowReturn
+gst_im_work_pool_submit (GstImWorkPool * pool, gconstpointer job)
+{
+  return submit (pool, job, SLOT_QUEUED);
+}
+
+GstFlowReturn
+gst_im_work_pool_submit_light (GstImWorkPool * pool, gconstpointer job)
+{
+  return submit (pool, job, SLOT_QUEUED_LIGHT);
 }
 
 GstFlowReturn

@@ -65,8 +65,9 @@ guint gst_im_work_pool_get_max_in_flight (GstImWorkPool * pool);
 
 /* From a job's process (), in a worker thread of @pool: the workers with
  * nothing to do now (not processing, not helping) when the calling job is
- * alone (no other job being processed or queued: a stream's next jobs
- * would keep them busy better than shared parts); 0 otherwise. A hint: it
+ * alone (no other job being processed or queued, light ones aside: a
+ * stream's next jobs would keep them busy better than shared parts); 0
+ * otherwise. A hint: it
  * may change at once. */
 guint gst_im_work_pool_idle_workers (GstImWorkPool * pool);
 
@@ -87,6 +88,13 @@ void gst_im_work_pool_share (GstImWorkPool * pool, gpointer thread_state,
  * is flushing, or the first non-OK return of a finish since the last
  * flush. */
 GstFlowReturn gst_im_work_pool_submit (GstImWorkPool * pool,
+    gconstpointer job);
+
+/* As gst_im_work_pool_submit () for a job whose process () does next to
+ * nothing (an event kept in order with the jobs around it): such jobs do
+ * not count as busy in gst_im_work_pool_idle_workers (), so that a large
+ * job next to one is still shared. */
+GstFlowReturn gst_im_work_pool_submit_light (GstImWorkPool * pool,
     gconstpointer job);
 
 /* Waits until every submitted job is finished (or discarded after a

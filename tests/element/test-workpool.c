@@ -325,9 +325,10 @@ toy_pool (Tracker * t, guint n_threads, guint max_in_flight)
   return pool;
 }
 
-/* Submits job @id as the streaming thread does, counting it. */
+/* Submits job @id as the streaming thread does, counting it; @light:
+ * with gst_im_work_pool_submit_light () */
 static GstFlowReturn
-toy_submit (Tracker * t, guint id)
+toy_submit_full (Tracker * t, guint id, gboolean light)
 {
   Job job;
   GstFlowReturn ret;
@@ -337,7 +338,8 @@ toy_submit (Tracker * t, guint id)
   job.tracker = t;
   job.pad[2] = id;
   tracker_bump (t, &t->attempted);
-  ret = gst_im_work_pool_submit (t->pool, &job);
+  ret = light ? gst_im_work_pool_submit_light (t->pool, &job) :
+      gst_im_work_pool_submit (t->pool, &job);
   if (ret == GST_FLOW_OK) {
     /* counted under the lock that gated jobs wait on: a job let go by
      * this count is not finished before it is taken */
@@ -349,6 +351,12 @@ toy_submit (Tracker * t, guint id)
     g_mutex_unlock (&t->lock);
   }
   return ret;
+}
+
+static GstFlowReturn
+toy_submit (Tracker * t, guint id)
+{
+  return toy_submit_full (t, id, FALSE);
 }
 
 /* Each of ids 0..@n-1: finished or discarded, exactly once in all. */
@@ -880,8 +888,9 @@ test_share_busy_and_flushing (void)
 }
 
 /* Only a job alone in the pool has idle workers to share with: with the
- * next job in flight (processed, waiting for its turn to finish) none; a
- * pool of one thread has none either, every part runs in the sharer */
+ * next job in flight (processed, waiting for its turn to finish) none,
+ * unless that job is a light one (an event kept in order); a pool of one
+ * thread has none either, every part runs in the sharer */
 static void
 test_share_idle_count (void)
 {
@@ -902,6 +911,24 @@ test_share_idle_count (void)
   g_assert_cmpint (t->idle_seen[0], ==, 0);
   gst_im_work_pool_free (pool);
   assert_each_once (t, 2);
+  tracker_free (t);
+
+  /* the same with job 1 light: the other three workers count as idle */
+  t = tracker_new ();
+  t->share_parts = 4;
+  t->gate_only = 1;
+  t->share_after = 1;
+  pool = toy_pool (t, 4, 4);
+  g_assert_cmpint (toy_submit (t, 0), ==, GST_FLOW_OK);
+  g_assert_cmpint (toy_submit_full (t, 1, TRUE), ==, GST_FLOW_OK);
+  g_assert_true (tracker_wait_count (t, &t->n_shared, 1));
+  tracker_open_gate (t);
+  g_assert_cmpint (gst_im_work_pool_drain (pool), ==, GST_FLOW_OK);
+  g_assert_cmpint (t->idle_seen[0], ==, 3);
+  gst_im_work_pool_free (pool);
+  assert_each_once (t, 2);
+  g_assert_cmpuint (t->finish_order[0], ==, 0);
+  g_assert_cmpuint (t->finish_order[1], ==, 1);
   tracker_free (t);
 
   t = tracker_new ();
