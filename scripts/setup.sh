@@ -17,8 +17,8 @@ RUN_PACKAGES=(
   # libjpeg-turbo's libjpeg API (libjpeg.pc): YUV goes to the encoder as raw
   # data one iMCU row at a time, converted on the way (README.md says why)
   libjpeg62-turbo-dev
-  # PNG's deflate (IDAT) through libdeflate: about twice zlib's speed at
-  # level 1 for the same bytes (bench/README.md)
+  # PNG's deflate (IDAT) at levels 2-9 through libdeflate: about twice
+  # zlib's speed for the same bytes (bench/README.md); level 1 is our own
   libdeflate-dev
   # text of annotations (labels, time) rendered with Pango + Cairo, as
   # GStreamer's textoverlay does (optional: meson feature 'annotate')
