@@ -39,7 +39,7 @@ round_trip (ImcoreDeflate * d, const guint8 * in, gsize len)
     g_error ("zlib refused a stream of %" G_GSIZE_FORMAT " bytes for %"
         G_GSIZE_FORMAT " input bytes: %s", z, len, zError (zerr));
   g_assert_cmpuint (back_len, ==, len);
-  g_assert_true (memcmp (back, in, len) == 0);
+  g_assert_true (len == 0 || memcmp (back, in, len) == 0);
   g_free (back);
   guarded_free (&g);
   return z;
