@@ -887,49 +887,47 @@ test_share_busy_and_flushing (void)
   }
 }
 
+/* What gst_im_work_pool_idle_workers () says to job 0 of a pool of 4
+ * threads as it shares, while job 1 (submitted light or not) is held in
+ * process; both then finish, in order */
+static gint
+idle_next_to_held_job (gboolean light)
+{
+  Tracker *t = tracker_new ();
+  GstImWorkPool *pool;
+  gint idle;
+
+  t->share_parts = 4;
+  t->gate_only = 1;
+  t->share_after = 1;
+  pool = toy_pool (t, 4, 4);
+  g_assert_cmpint (toy_submit (t, 0), ==, GST_FLOW_OK);
+  g_assert_cmpint (toy_submit_full (t, 1, light), ==, GST_FLOW_OK);
+  g_assert_true (tracker_wait_count (t, &t->n_shared, 1));
+  tracker_open_gate (t);
+  g_assert_cmpint (gst_im_work_pool_drain (pool), ==, GST_FLOW_OK);
+  idle = t->idle_seen[0];
+  gst_im_work_pool_free (pool);
+  assert_each_once (t, 2);
+  g_assert_cmpuint (t->finish_order[0], ==, 0);
+  g_assert_cmpuint (t->finish_order[1], ==, 1);
+  tracker_free (t);
+  return idle;
+}
+
 /* Only a job alone in the pool has idle workers to share with: with the
  * next job in flight (processed, waiting for its turn to finish) none,
- * unless that job is a light one (an event kept in order); a pool of one
- * thread has none either, every part runs in the sharer */
+ * unless that job is a light one (an event kept in order): then the other
+ * three; a pool of one thread has none either, every part runs in the
+ * sharer */
 static void
 test_share_idle_count (void)
 {
   Tracker *t;
   GstImWorkPool *pool;
 
-  t = tracker_new ();
-  t->share_parts = 4;
-  /* job 0 shares while job 1 is in process (held there) */
-  t->gate_only = 1;
-  t->share_after = 1;
-  pool = toy_pool (t, 4, 4);
-  g_assert_cmpint (toy_submit (t, 0), ==, GST_FLOW_OK);
-  g_assert_cmpint (toy_submit (t, 1), ==, GST_FLOW_OK);
-  g_assert_true (tracker_wait_count (t, &t->n_shared, 1));
-  tracker_open_gate (t);
-  g_assert_cmpint (gst_im_work_pool_drain (pool), ==, GST_FLOW_OK);
-  g_assert_cmpint (t->idle_seen[0], ==, 0);
-  gst_im_work_pool_free (pool);
-  assert_each_once (t, 2);
-  tracker_free (t);
-
-  /* the same with job 1 light: the other three workers count as idle */
-  t = tracker_new ();
-  t->share_parts = 4;
-  t->gate_only = 1;
-  t->share_after = 1;
-  pool = toy_pool (t, 4, 4);
-  g_assert_cmpint (toy_submit (t, 0), ==, GST_FLOW_OK);
-  g_assert_cmpint (toy_submit_full (t, 1, TRUE), ==, GST_FLOW_OK);
-  g_assert_true (tracker_wait_count (t, &t->n_shared, 1));
-  tracker_open_gate (t);
-  g_assert_cmpint (gst_im_work_pool_drain (pool), ==, GST_FLOW_OK);
-  g_assert_cmpint (t->idle_seen[0], ==, 3);
-  gst_im_work_pool_free (pool);
-  assert_each_once (t, 2);
-  g_assert_cmpuint (t->finish_order[0], ==, 0);
-  g_assert_cmpuint (t->finish_order[1], ==, 1);
-  tracker_free (t);
+  g_assert_cmpint (idle_next_to_held_job (FALSE), ==, 0);
+  g_assert_cmpint (idle_next_to_held_job (TRUE), ==, 3);
 
   t = tracker_new ();
   t->share_parts = 5;
