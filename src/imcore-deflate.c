@@ -6,9 +6,9 @@
  * into blocks of BLOCK_INPUT bytes of input (a run may go a little past);
  * each block is parsed into sequences (literals, then a run of one byte
  * value coded as a match at distance 1), then written with Huffman codes
- * built for it, or stored when that is not smaller. Bits go out least significant first through a
- * 64-bit buffer that is written 8 bytes at a time; Huffman codes are
- * therefore kept bit-reversed.
+ * built for it, or stored when that is not smaller. Bits go out least
+ * significant first through a 64-bit buffer that is written 8 bytes at a
+ * time; Huffman codes are therefore kept bit-reversed.
  */
 #include "imcore-deflate.h"
 
@@ -25,6 +25,7 @@
  * one is looked at; after twice as many, every third, and so on (the bytes
  * in between are literals all the same) */
 #define SKIP_SHIFT 5u
+/* literal runs are counted in 32 bits */
 #define MAX_STREAM 0x7fffffffu
 
 #define N_LITLEN 286u           /* 0-255 literals, 256 end, 257-285 lengths */
@@ -277,8 +278,14 @@ match_length (const uint8_t * a, const uint8_t * b, unsigned max)
   while (l + 8 <= max) {
     uint64_t x = load64 (a + l) ^ load64 (b + l);
 
+    /* the first byte that differs: the lowest in memory */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    if (x)
+      return l + ((unsigned) __builtin_clzll (x) >> 3);
+#else
     if (x)
       return l + ((unsigned) __builtin_ctzll (x) >> 3);
+#endif
     l += 8;
   }
   while (l < max && a[l] == b[l])
