@@ -5,7 +5,7 @@
 """The Python-app workflow: a Python program wants the PNG bytes of each
 frame. Against a cv2.imencode('.png') loop, the way OpenCV programs do it.
 
-    python-app-png.py FRAMES-FILE WIDTH HEIGHT [COUNT [ROUNDS [LEVEL]]]
+    python-app-png.py FRAMES-FILE WIDTH HEIGHT [COUNT [ROUNDS [LEVEL [INPUT]]]]
 
 FRAMES-FILE holds packed RGB frames of WIDTH x HEIGHT back to back
 (bench-png-deflate --frames FILE writes the generated photo-like scene of
@@ -21,6 +21,12 @@ so that load from other processes falls on all alike:
              threads=N ! appsink, N = 1 and 0; a feeder thread pushes the
              frames (GstBuffers made once, as a source hands them over),
              the program pulls every sample and takes its bytes
+
+INPUT is RGB (default) or I420: the frames as a camera or a decoder gives
+them, limited-range BT.709 I420 made once from the RGB frames by
+videoconvert; then the cv2 way converts each with
+cv2.cvtColor(COLOR_YUV2BGR_I420) before cv2.imencode, as an OpenCV
+program handed YUV frames does, and imencode gets the I420 buffers.
 
 Each way is warmed up untimed first (its pipeline is kept for all rounds).
 Prints the median frames per second over the rounds and the ratio to cv2,
@@ -42,11 +48,14 @@ def cpu_seconds():
     return t.user + t.system
 
 
-def cv2_way(cv2, frames, count):
+def cv2_way(cv2, frames, count, i420=False):
     total = 0
     t0 = time.perf_counter()
     for i in range(count):
-        ok, png = cv2.imencode(".png", frames[i % len(frames)])
+        frame = frames[i % len(frames)]
+        if i420:
+            frame = cv2.cvtColor(frame, cv2.COLOR_YUV2BGR_I420)
+        ok, png = cv2.imencode(".png", frame)
         if not ok:
             raise SystemExit("cv2.imencode failed")
         total += png.size
@@ -54,13 +63,12 @@ def cv2_way(cv2, frames, count):
 
 
 class ImencodeWay:
-    def __init__(self, Gst, buffers, width, height, threads, level):
+    def __init__(self, Gst, buffers, caps, threads, level):
         self.Gst = Gst
         self.buffers = buffers
         self.pipeline = Gst.parse_launch(
             "appsrc name=src block=true max-buffers=4 format=time "
-            f"caps=video/x-raw,format=RGB,width={width},height={height},"
-            "framerate=30/1 ! "
+            f"caps={caps} ! "
             f"imencode format=png compression-level={level} "
             f"threads={threads} ! "
             "appsink name=sink sync=false max-buffers=8")
@@ -116,6 +124,25 @@ def noise_frames(np, width, height, n=8):
     return np.concatenate(frames)
 
 
+def to_i420(Gst, rgb, width, height):
+    """The RGB frames as limited-range BT.709 I420 (videoconvert's), as
+    bytes each"""
+    pipeline = Gst.parse_launch(
+        "appsrc name=src format=time caps=video/x-raw,format=RGB,"
+        f"width={width},height={height},framerate=30/1 ! videoconvert ! "
+        "video/x-raw,format=I420,colorimetry=bt709 ! appsink name=sink")
+    src = pipeline.get_by_name("src")
+    sink = pipeline.get_by_name("sink")
+    pipeline.set_state(Gst.State.PLAYING)
+    out = []
+    for f in rgb:
+        src.push_buffer(Gst.Buffer.new_wrapped(f.tobytes()))
+        buf = sink.pull_sample().get_buffer()
+        out.append(buf.extract_dup(0, buf.get_size()))
+    pipeline.set_state(Gst.State.NULL)
+    return out
+
+
 def main():
     if len(sys.argv) < 4:
         print(__doc__)
@@ -124,6 +151,7 @@ def main():
     count = int(sys.argv[4]) if len(sys.argv) > 4 else 24
     rounds = int(sys.argv[5]) if len(sys.argv) > 5 else 7
     level = int(sys.argv[6]) if len(sys.argv) > 6 else 1
+    i420 = len(sys.argv) > 7 and sys.argv[7] == "I420"
     try:
         import cv2
         import numpy as np
@@ -146,17 +174,24 @@ def main():
         print(f"skip no {width}x{height} frame in {path}")
         return 0
     rgb = [data[i * size:(i + 1) * size] for i in range(n)]
-    bgr = [np.ascontiguousarray(f.reshape(height, width, 3)[:, :, ::-1])
-           for f in rgb]
-    buffers = [Gst.Buffer.new_wrapped(f.tobytes()) for f in rgb]
+    caps = f"video/x-raw,width={width},height={height},framerate=30/1,"
+    if i420:
+        yuv = to_i420(Gst, rgb, width, height)
+        frames = [np.frombuffer(y, np.uint8).reshape(height * 3 // 2, width)
+                  for y in yuv]
+        buffers = [Gst.Buffer.new_wrapped(y) for y in yuv]
+        caps += "format=I420,colorimetry=bt709"
+    else:
+        frames = [np.ascontiguousarray(
+            f.reshape(height, width, 3)[:, :, ::-1]) for f in rgb]
+        buffers = [Gst.Buffer.new_wrapped(f.tobytes()) for f in rgb]
+        caps += "format=RGB"
 
     ways = [("cv2.imencode('.png')", None),
-            (f"imencode threads=1", ImencodeWay(Gst, buffers, width, height,
-                                                1, level)),
-            (f"imencode threads=0", ImencodeWay(Gst, buffers, width, height,
-                                                0, level))]
+            ("imencode threads=1", ImencodeWay(Gst, buffers, caps, 1, level)),
+            ("imencode threads=0", ImencodeWay(Gst, buffers, caps, 0, level))]
     # warm-up, untimed
-    cv2_way(cv2, bgr, 2)
+    cv2_way(cv2, frames, 2, i420)
     for _, way in ways[1:]:
         way.run(6)
     fps = {name: [] for name, _ in ways}
@@ -165,7 +200,8 @@ def main():
     for _ in range(rounds):
         for name, way in ways:
             c0 = cpu_seconds()
-            f, b = cv2_way(cv2, bgr, count) if way is None else way.run(count)
+            f, b = cv2_way(cv2, frames, count, i420) if way is None else \
+                way.run(count)
             cpu[name].append(1000 * (cpu_seconds() - c0) / count)
             fps[name].append(f)
             size_of[name] = b
@@ -176,7 +212,8 @@ def main():
         load = f.read().strip()
     print(f"PNG of every {width}x{height} frame of {path} into Python, "
           f"{count} frames "
-          f"a round, median of {rounds} rounds, imencode "
+          f"a round, {'I420 BT.709' if i420 else 'RGB'} input, median of "
+          f"{rounds} rounds, imencode "
           f"compression-level={level}; OpenCV {cv2.__version__}, "
           f"GStreamer {Gst.version_string()}; load after: {load}")
     base = statistics.median(fps[ways[0][0]])

@@ -335,7 +335,8 @@ parse_block (ImcoreDeflate * d, const uint8_t * in, size_t len, size_t pos,
   if (len - block_end < MIN_MATCH)
     block_end = len;
   while (i < block_end) {
-    if (i > last || len < MIN_MATCH) {
+    /* (i >= 1, so a stream shorter than MIN_MATCH stops here too) */
+    if (i > last) {
       i = len;
       break;
     }
